@@ -1,0 +1,34 @@
+"""The JSON API under /api/v1/: one router per context, one error format."""
+
+from ninja import NinjaAPI
+
+from yachi.accounts.api import router as accounts_router
+from yachi.accounts.auth import token_auth
+from yachi.booking.api import router as booking_router
+from yachi.clinics.api import router as clinics_router
+from yachi.core.api_errors import install_error_handlers
+from yachi.patients.api import router as patients_router
+
+api = NinjaAPI(
+    title="Yachi API",
+    version="1",
+    description=(
+        "The API of the Yachi patient mini-program and scripted clients. "
+        "Authenticate with `Authorization: Bearer <token>` (from `POST /auth/login` or "
+        '`yachi token`). Errors are `{"code", "message"}` with a fitting status.'
+    ),
+    urls_namespace="api",
+    auth=token_auth,
+)
+install_error_handlers(api)
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request):
+    return {"status": "ok"}
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", clinics_router)
+api.add_router("/", patients_router)
+api.add_router("/", booking_router)

@@ -1,0 +1,111 @@
+"""Shared fixtures: the test environment and the named personas of the suite.
+
+Clinic A and clinic B belong to one chain; each has chairs, a cleaning and a
+filling service, doctors working every day 09:00–12:00 and 13:00–18:00 and a front
+desk. ``patient_parent`` holds a family account with ``patient_child`` on it;
+``other_patient`` is a stranger to them.
+"""
+
+import os
+import tempfile
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+os.environ.setdefault("YACHI_DATA_DIR", os.path.join(tempfile.gettempdir(), "yachi-test"))
+os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate(settings):
+    from django.core.cache import cache
+
+    from yachi.messaging.sms import MemoryBackend
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    MemoryBackend.outbox.clear()
+    yield
+    MemoryBackend.outbox.clear()
+
+
+def tomorrow_at(hour: int, minute: int = 0, days: int = 1) -> datetime:
+    """A local time on a coming day, so tests never depend on the time they run."""
+    day = datetime.now(SHANGHAI).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+class World:
+    """The personas and master data most tests share."""
+
+    def __init__(self):
+        from tests import factories as f
+        from yachi.accounts.choices import Role
+        from yachi.clinics.choices import Skill
+        from yachi.patients.choices import Relationship
+        from yachi.patients.services import family_member_add
+
+        self.chain = f.ChainFactory()
+        self.clinic_a = f.ClinicFactory(chain=self.chain, name="静安店", name_en="Jing'an")
+        self.clinic_b = f.ClinicFactory(chain=self.chain, name="徐汇店", name_en="Xuhui")
+        self.chairs_a = [f.ChairFactory(clinic=self.clinic_a) for _ in range(3)]
+        self.chairs_b = [f.ChairFactory(clinic=self.clinic_b) for _ in range(2)]
+        self.cleaning_a = f.ServiceFactory(clinic=self.clinic_a)
+        self.filling_a = f.ServiceFactory(
+            clinic=self.clinic_a,
+            code="filling",
+            name="补牙",
+            name_en="Filling",
+            duration_minutes=45,
+            price_fen=35000,
+        )
+        self.implant_a = f.ServiceFactory(
+            clinic=self.clinic_a,
+            code="implant_consultation",
+            name="种植咨询",
+            name_en="Implant consultation",
+            duration_minutes=30,
+            price_fen=0,
+            required_skill=Skill.IMPLANT,
+        )
+        self.cleaning_b = f.ServiceFactory(clinic=self.clinic_b)
+        self.clinic_a_doctor = f.DoctorFactory(name="王医生", clinics=[self.clinic_a])
+        self.clinic_a_implant_doctor = f.DoctorFactory(
+            name="李医生", clinics=[self.clinic_a], skills=[Skill.GENERAL, Skill.IMPLANT]
+        )
+        self.clinic_b_doctor = f.DoctorFactory(name="赵医生", clinics=[self.clinic_b])
+        for doctor, clinic in (
+            (self.clinic_a_doctor, self.clinic_a),
+            (self.clinic_a_implant_doctor, self.clinic_a),
+            (self.clinic_b_doctor, self.clinic_b),
+        ):
+            f.weekly_hours(doctor, clinic)
+        self.clinic_a_front_desk = f.staff_member(self.clinic_a)
+        self.clinic_b_front_desk = f.staff_member(self.clinic_b)
+        self.clinic_a_manager = f.staff_member(self.clinic_a, role=Role.MANAGER)
+        self.patient_parent = f.patient_user("13800000001", name="张妈妈")
+        self.parent = self.patient_parent.family_account.members.get(seat=0)
+        self.patient_child = family_member_add(
+            account=self.patient_parent.family_account,
+            name="张小宝",
+            relationship=Relationship.CHILD,
+            gender="male",
+            birth_date=datetime(2019, 5, 1).date(),
+        )
+        self.other_patient = f.patient_user("13800000002", name="陌生人")
+        self.other = self.other_patient.family_account.members.get(seat=0)
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def api():
+    from tests.apiclient import ApiClient
+
+    return ApiClient()

@@ -1,0 +1,196 @@
+"""Logging in: SMS codes for patients, API tokens for every client."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yachi.accounts.choices import Role
+from yachi.accounts.models import ApiToken, SmsCode, User
+from yachi.accounts.phones import normalize_phone
+from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
+from yachi.messaging.sms import send_sms
+from yachi.patients import facade as patients
+
+TOKEN_PREFIX = "yc_"  # noqa: S105  (a recognisable prefix, not a secret)
+# Tokens are looked up on every request; recording each use would turn every read
+# into a write, so the last-used time is only refreshed this often.
+_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+class InvalidCode(DomainError):
+    code = "invalid_code"
+    status = 400
+
+
+@dataclass(frozen=True)
+class SmsCodeSent:
+    phone: str
+    expires_in: int
+    resend_after: int
+    echo_code: str | None = None
+
+
+def _code_digest(phone: str, code: str) -> str:
+    message = f"sms-login:{phone}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
+    """Send a login code, within the per-phone limits.
+
+    A staff member's phone gets the same answer but no code: staff log in with a
+    password, and the answer must not tell which numbers belong to staff.
+    """
+    phone = normalize_phone(phone)
+    now = timezone.now()
+    recent = SmsCode.objects.filter(phone=phone, created_at__gte=now - timedelta(days=1))
+    last = recent.order_by("-created_at").first()
+    if last and (now - last.created_at).total_seconds() < settings.YACHI_SMS_RESEND_SECONDS:
+        wait = settings.YACHI_SMS_RESEND_SECONDS - int((now - last.created_at).total_seconds())
+        raise RateLimited(
+            _("A code was just sent. Please wait %(seconds)s seconds.") % {"seconds": wait},
+            code="sms_too_soon",
+            retry_after=wait,
+        )
+    if recent.count() >= settings.YACHI_SMS_DAILY_LIMIT:
+        raise RateLimited(
+            _("Too many codes for this number today. Please try again tomorrow."),
+            code="sms_daily_limit",
+        )
+
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    deliver = not User.objects.filter(phone=phone).exclude(role=Role.PATIENT).exists()
+    ttl = settings.YACHI_SMS_CODE_TTL_SECONDS
+    SmsCode.objects.create(
+        phone=phone,
+        digest=_code_digest(phone, code),
+        created_at=now,
+        expires_at=now + timedelta(seconds=ttl),
+        sent=deliver,
+        ip=ip,
+    )
+    if deliver:
+        text = _(
+            "[Yachi] Your login code is %(code)s, valid for %(minutes)s minutes. "
+            "Never share it with anyone."
+        ) % {"code": code, "minutes": ttl // 60}
+        transaction.on_commit(lambda: send_sms(phone, text))
+    return SmsCodeSent(
+        phone=phone,
+        expires_in=ttl,
+        resend_after=settings.YACHI_SMS_RESEND_SECONDS,
+        echo_code=code if settings.YACHI_SMS_ECHO and deliver else None,
+    )
+
+
+def sms_code_verify(*, phone: str, code: str) -> User:
+    """The patient who owns ``phone``, registering them on first login.
+
+    Each wrong guess is counted before the code is compared, in its own
+    transaction, so that failed attempts stay counted; after the allowed number of
+    attempts the code is dead.
+    """
+    phone = normalize_phone(phone)
+    code = (code or "").strip()
+    invalid = InvalidCode(_("The code is wrong or has expired. Please request a new one."))
+    if len(code) != 6 or not code.isdigit():
+        raise invalid
+    now = timezone.now()
+    candidate = (
+        SmsCode.objects.filter(phone=phone, sent=True, consumed_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if candidate is None:
+        raise invalid
+    counted = SmsCode.objects.filter(
+        pk=candidate.pk, consumed_at__isnull=True, attempts__lt=settings.YACHI_SMS_CODE_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not counted or not hmac.compare_digest(candidate.digest, _code_digest(phone, code)):
+        raise invalid
+
+    with transaction.atomic():
+        consumed = SmsCode.objects.filter(pk=candidate.pk, consumed_at__isnull=True).update(
+            consumed_at=now
+        )
+        if not consumed:
+            raise invalid
+        user = User.objects.filter(phone=phone).first()
+        if user is None:
+            user = User.objects.create_user(phone=phone, role=Role.PATIENT)
+            patients.account_open(user=user)
+        elif user.role != Role.PATIENT:
+            raise invalid
+        if not user.is_active:
+            raise PermissionDenied(_("This account is disabled."), code="account_disabled")
+    return user
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, user: User, label: str, ttl_days: int | None = None) -> str:
+    """A new bearer token for ``user``; the raw value is returned once and never stored."""
+    if ttl_days is None:
+        ttl_days = settings.YACHI_TOKEN_TTL_DAYS
+    if ttl_days < 1:
+        raise InvalidInput(_("A token must be valid for at least one day."))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        digest=_token_digest(raw),
+        label=label,
+        expires_at=timezone.now() + timedelta(days=ttl_days),
+    )
+    return raw
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_token_digest(raw), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > _TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, raw: str) -> None:
+    ApiToken.objects.filter(digest=_token_digest(raw), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def patient_user_ensure(*, phone: str, name: str = "") -> User:
+    """The patient user with this phone, registered now if new (front-desk walk-ins)."""
+    phone = normalize_phone(phone)
+    name = (name or "").strip()[:64]
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(phone=phone).first()
+        if user is None:
+            user = User.objects.create_user(phone=phone, role=Role.PATIENT, name=name)
+        elif user.role != Role.PATIENT:
+            raise InvalidInput(
+                _("This number belongs to a staff account, not a patient."), code="not_a_patient"
+            )
+        account = patients.account_open(user=user, name=name)
+        if name and not user.name:
+            User.objects.filter(pk=user.pk).update(name=name)
+            patients.holder_rename(account=account, name=name)
+    return user

@@ -1,0 +1,216 @@
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema
+from pydantic import Field
+
+from yachi.booking import selectors, services
+from yachi.booking.access import access_appointment_by_id
+from yachi.booking.choices import Channel, Status
+from yachi.booking.schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    AvailabilityOut,
+    CancelIn,
+    FamilyAppointmentIn,
+    RescheduleIn,
+)
+from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
+from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.schemas import ErrorOut
+from yachi.patients import access as patient_access
+
+router = Router(tags=["booking"])
+
+WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class AvailabilityQuery(Schema):
+    service_id: str
+    days: int = Field(7, ge=1, le=selectors.MAX_DAYS)
+    party_size: int = Field(1, ge=1, le=6)
+
+
+@router.get(
+    "/doctors/{doctor_id}/availability",
+    auth=None,
+    response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut},
+)
+def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]):
+    """Bookable slots and the day's colour (green / yellow / red) for the next days.
+
+    `party_size` > 1 offers only starts where that many people can be seen back to back.
+    """
+    doctor = clinic_access.doctor_by_id(doctor_id)
+    service = clinic_access.service_by_id(query.service_id)
+    if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
+        raise InvalidInput(_("This doctor does not work at this clinic."), code="doctor_not_here")
+    if not clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill):
+        raise InvalidInput(
+            _("This doctor does not provide this service."), code="doctor_not_qualified"
+        )
+    days = selectors.doctor_availability(
+        doctor=doctor, service=service, days=query.days, party_size=query.party_size
+    )
+    clinic = service.clinic
+    return {
+        "doctor_id": doctor.public_id,
+        "service_id": service.public_id,
+        "clinic_id": clinic.public_id,
+        "timezone": clinic.timezone,
+        "days": [
+            {
+                "date": day.day,
+                "level": day.level,
+                "working": day.working,
+                "slots": [{"start": s, "end": e} for s, e in day.slots],
+            }
+            for day in days
+        ],
+    }
+
+
+def _patients_for(actor, patient_ids) -> list:
+    if not actor.is_patient:
+        raise PermissionDenied(
+            _("Staff book appointments in the clinic console."), code="patients_only"
+        )
+    account = patient_access.account_of(actor)
+    if not patient_ids:
+        return [patient_access.holder(account)]
+    return [
+        patient_access.access_family_member_by_id(actor=actor, patient_id=pid)
+        for pid in patient_ids
+    ]
+
+
+def _book(request, response, payload, patient_ids, idempotency_key):
+    doctor = clinic_access.doctor_by_id(payload.doctor_id)
+    service = clinic_access.service_by_id(payload.service_id)
+    booked = services.appointments_book(
+        actor=request.user,
+        doctor=doctor,
+        service=service,
+        start=payload.start,
+        patients=_patients_for(request.user, patient_ids),
+        channel=Channel.API,
+        note=payload.note,
+        idempotency_key=idempotency_key,
+    )
+    if booked.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return booked.appointments
+
+
+@router.post("/appointments", response={201: AppointmentOut, **WRITE_ERRORS})
+def book_appointment(
+    request,
+    response: HttpResponse,
+    payload: AppointmentIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Book a slot for the caller or a family member (`patient_id`).
+
+    409 `slot_taken` when someone else got the time first. Send an `Idempotency-Key`
+    header so that a retried request returns the first result instead of booking again.
+    """
+    patient_ids = [payload.patient_id] if payload.patient_id else []
+    return 201, _book(request, response, payload, patient_ids, idempotency_key)[0]
+
+
+@router.post("/appointments/family", response={201: list[AppointmentOut], **WRITE_ERRORS})
+def book_family(
+    request,
+    response: HttpResponse,
+    payload: FamilyAppointmentIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Book several family members back to back with one doctor: all or nothing."""
+    return 201, _book(request, response, payload, payload.patient_ids, idempotency_key)
+
+
+class AppointmentListQuery(Schema):
+    scope: Literal["upcoming", "past", "all"] = "all"
+    limit: int = Field(100, ge=1, le=500)
+
+
+@router.get("/appointments", response=list[AppointmentOut])
+def list_appointments(request, query: Query[AppointmentListQuery]):
+    """Patients: their own and their family's. Doctors: their own."""
+    user = request.user
+    if user.is_patient:
+        account = patient_access.account_of(user)
+        return selectors.appointments_of_account(
+            account_id=account.pk, scope=query.scope, limit=query.limit
+        )
+    doctor = clinics.doctor_of_user(user)
+    if doctor is not None:
+        return selectors.appointments_of_doctor(
+            doctor_id=doctor.pk, scope=query.scope, limit=query.limit
+        )
+    return []
+
+
+@router.get("/appointments/{appointment_id}", response={200: AppointmentOut, 404: ErrorOut})
+def get_appointment(request, appointment_id: str):
+    return access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+
+
+@router.post(
+    "/appointments/{appointment_id}/cancel", response={200: AppointmentOut, **WRITE_ERRORS}
+)
+def cancel_appointment(request, appointment_id: str, payload: CancelIn | None = None):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    return services.appointment_cancel(
+        actor=request.user, appointment=appointment, reason=payload.reason if payload else ""
+    )
+
+
+@router.post(
+    "/appointments/{appointment_id}/reschedule", response={200: AppointmentOut, **WRITE_ERRORS}
+)
+def reschedule_appointment(request, appointment_id: str, payload: RescheduleIn):
+    """Move to another free time of the same doctor (clinic policy limits how often)."""
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    return services.appointment_reschedule(
+        actor=request.user, appointment=appointment, start=payload.start
+    )
+
+
+def _advance(request, appointment_id: str, to_status: str):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    return services.appointment_advance(
+        actor=request.user, appointment=appointment, to_status=to_status
+    )
+
+
+@router.post(
+    "/appointments/{appointment_id}/arrive", response={200: AppointmentOut, **WRITE_ERRORS}
+)
+def mark_arrived(request, appointment_id: str):
+    """Staff: the patient has arrived."""
+    return _advance(request, appointment_id, Status.ARRIVED)
+
+
+@router.post("/appointments/{appointment_id}/start", response={200: AppointmentOut, **WRITE_ERRORS})
+def start_treatment(request, appointment_id: str):
+    """Staff: treatment has begun."""
+    return _advance(request, appointment_id, Status.IN_TREATMENT)
+
+
+@router.post(
+    "/appointments/{appointment_id}/complete", response={200: AppointmentOut, **WRITE_ERRORS}
+)
+def complete(request, appointment_id: str):
+    """Staff: the visit is over."""
+    return _advance(request, appointment_id, Status.COMPLETED)
+
+
+@router.post(
+    "/appointments/{appointment_id}/no-show", response={200: AppointmentOut, **WRITE_ERRORS}
+)
+def mark_no_show(request, appointment_id: str):
+    """Staff: the patient did not come."""
+    return _advance(request, appointment_id, Status.NO_SHOW)

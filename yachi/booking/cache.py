@@ -1,0 +1,77 @@
+"""The availability cache, keyed per doctor, clinic and day and invalidated by version.
+
+A cached day is stored under the current versions of three things it depends on:
+the clinic's day (chairs taken by any doctor), the doctor's day (their bookings) and
+the doctor's roster. A change replaces the matching version with a fresh random one
+*after* its transaction commits, so a reader that computed from the old state stores
+its result under the old version, where nobody looks again. A version lost to cache
+eviction is replaced by a new random one, never reset, so an old entry cannot come
+back to life.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _clinic_day(clinic_id: int, day: date) -> str:
+    return f"avail:v:clinic:{clinic_id}:{day.isoformat()}"
+
+
+def _doctor_day(doctor_id: int, day: date) -> str:
+    return f"avail:v:doctor:{doctor_id}:{day.isoformat()}"
+
+
+def _doctor(doctor_id: int) -> str:
+    return f"avail:v:doctor:{doctor_id}"
+
+
+def _versions(keys: list[str]) -> dict[str, str]:
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return found
+
+
+def day_keys(*, doctor_id: int, clinic_id: int, days: list[date], variant: str) -> dict[date, str]:
+    """The cache key of each day's availability under the current versions."""
+    version_keys = [_doctor(doctor_id)]
+    for day in days:
+        version_keys += [_clinic_day(clinic_id, day), _doctor_day(doctor_id, day)]
+    versions = _versions(version_keys)
+    roster = versions[_doctor(doctor_id)]
+    keys = {}
+    for day in days:
+        clinic_version = versions[_clinic_day(clinic_id, day)]
+        doctor_version = versions[_doctor_day(doctor_id, day)]
+        keys[day] = (
+            f"avail:{doctor_id}:{clinic_id}:{day.isoformat()}:{variant}:"
+            f"{roster}:{clinic_version}:{doctor_version}"
+        )
+    return keys
+
+
+def get_days(keys: list[str]) -> dict[str, object]:
+    return cache.get_many(keys)
+
+
+def store_days(values: dict[str, object]) -> None:
+    cache.set_many(values, timeout=settings.YACHI_AVAILABILITY_CACHE_SECONDS)
+
+
+def invalidate_day(*, clinic_id: int, doctor_id: int, day: date) -> None:
+    cache.set_many(
+        {
+            _clinic_day(clinic_id, day): uuid.uuid4().hex,
+            _doctor_day(doctor_id, day): uuid.uuid4().hex,
+        },
+        timeout=None,
+    )
+
+
+def invalidate_doctor(*, doctor_id: int) -> None:
+    cache.set(_doctor(doctor_id), uuid.uuid4().hex, timeout=None)

@@ -1,0 +1,31 @@
+from dataclasses import dataclass
+from datetime import datetime
+
+from yachi.core.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class AppointmentBooked(DomainEvent):
+    appointment_id: int
+    clinic_id: int
+    doctor_id: int
+    patient_id: int
+    start: datetime
+
+
+@dataclass(frozen=True)
+class AppointmentRescheduled(DomainEvent):
+    appointment_id: int
+    doctor_id: int
+    previous_start: datetime
+    start: datetime
+
+
+@dataclass(frozen=True)
+class AppointmentStatusChanged(DomainEvent):
+    """Any lifecycle step: arrived, in treatment, completed, cancelled, no-show."""
+
+    appointment_id: int
+    doctor_id: int
+    previous_status: str
+    status: str

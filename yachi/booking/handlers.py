@@ -1,0 +1,12 @@
+"""How booking follows other contexts' events."""
+
+from yachi.booking import cache
+from yachi.core.events import subscribe
+from yachi.rostering.facade import RosterChanged
+
+
+@subscribe(RosterChanged)
+def refresh_availability_after_roster_change(event: RosterChanged) -> None:
+    # One version covers all of a doctor's days at every clinic: roster changes are
+    # rare, so refreshing a little more than needed costs nothing.
+    cache.invalidate_doctor(doctor_id=event.doctor_id)

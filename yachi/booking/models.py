@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from yachi.booking.choices import ACTIVE_STATUSES, Channel, Status
+from yachi.core.models import BaseModel
+
+
+class Appointment(BaseModel):
+    """A patient's time with a doctor in a chair.
+
+    No doctor and no chair is ever held twice at the same time: the migrations add an
+    exclusion constraint on PostgreSQL and triggers on SQLite over every status in
+    ``ACTIVE_STATUSES``; the service's own checks only give the friendlier error first.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    doctor = models.ForeignKey("clinics.Doctor", on_delete=models.PROTECT, related_name="+")
+    chair = models.ForeignKey("clinics.Chair", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("clinics.Service", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    channel = models.CharField(_("booked through"), max_length=16, choices=Channel.choices)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.BOOKED
+    )
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    treatment_started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    no_show_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["doctor", "start"], name="appointment_doctor_start"),
+            models.Index(fields=["chair", "start"], name="appointment_chair_start"),
+            models.Index(fields=["clinic", "start"], name="appointment_clinic_start"),
+            models.Index(fields=["patient", "start"], name="appointment_patient_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

@@ -1,0 +1,128 @@
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field
+
+from yachi.booking.policy import patient_may_change
+from yachi.core.money import fen_to_yuan
+
+
+def local(moment: datetime, clinic) -> datetime:
+    return moment.astimezone(ZoneInfo(clinic.timezone))
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class DayOut(Schema):
+    date: date
+    level: str
+    working: bool
+    slots: list[SlotOut]
+
+
+class AvailabilityOut(Schema):
+    doctor_id: UUID
+    service_id: UUID
+    clinic_id: UUID
+    timezone: str
+    days: list[DayOut]
+
+
+class AppointmentIn(Schema):
+    doctor_id: UUID
+    service_id: UUID
+    start: AwareDatetime
+    patient_id: UUID | None = None
+    note: str = Field("", max_length=500)
+
+
+class FamilyAppointmentIn(Schema):
+    doctor_id: UUID
+    service_id: UUID
+    start: AwareDatetime
+    patient_ids: list[UUID] = Field(min_length=1, max_length=6)
+    note: str = Field("", max_length=500)
+
+
+class RescheduleIn(Schema):
+    start: AwareDatetime
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class NamedRef(Schema):
+    id: UUID
+    name: str
+
+
+class AppointmentOut(Schema):
+    id: UUID
+    status: str
+    status_display: str
+    start: datetime
+    end: datetime
+    clinic: NamedRef
+    doctor: NamedRef
+    service: NamedRef
+    patient: NamedRef
+    chair: str
+    price: Decimal
+    reschedule_count: int
+    can_change: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
+
+    @staticmethod
+    def resolve_status_display(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_start(obj):
+        return local(obj.start, obj.clinic)
+
+    @staticmethod
+    def resolve_end(obj):
+        return local(obj.end, obj.clinic)
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return local(obj.created_at, obj.clinic)
+
+    @staticmethod
+    def resolve_clinic(obj):
+        return {"id": obj.clinic.public_id, "name": obj.clinic.display_name}
+
+    @staticmethod
+    def resolve_doctor(obj):
+        return {"id": obj.doctor.public_id, "name": obj.doctor.name}
+
+    @staticmethod
+    def resolve_service(obj):
+        return {"id": obj.service.public_id, "name": obj.service.display_name}
+
+    @staticmethod
+    def resolve_patient(obj):
+        return {"id": obj.patient.public_id, "name": str(obj.patient)}
+
+    @staticmethod
+    def resolve_chair(obj):
+        return obj.chair.name
+
+    @staticmethod
+    def resolve_price(obj):
+        return fen_to_yuan(obj.price_fen)
+
+    @staticmethod
+    def resolve_can_change(obj):
+        return patient_may_change(obj)

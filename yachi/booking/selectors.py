@@ -1,0 +1,226 @@
+"""Reads of the booking context: availability, the saturation grid, appointment lists."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from yachi.booking import cache
+from yachi.booking.choices import ACTIVE_STATUSES
+from yachi.booking.models import Appointment
+from yachi.booking.slots import DayPlan, DaySlots, day_slots, saturation_level
+from yachi.clinics import facade as clinics
+from yachi.core.intervals import Interval
+from yachi.rostering import facade as rostering
+
+MAX_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DayAvailability:
+    day: date
+    level: str
+    slots: list[Interval]
+    working: bool
+    taken_share: float
+
+
+def _window(days: list[date], zone: ZoneInfo) -> Interval:
+    start = datetime.combine(days[0], time.min, tzinfo=zone)
+    return start, datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def day_plans(
+    *, clinic, doctor_ids: list[int], days: list[date]
+) -> dict[tuple[int, date], DayPlan]:
+    """Everything slot-finding needs, for several doctors and days, in four queries."""
+    zone = ZoneInfo(clinic.timezone)
+    low, high = _window(days, zone)
+    working = rostering.working_intervals(
+        doctor_ids=doctor_ids, clinic_id=clinic.pk, zone=zone, first_day=days[0], last_day=days[-1]
+    )
+    active = Appointment.objects.filter(status__in=ACTIVE_STATUSES, start__lt=high, end__gt=low)
+    doctor_busy: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    for doctor_id, start, end in active.filter(doctor_id__in=doctor_ids).values_list(
+        "doctor_id", "start", "end"
+    ):
+        start, end = start.astimezone(zone), end.astimezone(zone)
+        for day in {start.date(), end.date()}:
+            doctor_busy[(doctor_id, day)].append((start, end))
+    chair_ids = clinics.active_chair_ids(clinic_id=clinic.pk)
+    chair_busy: dict[int, list[Interval]] = {chair_id: [] for chair_id in chair_ids}
+    for chair_id, start, end in active.filter(chair_id__in=chair_ids).values_list(
+        "chair_id", "start", "end"
+    ):
+        chair_busy[chair_id].append((start.astimezone(zone), end.astimezone(zone)))
+    chairs = list(chair_busy.values())
+    return {
+        (doctor_id, day): DayPlan(
+            day=day,
+            working=working[(doctor_id, day)],
+            doctor_busy=doctor_busy.get((doctor_id, day), []),
+            chairs_busy=chairs,
+        )
+        for doctor_id in doctor_ids
+        for day in days
+    }
+
+
+def _local_today(zone: ZoneInfo, now: datetime) -> date:
+    return now.astimezone(zone).date()
+
+
+def doctor_availability(
+    *, doctor, service, days: int = 7, party_size: int = 1, now: datetime | None = None
+) -> list[DayAvailability]:
+    """The next ``days`` days of a doctor for a service at the service's clinic.
+
+    Each day's raw slots come from the cache when its versions are unchanged;
+    slots too close to now are removed at read time, so the cache never needs to
+    know the time of day.
+    """
+    clinic = service.clinic
+    zone = ZoneInfo(clinic.timezone)
+    now = now or timezone.now()
+    today = _local_today(zone, now)
+    dates = [today + timedelta(days=i) for i in range(days)]
+    duration = timedelta(minutes=service.duration_minutes)
+    step = timedelta(minutes=clinic.slot_step_minutes)
+    variant = f"{service.duration_minutes}x{party_size}s{clinic.slot_step_minutes}"
+    keys = cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
+    found = cache.get_days(list(keys.values()))
+    computed: dict[date, DaySlots] = {day: found[key] for day, key in keys.items() if key in found}
+    missing = [day for day in dates if day not in computed]
+    if missing:
+        plans = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=missing)
+        fresh = {
+            day: day_slots(
+                plans[(doctor.pk, day)], duration=duration, step=step, party_size=party_size
+            )
+            for day in missing
+        }
+        cache.store_days({keys[day]: value for day, value in fresh.items()})
+        computed.update(fresh)
+
+    earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
+    result = []
+    for day in dates:
+        raw = computed[day]
+        slots = [slot for slot in raw.slots if slot[0] >= earliest]
+        result.append(
+            DayAvailability(
+                day=day,
+                level=saturation_level(
+                    taken_share=raw.taken_share,
+                    has_slots=bool(slots),
+                    yellow_from=settings.YACHI_SATURATION_YELLOW,
+                    red_from=settings.YACHI_SATURATION_RED,
+                ),
+                slots=slots,
+                working=raw.working_seconds > 0,
+                taken_share=raw.taken_share,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class GridCell:
+    day: date
+    level: str
+    taken_share: float
+    working: bool
+
+
+def clinic_saturation_grid(
+    *, clinic, doctors: list, days: int = 7, now: datetime | None = None
+) -> dict[int, list[GridCell]]:
+    """The colour grid of a clinic for the front desk: every doctor, every day."""
+    zone = ZoneInfo(clinic.timezone)
+    now = now or timezone.now()
+    today = _local_today(zone, now)
+    dates = [today + timedelta(days=i) for i in range(days)]
+    shortest = clinics.shortest_service_minutes(clinic_id=clinic.pk) or 30
+    plans = day_plans(clinic=clinic, doctor_ids=[d.pk for d in doctors], days=dates)
+    earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
+    grid: dict[int, list[GridCell]] = {}
+    for doctor in doctors:
+        cells = []
+        for day in dates:
+            raw = day_slots(
+                plans[(doctor.pk, day)],
+                duration=timedelta(minutes=shortest),
+                step=timedelta(minutes=clinic.slot_step_minutes),
+            )
+            has_slots = any(slot[0] >= earliest for slot in raw.slots)
+            level = saturation_level(
+                taken_share=raw.taken_share,
+                has_slots=has_slots,
+                yellow_from=settings.YACHI_SATURATION_YELLOW,
+                red_from=settings.YACHI_SATURATION_RED,
+            )
+            cells.append(GridCell(day, level, raw.taken_share, raw.working_seconds > 0))
+        grid[doctor.pk] = cells
+    return grid
+
+
+def _with_relations(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("clinic", "doctor", "chair", "service", "patient")
+
+
+def appointments_of_account(*, account_id: int, scope: str = "all", limit: int = 100):
+    """A family account's appointments: upcoming soonest first, past latest first."""
+    now = timezone.now()
+    queryset = _with_relations(Appointment.objects.filter(patient__account_id=account_id))
+    if scope == "upcoming":
+        return list(
+            queryset.filter(end__gte=now, status__in=ACTIVE_STATUSES).order_by("start")[:limit]
+        )
+    if scope == "past":
+        queryset = queryset.exclude(end__gte=now, status__in=ACTIVE_STATUSES)
+    return list(queryset.order_by("-start")[:limit])
+
+
+def appointments_of_clinic_day(*, clinic, day: date) -> list[Appointment]:
+    zone = ZoneInfo(clinic.timezone)
+    low, high = _window([day], zone)
+    return list(
+        _with_relations(
+            Appointment.objects.filter(clinic=clinic, start__lt=high, end__gt=low)
+        ).order_by("start", "doctor__name")
+    )
+
+
+def appointments_of_clinic_range(*, clinic, first_day: date, last_day: date) -> list[Appointment]:
+    zone = ZoneInfo(clinic.timezone)
+    low, _ = _window([first_day], zone)
+    _, high = _window([last_day], zone)
+    return list(
+        _with_relations(
+            Appointment.objects.filter(
+                clinic=clinic, start__lt=high, end__gt=low, status__in=ACTIVE_STATUSES
+            )
+        ).order_by("start")
+    )
+
+
+def appointments_of_doctor(*, doctor_id: int, scope: str = "upcoming", limit: int = 100):
+    now = timezone.now()
+    queryset = _with_relations(Appointment.objects.filter(doctor_id=doctor_id))
+    if scope == "upcoming":
+        return list(
+            queryset.filter(end__gte=now, status__in=ACTIVE_STATUSES).order_by("start")[:limit]
+        )
+    if scope == "past":
+        queryset = queryset.filter(end__lt=now)
+    return list(queryset.order_by("-start")[:limit])
+
+
+def patient_has_upcoming_appointments(*, patient_id: int) -> bool:
+    return Appointment.objects.filter(
+        patient_id=patient_id, status__in=ACTIVE_STATUSES, end__gte=timezone.now()
+    ).exists()

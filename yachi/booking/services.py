@@ -1,0 +1,418 @@
+"""Every change to appointments: book, reschedule, cancel and the lifecycle steps.
+
+The database forbids double booking (see the migrations); the checks here come
+first only to answer with the most helpful error. Each write is one transaction;
+the availability cache is refreshed and events are published after it commits.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yachi.booking import cache
+from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
+from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
+from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
+from yachi.booking.models import Appointment
+from yachi.clinics import facade as clinics
+from yachi.core import idempotency
+from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.events import publish
+from yachi.rostering import facade as rostering
+
+PATIENT_HORIZON_DAYS = 14
+STAFF_HORIZON_DAYS = 180
+DOCTOR_CONSTRAINT = "appointment_doctor_no_overlap"
+CHAIR_CONSTRAINT = "appointment_chair_no_overlap"
+
+
+@dataclass(frozen=True)
+class Booked:
+    appointments: list[Appointment]
+    replayed: bool = False
+
+
+def _zone(clinic) -> ZoneInfo:
+    return ZoneInfo(clinic.timezone)
+
+
+def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, now: datetime):
+    """The requested time is one the clinic offers: rostered, on the grid, in range."""
+    clinic = service.clinic
+    if not (service.is_active and clinic.is_active and doctor.is_active):
+        raise SlotUnavailable(_("This service or doctor is not taking bookings."))
+    if not clinics.doctor_works_at(doctor=doctor, clinic=clinic):
+        raise SlotUnavailable(_("This doctor does not work at this clinic."))
+    if not clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill):
+        raise SlotUnavailable(_("This doctor does not provide this service."))
+    if start.tzinfo is None:
+        raise InvalidInput(_("Give the time with its UTC offset, e.g. +08:00."))
+    local = start.astimezone(_zone(clinic))
+    if (
+        (local.hour * 60 + local.minute) % clinic.slot_step_minutes
+        or local.second
+        or local.microsecond
+    ):
+        raise SlotUnavailable()
+    if actor.is_patient:
+        earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
+        horizon = PATIENT_HORIZON_DAYS
+    else:
+        earliest = now - timedelta(minutes=clinic.slot_step_minutes)
+        horizon = STAFF_HORIZON_DAYS
+    if start < earliest:
+        raise SlotUnavailable(_("This time has already passed or is too soon to book."))
+    if start > now + timedelta(days=horizon):
+        raise SlotUnavailable(_("This time is too far ahead to book yet."))
+    day = local.date()
+    working = rostering.working_intervals(
+        doctor_ids=[doctor.pk], clinic_id=clinic.pk, zone=_zone(clinic), first_day=day, last_day=day
+    )[(doctor.pk, day)]
+    if not any(low <= start and start + length <= high for low, high in working):
+        raise SlotUnavailable(_("The doctor is not working at this time."))
+
+
+def _overlapping(queryset, start: datetime, end: datetime):
+    return queryset.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+
+
+def _free_chairs(*, clinic_id: int, start: datetime, end: datetime, prefer=None, exclude_pk=None):
+    chair_ids = clinics.active_chair_ids(clinic_id=clinic_id)
+    busy_qs = _overlapping(Appointment.objects.filter(chair_id__in=chair_ids), start, end)
+    if exclude_pk:
+        busy_qs = busy_qs.exclude(pk=exclude_pk)
+    busy = set(busy_qs.values_list("chair_id", flat=True))
+    free = [chair_id for chair_id in chair_ids if chair_id not in busy]
+    if prefer in free:
+        free.remove(prefer)
+        free.insert(0, prefer)
+    return free
+
+
+def _violated(exc: IntegrityError) -> str | None:
+    text = str(exc)
+    for name in (DOCTOR_CONSTRAINT, CHAIR_CONSTRAINT):
+        if name in text:
+            return name
+    return None
+
+
+def _write_with_chair(*, write, chair_ids: list[int]):
+    """Run ``write(chair_id)`` with the first chair the database accepts.
+
+    A doctor clash means the slot is gone; a chair clash means another booking took
+    that chair in the meantime, so the next free one is tried.
+    """
+    for chair_id in chair_ids:
+        try:
+            with transaction.atomic():
+                return write(chair_id)
+        except IntegrityError as exc:
+            violated = _violated(exc)
+            if violated == DOCTOR_CONSTRAINT:
+                raise SlotTaken() from exc
+            if violated != CHAIR_CONSTRAINT:
+                raise
+    raise SlotTaken(_("Sorry, no dental chair is free at this time. Please choose another one."))
+
+
+def _refresh_after_commit(appointment: Appointment, *extra_starts: datetime) -> None:
+    zone = _zone(appointment.clinic)
+    days = {appointment.start.astimezone(zone).date()}
+    days.update(moment.astimezone(zone).date() for moment in extra_starts)
+
+    def refresh():
+        for day in days:
+            cache.invalidate_day(
+                clinic_id=appointment.clinic_id, doctor_id=appointment.doctor_id, day=day
+            )
+
+    transaction.on_commit(refresh)
+
+
+def _book_all(*, actor, doctor, service, start, patients, channel, note, now) -> list[Appointment]:
+    duration = timedelta(minutes=service.duration_minutes)
+    _check_time(
+        actor=actor,
+        service=service,
+        doctor=doctor,
+        start=start,
+        length=duration * len(patients),
+        now=now,
+    )
+    booked = []
+    for index, patient in enumerate(patients):
+        part_start = start + duration * index
+        part_end = part_start + duration
+        if _overlapping(Appointment.objects.filter(doctor=doctor), part_start, part_end).exists():
+            raise SlotTaken()
+        if _overlapping(Appointment.objects.filter(patient=patient), part_start, part_end).exists():
+            raise PatientBusy(
+                _("%(name)s already has an appointment at that time.") % {"name": patient}
+            )
+
+        def write(chair_id, part_start=part_start, part_end=part_end, patient=patient):
+            return Appointment.objects.create(
+                clinic=service.clinic,
+                doctor=doctor,
+                chair_id=chair_id,
+                service=service,
+                patient=patient,
+                booked_by=actor,
+                channel=channel,
+                start=part_start,
+                end=part_end,
+                status=Status.BOOKED,
+                price_fen=service.price_fen,
+                note=note,
+            )
+
+        chairs = _free_chairs(clinic_id=service.clinic_id, start=part_start, end=part_end)
+        appointment = _write_with_chair(write=write, chair_ids=chairs)
+        appointment.clinic = service.clinic
+        _refresh_after_commit(appointment)
+        publish(
+            AppointmentBooked(
+                appointment_id=appointment.pk,
+                clinic_id=appointment.clinic_id,
+                doctor_id=doctor.pk,
+                patient_id=patient.pk,
+                start=appointment.start,
+            )
+        )
+        booked.append(appointment)
+    return booked
+
+
+def appointments_book(
+    *,
+    actor,
+    doctor,
+    service,
+    start: datetime,
+    patients: list,
+    channel: str = Channel.API,
+    note: str = "",
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> Booked:
+    """Book one or more people back to back with one doctor, all or nothing.
+
+    With several patients (a parent and a child) the first starts at ``start`` and
+    each next one when the previous ends, every one in a free chair.
+    """
+    now = now or timezone.now()
+    if not patients:
+        raise InvalidInput(_("Choose who the appointment is for."))
+    if len({p.pk for p in patients}) != len(patients):
+        raise InvalidInput(_("Each person can be booked only once in one booking."))
+    if len(note) > 500:
+        raise InvalidInput(_("The note is too long (500 characters at most)."))
+
+    def book() -> list[str]:
+        appointments = _book_all(
+            actor=actor,
+            doctor=doctor,
+            service=service,
+            start=start,
+            patients=patients,
+            channel=channel,
+            note=note,
+            now=now,
+        )
+        return [str(a.public_id) for a in appointments]
+
+    if idempotency_key is None:
+        with transaction.atomic():
+            ids = book()
+        replayed = False
+    else:
+        payload = {
+            "doctor": str(doctor.public_id),
+            "service": str(service.public_id),
+            "start": start.isoformat(),
+            "patients": [str(p.public_id) for p in patients],
+        }
+        ids, replayed = idempotency.run_once(
+            user=actor,
+            scope="appointments_book",
+            key=idempotency_key,
+            payload=payload,
+            action=book,
+        )
+    found = {
+        str(a.public_id): a
+        for a in Appointment.objects.filter(public_id__in=ids).select_related(
+            "clinic", "doctor", "chair", "service", "patient"
+        )
+    }
+    return Booked(appointments=[found[i] for i in ids], replayed=replayed)
+
+
+def _check_patient_deadline(*, actor, appointment: Appointment, now: datetime, action: str):
+    if not actor.is_patient:
+        return
+    cutoff = appointment.clinic.cancel_cutoff_hours
+    if appointment.start - timedelta(hours=cutoff) < now:
+        clinic = appointment.clinic
+        raise TooLate(
+            _(
+                "Appointments can only be %(action)s online up to %(hours)s hours before "
+                "they start. Please call the clinic: %(phone)s."
+            )
+            % {"action": action, "hours": cutoff, "phone": clinic.phone or clinic.display_name}
+        )
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, actor, appointment: Appointment, reason: str = "", now=None
+) -> Appointment:
+    now = now or timezone.now()
+    allowed = (
+        (Status.PENDING, Status.BOOKED)
+        if actor.is_patient
+        else (Status.PENDING, Status.BOOKED, Status.ARRIVED)
+    )
+    if appointment.status not in allowed:
+        raise StatusChanged(_("This appointment can no longer be cancelled."))
+    _check_patient_deadline(actor=actor, appointment=appointment, now=now, action=_("cancelled"))
+    if len(reason) > 200:
+        raise InvalidInput(_("The reason is too long (200 characters at most)."))
+    return _transition(
+        actor=actor,
+        appointment=appointment,
+        to_status=Status.CANCELLED,
+        now=now,
+        extra={"cancelled_by": actor, "cancel_reason": reason},
+    )
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *, actor, appointment: Appointment, start: datetime, now=None
+) -> Appointment:
+    """Move an appointment to another time with the same doctor and service."""
+    now = now or timezone.now()
+    if appointment.status not in (Status.PENDING, Status.BOOKED):
+        raise StatusChanged(_("This appointment can no longer be rescheduled."))
+    _check_patient_deadline(actor=actor, appointment=appointment, now=now, action=_("rescheduled"))
+    clinic = appointment.clinic
+    if actor.is_patient and appointment.reschedule_count >= clinic.max_reschedules:
+        raise TooLate(
+            _("This appointment has already been rescheduled %(count)s times, the most allowed.")
+            % {"count": clinic.max_reschedules},
+            code="reschedule_limit",
+        )
+    if start == appointment.start:
+        return appointment
+    service, doctor = appointment.service, appointment.doctor
+    length = timedelta(minutes=service.duration_minutes)
+    _check_time(actor=actor, service=service, doctor=doctor, start=start, length=length, now=now)
+    end = start + length
+    others = Appointment.objects.exclude(pk=appointment.pk)
+    if _overlapping(others.filter(doctor=doctor), start, end).exists():
+        raise SlotTaken()
+    if _overlapping(others.filter(patient_id=appointment.patient_id), start, end).exists():
+        raise PatientBusy()
+    previous_start = appointment.start
+
+    def write(chair_id):
+        moved = Appointment.objects.filter(
+            pk=appointment.pk,
+            status=appointment.status,
+            reschedule_count=appointment.reschedule_count,
+        ).update(
+            start=start,
+            end=end,
+            chair_id=chair_id,
+            reschedule_count=F("reschedule_count") + 1,
+            updated_at=now,
+        )
+        if not moved:
+            raise StatusChanged()
+        return chair_id
+
+    chairs = _free_chairs(
+        clinic_id=clinic.pk,
+        start=start,
+        end=end,
+        prefer=appointment.chair_id,
+        exclude_pk=appointment.pk,
+    )
+    _write_with_chair(write=write, chair_ids=chairs)
+    appointment.refresh_from_db()
+    _refresh_after_commit(appointment, previous_start)
+    publish(
+        AppointmentRescheduled(
+            appointment_id=appointment.pk,
+            doctor_id=appointment.doctor_id,
+            previous_start=previous_start,
+            start=start,
+        )
+    )
+    return appointment
+
+
+_TIMESTAMP = {
+    Status.BOOKED: None,
+    Status.ARRIVED: "arrived_at",
+    Status.IN_TREATMENT: "treatment_started_at",
+    Status.COMPLETED: "completed_at",
+    Status.CANCELLED: "cancelled_at",
+    Status.NO_SHOW: "no_show_at",
+}
+
+
+def _transition(*, actor, appointment, to_status: str, now: datetime, extra=None) -> Appointment:
+    previous = appointment.status
+    if to_status not in TRANSITIONS[previous]:
+        raise StatusChanged(
+            _("An appointment that is %(current)s cannot become %(next)s.")
+            % {"current": Status(previous).label, "next": Status(to_status).label}
+        )
+    changes = {"status": to_status, "updated_at": now, **(extra or {})}
+    if _TIMESTAMP[to_status]:
+        changes[_TIMESTAMP[to_status]] = now
+    # Conditional on the status we saw: two desks pressing buttons at once cannot
+    # both move the same appointment.
+    if not Appointment.objects.filter(pk=appointment.pk, status=previous).update(**changes):
+        raise StatusChanged()
+    appointment.refresh_from_db()
+    if to_status not in ACTIVE_STATUSES:
+        _refresh_after_commit(appointment)
+    publish(
+        AppointmentStatusChanged(
+            appointment_id=appointment.pk,
+            doctor_id=appointment.doctor_id,
+            previous_status=previous,
+            status=to_status,
+        )
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_advance(
+    *, actor, appointment: Appointment, to_status: str, now=None
+) -> Appointment:
+    """A staff step in the lifecycle: arrived, in treatment, completed or no-show."""
+    now = now or timezone.now()
+    if not actor.is_clinic_staff:
+        raise PermissionDenied()
+    if to_status not in (Status.ARRIVED, Status.IN_TREATMENT, Status.COMPLETED, Status.NO_SHOW):
+        raise InvalidInput(_("Unknown step."))
+    zone = _zone(appointment.clinic)
+    if to_status == Status.NO_SHOW and now < appointment.start:
+        raise StatusChanged(_("A patient can only be marked as a no-show after the start time."))
+    if (
+        to_status == Status.ARRIVED
+        and now.astimezone(zone).date() != appointment.start.astimezone(zone).date()
+    ):
+        raise StatusChanged(_("Patients can only check in on the day of their appointment."))
+    return _transition(actor=actor, appointment=appointment, to_status=to_status, now=now)

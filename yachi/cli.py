@@ -1,0 +1,15 @@
+"""The ``yachi`` command: Django's management commands with Yachi's settings.
+
+``yachi serve``, ``yachi demo`` and ``yachi token`` are Yachi's own; every other
+Django command (``yachi migrate``, ``yachi createsuperuser``…) works as well.
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yachi", *sys.argv[1:]])

@@ -1,0 +1,47 @@
+"""Public lookups of clinics, doctors and services by their public ids."""
+
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+
+from yachi.clinics.models import Clinic, Doctor, Service
+from yachi.core.errors import NotFound
+
+
+def _uuid(value, missing: NotFound) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise missing from None
+
+
+def clinic_by_id(clinic_id) -> Clinic:
+    missing = NotFound(_("Clinic not found."), code="clinic_not_found")
+    clinic = Clinic.objects.filter(public_id=_uuid(clinic_id, missing), is_active=True).first()
+    if clinic is None:
+        raise missing
+    return clinic
+
+
+def doctor_by_id(doctor_id) -> Doctor:
+    missing = NotFound(_("Doctor not found."), code="doctor_not_found")
+    doctor = (
+        Doctor.objects.prefetch_related("skills")
+        .filter(public_id=_uuid(doctor_id, missing), is_active=True)
+        .first()
+    )
+    if doctor is None:
+        raise missing
+    return doctor
+
+
+def service_by_id(service_id) -> Service:
+    missing = NotFound(_("Service not found."), code="service_not_found")
+    service = (
+        Service.objects.select_related("clinic")
+        .filter(public_id=_uuid(service_id, missing), is_active=True, clinic__is_active=True)
+        .first()
+    )
+    if service is None:
+        raise missing
+    return service

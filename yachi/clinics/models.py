@@ -1,0 +1,213 @@
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from yachi.clinics.choices import DoctorTitle, Skill, Weekday
+from yachi.core.models import BaseModel
+
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if tz.startswith("Asia/"))
+
+
+def _localized(zh: str, en: str) -> str:
+    return en if en and (get_language() or "").startswith("en") else zh
+
+
+class Chain(BaseModel):
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("clinic chain")
+        verbose_name_plural = _("clinic chains")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_en)
+
+
+class Clinic(BaseModel):
+    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="clinics")
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=32, choices=TIMEZONE_CHOICES, default="Asia/Shanghai"
+    )
+    is_active = models.BooleanField(_("open for booking"), default=True)
+    # Booking policy.
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        _("slot step (minutes)"), default=15, validators=[MinValueValidator(5)]
+    )
+    booking_lead_minutes = models.PositiveSmallIntegerField(
+        _("minimum notice for a booking (minutes)"), default=30
+    )
+    cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("patients may cancel or reschedule until (hours before)"), default=2
+    )
+    max_reschedules = models.PositiveSmallIntegerField(
+        _("reschedules allowed per appointment"), default=2
+    )
+
+    class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="clinic_coordinates_on_earth",
+            ),
+            models.CheckConstraint(condition=Q(slot_step_minutes__gte=5), name="clinic_slot_step"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_en)
+
+
+class OpeningHours(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_order"),
+            models.UniqueConstraint(fields=["clinic", "weekday", "opens"], name="opening_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Chair(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="chairs")
+    name = models.CharField(_("name"), max_length=32)
+    is_active = models.BooleanField(_("in service"), default=True)
+
+    class Meta:
+        verbose_name = _("dental chair")
+        verbose_name_plural = _("dental chairs")
+        ordering = ["clinic", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="chair_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic.name} · {self.name}"
+
+
+class Doctor(BaseModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="doctor"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    title = models.CharField(_("title"), max_length=24, choices=DoctorTitle.choices)
+    bio = models.TextField(_("introduction"), blank=True)
+    clinics = models.ManyToManyField(Clinic, related_name="doctors", verbose_name=_("clinics"))
+    is_active = models.BooleanField(_("taking bookings"), default=True)
+
+    class Meta:
+        verbose_name = _("doctor")
+        verbose_name_plural = _("doctors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DoctorSkill(models.Model):
+    doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, related_name="skills")
+    skill = models.CharField(_("skill"), max_length=24, choices=Skill.choices)
+
+    class Meta:
+        verbose_name = _("doctor skill")
+        verbose_name_plural = _("doctor skills")
+        constraints = [
+            models.UniqueConstraint(fields=["doctor", "skill"], name="doctor_skill_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_skill_display()
+
+
+class StaffMembership(models.Model):
+    """Front desk and managers work at clinics; doctors through ``Doctor.clinics``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic}"
+
+
+class Service(BaseModel):
+    """An appointment type a clinic offers, e.g. 洁牙, 30 minutes, ¥200."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="services")
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    required_skill = models.CharField(_("required skill"), max_length=24, choices=Skill.choices)
+    is_active = models.BooleanField(_("bookable"), default=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["clinic", "duration_minutes", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "code"], name="service_code_unique"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="service_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_en)

@@ -1,0 +1,72 @@
+from django.db.models import Min, Prefetch, QuerySet
+
+from yachi.accounts.choices import Role
+from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Service
+
+
+def active_clinics() -> QuerySet[Clinic]:
+    return Clinic.objects.filter(is_active=True).select_related("chain").order_by("name")
+
+
+def clinic_doctors(*, clinic: Clinic, skill: str | None = None) -> list[Doctor]:
+    queryset = (
+        Doctor.objects.filter(clinics=clinic, is_active=True)
+        .prefetch_related(Prefetch("skills", queryset=DoctorSkill.objects.order_by("skill")))
+        .order_by("name")
+    )
+    if skill:
+        queryset = queryset.filter(skills__skill=skill)
+    return list(queryset)
+
+
+def clinic_services(*, clinic: Clinic) -> list[Service]:
+    return list(Service.objects.filter(clinic=clinic, is_active=True).select_related("clinic"))
+
+
+def clinic_chairs(*, clinic: Clinic) -> list[Chair]:
+    return list(Chair.objects.filter(clinic=clinic, is_active=True).order_by("name"))
+
+
+def active_chair_ids(*, clinic_id: int) -> list[int]:
+    return list(
+        Chair.objects.filter(clinic_id=clinic_id, is_active=True)
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+
+
+def shortest_service_minutes(*, clinic_id: int) -> int | None:
+    return Service.objects.filter(clinic_id=clinic_id, is_active=True).aggregate(
+        shortest=Min("duration_minutes")
+    )["shortest"]
+
+
+def doctor_has_skill(*, doctor: Doctor, skill: str) -> bool:
+    return DoctorSkill.objects.filter(doctor=doctor, skill=skill).exists()
+
+
+def doctor_works_at(*, doctor: Doctor, clinic: Clinic) -> bool:
+    return doctor.clinics.filter(pk=clinic.pk).exists()
+
+
+def doctor_of_user(user) -> Doctor | None:
+    if user.role != Role.DOCTOR:
+        return None
+    return Doctor.objects.filter(user=user).first()
+
+
+def staff_clinic_ids(user) -> set[int] | None:
+    """The clinics a staff member may see; None means every clinic (administrators)."""
+    if user.role == Role.ADMIN:
+        return None
+    if user.role == Role.DOCTOR:
+        return set(Clinic.objects.filter(doctors__user=user).values_list("pk", flat=True))
+    if user.role in (Role.FRONT_DESK, Role.MANAGER):
+        return set(Clinic.objects.filter(memberships__user=user).values_list("pk", flat=True))
+    return set()
+
+
+def staff_clinics(user) -> list[Clinic]:
+    ids = staff_clinic_ids(user)
+    queryset = Clinic.objects.all() if ids is None else Clinic.objects.filter(pk__in=ids)
+    return list(queryset.order_by("name"))

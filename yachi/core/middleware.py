@@ -1,0 +1,84 @@
+import contextvars
+import logging
+import re
+import uuid
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class RequestIdMiddleware:
+    """Gives every request an id that appears in the logs and in ``X-Request-ID``.
+
+    A well-formed id sent by a proxy is kept so that one request can be followed
+    across services; anything else is replaced.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class LanguageMiddleware:
+    """Chinese first: every page is zh-Hans unless the user chose English.
+
+    Pages follow only an explicit choice (the language cookie set by the switcher),
+    not the browser's Accept-Language, so a phone set to English still opens the
+    clinic's Chinese app. API clients choose with Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    @staticmethod
+    def _language_for(request) -> str:
+        supported = {code for code, _name in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+        if chosen in supported:
+            return chosen
+        if request.path.startswith("/api/"):
+            for code, _quality in translation.trans_real.parse_accept_lang_header(
+                request.headers.get("Accept-Language", "")
+            ):
+                try:
+                    return translation.get_supported_language_variant(code)
+                except LookupError:
+                    continue
+        return settings.LANGUAGE_CODE

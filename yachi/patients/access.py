@@ -1,0 +1,37 @@
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+
+from yachi.core.errors import NotFound
+from yachi.patients.models import FamilyAccount, Patient
+from yachi.patients.services import account_open
+
+
+def account_of(user) -> FamilyAccount:
+    """The caller's own family account (patients only)."""
+    if not user.is_patient:
+        raise NotFound(_("Only patients have family accounts."), code="not_a_patient")
+    return account_open(user=user)
+
+
+def access_family_member_by_id(*, actor, patient_id) -> Patient:
+    """A person on the caller's own family account, the holder included."""
+    missing = NotFound(_("Family member not found."), code="patient_not_found")
+    try:
+        public_id = UUID(str(patient_id))
+    except ValueError:
+        raise missing from None
+    if not actor.is_patient:
+        raise missing
+    patient = (
+        Patient.objects.select_related("account")
+        .filter(public_id=public_id, account__owner=actor, removed_at__isnull=True)
+        .first()
+    )
+    if patient is None:
+        raise missing
+    return patient
+
+
+def holder(account: FamilyAccount) -> Patient:
+    return Patient.objects.select_related("account").get(account=account, seat=0)

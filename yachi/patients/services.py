@@ -1,0 +1,119 @@
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yachi.accounts.models import User
+from yachi.booking import facade as booking
+from yachi.core.errors import Conflict, InvalidInput
+from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
+from yachi.patients.models import FamilyAccount, Patient
+
+
+class FamilyLimitReached(Conflict):
+    code = "family_limit"
+
+
+def account_open(*, user: User, name: str = "") -> FamilyAccount:
+    """The family account of a patient user, created with its holder on first use."""
+    account, created = FamilyAccount.objects.get_or_create(owner=user)
+    if created:
+        Patient.objects.create(
+            account=account,
+            seat=0,
+            relationship=Relationship.SELF,
+            name=name or user.name,
+            phone=user.phone,
+        )
+    return account
+
+
+def _clean_member(*, name: str, relationship: str, gender: str, birth_date: date | None):
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 64:
+        raise InvalidInput(_("Enter a name of 1 to 64 characters."), code="invalid_name")
+    if relationship not in Relationship.values or relationship == Relationship.SELF:
+        raise InvalidInput(_("Choose how this person is related to you."))
+    if gender not in Gender.values:
+        raise InvalidInput(_("Choose a gender."))
+    if birth_date is not None:
+        today = timezone.localdate()
+        if birth_date > today or birth_date.year < 1900:
+            raise InvalidInput(_("Enter a real date of birth."), code="invalid_birth_date")
+    return name
+
+
+def family_member_add(
+    *,
+    account: FamilyAccount,
+    name: str,
+    relationship: str,
+    gender: str = Gender.UNKNOWN,
+    birth_date: date | None = None,
+) -> Patient:
+    name = _clean_member(name=name, relationship=relationship, gender=gender, birth_date=birth_date)
+    refused = FamilyLimitReached(
+        _("A family account can hold at most %(count)s family members.") % {"count": FAMILY_SEATS}
+    )
+    with transaction.atomic():
+        # Locking the account makes concurrent additions take turns on PostgreSQL;
+        # the unique seat is the guard underneath on every database.
+        FamilyAccount.objects.select_for_update().get(pk=account.pk)
+        taken = set(
+            Patient.objects.filter(account=account, seat__isnull=False).values_list(
+                "seat", flat=True
+            )
+        )
+        free = [seat for seat in range(1, FAMILY_SEATS + 1) if seat not in taken]
+        if not free:
+            raise refused
+        try:
+            with transaction.atomic():
+                return Patient.objects.create(
+                    account=account,
+                    seat=free[0],
+                    relationship=relationship,
+                    name=name,
+                    gender=gender,
+                    birth_date=birth_date,
+                )
+        except IntegrityError as exc:
+            raise refused from exc
+
+
+def family_member_update(
+    *, patient: Patient, name: str, relationship: str, gender: str, birth_date: date | None
+) -> Patient:
+    if patient.is_holder:
+        relationship = Relationship.SELF
+        name = (name or "").strip()
+        if len(name) > 64:
+            raise InvalidInput(_("Enter a name of 1 to 64 characters."), code="invalid_name")
+        if gender not in Gender.values:
+            raise InvalidInput(_("Choose a gender."))
+    else:
+        name = _clean_member(
+            name=name, relationship=relationship, gender=gender, birth_date=birth_date
+        )
+    patient.name, patient.relationship = name, relationship
+    patient.gender, patient.birth_date = gender, birth_date
+    patient.save(update_fields=["name", "relationship", "gender", "birth_date", "updated_at"])
+    if patient.is_holder and patient.account.owner.name != name:
+        User.objects.filter(pk=patient.account.owner_id).update(name=name)
+    return patient
+
+
+def family_member_remove(*, patient: Patient) -> None:
+    if patient.is_holder:
+        raise InvalidInput(_("The account holder cannot be removed."), code="holder_not_removable")
+    if booking.patient_has_upcoming_appointments(patient_id=patient.pk):
+        raise Conflict(
+            _("Cancel this person's upcoming appointments before removing them."),
+            code="member_has_appointments",
+        )
+    Patient.objects.filter(pk=patient.pk).update(seat=None, removed_at=timezone.now())
+
+
+def holder_rename(*, account: FamilyAccount, name: str) -> None:
+    Patient.objects.filter(account=account, seat=0, name="").update(name=name)

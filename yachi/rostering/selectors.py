@@ -1,0 +1,62 @@
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from yachi.core.intervals import Interval, merge, subtract
+from yachi.rostering.choices import ExceptionKind
+from yachi.rostering.models import ShiftException, WeeklyShift
+
+
+def _span(day: date, start, end, zone: ZoneInfo) -> Interval:
+    return (
+        datetime.combine(day, start, tzinfo=zone),
+        datetime.combine(day, end, tzinfo=zone),
+    )
+
+
+def working_intervals(
+    *, doctor_ids: Iterable[int], clinic_id: int, zone: ZoneInfo, first_day: date, last_day: date
+) -> dict[tuple[int, date], list[Interval]]:
+    """Bookable working time of each doctor at one clinic, per local date.
+
+    The weekly template plus extra shifts, minus leave (leave without a clinic counts
+    at every clinic). Two queries whatever the number of doctors and days.
+    """
+    doctor_ids = list(doctor_ids)
+    weekly: dict[tuple[int, int], list] = defaultdict(list)
+    for shift in WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id):
+        weekly[(shift.doctor_id, shift.weekday)].append(shift)
+    extras: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    leaves: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    exceptions = ShiftException.objects.filter(
+        Q(clinic_id=clinic_id) | Q(clinic__isnull=True),
+        doctor_id__in=doctor_ids,
+        date__gte=first_day,
+        date__lte=last_day,
+    )
+    for item in exceptions:
+        key = (item.doctor_id, item.date)
+        if item.kind == ExceptionKind.EXTRA:
+            if item.clinic_id == clinic_id:
+                extras[key].append(_span(item.date, item.start_time, item.end_time, zone))
+        elif item.start_time is None:
+            whole_day = datetime.combine(item.date, datetime.min.time(), tzinfo=zone)
+            leaves[key].append((whole_day, whole_day + timedelta(days=1)))
+        else:
+            leaves[key].append(_span(item.date, item.start_time, item.end_time, zone))
+
+    result: dict[tuple[int, date], list[Interval]] = {}
+    day = first_day
+    while day <= last_day:
+        for doctor_id in doctor_ids:
+            key = (doctor_id, day)
+            regular = [
+                _span(day, s.start_time, s.end_time, zone)
+                for s in weekly.get((doctor_id, day.weekday()), [])
+            ]
+            result[key] = subtract(merge(regular + extras.get(key, [])), leaves.get(key, []))
+        day += timedelta(days=1)
+    return result
