@@ -6,15 +6,10 @@ desk. ``patient_parent`` holds a family account with ``patient_child`` on it;
 ``other_patient`` is a stranger to them.
 """
 
-import os
-import tempfile
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-os.environ.setdefault("YACHI_DATA_DIR", os.path.join(tempfile.gettempdir(), "yachi-test"))
-os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -93,7 +88,7 @@ class World:
             name="张小宝",
             relationship=Relationship.CHILD,
             gender="male",
-            birth_date=datetime(2019, 5, 1).date(),
+            birth_date=date(2019, 5, 1),
         )
         self.other_patient = f.patient_user("13800000002", name="陌生人")
         self.other = self.other_patient.family_account.members.get(seat=0)
@@ -105,7 +100,8 @@ def world(db):
 
 
 @pytest.fixture
-def api():
+def api(transactional_db):
+    """API tests commit for real, so that after-commit work (SMS, cache) happens."""
     from tests.apiclient import ApiClient
 
     return ApiClient()

@@ -17,7 +17,7 @@ _STAFF_PASSWORD_HASH = None
 
 
 def staff_password_hash() -> str:
-    global _STAFF_PASSWORD_HASH  # noqa: PLW0603  (hashing once keeps the suite fast)
+    global _STAFF_PASSWORD_HASH
     if _STAFF_PASSWORD_HASH is None:
         _STAFF_PASSWORD_HASH = make_password(STAFF_PASSWORD)
     return _STAFF_PASSWORD_HASH

@@ -1,5 +1,5 @@
 from django.conf import settings
-from ninja import Router
+from ninja import Router, Status
 
 from yachi.accounts import services
 from yachi.accounts.schemas import LoginIn, LoginOut, MeOut, SmsCodeIn, SmsCodeOut
@@ -33,11 +33,14 @@ def me_of(user) -> MeOut:
 def request_sms_code(request, payload: SmsCodeIn):
     """Send a 6-digit login code by SMS (limited per number)."""
     sent = services.sms_code_request(phone=payload.phone, ip=request.META.get("REMOTE_ADDR"))
-    return 202, SmsCodeOut(
-        phone=sent.phone,
-        expires_in=sent.expires_in,
-        resend_after=sent.resend_after,
-        code=sent.echo_code,
+    return Status(
+        202,
+        SmsCodeOut(
+            phone=sent.phone,
+            expires_in=sent.expires_in,
+            resend_after=sent.resend_after,
+            code=sent.echo_code,
+        ),
     )
 
 
@@ -57,7 +60,7 @@ def login(request, payload: LoginIn):
 def logout(request):
     """Revoke the token this request was made with."""
     services.token_revoke(raw=request.auth_token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

@@ -3,6 +3,7 @@ from typing import Literal
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
+from ninja import Status as HttpStatus
 from pydantic import Field
 
 from yachi.booking import selectors, services
@@ -117,7 +118,7 @@ def book_appointment(
     header so that a retried request returns the first result instead of booking again.
     """
     patient_ids = [payload.patient_id] if payload.patient_id else []
-    return 201, _book(request, response, payload, patient_ids, idempotency_key)[0]
+    return HttpStatus(201, _book(request, response, payload, patient_ids, idempotency_key)[0])
 
 
 @router.post("/appointments/family", response={201: list[AppointmentOut], **WRITE_ERRORS})
@@ -128,7 +129,7 @@ def book_family(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     """Book several family members back to back with one doctor: all or nothing."""
-    return 201, _book(request, response, payload, payload.patient_ids, idempotency_key)
+    return HttpStatus(201, _book(request, response, payload, payload.patient_ids, idempotency_key))
 
 
 class AppointmentListQuery(Schema):

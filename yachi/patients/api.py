@@ -1,4 +1,4 @@
-from ninja import Router
+from ninja import Router, Status
 
 from yachi.core.schemas import ErrorOut
 from yachi.patients import access, selectors, services
@@ -25,7 +25,7 @@ def add_family_member(request, payload: FamilyMemberIn):
         gender=payload.gender,
         birth_date=payload.birth_date,
     )
-    return 201, member
+    return Status(201, member)
 
 
 @router.get("/family-members/{patient_id}", response={200: PatientOut, 404: ErrorOut})
@@ -55,4 +55,4 @@ def update_family_member(request, patient_id: str, payload: FamilyMemberIn):
 def remove_family_member(request, patient_id: str):
     patient = access.access_family_member_by_id(actor=request.user, patient_id=patient_id)
     services.family_member_remove(patient=patient)
-    return 204, None
+    return Status(204, None)
