@@ -60,9 +60,10 @@ def test_concurrent_bookings_of_overlapping_times_let_exactly_one_through(live_s
     outcomes = Counter(results)
     assert outcomes[(201, None)] == 1, outcomes
     assert outcomes[(409, "slot_taken")] == ATTEMPTS - 1, outcomes
-    assert Appointment.objects.filter(
-        doctor=world.clinic_a_doctor, status__in=ACTIVE_STATUSES
-    ).count() == 1
+    assert (
+        Appointment.objects.filter(doctor=world.clinic_a_doctor, status__in=ACTIVE_STATUSES).count()
+        == 1
+    )
 
 
 def test_concurrent_bookings_of_different_doctors_share_the_chairs_safely(live_server, world):

@@ -224,3 +224,18 @@ def patient_has_upcoming_appointments(*, patient_id: int) -> bool:
     return Appointment.objects.filter(
         patient_id=patient_id, status__in=ACTIVE_STATUSES, end__gte=timezone.now()
     ).exists()
+
+
+def doctor_day_slots(*, doctor, service, day: date, now: datetime | None = None) -> list[Interval]:
+    """Free starts on one day for the front desk: fresh from the database, no notice
+    period (walk-ins are seen now), any day the clinic can book ahead."""
+    clinic = service.clinic
+    now = now or timezone.now()
+    plan = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=[day])[(doctor.pk, day)]
+    raw = day_slots(
+        plan,
+        duration=timedelta(minutes=service.duration_minutes),
+        step=timedelta(minutes=clinic.slot_step_minutes),
+    )
+    earliest = now - timedelta(minutes=clinic.slot_step_minutes)
+    return [slot for slot in raw.slots if slot[0] >= earliest]

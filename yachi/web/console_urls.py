@@ -1,1 +1,19 @@
-urlpatterns = []
+"""The clinic console for front desk, doctors and managers."""
+
+from django.urls import path
+
+from yachi.accounts import views as accounts
+from yachi.booking import console_views as booking
+
+app_name = "console"
+
+urlpatterns = [
+    path("", booking.console_home, name="home"),
+    path("login/", accounts.staff_login, name="login"),
+    path("logout/", accounts.staff_logout, name="logout"),
+    path("clinic/<str:clinic_id>/calendar/", booking.calendar_page, name="calendar"),
+    path("clinic/<str:clinic_id>/book/", booking.book_page, name="book"),
+    path("clinic/<str:clinic_id>/saturation/", booking.grid_page, name="grid"),
+    path("appointment/<str:appointment_id>/", booking.appointment_panel, name="appointment"),
+    path("appointment/<str:appointment_id>/step/", booking.appointment_step, name="step"),
+]

@@ -1,1 +1,38 @@
-urlpatterns = []
+"""The patient mobile web app."""
+
+from django.urls import path
+
+from yachi.accounts import views as accounts
+from yachi.booking import views as booking
+from yachi.patients import views as patients
+from yachi.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("login/", accounts.patient_login, name="login"),
+    path("logout/", accounts.patient_logout, name="logout"),
+    path("book/", booking.clinics_page, name="book_clinics"),
+    path("book/clinic/<str:clinic_id>/", booking.services_page, name="book_services"),
+    path("book/service/<str:service_id>/", booking.doctors_page, name="book_doctors"),
+    path(
+        "book/service/<str:service_id>/doctor/<str:doctor_id>/",
+        booking.slots_page,
+        name="book_slots",
+    ),
+    path("book/confirm/", booking.confirm_page, name="book_confirm"),
+    path("appointments/", booking.appointments_page, name="appointments"),
+    path("appointments/<str:appointment_id>/", booking.appointment_page, name="appointment"),
+    path("appointments/<str:appointment_id>/cancel/", booking.cancel_view, name="cancel"),
+    path(
+        "appointments/<str:appointment_id>/reschedule/",
+        booking.reschedule_page,
+        name="reschedule",
+    ),
+    path("family/", patients.family_page, name="family"),
+    path("family/add/", patients.family_add_page, name="family_add"),
+    path("family/<str:patient_id>/", patients.family_edit_page, name="family_edit"),
+    path("family/<str:patient_id>/remove/", patients.family_remove_view, name="family_remove"),
+]

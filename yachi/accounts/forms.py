@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yachi.accounts.phones import normalize_phone
+from yachi.core.errors import DomainError
+from yachi.web.forms import Form
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "inputmode": "numeric",
+                    "autocomplete": "tel",
+                    "placeholder": "138 0000 0000",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return normalize_phone(value)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+
+
+class PhoneForm(Form):
+    phone = PhoneField()
+
+
+class CodeForm(Form):
+    phone = PhoneField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("SMS code"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "000000"}
+        ),
+    )
+
+
+class StaffLoginForm(Form):
+    phone = PhoneField()
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)

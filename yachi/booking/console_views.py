@@ -1,0 +1,290 @@
+"""The clinic console's booking pages: calendar, booking at the desk, lifecycle buttons."""
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yachi.accounts import services as accounts
+from yachi.accounts.choices import Role
+from yachi.accounts.models import User
+from yachi.booking import selectors, services
+from yachi.booking.access import access_appointment_by_id
+from yachi.booking.calendar import day_layout
+from yachi.booking.choices import TRANSITIONS, Channel, Status
+from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
+from yachi.clinics import selectors as clinic_selectors
+from yachi.core.errors import DomainError, NotFound
+from yachi.patients import facade as patients
+from yachi.rostering import facade as rostering
+from yachi.web.decorators import staff_required
+
+
+def _clinic(request, clinic_id):
+    clinic = clinic_access.clinic_by_id(clinic_id)
+    allowed = clinics.staff_clinic_ids(request.user)
+    if allowed is not None and clinic.pk not in allowed:
+        raise NotFound(_("Clinic not found."), code="clinic_not_found")
+    return clinic
+
+
+def _day(raw, zone) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return timezone.now().astimezone(zone).date()
+
+
+@staff_required
+def console_home(request):
+    clinics_list = clinics.staff_clinics(request.user)
+    if not clinics_list:
+        return render(request, "console/no_clinic.html")
+    return redirect("console:calendar", clinic_id=clinics_list[0].public_id)
+
+
+def _console_context(request, clinic, **extra):
+    return {"clinic": clinic, "my_clinics": clinics.staff_clinics(request.user), **extra}
+
+
+@staff_required
+def calendar_page(request, clinic_id):
+    clinic = _clinic(request, clinic_id)
+    zone = ZoneInfo(clinic.timezone)
+    day = _day(request.GET.get("date"), zone)
+    view = "week" if request.GET.get("view") == "week" else "day"
+    by = "chair" if request.GET.get("by") == "chair" else "doctor"
+    show_cancelled = request.GET.get("cancelled") == "1"
+    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    chairs = clinic_selectors.clinic_chairs(clinic=clinic)
+    columns = chairs if by == "chair" else doctors
+    context = _console_context(
+        request,
+        clinic,
+        day=day,
+        view=view,
+        by=by,
+        columns=columns,
+        show_cancelled=show_cancelled,
+        today=timezone.now().astimezone(zone).date(),
+        section="calendar",
+    )
+    if view == "day":
+        appointments = selectors.appointments_of_clinic_day(clinic=clinic, day=day)
+        if not show_cancelled:
+            appointments = [a for a in appointments if a.status != Status.CANCELLED]
+        working = {}
+        if by == "doctor" and doctors:
+            intervals = rostering.working_intervals(
+                doctor_ids=[d.pk for d in doctors],
+                clinic_id=clinic.pk,
+                zone=zone,
+                first_day=day,
+                last_day=day,
+            )
+            working = {d.pk: intervals[(d.pk, day)] for d in doctors}
+        context["layout"] = day_layout(
+            day=day,
+            zone=zone,
+            columns=columns,
+            key=(lambda a: a.chair_id) if by == "chair" else (lambda a: a.doctor_id),
+            appointments=appointments,
+            working_by_column=working,
+        )
+        context["prev"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
+        context["counts"] = {
+            "total": len([a for a in appointments if a.status != Status.CANCELLED]),
+            "arrived": len([a for a in appointments if a.arrived_at]),
+            "no_show": len([a for a in appointments if a.status == Status.NO_SHOW]),
+        }
+    else:
+        monday = day - timedelta(days=day.weekday())
+        week = [monday + timedelta(days=i) for i in range(7)]
+        appointments = selectors.appointments_of_clinic_range(
+            clinic=clinic, first_day=week[0], last_day=week[-1]
+        )
+        cells = {}
+        for appointment in appointments:
+            column = appointment.chair_id if by == "chair" else appointment.doctor_id
+            local_day = appointment.start.astimezone(zone).date()
+            cells.setdefault((column, local_day), []).append(appointment)
+        context["week"] = week
+        context["rows"] = [
+            (column, [(d, cells.get((column.pk, d), [])) for d in week]) for column in columns
+        ]
+        context["prev"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
+    template = "console/partials/calendar_body.html" if request.htmx else "console/calendar.html"
+    return render(request, template, context)
+
+
+@staff_required
+def grid_page(request, clinic_id):
+    clinic = _clinic(request, clinic_id)
+    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    grid = selectors.clinic_saturation_grid(clinic=clinic, doctors=doctors)
+    rows = [(doctor, grid[doctor.pk]) for doctor in doctors]
+    days = [cell.day for cell in rows[0][1]] if rows else []
+    return render(
+        request,
+        "console/grid.html",
+        _console_context(request, clinic, rows=rows, days=days, section="grid"),
+    )
+
+
+@staff_required
+def appointment_panel(request, appointment_id):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    return render(
+        request,
+        "console/partials/appointment_panel.html",
+        {
+            "appointment": appointment,
+            "next": request.GET.get("next", ""),
+            "can": _possible_steps(appointment),
+        },
+    )
+
+
+def _possible_steps(appointment) -> set[str]:
+    return {str(s) for s in TRANSITIONS[appointment.status]}
+
+
+def _back(request, appointment) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}):
+        return candidate
+    zone = ZoneInfo(appointment.clinic.timezone)
+    return (
+        reverse("console:calendar", args=[appointment.clinic.public_id])
+        + "?"
+        + urlencode({"date": appointment.start.astimezone(zone).date().isoformat()})
+    )
+
+
+@staff_required
+@require_POST
+def appointment_step(request, appointment_id):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    step = request.POST.get("step", "")
+    try:
+        if step == Status.CANCELLED:
+            services.appointment_cancel(
+                actor=request.user,
+                appointment=appointment,
+                reason=request.POST.get("reason", "")[:200],
+            )
+        else:
+            services.appointment_advance(
+                actor=request.user, appointment=appointment, to_status=step
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(patient)s: %(status)s")
+            % {"patient": appointment.patient, "status": Status(step).label},
+        )
+    return redirect(_back(request, appointment))
+
+
+@staff_required
+def book_page(request, clinic_id):
+    """Book at the desk for a caller or a walk-in, by mobile number."""
+    clinic = _clinic(request, clinic_id)
+    zone = ZoneInfo(clinic.timezone)
+    source = request.POST if request.method == "POST" else request.GET
+    services_list = clinic_selectors.clinic_services(clinic=clinic)
+    service = next((s for s in services_list if str(s.public_id) == source.get("service")), None)
+    doctors = clinic_selectors.clinic_doctors(
+        clinic=clinic, skill=service.required_skill if service else None
+    )
+    doctor = next((d for d in doctors if str(d.public_id) == source.get("doctor")), None)
+    day = _day(source.get("date"), zone)
+    phone = source.get("phone", "").strip()
+    walk_in = source.get("walk_in") == "1"
+    context = _console_context(
+        request,
+        clinic,
+        services=services_list,
+        service=service,
+        doctors=doctors,
+        doctor=doctor,
+        day=day,
+        phone=phone,
+        name=source.get("name", "").strip(),
+        walk_in=walk_in,
+        section="book",
+    )
+    if phone:
+        context["people"] = _people_of_phone(phone)
+    if request.method == "POST":
+        try:
+            appointment = _book_at_desk(request, clinic, service, doctor, source, walk_in)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Booked %(patient)s at %(time)s.")
+                % {
+                    "patient": appointment.patient,
+                    "time": appointment.start.astimezone(zone).strftime("%H:%M"),
+                },
+            )
+            return redirect(_back(request, appointment))
+    if service and doctor:
+        context["slots"] = selectors.doctor_day_slots(doctor=doctor, service=service, day=day)
+    partial = request.htmx and request.htmx.target == "slots"
+    template = "console/partials/book_slots.html" if partial else "console/book.html"
+    return render(request, template, context, status=422 if request.method == "POST" else 200)
+
+
+def _people_of_phone(phone: str) -> list:
+    user = User.objects.filter(phone=phone.replace(" ", ""), role=Role.PATIENT).first()
+    if user is None:
+        return []
+    return patients.everyone_on(patients.account_open(user=user))
+
+
+def _book_at_desk(request, clinic, service, doctor, source, walk_in):
+    if service is None or doctor is None:
+        raise DomainError(_("Choose a service and a doctor."), code="invalid")
+    try:
+        start = datetime.fromisoformat(source.get("start", ""))
+    except ValueError:
+        raise DomainError(_("Choose a time."), code="invalid") from None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(clinic.timezone))
+    with transaction.atomic():
+        return _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start)
+
+
+def _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start):
+    user = accounts.patient_user_ensure(phone=source.get("phone", ""), name=source.get("name", ""))
+    everyone = patients.everyone_on(patients.account_open(user=user))
+    patient = next((p for p in everyone if str(p.public_id) == source.get("patient")), everyone[0])
+    booked = services.appointments_book(
+        actor=request.user,
+        doctor=doctor,
+        service=service,
+        start=start,
+        patients=[patient],
+        channel=Channel.WALK_IN if walk_in else Channel.CONSOLE,
+        note=source.get("note", "")[:500],
+    )
+    appointment = booked.appointments[0]
+    if walk_in:
+        appointment = services.appointment_advance(
+            actor=request.user, appointment=appointment, to_status=Status.ARRIVED
+        )
+    return appointment

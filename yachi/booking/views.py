@@ -1,0 +1,278 @@
+"""The patient's booking pages: clinic → service → doctor → 7-day grid → time → confirm."""
+
+import uuid
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yachi.booking import selectors, services
+from yachi.booking.access import access_appointment_by_id
+from yachi.booking.choices import Channel
+from yachi.booking.errors import SlotUnavailable
+from yachi.booking.policy import patient_may_change, patient_may_reschedule
+from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
+from yachi.clinics import selectors as clinic_selectors
+from yachi.core.errors import DomainError, NotFound
+from yachi.patients import access as patient_access
+from yachi.patients import facade as patients
+from yachi.web.decorators import patient_required
+
+
+def _parse_day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _parse_start(raw: str | None) -> datetime:
+    try:
+        start = datetime.fromisoformat(raw or "")
+    except ValueError:
+        raise SlotUnavailable() from None
+    if start.tzinfo is None:
+        raise SlotUnavailable()
+    return start
+
+
+def _chosen_people(request, account) -> list:
+    """The people picked on the page (holder by default), in the order of the account."""
+    wanted = set(request.GET.getlist("who") or request.POST.getlist("who"))
+    everyone = patients.everyone_on(account)
+    chosen = [p for p in everyone if str(p.public_id) in wanted]
+    return chosen or everyone[:1]
+
+
+@patient_required
+def clinics_page(request):
+    return render(
+        request,
+        "booking/clinics.html",
+        {"clinics": clinic_selectors.active_clinics(), "tab": "book"},
+    )
+
+
+@patient_required
+def services_page(request, clinic_id):
+    clinic = clinic_access.clinic_by_id(clinic_id)
+    return render(
+        request,
+        "booking/services.html",
+        {
+            "clinic": clinic,
+            "services": clinic_selectors.clinic_services(clinic=clinic),
+            "tab": "book",
+        },
+    )
+
+
+@patient_required
+def doctors_page(request, service_id):
+    service = clinic_access.service_by_id(service_id)
+    doctors = clinic_selectors.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
+    rows = [
+        (doctor, selectors.doctor_availability(doctor=doctor, service=service))
+        for doctor in doctors
+    ]
+    return render(
+        request,
+        "booking/doctors.html",
+        {"service": service, "clinic": service.clinic, "rows": rows, "tab": "book"},
+    )
+
+
+def _grid_context(request, *, doctor, service, party_size: int, link):
+    days = selectors.doctor_availability(doctor=doctor, service=service, party_size=party_size)
+    selected = _parse_day(request.GET.get("day"))
+    if selected not in {d.day for d in days}:
+        selected = next((d.day for d in days if d.slots), days[0].day)
+    chosen = next(d for d in days if d.day == selected)
+    return {
+        "days": days,
+        "selected_day": selected,
+        "slot_links": [(start, link(start)) for start, _end in chosen.slots],
+        "zone": service.clinic.timezone,
+    }
+
+
+@patient_required
+def slots_page(request, service_id, doctor_id):
+    service = clinic_access.service_by_id(service_id)
+    doctor = clinic_access.doctor_by_id(doctor_id)
+    if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
+        raise NotFound()
+    account = patient_access.account_of(request.user)
+    people = _chosen_people(request, account)
+    who = [str(p.public_id) for p in people]
+
+    def link(start):
+        query = urlencode(
+            {
+                "service": service.public_id,
+                "doctor": doctor.public_id,
+                "start": start.isoformat(),
+                "who": who,
+            },
+            doseq=True,
+        )
+        return f"{reverse('web:book_confirm')}?{query}"
+
+    context = _grid_context(
+        request, doctor=doctor, service=service, party_size=len(people), link=link
+    )
+    context.update(
+        service=service,
+        doctor=doctor,
+        clinic=service.clinic,
+        everyone=patients.everyone_on(account),
+        who=who,
+        tab="book",
+    )
+    template = "booking/partials/grid.html" if request.htmx else "booking/slots.html"
+    return render(request, template, context)
+
+
+@patient_required
+def confirm_page(request):
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        service = clinic_access.service_by_id(source.get("service"))
+        doctor = clinic_access.doctor_by_id(source.get("doctor"))
+        start = _parse_start(source.get("start"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("web:book_clinics")
+    account = patient_access.account_of(request.user)
+    people = _chosen_people(request, account)
+    back = reverse("web:book_slots", args=[service.public_id, doctor.public_id])
+    back += "?" + urlencode(
+        {
+            "day": start.astimezone(ZoneInfo(service.clinic.timezone)).date().isoformat(),
+            "who": [str(p.public_id) for p in people],
+        },
+        doseq=True,
+    )
+    if request.method == "POST":
+        try:
+            booked = services.appointments_book(
+                actor=request.user,
+                doctor=doctor,
+                service=service,
+                start=start,
+                patients=people,
+                channel=Channel.PATIENT_APP,
+                note=request.POST.get("note", "").strip()[:500],
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect(back)
+        messages.success(request, _("Booked! We look forward to seeing you."))
+        first = booked.appointments[0]
+        return redirect("web:appointment", appointment_id=first.public_id)
+    duration = service.duration_minutes
+    schedule = [
+        (
+            person,
+            start + timedelta(minutes=duration * i),
+            start + timedelta(minutes=duration * (i + 1)),
+        )
+        for i, person in enumerate(people)
+    ]
+    return render(
+        request,
+        "booking/confirm.html",
+        {
+            "service": service,
+            "doctor": doctor,
+            "clinic": service.clinic,
+            "start": start,
+            "schedule": schedule,
+            "people": people,
+            "total_fen": service.price_fen * len(people),
+            "idempotency_key": uuid.uuid4().hex,
+            "back": back,
+            "tab": "book",
+        },
+    )
+
+
+@patient_required
+def appointments_page(request):
+    scope = "past" if request.GET.get("scope") == "past" else "upcoming"
+    account = patient_access.account_of(request.user)
+    appointments = selectors.appointments_of_account(account_id=account.pk, scope=scope, limit=100)
+    return render(
+        request,
+        "booking/appointments.html",
+        {"appointments": appointments, "scope": scope, "tab": "appointments"},
+    )
+
+
+@patient_required
+def appointment_page(request, appointment_id):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    return render(
+        request,
+        "booking/appointment.html",
+        {
+            "appointment": appointment,
+            "may_change": patient_may_change(appointment),
+            "may_reschedule": patient_may_reschedule(appointment),
+            "tab": "appointments",
+        },
+    )
+
+
+@patient_required
+@require_POST
+def cancel_view(request, appointment_id):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    try:
+        services.appointment_cancel(
+            actor=request.user, appointment=appointment, reason=request.POST.get("reason", "")[:200]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The appointment is cancelled."))
+    return redirect("web:appointment", appointment_id=appointment.public_id)
+
+
+@patient_required
+def reschedule_page(request, appointment_id):
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    if request.method == "POST":
+        try:
+            services.appointment_reschedule(
+                actor=request.user,
+                appointment=appointment,
+                start=_parse_start(request.POST.get("start")),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("web:reschedule", appointment_id=appointment.public_id)
+        messages.success(request, _("The appointment has been moved."))
+        return redirect("web:appointment", appointment_id=appointment.public_id)
+
+    def link(start):
+        return "?" + urlencode({"start": start.isoformat(), "day": request.GET.get("day", "")})
+
+    context = _grid_context(
+        request, doctor=appointment.doctor, service=appointment.service, party_size=1, link=link
+    )
+    chosen = request.GET.get("start")
+    context.update(
+        appointment=appointment,
+        chosen_start=_parse_start(chosen) if chosen else None,
+        tab="appointments",
+    )
+    template = "booking/partials/grid.html" if request.htmx else "booking/reschedule.html"
+    return render(request, template, context)

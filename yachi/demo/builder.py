@@ -1,0 +1,424 @@
+"""Builds the demo chain: two Shanghai clinics, ten doctors, 300 patient accounts with
+their families and a year of appointment history, so every screen has real data.
+
+Everything is deterministic (one seeded random generator) and written in bulk; the
+database's own guards against double booking still check every row.
+"""
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from yachi.accounts.choices import Role
+from yachi.accounts.models import User
+from yachi.booking.choices import Channel, Status
+from yachi.booking.models import Appointment
+from yachi.clinics.choices import DoctorTitle, Skill
+from yachi.clinics.models import (
+    Chain,
+    Chair,
+    Clinic,
+    Doctor,
+    DoctorSkill,
+    OpeningHours,
+    Service,
+    StaffMembership,
+)
+from yachi.demo.people import birth_date, full_name
+from yachi.patients.choices import Gender, Relationship
+from yachi.patients.models import FamilyAccount, Patient
+from yachi.rostering.models import WeeklyShift
+
+STAFF_PASSWORD = "Yachi@2026"
+PATIENT_COUNT = 300
+ZONE = ZoneInfo("Asia/Shanghai")
+
+SERVICES = [
+    # code, name, English name, minutes, price in yuan, skill
+    ("cleaning", "洁牙", "Scaling and polishing", 30, 198, Skill.GENERAL),
+    ("filling", "补牙", "Filling", 45, 380, Skill.GENERAL),
+    ("root_canal", "根管治疗", "Root canal treatment", 60, 1200, Skill.ENDODONTICS),
+    ("wisdom_tooth_extraction", "拔智齿", "Wisdom-tooth extraction", 60, 800, Skill.ORAL_SURGERY),
+    ("implant_consultation", "种植咨询", "Implant consultation", 30, 0, Skill.IMPLANT),
+    ("orthodontic_consultation", "正畸咨询", "Orthodontic consultation", 30, 0, Skill.ORTHODONTICS),
+    ("fluoride_varnish", "儿童涂氟", "Fluoride varnish for children", 20, 150, Skill.PAEDIATRIC),
+]
+
+CLINICS = [
+    {
+        "name": "牙齿口腔·静安店",
+        "name_en": "Yachi Dental Jing'an",
+        "address": "上海市静安区南京西路 1266 号恒隆广场 5 楼",
+        "phone": "021-62880001",
+        "latitude": "31.228000",
+        "longitude": "121.452000",
+        "chairs": 5,
+    },
+    {
+        "name": "牙齿口腔·徐汇店",
+        "name_en": "Yachi Dental Xuhui",
+        "address": "上海市徐汇区漕溪北路 88 号圣爱大厦 3 楼",
+        "phone": "021-64880002",
+        "latitude": "31.192000",
+        "longitude": "121.437000",
+        "chairs": 4,
+    },
+]
+
+MORNING = (time(9), time(12))
+AFTERNOON = (time(13), time(18))
+LATE = (time(13), time(19))
+
+# name, title, skills, {clinic index: weekdays}, afternoon span
+DOCTORS = [
+    (
+        "王建华",
+        DoctorTitle.CHIEF,
+        [Skill.GENERAL, Skill.IMPLANT, Skill.ORAL_SURGERY],
+        {0: [0, 1, 2, 3, 4], 1: [5]},
+        AFTERNOON,
+    ),
+    (
+        "李静",
+        DoctorTitle.ASSOCIATE_CHIEF,
+        [Skill.GENERAL, Skill.ORTHODONTICS],
+        {0: [1, 2, 3, 5, 6]},
+        LATE,
+    ),
+    (
+        "张伟",
+        DoctorTitle.ATTENDING,
+        [Skill.GENERAL, Skill.ENDODONTICS, Skill.EMERGENCY],
+        {0: [0, 2, 4, 5, 6]},
+        AFTERNOON,
+    ),
+    (
+        "刘洋",
+        DoctorTitle.ATTENDING,
+        [Skill.GENERAL, Skill.PAEDIATRIC],
+        {0: [0, 1, 3, 5, 6]},
+        AFTERNOON,
+    ),
+    (
+        "陈晨",
+        DoctorTitle.RESIDENT,
+        [Skill.GENERAL, Skill.PERIODONTICS, Skill.EMERGENCY],
+        {0: [1, 3, 4, 5, 6]},
+        LATE,
+    ),
+    (
+        "杨帆",
+        DoctorTitle.ASSOCIATE_CHIEF,
+        [Skill.GENERAL, Skill.ENDODONTICS, Skill.EMERGENCY],
+        {1: [0, 1, 2, 3, 6]},
+        AFTERNOON,
+    ),
+    (
+        "赵敏",
+        DoctorTitle.ATTENDING,
+        [Skill.GENERAL, Skill.PAEDIATRIC, Skill.ORTHODONTICS],
+        {1: [0, 2, 4, 5, 6]},
+        LATE,
+    ),
+    (
+        "黄磊",
+        DoctorTitle.ATTENDING,
+        [Skill.GENERAL, Skill.ORAL_SURGERY, Skill.EMERGENCY],
+        {1: [1, 2, 4, 5, 6]},
+        AFTERNOON,
+    ),
+    (
+        "周婷",
+        DoctorTitle.RESIDENT,
+        [Skill.GENERAL, Skill.PERIODONTICS],
+        {1: [0, 1, 3, 4, 5]},
+        AFTERNOON,
+    ),
+    (
+        "吴昊",
+        DoctorTitle.CHIEF,
+        [Skill.GENERAL, Skill.IMPLANT, Skill.ENDODONTICS],
+        {0: [6], 1: [0, 2, 3, 4]},
+        LATE,
+    ),
+]
+
+# front desk and managers from 13700000001, one chain administrator last
+STAFF = [
+    ("13700000001", "孙悦", Role.FRONT_DESK, [0]),
+    ("13700000002", "马丽", Role.FRONT_DESK, [1]),
+    ("13700000003", "朱强", Role.MANAGER, [0]),
+    ("13700000004", "胡敏", Role.MANAGER, [1]),
+    ("13700000005", "郭涛", Role.ADMIN, []),
+]
+
+
+@dataclass
+class DemoSummary:
+    clinics: int
+    doctors: int
+    patients: int
+    family_members: int
+    appointments: int
+
+
+def demo_exists() -> bool:
+    return Chain.objects.exists()
+
+
+@transaction.atomic
+def build_demo(*, seed: int = 2026, today: date | None = None, log=print) -> DemoSummary:
+    rng = random.Random(seed)
+    today = today or timezone.now().astimezone(ZONE).date()
+    password = make_password(STAFF_PASSWORD)
+
+    chain = Chain.objects.create(name="牙齿口腔", name_en="Yachi Dental")
+    clinics, chairs, services = [], {}, {}
+    for spec in CLINICS:
+        clinic = Clinic.objects.create(
+            chain=chain,
+            **{k: v for k, v in spec.items() if k != "chairs"},
+        )
+        clinics.append(clinic)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(clinic=clinic, weekday=d, opens=time(9), closes=time(19)) for d in range(7)
+        )
+        chairs[clinic.pk] = [
+            Chair.objects.create(clinic=clinic, name=f"{n}号牙椅")
+            for n in range(1, spec["chairs"] + 1)
+        ]
+        services[clinic.pk] = [
+            Service.objects.create(
+                clinic=clinic,
+                code=code,
+                name=name,
+                name_en=name_en,
+                duration_minutes=minutes,
+                price_fen=price * 100,
+                required_skill=skill,
+            )
+            for code, name, name_en, minutes, price, skill in SERVICES
+        ]
+    log(f"  {len(clinics)} clinics with chairs, opening hours and services")
+
+    doctors = []
+    for index, (name, title, skills, schedule, afternoon) in enumerate(DOCTORS, start=1):
+        user = User.objects.create(
+            phone=f"139{index:08d}", name=name, role=Role.DOCTOR, password=password
+        )
+        doctor = Doctor.objects.create(
+            user=user,
+            name=name,
+            title=title,
+            bio=f"{name}医生，擅长" + "、".join(str(Skill(s).label) for s in skills[1:]) + "。",
+        )
+        DoctorSkill.objects.bulk_create(DoctorSkill(doctor=doctor, skill=s) for s in skills)
+        for clinic_index, weekdays in schedule.items():
+            doctor.clinics.add(clinics[clinic_index])
+            WeeklyShift.objects.bulk_create(
+                WeeklyShift(
+                    doctor=doctor,
+                    clinic=clinics[clinic_index],
+                    weekday=d,
+                    start_time=span[0],
+                    end_time=span[1],
+                )
+                for d in weekdays
+                for span in (MORNING, afternoon)
+            )
+        doctors.append((doctor, skills, schedule, afternoon))
+    for phone, name, role, clinic_indexes in STAFF:
+        user = User.objects.create(
+            phone=phone, name=name, role=role, password=password, is_superuser=role == Role.ADMIN
+        )
+        for clinic_index in clinic_indexes:
+            StaffMembership.objects.create(user=user, clinic=clinics[clinic_index])
+    log(f"  {len(doctors)} doctors and {len(STAFF)} staff")
+
+    people = _patients(rng, today)
+    log(f"  {PATIENT_COUNT} patient accounts, {len(people) - PATIENT_COUNT} family members")
+
+    count = _appointments(rng, today, clinics, chairs, services, doctors, people)
+    log(f"  {count} appointments over the past 12 months and the coming 2 weeks")
+    return DemoSummary(
+        len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
+    )
+
+
+def _patients(rng, today) -> list[Patient]:
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        User(
+            phone=f"138{n:08d}",
+            name=full_name(rng),
+            role=Role.PATIENT,
+            password=unusable,
+            date_joined=timezone.now() - timedelta(days=rng.randint(30, 720)),
+        )
+        for n in range(1, PATIENT_COUNT + 1)
+    )
+    users = list(User.objects.filter(role=Role.PATIENT).order_by("phone"))
+    accounts = FamilyAccount.objects.bulk_create(FamilyAccount(owner=u) for u in users)
+    accounts = list(FamilyAccount.objects.select_related("owner").order_by("owner__phone"))
+    patients = []
+    for account in accounts:
+        owner = account.owner
+        adult_birth = birth_date(rng, today, 22, 68)
+        patients.append(
+            Patient(
+                account=account,
+                seat=0,
+                relationship=Relationship.SELF,
+                name=owner.name,
+                phone=owner.phone,
+                gender=rng.choice([Gender.FEMALE, Gender.MALE]),
+                birth_date=adult_birth,
+            )
+        )
+        if rng.random() < 0.45:
+            seat = 1
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                kind = rng.choices(
+                    [Relationship.CHILD, Relationship.SPOUSE, Relationship.PARENT], [6, 3, 2]
+                )[0]
+                if kind == Relationship.CHILD:
+                    born = birth_date(rng, today, 2, 15)
+                elif kind == Relationship.PARENT:
+                    born = birth_date(rng, today, 55, 80)
+                else:
+                    born = birth_date(rng, today, 25, 60)
+                patients.append(
+                    Patient(
+                        account=account,
+                        seat=seat,
+                        relationship=kind,
+                        name=full_name(rng, child=kind == Relationship.CHILD),
+                        gender=rng.choice([Gender.FEMALE, Gender.MALE]),
+                        birth_date=born,
+                    )
+                )
+                seat += 1
+    Patient.objects.bulk_create(patients, batch_size=1000)
+    return list(Patient.objects.order_by("pk"))
+
+
+def _fits(person: Patient, service: Service, today: date) -> bool:
+    if service.code == "fluoride_varnish":
+        return person.birth_date is not None and (today - person.birth_date).days < 13 * 365
+    if service.code in ("wisdom_tooth_extraction", "implant_consultation", "root_canal"):
+        return person.birth_date is None or (today - person.birth_date).days >= 16 * 365
+    return True
+
+
+def _appointments(rng, today, clinics, chairs, services, doctors, people) -> int:
+    history_start = today - timedelta(days=365)
+    horizon = today + timedelta(days=14)
+    now = timezone.now()
+    rows = []
+    patient_busy = defaultdict(list)
+    day = history_start
+    while day <= horizon:
+        chair_busy = defaultdict(list)
+        future = day > today
+        # The coming week fills unevenly so the 7-day grid shows every colour.
+        fill = rng.uniform(0.7, 0.95) if not future else max(0.1, 1.02 - 0.12 * (day - today).days)
+        for doctor, skills, schedule, afternoon in doctors:
+            for clinic_index, weekdays in schedule.items():
+                if day.weekday() not in weekdays:
+                    continue
+                clinic = clinics[clinic_index]
+                offered = [s for s in services[clinic.pk] if s.required_skill in skills]
+                for span_start, span_end in (MORNING, afternoon):
+                    cursor = datetime.combine(day, span_start, tzinfo=ZONE)
+                    end_of_span = datetime.combine(day, span_end, tzinfo=ZONE)
+                    while cursor < end_of_span:
+                        service = rng.choice(offered)
+                        length = timedelta(minutes=service.duration_minutes)
+                        if cursor + length > end_of_span:
+                            break
+                        if rng.random() > fill:
+                            cursor += timedelta(minutes=15 * rng.choice([1, 2, 2, 3]))
+                            continue
+                        person = rng.choice(people)
+                        if not _fits(person, service, today) or any(
+                            s < cursor + length and cursor < e for s, e in patient_busy[person.pk]
+                        ):
+                            cursor += timedelta(minutes=15)
+                            continue
+                        chair = next(
+                            (
+                                c
+                                for c in chairs[clinic.pk]
+                                if not any(
+                                    s < cursor + length and cursor < e for s, e in chair_busy[c.pk]
+                                )
+                            ),
+                            None,
+                        )
+                        if chair is None:
+                            cursor += timedelta(minutes=15)
+                            continue
+                        rows.append(
+                            _appointment(
+                                rng, clinic, doctor, chair, service, person, cursor, length, now
+                            )
+                        )
+                        if rows[-1].status != Status.CANCELLED:
+                            chair_busy[chair.pk].append((cursor, cursor + length))
+                            patient_busy[person.pk].append((cursor, cursor + length))
+                            cursor += length
+                        else:
+                            cursor += timedelta(minutes=15)
+        day += timedelta(days=1)
+    Appointment.objects.bulk_create(rows, batch_size=2000)
+    # Bookings were made some days before the visit, not at demo time.
+    Appointment.objects.update(created_at=F("start") - timedelta(days=3), updated_at=F("start"))
+    return len(rows)
+
+
+def _appointment(rng, clinic, doctor, chair, service, person, start, length, now) -> Appointment:
+    end = start + length
+    if end <= now:
+        status = rng.choices([Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED], [86, 5, 9])[0]
+    elif start <= now:
+        status = Status.IN_TREATMENT
+    else:
+        status = rng.choices([Status.BOOKED, Status.CANCELLED], [94, 6])[0]
+    appointment = Appointment(
+        clinic=clinic,
+        doctor=doctor,
+        chair=chair,
+        service=service,
+        patient=person,
+        channel=rng.choices(
+            [Channel.API, Channel.PATIENT_APP, Channel.CONSOLE, Channel.WALK_IN], [50, 20, 22, 8]
+        )[0],
+        start=start,
+        end=end,
+        status=status,
+        price_fen=service.price_fen,
+    )
+    if status == Status.COMPLETED:
+        appointment.arrived_at = start - timedelta(minutes=rng.randint(2, 20))
+        appointment.treatment_started_at = start + timedelta(minutes=rng.randint(0, 10))
+        appointment.completed_at = end
+    elif status == Status.IN_TREATMENT:
+        appointment.arrived_at = start - timedelta(minutes=10)
+        appointment.treatment_started_at = start
+    elif status == Status.NO_SHOW:
+        appointment.no_show_at = start + timedelta(minutes=30)
+    elif status == Status.CANCELLED:
+        appointment.cancelled_at = start - timedelta(
+            days=rng.randint(0, 3), hours=rng.randint(1, 10)
+        )
+        appointment.cancel_reason = rng.choice(
+            ["临时有事", "工作冲突", "身体不适", "改约其他时间", ""]
+        )
+    return appointment

@@ -1,0 +1,41 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from yachi.demo.builder import PATIENT_COUNT, STAFF_PASSWORD, build_demo, demo_exists
+
+
+class Command(BaseCommand):
+    help = "Create the demo chain (if absent), print the demo logins, then serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="only create the data")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if demo_exists():
+            self.stdout.write("Demo data already present.")
+        else:
+            self.stdout.write("Creating the demo chain…")
+            build_demo(log=self.stdout.write)
+        base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
+        self.stdout.write(
+            f"""
+Yachi demo (牙齿口腔)
+  患者端 Patient app      {base}/
+  诊所控制台 Console       {base}/console/
+  管理后台 Admin           {base}/admin/
+  API docs                {base}/api/v1/docs
+
+Demo logins
+  patients     13800000001 – 138{PATIENT_COUNT:08d}   SMS code is shown on the login page
+  doctors      13900000001 – 13900000010   password {STAFF_PASSWORD}
+  front desk   13700000001 (静安), 13700000002 (徐汇)   password {STAFF_PASSWORD}
+  managers     13700000003 (静安), 13700000004 (徐汇)   password {STAFF_PASSWORD}
+  admin        13700000005   password {STAFF_PASSWORD}
+  API token    yachi token 13800000001
+"""
+        )
+        if not no_serve:
+            call_command("serve", host=host, port=port)

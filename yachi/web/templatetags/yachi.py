@@ -1,0 +1,42 @@
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yachi.core.money import format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen: int) -> str:
+    return format_yuan(fen or 0)
+
+
+@register.filter
+def weekday_short(day) -> str:
+    names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    return names[day.weekday()]
+
+
+@register.filter
+def relative_day(day) -> str:
+    """今天 / 明天 / 后天, or the weekday."""
+    today = timezone.localdate()
+    delta = (day - today).days
+    if delta == 0:
+        return _("Today")
+    if delta == 1:
+        return _("Tomorrow")
+    if delta == 2:
+        return _("Day after tomorrow")
+    return weekday_short(day)
+
+
+@register.filter
+def percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+@register.simple_tag(takes_context=True)
+def active_tab(context, name: str) -> str:
+    return "active" if context.get("tab") == name else ""

@@ -1,0 +1,31 @@
+from django.shortcuts import render
+
+from yachi.booking import selectors as booking
+from yachi.patients import access as patient_access
+from yachi.patients import selectors as patient_selectors
+from yachi.web.decorators import patient_required
+
+
+def home(request):
+    context = {"tab": "home"}
+    if request.user.is_authenticated and request.user.is_patient:
+        account = patient_access.account_of(request.user)
+        context["upcoming"] = booking.appointments_of_account(
+            account_id=account.pk, scope="upcoming", limit=3
+        )
+        context["holder"] = patient_access.holder(account)
+    return render(request, "web/home.html", context)
+
+
+@patient_required
+def me(request):
+    account = patient_access.account_of(request.user)
+    return render(
+        request,
+        "web/me.html",
+        {
+            "holder": patient_access.holder(account),
+            "family_count": len(patient_selectors.family_members(account)),
+            "tab": "me",
+        },
+    )
