@@ -92,6 +92,10 @@ def calendar_page(request, clinic_id):
                 last_day=day,
             )
             working = {d.pk: intervals[(d.pk, day)] for d in doctors}
+            # Only the doctors who work or have appointments that day get a column.
+            busy = {a.doctor_id for a in appointments}
+            columns = [d for d in doctors if working[d.pk] or d.pk in busy]
+            context["columns"] = columns
         context["layout"] = day_layout(
             day=day,
             zone=zone,

@@ -1,0 +1,81 @@
+# Yachi — everything a machine needs, from nothing but Python.
+#
+#   make demo   install, create the demo chain, serve it on http://127.0.0.1:8000
+#   make test   install (with Chromium for browser tests), lint, run the whole suite
+#               on SQLite and on PostgreSQL + Redis
+
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+# The PostgreSQL + Redis pass of the suite; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yachi
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo serve install install-test system-test-packages test lint test-sqlite test-postgres messages openapi bench clean
+
+demo: install
+	$(BIN)/yachi demo --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/yachi serve --host $(HOST) --port $(PORT)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+
+install-test: install system-test-packages
+
+# Debian's Chromium drives the browser tests; WenQuanYi renders Chinese in screenshots.
+system-test-packages:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi; then :; else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Chromium is missing and this user cannot install it: apt-get install chromium fonts-wqy-microhei" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m yachi.core.i18ncheck
+
+test: install-test lint test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite (embedded default)"
+	$(BIN)/pytest
+
+test-postgres:
+	@if $(BIN)/python -m yachi.core.reachable "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+		echo "== test suite on PostgreSQL + Redis"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest; \
+	elif [ -n "$$YACHI_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL or Redis is not reachable, but YACHI_REQUIRE_POSTGRES is set" >&2; exit 1; \
+	else \
+		echo "== PostgreSQL + Redis not reachable: their pass is skipped (set YACHI_REQUIRE_POSTGRES=1 to make this fatal)"; \
+	fi
+
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+openapi: install
+	$(BIN)/python manage.py export_openapi docs/api/openapi.json
+
+bench: install
+	$(BIN)/python bench/booking.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var test-results

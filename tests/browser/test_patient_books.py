@@ -1,0 +1,83 @@
+"""A patient books an appointment on their phone, from login to confirmation."""
+
+import re
+
+import pytest
+
+from conftest import tomorrow_at
+from tests.browser.conftest import screenshot
+from yachi.booking.models import Appointment
+from yachi.messaging.sms import MemoryBackend
+
+pytestmark = pytest.mark.browser
+
+
+def sms_code(phone: str) -> str:
+    text = [m.text for m in MemoryBackend.outbox if m.phone == phone][-1]
+    return re.search(r"\d{6}", text).group()
+
+
+def log_in(page, base: str, phone: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("input[name=phone]", phone)
+    page.click("button:has-text('获取验证码')")
+    page.fill("input[name=code]", sms_code(phone))
+    page.click("button:has-text('登录')")
+
+
+def test_patient_books_a_cleaning_through_the_app(live_server, world, phone_page):
+    page, base = phone_page, live_server.url
+    log_in(page, base, world.patient_parent.phone)
+    page.get_by_role("link", name="立即预约").click()
+
+    page.get_by_role("link", name=re.compile("静安店")).click()
+    page.get_by_role("link", name=re.compile("洁牙")).click()
+    page.get_by_role("link", name=re.compile("王医生")).click()
+    page.locator("a.day").nth(1).click()  # tomorrow
+    page.wait_for_selector("a.slot")
+    screenshot(page, "patient-slots")
+    page.locator("a.slot", has_text="10:00").click()
+
+    page.wait_for_selector("text=确认预约")
+    screenshot(page, "patient-confirm")
+    page.get_by_role("button", name="确认预约").click()
+
+    page.wait_for_selector("text=预约成功")
+    screenshot(page, "patient-booked")
+    assert page.get_by_test_id("status").inner_text() == "已预约"
+    appointment = Appointment.objects.get()
+    assert appointment.patient == world.parent
+    assert appointment.doctor == world.clinic_a_doctor
+    assert appointment.start == tomorrow_at(10)
+    assert page.locator("text=10:00–10:30").count() == 1
+
+    # The slot is gone for everyone else.
+    page.goto(page.url.split("/appointments/")[0] + "/book/")
+    page.get_by_role("link", name=re.compile("静安店")).click()
+    page.get_by_role("link", name=re.compile("洁牙")).click()
+    page.get_by_role("link", name=re.compile("王医生")).click()
+    page.locator("a.day").nth(1).click()
+    page.wait_for_selector("a.slot")
+    assert page.locator("a.slot", has_text="10:00").count() == 0
+
+
+def test_a_parent_books_themselves_and_a_child_back_to_back(live_server, world, phone_page):
+    page, base = phone_page, live_server.url
+    log_in(page, base, world.patient_parent.phone)
+    page.goto(f"{base}/book/")
+    page.get_by_role("link", name=re.compile("静安店")).click()
+    page.get_by_role("link", name=re.compile("洁牙")).click()
+    page.get_by_role("link", name=re.compile("王医生")).click()
+    page.locator("label.chip", has_text="张小宝").click()
+    page.wait_for_timeout(300)
+    page.locator("a.day").nth(1).click()
+    page.locator("a.slot", has_text="14:00").click()
+    page.wait_for_selector("text=确认预约")
+    assert page.locator("text=14:30–15:00").count() == 1
+    page.get_by_role("button", name="确认预约").click()
+    page.wait_for_selector("text=预约成功")
+    booked = Appointment.objects.order_by("start")
+    assert [(a.patient, a.start) for a in booked] == [
+        (world.parent, tomorrow_at(14)),
+        (world.patient_child, tomorrow_at(14, 30)),
+    ]

@@ -1,0 +1,101 @@
+"""The operator's `yachi` command: token, demo and serve."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from django.core.management import CommandError, call_command
+
+from yachi.accounts.services import token_user
+
+
+def test_token_prints_one_working_token_per_phone(world, capsys):
+    call_command("token", world.patient_parent.phone, world.clinic_a_doctor.user.phone)
+    lines = capsys.readouterr().out.split()
+    assert len(lines) == 2
+    assert token_user(lines[0]) == world.patient_parent
+    assert token_user(lines[1]) == world.clinic_a_doctor.user
+
+
+def test_token_for_an_unknown_phone_fails_and_issues_nothing(world, capsys):
+    from yachi.accounts.models import ApiToken
+
+    with pytest.raises(CommandError, match="13999999999"):
+        call_command("token", world.patient_parent.phone, "13999999999")
+    assert not ApiToken.objects.exists()
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_builds_a_believable_chain_once(capsys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yachi.accounts.choices import Role
+    from yachi.accounts.models import User
+    from yachi.booking.models import Appointment
+    from yachi.clinics.models import Clinic, Doctor
+    from yachi.patients.models import Patient
+
+    call_command("demo", no_serve=True)
+    assert Clinic.objects.count() == 2
+    assert Doctor.objects.count() >= 8
+    patients = User.objects.filter(role=Role.PATIENT).order_by("phone")
+    assert patients.count() == 300
+    assert (patients.first().phone, patients.last().phone) == ("13800000001", "13800000300")
+    assert User.objects.filter(phone="13900000001", role=Role.DOCTOR).exists()
+    assert User.objects.filter(phone="13700000001", role=Role.FRONT_DESK).exists()
+    assert Patient.objects.filter(seat__gt=0).count() > 50
+    year_ago = timezone.now() - timedelta(days=330)
+    history = Appointment.objects.filter(start__lt=year_ago)
+    assert history.filter(status="completed").exists()
+    assert Appointment.objects.filter(status="no_show").count() > 100
+    assert Appointment.objects.filter(status="cancelled").count() > 100
+    assert Appointment.objects.filter(start__gt=timezone.now(), status="booked").exists()
+    output = capsys.readouterr().out
+    assert "13800000001" in output and "/console/" in output
+
+    count = Appointment.objects.count()
+    call_command("demo", no_serve=True)
+    assert Appointment.objects.count() == count
+    assert "already present" in capsys.readouterr().out
+
+
+def test_serve_migrates_and_answers_health(tmp_path):
+    """`yachi serve` on a brand-new data directory: migrate, then serve over HTTP."""
+    env = {
+        **os.environ,
+        "YACHI_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    port = 18000 + os.getpid() % 1000
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "yachi.cli", "serve", "--port", str(port), "--no-jobs"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError(process.stdout.read().decode()) from None
+                time.sleep(0.3)
+        assert response.json() == {"status": "ok"}
+        assert (tmp_path / "yachi.sqlite3").exists()
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert page.status_code == 200
+        assert "牙齿口腔" in page.text
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
