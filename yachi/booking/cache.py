@@ -1,8 +1,8 @@
 """The availability cache, keyed per doctor, clinic and day and invalidated by version.
 
-A cached day is stored under the current versions of three things it depends on:
-the clinic's day (chairs taken by any doctor), the doctor's day (their bookings) and
-the doctor's roster. A change replaces the matching version with a fresh random one
+A cached day is stored under the current versions of what it depends on: the clinic
+(its chairs), the clinic's day (chairs taken by any doctor), the doctor's day (their
+bookings) and the doctor's roster. A change replaces the matching version with a fresh random one
 *after* its transaction commits, so a reader that computed from the old state stores
 its result under the old version, where nobody looks again. A version lost to cache
 eviction is replaced by a new random one, never reset, so an old entry cannot come
@@ -28,6 +28,10 @@ def _doctor(doctor_id: int) -> str:
     return f"avail:v:doctor:{doctor_id}"
 
 
+def _clinic(clinic_id: int) -> str:
+    return f"avail:v:clinic:{clinic_id}"
+
+
 def _versions(keys: list[str]) -> dict[str, str]:
     found = cache.get_many(keys)
     for key in keys:
@@ -39,18 +43,18 @@ def _versions(keys: list[str]) -> dict[str, str]:
 
 def day_keys(*, doctor_id: int, clinic_id: int, days: list[date], variant: str) -> dict[date, str]:
     """The cache key of each day's availability under the current versions."""
-    version_keys = [_doctor(doctor_id)]
+    version_keys = [_doctor(doctor_id), _clinic(clinic_id)]
     for day in days:
         version_keys += [_clinic_day(clinic_id, day), _doctor_day(doctor_id, day)]
     versions = _versions(version_keys)
-    roster = versions[_doctor(doctor_id)]
+    roster, chairs = versions[_doctor(doctor_id)], versions[_clinic(clinic_id)]
     keys = {}
     for day in days:
         clinic_version = versions[_clinic_day(clinic_id, day)]
         doctor_version = versions[_doctor_day(doctor_id, day)]
         keys[day] = (
             f"avail:{doctor_id}:{clinic_id}:{day.isoformat()}:{variant}:"
-            f"{roster}:{clinic_version}:{doctor_version}"
+            f"{roster}:{chairs}:{clinic_version}:{doctor_version}"
         )
     return keys
 
@@ -75,3 +79,7 @@ def invalidate_day(*, clinic_id: int, doctor_id: int, day: date) -> None:
 
 def invalidate_doctor(*, doctor_id: int) -> None:
     cache.set(_doctor(doctor_id), uuid.uuid4().hex, timeout=None)
+
+
+def invalidate_clinic(*, clinic_id: int) -> None:
+    cache.set(_clinic(clinic_id), uuid.uuid4().hex, timeout=None)

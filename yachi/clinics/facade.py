@@ -1,5 +1,6 @@
 """What other contexts may use of clinics, doctors, chairs and services."""
 
+from yachi.clinics.events import ChairsChanged
 from yachi.clinics.models import Chair, Clinic, Doctor, Service
 from yachi.clinics.selectors import (
     active_chair_ids,
@@ -13,6 +14,7 @@ from yachi.clinics.selectors import (
 
 __all__ = [
     "Chair",
+    "ChairsChanged",
     "Clinic",
     "Doctor",
     "Service",

@@ -1,0 +1,64 @@
+"""Master data in the Django admin, for chain administrators."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from conftest import tomorrow_at
+from yachi.accounts.choices import Role
+from yachi.booking.selectors import doctor_availability
+
+
+@pytest.fixture
+def administrator(world):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(role=Role.ADMIN, is_superuser=True)
+
+
+def test_every_admin_page_opens(client, world, administrator):
+    client.force_login(administrator)
+    for model, model_admin in admin.site._registry.items():
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        changelist = client.get(reverse(f"admin:{info}_changelist"))
+        assert changelist.status_code == 200, info
+        if model_admin.has_add_permission(type("R", (), {"user": administrator})()):
+            assert client.get(reverse(f"admin:{info}_add")).status_code == 200, info
+
+
+def test_only_administrators_reach_the_admin(client, world):
+    client.force_login(world.clinic_a_manager)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chair_taken_out_of_service_in_the_admin_reduces_availability(client, world, administrator):
+    from tests.factories import DoctorFactory, patient_user, weekly_hours
+    from yachi.booking.services import appointments_book
+
+    # Two chairs of three are busy at 11:00; the third is the last one free.
+    for index in range(2):
+        doctor = DoctorFactory(clinics=[world.clinic_a])
+        weekly_hours(doctor, world.clinic_a)
+        user = patient_user(f"1380000090{index}")
+        appointments_book(
+            actor=user, doctor=doctor, service=world.cleaning_a, start=tomorrow_at(11),
+            patients=[user.family_account.members.get(seat=0)],
+        )
+
+    def offered():
+        day = doctor_availability(doctor=world.clinic_a_doctor, service=world.cleaning_a, days=2)[1]
+        return tomorrow_at(11) in [s for s, _ in day.slots]
+
+    assert offered()
+    from yachi.booking.models import Appointment
+
+    busy = set(Appointment.objects.values_list("chair_id", flat=True))
+    free_chair = next(c for c in world.chairs_a if c.pk not in busy)
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:clinics_chair_change", args=[free_chair.pk]),
+        {"clinic": world.clinic_a.pk, "name": free_chair.name, "public_id": free_chair.public_id},
+    )
+    assert response.status_code == 302
+    assert not offered()

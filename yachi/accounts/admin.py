@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import SetPasswordMixin
+from django.utils.translation import gettext_lazy as _
+
+from yachi.accounts.models import ApiToken, User
+from yachi.accounts.phones import normalize_phone
+from yachi.core.errors import DomainError
+
+
+class UserCreationForm(SetPasswordMixin, forms.ModelForm):
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    class Meta:
+        model = User
+        fields = ("phone", "name", "role")
+
+    def clean_phone(self):
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user = self.set_password_and_save(user, commit=commit)
+        return user
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    list_display = ("phone", "name", "role", "is_active", "date_joined", "last_login")
+    list_filter = ("role", "is_active")
+    search_fields = ("phone", "name")
+    ordering = ("phone",)
+    readonly_fields = ("date_joined", "last_login")
+    fieldsets = (
+        (None, {"fields": ("phone", "password")}),
+        (_("Profile"), {"fields": ("name", "role", "is_active", "is_superuser")}),
+        (_("History"), {"fields": ("date_joined", "last_login")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("phone", "name", "role", "password1", "password2")},
+        ),
+    )
+    filter_horizontal = ()
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are listed for revocation; they are issued with `yachi token` or by logging in."""
+
+    list_display = ("user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("label",)
+    search_fields = ("user__phone", "user__name")
+    readonly_fields = ("user", "digest", "label", "created_at", "expires_at", "last_used_at")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
