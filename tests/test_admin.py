@@ -32,7 +32,9 @@ def test_only_administrators_reach_the_admin(client, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_chair_taken_out_of_service_in_the_admin_reduces_availability(client, world, administrator):
+def test_a_chair_taken_out_of_service_in_the_admin_reduces_availability(
+    client, world, administrator
+):
     from tests.factories import DoctorFactory, patient_user, weekly_hours
     from yachi.booking.services import appointments_book
 
@@ -42,7 +44,10 @@ def test_a_chair_taken_out_of_service_in_the_admin_reduces_availability(client, 
         weekly_hours(doctor, world.clinic_a)
         user = patient_user(f"1380000090{index}")
         appointments_book(
-            actor=user, doctor=doctor, service=world.cleaning_a, start=tomorrow_at(11),
+            actor=user,
+            doctor=doctor,
+            service=world.cleaning_a,
+            start=tomorrow_at(11),
             patients=[user.family_account.members.get(seat=0)],
         )
 

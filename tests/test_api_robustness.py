@@ -12,7 +12,16 @@ import pytest
 from config.api import api as ninja_api
 
 BAD_IDS = ["x", str(uuid.uuid4()), "1", "%00", "a" * 300, "../../etc/passwd"]
-BAD_BODIES = [None, "", "{", "[]", "null", '"text"', "{}", json.dumps({"start": "soon", "doctor_id": 1})]
+BAD_BODIES = [
+    None,
+    "",
+    "{",
+    "[]",
+    "null",
+    '"text"',
+    "{}",
+    json.dumps({"start": "soon", "doctor_id": 1}),
+]
 
 
 def routes():
