@@ -1,10 +1,15 @@
 """Settings for the test suite: the real settings, with a throw-away data directory
 and SMS kept in memory. ``DATABASE_URL`` and ``REDIS_URL`` still choose the engines."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("YACHI_DATA_DIR", os.path.join(tempfile.gettempdir(), "yachi-test"))
+if "YACHI_DATA_DIR" not in os.environ:
+    # One directory per run, so that two runs on one machine never share a database.
+    os.environ["YACHI_DATA_DIR"] = tempfile.mkdtemp(prefix="yachi-test-")
+    atexit.register(shutil.rmtree, os.environ["YACHI_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
 
-from config.settings import *  # noqa: F403
+from config.settings import *  # noqa: E402, F403
