@@ -12,4 +12,4 @@ if "YACHI_DATA_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["YACHI_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
