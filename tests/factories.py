@@ -125,3 +125,22 @@ def staff_member(clinic: Clinic, role: str = Role.FRONT_DESK, **kwargs) -> User:
     user = StaffFactory(role=role, **kwargs)
     StaffMembership.objects.create(user=user, clinic=clinic)
     return user
+
+
+def occupy_chairs(clinic: Clinic, service: Service, start, count: int) -> list:
+    """Take ``count`` chairs of ``clinic`` at ``start``, each by a new doctor and patient."""
+    from yachi.booking.services import appointments_book
+
+    booked = []
+    for _ in range(count):
+        doctor = DoctorFactory(clinics=[clinic])
+        weekly_hours(doctor, clinic)
+        user = patient_user(UserFactory.build().phone)
+        booked += appointments_book(
+            actor=user,
+            doctor=doctor,
+            service=service,
+            start=start,
+            patients=[user.family_account.members.get(seat=0)],
+        ).appointments
+    return booked

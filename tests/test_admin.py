@@ -35,21 +35,10 @@ def test_only_administrators_reach_the_admin(client, world):
 def test_a_chair_taken_out_of_service_in_the_admin_reduces_availability(
     client, world, administrator
 ):
-    from tests.factories import DoctorFactory, patient_user, weekly_hours
-    from yachi.booking.services import appointments_book
+    from tests.factories import occupy_chairs
 
     # Two chairs of three are busy at 11:00; the third is the last one free.
-    for index in range(2):
-        doctor = DoctorFactory(clinics=[world.clinic_a])
-        weekly_hours(doctor, world.clinic_a)
-        user = patient_user(f"1380000090{index}")
-        appointments_book(
-            actor=user,
-            doctor=doctor,
-            service=world.cleaning_a,
-            start=tomorrow_at(11),
-            patients=[user.family_account.members.get(seat=0)],
-        )
+    occupy_chairs(world.clinic_a, world.cleaning_a, tomorrow_at(11), count=2)
 
     def offered():
         day = doctor_availability(doctor=world.clinic_a_doctor, service=world.cleaning_a, days=2)[1]

@@ -17,6 +17,14 @@ def sms_code(phone: str) -> str:
     return re.search(r"\d{6}", text).group()
 
 
+def pick_tomorrow(page) -> None:
+    """Click tomorrow in the 7-day grid and wait until its slots have replaced today's."""
+    with page.expect_response(lambda r: "day=" in r.url):
+        page.locator("a.day").nth(1).click()
+    page.wait_for_selector("a.day.selected >> nth=0")
+    assert page.locator("a.day").nth(1).get_attribute("aria-selected") == "true"
+
+
 def log_in(page, base: str, phone: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("input[name=phone]", phone)
@@ -33,8 +41,7 @@ def test_patient_books_a_cleaning_through_the_app(live_server, world, phone_page
     page.get_by_role("link", name=re.compile("静安店")).click()
     page.get_by_role("link", name=re.compile("洁牙")).click()
     page.get_by_role("link", name=re.compile("王医生")).click()
-    page.locator("a.day").nth(1).click()  # tomorrow
-    page.wait_for_selector("a.slot")
+    pick_tomorrow(page)
     screenshot(page, "patient-slots")
     page.locator("a.slot", has_text="10:00").click()
 
@@ -51,13 +58,13 @@ def test_patient_books_a_cleaning_through_the_app(live_server, world, phone_page
     assert appointment.start == tomorrow_at(10)
     assert page.locator("text=10:00–10:30").count() == 1
 
-    # The slot is gone for everyone else.
+    # The booked time is no longer offered.
     page.goto(page.url.split("/appointments/")[0] + "/book/")
     page.get_by_role("link", name=re.compile("静安店")).click()
     page.get_by_role("link", name=re.compile("洁牙")).click()
     page.get_by_role("link", name=re.compile("王医生")).click()
-    page.locator("a.day").nth(1).click()
-    page.wait_for_selector("a.slot")
+    pick_tomorrow(page)
+    assert page.locator("a.slot", has_text="10:30").count() == 1
     assert page.locator("a.slot", has_text="10:00").count() == 0
 
 
@@ -68,9 +75,9 @@ def test_a_parent_books_themselves_and_a_child_back_to_back(live_server, world, 
     page.get_by_role("link", name=re.compile("静安店")).click()
     page.get_by_role("link", name=re.compile("洁牙")).click()
     page.get_by_role("link", name=re.compile("王医生")).click()
-    page.locator("label.chip", has_text="张小宝").click()
-    page.wait_for_timeout(300)
-    page.locator("a.day").nth(1).click()
+    with page.expect_response(lambda r: "who=" in r.url):
+        page.locator("label.chip", has_text="张小宝").click()
+    pick_tomorrow(page)
     page.locator("a.slot", has_text="14:00").click()
     page.wait_for_selector("text=确认预约")
     assert page.locator("text=14:30–15:00").count() == 1

@@ -1,6 +1,9 @@
+from datetime import date as date_type
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -135,11 +138,13 @@ def book_family(
 class AppointmentListQuery(Schema):
     scope: Literal["upcoming", "past", "all"] = "all"
     limit: int = Field(100, ge=1, le=500)
+    date: date_type | None = None
 
 
 @router.get("/appointments", response=list[AppointmentOut])
 def list_appointments(request, query: Query[AppointmentListQuery]):
-    """Patients: their own and their family's. Doctors: their own."""
+    """Patients: their own and their family's. Doctors: their own.
+    Front desk and managers: one day (`date`, default today) at their clinics."""
     user = request.user
     if user.is_patient:
         account = patient_access.account_of(user)
@@ -151,7 +156,11 @@ def list_appointments(request, query: Query[AppointmentListQuery]):
         return selectors.appointments_of_doctor(
             doctor_id=doctor.pk, scope=query.scope, limit=query.limit
         )
-    return []
+    appointments = []
+    for clinic in clinics.staff_clinics(user):
+        day = query.date or timezone.now().astimezone(ZoneInfo(clinic.timezone)).date()
+        appointments += selectors.appointments_of_clinic_day(clinic=clinic, day=day)
+    return appointments[: query.limit]
 
 
 @router.get("/appointments/{appointment_id}", response={200: AppointmentOut, 404: ErrorOut})

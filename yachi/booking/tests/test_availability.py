@@ -59,20 +59,10 @@ def test_a_cancelled_slot_is_offered_again(world):
 
 
 def test_another_doctor_taking_the_last_chair_removes_the_slot(world):
-    from tests.factories import DoctorFactory, patient_user, weekly_hours
+    from tests.factories import occupy_chairs
 
     assert tomorrow_at(11) in [s for s, _ in tomorrow(world).slots]
-    for index in range(3):  # clinic A has three chairs
-        doctor = DoctorFactory(clinics=[world.clinic_a])
-        weekly_hours(doctor, world.clinic_a)
-        user = patient_user(f"1380000010{index}")
-        appointments_book(
-            actor=user,
-            doctor=doctor,
-            service=world.cleaning_a,
-            start=tomorrow_at(11),
-            patients=[user.family_account.members.get(seat=0)],
-        )
+    occupy_chairs(world.clinic_a, world.cleaning_a, tomorrow_at(11), count=3)  # all three
     assert tomorrow_at(11) not in [s for s, _ in tomorrow(world).slots]
 
 

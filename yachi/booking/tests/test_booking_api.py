@@ -257,3 +257,11 @@ def test_unknown_paths_and_methods_answer_in_json(api):
     response = api.delete("/health")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_front_desk_lists_a_day_at_their_clinic(api, world):
+    api.as_user(world.patient_parent).post("/appointments", booking(world, tomorrow_at(10)))
+    day = tomorrow_at(9).date().isoformat()
+    listed = api.as_user(world.clinic_a_front_desk).get("/appointments", {"date": day}).json()
+    assert [a["patient"]["name"] for a in listed] == ["张妈妈"]
+    assert api.as_user(world.clinic_b_front_desk).get("/appointments", {"date": day}).json() == []

@@ -55,27 +55,13 @@ def test_back_to_back_appointments_are_allowed(world):
 
 
 def test_when_every_chair_is_taken_another_doctor_cannot_book(world):
-    from tests.factories import DoctorFactory, weekly_hours
+    from tests.factories import occupy_chairs
 
-    doctors = [world.clinic_a_doctor, world.clinic_a_implant_doctor]
-    extra = DoctorFactory(clinics=[world.clinic_a])
-    weekly_hours(extra, world.clinic_a)
-    fourth = DoctorFactory(clinics=[world.clinic_a])
-    weekly_hours(fourth, world.clinic_a)
-    patients = [world.parent, world.other, world.patient_child]
-    for doctor, patient in zip([*doctors, extra], patients, strict=True):
-        book(world, tomorrow_at(11), doctor=doctor, patient=patient)
-    with pytest.raises(SlotTaken):
-        from tests.factories import patient_user
-
-        stranger = patient_user("13800000099")
-        book(
-            world,
-            tomorrow_at(11),
-            doctor=fourth,
-            actor=stranger,
-            patient=stranger.family_account.members.get(seat=0),
-        )
+    occupy_chairs(world.clinic_a, world.cleaning_a, tomorrow_at(11), count=3)
+    with pytest.raises(SlotTaken) as refused:
+        book(world, tomorrow_at(11))
+    assert "没有空闲牙椅" in str(refused.value.message)
+    assert Appointment.objects.filter(doctor=world.clinic_a_doctor).count() == 0
 
 
 def test_a_person_cannot_be_in_two_places_at_once(world):
