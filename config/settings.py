@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yachi.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yachi.web.middleware.DomainErrorPageMiddleware",
@@ -171,10 +172,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "yachi.accounts.passwords.ProfileValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yachi.accounts.passwords.HistoryValidator"},
 ]
+# Staff passwords: "mlps" (complexity, 90-day change) or "asvs" (length, no rotation).
+YACHI_PASSWORD_PROFILE = envstr("YACHI_PASSWORD_PROFILE", "mlps")
+if YACHI_PASSWORD_PROFILE not in ("mlps", "asvs"):
+    raise ImproperlyConfigured("YACHI_PASSWORD_PROFILE must be mlps or asvs")
+YACHI_LOCKOUT_FAILURES = envint("YACHI_LOCKOUT_FAILURES", 5)
+YACHI_LOCKOUT_MINUTES = envint("YACHI_LOCKOUT_MINUTES", 15)
+YACHI_STAFF_IDLE_MINUTES = envint("YACHI_STAFF_IDLE_MINUTES", 15)
+YACHI_TOTP_REQUIRED_ROLES = envlist("YACHI_TOTP_REQUIRED_ROLES", ["manager", "admin"])
+YACHI_STAFF_TOKEN_TTL_HOURS = envint("YACHI_STAFF_TOKEN_TTL_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -243,6 +254,8 @@ YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)
 YACHI_SMS_DAILY_LIMIT = envint("YACHI_SMS_DAILY_LIMIT", 10)
 YACHI_SMS_CODE_ATTEMPTS = envint("YACHI_SMS_CODE_ATTEMPTS", 5)
+YACHI_SMS_IP_HOURLY_LIMIT = envint("YACHI_SMS_IP_HOURLY_LIMIT", 20)
+YACHI_LOGIN_IP_HOURLY_FAILURES = envint("YACHI_LOGIN_IP_HOURLY_FAILURES", 30)
 # Shows the code on the login page: only for the demo with the console backend.
 YACHI_SMS_ECHO = envbool("YACHI_SMS_ECHO", False)
 if YACHI_SMS_ECHO and (PRODUCTION or not YACHI_SMS_BACKEND.endswith("ConsoleBackend")):

@@ -1,8 +1,15 @@
 from django.conf import settings
 from ninja import Router, Status
 
-from yachi.accounts import services
-from yachi.accounts.schemas import LoginIn, LoginOut, MeOut, SmsCodeIn, SmsCodeOut
+from yachi.accounts import services, staff_auth
+from yachi.accounts.schemas import (
+    LoginIn,
+    LoginOut,
+    MeOut,
+    SmsCodeIn,
+    SmsCodeOut,
+    StaffLoginIn,
+)
 from yachi.clinics import facade as clinics
 from yachi.core.schemas import ErrorOut
 from yachi.patients import facade as patients
@@ -47,7 +54,9 @@ def request_sms_code(request, payload: SmsCodeIn):
 @router.post("/auth/login", auth=None, response={200: LoginOut, 400: ErrorOut, 422: ErrorOut})
 def login(request, payload: LoginIn):
     """Exchange a phone number and its SMS code for a bearer token."""
-    user = services.sms_code_verify(phone=payload.phone, code=payload.code)
+    user = services.sms_code_verify(
+        phone=payload.phone, code=payload.code, ip=request.META.get("REMOTE_ADDR")
+    )
     token = services.token_issue(user=user, label="sms-login")
     return LoginOut(
         token=token,
@@ -56,10 +65,36 @@ def login(request, payload: LoginIn):
     )
 
 
+@router.post(
+    "/auth/staff-login",
+    auth=None,
+    response={200: LoginOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+)
+def staff_login(request, payload: StaffLoginIn):
+    """Staff: mobile number, password and (for managers and administrators, or anyone who
+    set one up) the authenticator code. Five failures lock the number for 15 minutes."""
+    user = staff_auth.staff_token_login(
+        phone=payload.phone,
+        password=payload.password,
+        otp=payload.otp,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    hours = settings.YACHI_STAFF_TOKEN_TTL_HOURS
+    token = services.token_issue(user=user, label="staff-login", ttl_hours=hours)
+    return LoginOut(token=token, expires_in=hours * 3600, user=me_of(user))
+
+
 @router.post("/auth/logout", response={204: None})
 def logout(request):
     """Revoke the token this request was made with."""
     services.token_revoke(raw=request.auth_token)
+    return Status(204, None)
+
+
+@router.post("/auth/logout-all", response={204: None})
+def logout_everywhere(request):
+    """Log out on every device: revoke every token and end every session."""
+    staff_auth.sessions_end_everywhere(user=request.user)
     return Status(204, None)
 
 

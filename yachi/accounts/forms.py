@@ -50,3 +50,26 @@ class CodeForm(Form):
 class StaffLoginForm(Form):
     phone = PhoneField()
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class TotpForm(Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        min_length=6,
+        max_length=7,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
+class PasswordChangeForm(Form):
+    current = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
+    new = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+    repeat = forms.CharField(label=_("New password again"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new") and data.get("new") != data.get("repeat"):
+            self.add_error("repeat", _("The two new passwords differ."))
+        return data

@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from yachi.accounts.choices import STAFF_ROLES, Role
@@ -35,6 +36,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PATIENT)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by "log out everywhere": every session signed with the old value dies.
+    session_epoch = models.PositiveIntegerField(default=0)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last accepted time step, so that one code cannot be used twice.
+    totp_last_step = models.BigIntegerField(default=0)
 
     objects = UserManager()
 
@@ -47,6 +55,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.name or self.phone} ({self.get_role_display()})"
+
+    def _get_session_auth_hash(self, secret=None):
+        return salted_hmac(
+            "yachi.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def is_staff(self) -> bool:
@@ -98,3 +118,45 @@ class SmsCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.phone} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes of a staff member, so that recent ones are not reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_recent")]
+
+    def __str__(self) -> str:
+        return f"password of {self.user_id} set {self.created_at:%Y-%m-%d}"
+
+
+class LoginFailure(models.Model):
+    """One failed login (wrong password, code or second factor), kept briefly.
+
+    Lockout and per-address limits count these rows. The phone is stored only as a
+    keyed digest, so the table reveals no numbers, and failures for numbers that have
+    no account are counted the same way, so lockout cannot tell which numbers exist.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        SMS_CODE = "sms_code", _("SMS code")
+        TOTP = "totp", _("Authenticator code")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    phone_key = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_key", "-created_at"], name="login_failure_phone"),
+            models.Index(fields=["ip", "-created_at"], name="login_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} failure at {self.created_at:%Y-%m-%d %H:%M}"

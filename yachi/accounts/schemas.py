@@ -19,6 +19,12 @@ class LoginIn(Schema):
     code: str
 
 
+class StaffLoginIn(Schema):
+    phone: str
+    password: str
+    otp: str = ""
+
+
 class MeOut(Schema):
     id: UUID
     role: str

@@ -12,8 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.accounts import throttle
 from yachi.accounts.choices import Role
-from yachi.accounts.models import ApiToken, SmsCode, User
+from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.phones import normalize_phone
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from yachi.messaging.sms import send_sms
@@ -65,6 +66,15 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
             _("Too many codes for this number today. Please try again tomorrow."),
             code="sms_daily_limit",
         )
+    if ip and (
+        SmsCode.objects.filter(ip=ip, created_at__gte=now - timedelta(hours=1)).count()
+        >= settings.YACHI_SMS_IP_HOURLY_LIMIT
+    ):
+        raise RateLimited(
+            _("Too many codes requested from this network. Please try again later."),
+            code="address_rate_limited",
+            retry_after=3600,
+        )
 
     code = f"{secrets.randbelow(1_000_000):06d}"
     deliver = not User.objects.filter(phone=phone).exclude(role=Role.PATIENT).exists()
@@ -91,7 +101,7 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
     )
 
 
-def sms_code_verify(*, phone: str, code: str) -> User:
+def sms_code_verify(*, phone: str, code: str, ip: str | None = None) -> User:
     """The patient who owns ``phone``, registering them on first login.
 
     Each wrong guess is counted before the code is compared, in its own
@@ -99,8 +109,17 @@ def sms_code_verify(*, phone: str, code: str) -> User:
     attempts the code is dead.
     """
     phone = normalize_phone(phone)
+    throttle.check_address(ip)
     code = (code or "").strip()
     invalid = InvalidCode(_("The code is wrong or has expired. Please request a new one."))
+    try:
+        return _verify(phone=phone, code=code, invalid=invalid)
+    except InvalidCode:
+        throttle.record_failure(kind=LoginFailure.Kind.SMS_CODE, phone=phone, ip=ip)
+        raise
+
+
+def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
     if len(code) != 6 or not code.isdigit():
         raise invalid
     now = timezone.now()
@@ -138,18 +157,21 @@ def _token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_issue(*, user: User, label: str, ttl_days: int | None = None) -> str:
+def token_issue(
+    *, user: User, label: str, ttl_days: int | None = None, ttl_hours: int | None = None
+) -> str:
     """A new bearer token for ``user``; the raw value is returned once and never stored."""
-    if ttl_days is None:
-        ttl_days = settings.YACHI_TOKEN_TTL_DAYS
-    if ttl_days < 1:
-        raise InvalidInput(_("A token must be valid for at least one day."))
+    if ttl_hours is None:
+        ttl_days = settings.YACHI_TOKEN_TTL_DAYS if ttl_days is None else ttl_days
+        if ttl_days < 1:
+            raise InvalidInput(_("A token must be valid for at least one day."))
+        ttl_hours = ttl_days * 24
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
         digest=_token_digest(raw),
         label=label,
-        expires_at=timezone.now() + timedelta(days=ttl_days),
+        expires_at=timezone.now() + timedelta(hours=ttl_hours),
     )
     return raw
 

@@ -1,14 +1,27 @@
+import time
+from urllib.parse import urlencode
+
+import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.accounts import services
-from yachi.accounts.forms import CodeForm, PhoneForm, StaffLoginForm
+from yachi.accounts import services, staff_auth
+from yachi.accounts.forms import (
+    CodeForm,
+    PasswordChangeForm,
+    PhoneForm,
+    StaffLoginForm,
+    TotpForm,
+)
+from yachi.accounts.models import User
 from yachi.core.errors import DomainError
+from yachi.web.decorators import staff_required
 
 PATIENT_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -51,7 +64,9 @@ def patient_login(request):
         if form.is_valid():
             try:
                 user = services.sms_code_verify(
-                    phone=form.cleaned_data["phone"], code=form.cleaned_data["code"]
+                    phone=form.cleaned_data["phone"],
+                    code=form.cleaned_data["code"],
+                    ip=request.META.get("REMOTE_ADDR"),
                 )
             except DomainError as exc:
                 form.add_error("code", str(exc.message))
@@ -71,6 +86,31 @@ def patient_logout(request):
     return redirect("web:home")
 
 
+PENDING = "pending_staff_login"
+PENDING_SECONDS = 300
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _complete_staff_login(request, user):
+    next_url = request.session.get(PENDING, {}).get("next") or reverse("console:home")
+    request.session.pop(PENDING, None)
+    login(request, user, backend=PATIENT_BACKEND)
+    request.session["last_seen"] = time.time()
+    return redirect(next_url)
+
+
+def _pending_user(request):
+    """The staff member who passed the password step and owes a second factor."""
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
 def staff_login(request):
     next_url = _next_url(request, reverse("console:home"))
     form = StaffLoginForm(request.POST or None)
@@ -78,18 +118,111 @@ def staff_login(request):
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            user = authenticate(
-                request,
-                phone=form.cleaned_data["phone"],
-                password=form.cleaned_data["password"],
-            )
-            if user is not None and user.is_clinic_staff:
-                login(request, user)
-                return redirect(next_url)
-            form.add_error(None, _("The mobile number or password is wrong."))
-            status = 401
+            try:
+                user = staff_auth.password_check(
+                    phone=form.cleaned_data["phone"],
+                    password=form.cleaned_data["password"],
+                    ip=_ip(request),
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+                status = exc.status
+            else:
+                request.session[PENDING] = {"user": user.pk, "at": time.time(), "next": next_url}
+                step = staff_auth.next_step(user)
+                if step == staff_auth.TOTP:
+                    return redirect("console:totp")
+                if step == staff_auth.TOTP_ENROLL:
+                    return redirect("console:totp_enroll")
+                return _complete_staff_login(request, user)
     return render(
         request, "accounts/staff_login.html", {"form": form, "next": next_url}, status=status
+    )
+
+
+def staff_totp(request):
+    user = _pending_user(request)
+    if user is None:
+        return redirect("console:login")
+    form = TotpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                staff_auth.totp_verify(user=user, code=form.cleaned_data["code"], ip=_ip(request))
+            except DomainError as exc:
+                form.add_error("code", str(exc.message))
+                status = exc.status
+            else:
+                return _complete_staff_login(request, user)
+    return render(request, "accounts/staff_totp.html", {"form": form}, status=status)
+
+
+def staff_totp_enroll(request):
+    """Set up the authenticator app: during login when the role requires it, or later
+    from the console by a member who wants it."""
+    user = _pending_user(request)
+    if user is None and request.user.is_authenticated and request.user.is_clinic_staff:
+        user = request.user
+    if user is None:
+        return redirect("console:login")
+    secret = request.session.get("totp_secret") or staff_auth.totp_new_secret()
+    request.session["totp_secret"] = secret
+    form = TotpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                staff_auth.totp_enroll(user=user, secret=secret, code=form.cleaned_data["code"])
+            except DomainError as exc:
+                form.add_error("code", str(exc.message))
+                status = exc.status
+            else:
+                request.session.pop("totp_secret", None)
+                messages.success(request, _("Two-step login is on."))
+                if request.user.is_authenticated:
+                    return redirect("console:home")
+                return _complete_staff_login(request, user)
+    uri = staff_auth.totp_uri(user=user, secret=secret)
+    return render(
+        request,
+        "accounts/staff_totp_enroll.html",
+        {"form": form, "secret": secret, "qr": segno.make(uri, error="m").svg_inline(scale=4)},
+        status=status,
+    )
+
+
+@staff_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                staff_auth.password_change(
+                    user=request.user,
+                    current=form.cleaned_data["current"],
+                    new=form.cleaned_data["new"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+                status = exc.status
+            else:
+                update_session_auth_hash(request, request.user)
+                messages.success(request, _("Your password has been changed."))
+                return redirect("console:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "expired": staff_auth.password_expired(request.user),
+            "help": password_validators_help_texts(),
+        },
+        status=status,
     )
 
 
@@ -97,3 +230,9 @@ def staff_login(request):
 def staff_logout(request):
     logout(request)
     return redirect("console:login")
+
+
+def admin_login(request):
+    """The admin signs in through the console, where lockout and two-step login apply."""
+    target = _next_url(request, "/admin/")
+    return redirect(f"{reverse('console:login')}?{urlencode({'next': target})}")

@@ -37,6 +37,9 @@ from yachi.patients.models import FamilyAccount, Patient
 from yachi.rostering.models import WeeklyShift
 
 STAFF_PASSWORD = "Yachi@2026"
+# Managers and the administrator must use a second factor; in the demo they share this
+# authenticator key (printed by `yachi demo`) so that anyone can add it to an app.
+DEMO_TOTP_SECRET = "YACHIDEMOTOTPKEY"
 PATIENT_COUNT = 300
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -211,7 +214,11 @@ def build_demo(*, seed: int = 2026, today: date | None = None, log=print) -> Dem
     doctors = []
     for index, (name, title, skills, schedule, afternoon) in enumerate(DOCTORS, start=1):
         user = User.objects.create(
-            phone=f"139{index:08d}", name=name, role=Role.DOCTOR, password=password
+            phone=f"139{index:08d}",
+            name=name,
+            role=Role.DOCTOR,
+            password=password,
+            password_changed_at=timezone.now(),
         )
         doctor = Doctor.objects.create(
             user=user,
@@ -236,8 +243,16 @@ def build_demo(*, seed: int = 2026, today: date | None = None, log=print) -> Dem
         doctors.append((doctor, skills, schedule, afternoon))
     for phone, name, role, clinic_indexes in STAFF:
         user = User.objects.create(
-            phone=phone, name=name, role=role, password=password, is_superuser=role == Role.ADMIN
+            phone=phone,
+            name=name,
+            role=role,
+            password=password,
+            password_changed_at=timezone.now(),
+            is_superuser=role == Role.ADMIN,
         )
+        if role in (Role.MANAGER, Role.ADMIN):
+            user.totp_secret, user.totp_confirmed_at = DEMO_TOTP_SECRET, timezone.now()
+            user.save(update_fields=["totp_secret", "totp_confirmed_at"])
         for clinic_index in clinic_indexes:
             StaffMembership.objects.create(user=user, clinic=clinics[clinic_index])
     log(f"  {len(doctors)} doctors and {len(STAFF)} staff")

@@ -142,3 +142,41 @@ def test_errors_speak_english_when_asked(api):
     assert response.json()["message"] == "Enter an 11-digit mainland mobile number."
     response = api.post("/auth/sms-code", {"phone": "1"})
     assert response.json()["message"] == "请输入 11 位中国大陆手机号码。"
+
+
+def test_one_address_cannot_request_codes_for_many_numbers(api, settings):
+    settings.YACHI_SMS_IP_HOURLY_LIMIT = 3
+    for n in range(3):
+        response = api.client.post(
+            "/api/v1/auth/sms-code",
+            {"phone": f"1391234000{n}"},
+            content_type="application/json",
+            REMOTE_ADDR="10.2.2.2",
+        )
+        assert response.status_code == 202
+    response = api.client.post(
+        "/api/v1/auth/sms-code",
+        {"phone": "13912340009"},
+        content_type="application/json",
+        REMOTE_ADDR="10.2.2.2",
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "address_rate_limited"
+
+
+def test_guessing_codes_across_numbers_from_one_address_is_stopped(api, settings):
+    settings.YACHI_LOGIN_IP_HOURLY_FAILURES = 4
+    for n in range(4):
+        api.client.post(
+            "/api/v1/auth/login",
+            {"phone": f"1391234000{n}", "code": "123456"},
+            content_type="application/json",
+            REMOTE_ADDR="10.3.3.3",
+        )
+    response = api.client.post(
+        "/api/v1/auth/login",
+        {"phone": "13912340005", "code": "123456"},
+        content_type="application/json",
+        REMOTE_ADDR="10.3.3.3",
+    )
+    assert response.status_code == 429

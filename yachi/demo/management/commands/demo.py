@@ -1,7 +1,13 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from yachi.demo.builder import PATIENT_COUNT, STAFF_PASSWORD, build_demo, demo_exists
+from yachi.demo.builder import (
+    DEMO_TOTP_SECRET,
+    PATIENT_COUNT,
+    STAFF_PASSWORD,
+    build_demo,
+    demo_exists,
+)
 
 
 class Command(BaseCommand):
@@ -34,6 +40,8 @@ Demo logins
   front desk   13700000001 (静安), 13700000002 (徐汇)   password {STAFF_PASSWORD}
   managers     13700000003 (静安), 13700000004 (徐汇)   password {STAFF_PASSWORD}
   admin        13700000005   password {STAFF_PASSWORD}
+  managers and admin also need an authenticator code: add the key
+               {DEMO_TOTP_SECRET} to any TOTP app (or: oathtool --totp -b {DEMO_TOTP_SECRET})
   API token    yachi token 13800000001
 """
         )

@@ -1,0 +1,193 @@
+"""Staff authentication: password (with lockout and a configurable profile), a TOTP
+second factor for the roles that need one, and password change and expiry."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yachi.accounts import throttle
+from yachi.accounts.choices import STAFF_ROLES
+from yachi.accounts.models import ApiToken, LoginFailure, PasswordHistory, User
+from yachi.accounts.passwords import profile
+from yachi.accounts.phones import normalize_phone
+from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
+
+ISSUER = "Yachi"
+# Compared against when the number has no staff account, so that a wrong number
+# takes as long as a wrong password.
+_DUMMY_HASH = make_password(secrets.token_urlsafe(16))
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    status = 401
+
+
+class SecondFactorRequired(DomainError):
+    code = "totp_required"
+    status = 401
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a staff member must still do after the password: ``done`` or a step name."""
+
+    name: str
+
+
+DONE, TOTP, TOTP_ENROLL = Step("done"), Step("totp"), Step("totp_enroll")
+
+
+def _invalid() -> InvalidCredentials:
+    return InvalidCredentials(
+        _(
+            "The mobile number or password is wrong. After %(count)s failed attempts the "
+            "account is locked for %(minutes)s minutes."
+        )
+        % {"count": settings.YACHI_LOCKOUT_FAILURES, "minutes": settings.YACHI_LOCKOUT_MINUTES}
+    )
+
+
+def password_check(*, phone: str, password: str, ip: str | None) -> User:
+    """The staff member with this number and password, or a refusal that says nothing
+    about which of the two was wrong."""
+    throttle.check_address(ip)
+    try:
+        phone = normalize_phone(phone)
+    except DomainError:
+        raise _invalid() from None
+    user = User.objects.filter(phone=phone, role__in=STAFF_ROLES, is_active=True).first()
+    throttle.check_not_locked(phone=phone, last_success=user.last_login if user else None)
+    valid = check_password(password, user.password if user else _DUMMY_HASH)
+    if not (user and valid):
+        throttle.record_failure(kind=LoginFailure.Kind.PASSWORD, phone=phone, ip=ip)
+        raise _invalid()
+    return user
+
+
+def needs_totp(user: User) -> bool:
+    return user.has_totp or user.role in settings.YACHI_TOTP_REQUIRED_ROLES
+
+
+def next_step(user: User) -> Step:
+    if user.has_totp:
+        return TOTP
+    if user.role in settings.YACHI_TOTP_REQUIRED_ROLES:
+        return TOTP_ENROLL
+    return DONE
+
+
+def _current_step(secret: str, code: str) -> int | None:
+    """The time step a code belongs to (this one or a neighbour), or None."""
+    totp = pyotp.TOTP(secret)
+    now = timezone.now()
+    code = (code or "").strip().replace(" ", "")
+    for offset in (0, -1, 1):
+        moment = now + timedelta(seconds=offset * totp.interval)
+        if secrets.compare_digest(totp.at(moment), code):
+            return totp.timecode(moment)
+    return None
+
+
+def totp_verify(*, user: User, code: str, ip: str | None) -> None:
+    """Accept a code once: a code seen before (replayed) is refused like a wrong one."""
+    throttle.check_address(ip)
+    throttle.check_not_locked(phone=user.phone, last_success=user.last_login)
+    step = _current_step(user.totp_secret, code) if user.has_totp else None
+    accepted = (
+        step is not None
+        and User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
+        == 1
+    )
+    if not accepted:
+        throttle.record_failure(kind=LoginFailure.Kind.TOTP, phone=user.phone, ip=ip)
+        raise SecondFactorRequired(_("The authenticator code is wrong or was already used."))
+
+
+def totp_new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(*, user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.phone, issuer_name=ISSUER)
+
+
+def totp_enroll(*, user: User, secret: str, code: str) -> None:
+    """Turn on the second factor once the member proves their app shows the codes."""
+    step = _current_step(secret, code)
+    if step is None:
+        raise InvalidInput(
+            _("The code does not match. Check the time on your phone and try again."),
+            code="totp_mismatch",
+        )
+    User.objects.filter(pk=user.pk).update(
+        totp_secret=secret, totp_confirmed_at=timezone.now(), totp_last_step=step
+    )
+    user.refresh_from_db()
+
+
+def password_expired(user: User) -> bool:
+    max_age = profile().max_age_days
+    if max_age is None or not user.is_clinic_staff:
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return timezone.now() - changed > timedelta(days=max_age)
+
+
+@transaction.atomic
+def password_change(*, user: User, current: str | None, new: str) -> None:
+    """Set a new password under the profile's rules; the old one joins the history.
+
+    ``current`` is required except when an administrator sets it (None).
+    """
+    if current is not None and not user.check_password(current):
+        raise InvalidInput(_("The current password is wrong."), code="wrong_password")
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), code="weak_password") from exc
+    if user.password and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(new)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+
+
+@transaction.atomic
+def sessions_end_everywhere(*, user: User) -> None:
+    """Log out on every device: all sessions and all API tokens."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def staff_token_login(*, phone: str, password: str, otp: str, ip: str | None) -> User:
+    """The whole staff login in one call, for the API."""
+    user = password_check(phone=phone, password=password, ip=ip)
+    step = next_step(user)
+    if step == TOTP_ENROLL:
+        raise PermissionDenied(
+            _("Set up your authenticator app in the clinic console first."),
+            code="totp_enrollment_required",
+        )
+    if step == TOTP:
+        if not otp:
+            raise SecondFactorRequired(_("Enter the code from your authenticator app."))
+        totp_verify(user=user, code=otp, ip=ip)
+    if password_expired(user):
+        raise PermissionDenied(
+            _("Your password has expired. Change it in the clinic console."),
+            code="password_expired",
+        )
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return user
