@@ -206,8 +206,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": envstr("YACHI_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Facial data stays on this machine whatever the default storage is (PIPL); any
+    # other backend is refused at start-up (yachi/patients/apps.py).
+    "faces": {
+        "BACKEND": envstr(
+            "YACHI_FACE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": str(DATA_DIR / "faces"), "base_url": None},
+    },
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
@@ -262,3 +272,5 @@ if YACHI_SMS_ECHO and (PRODUCTION or not YACHI_SMS_BACKEND.endswith("ConsoleBack
     raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS backend")
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
+YACHI_UPLOAD_MAX_BYTES = envint("YACHI_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = YACHI_UPLOAD_MAX_BYTES + 1024 * 1024

@@ -6,3 +6,8 @@ class PatientsConfig(AppConfig):
     name = "yachi.patients"
     label = "patients"
     verbose_name = _("Patients")
+
+    def ready(self):
+        from yachi.patients.storage import ensure_faces_stay_local
+
+        ensure_faces_stay_local()

@@ -1,0 +1,87 @@
+"""Broken object-level authorisation, checked for every API route.
+
+Every route of the published API that names an object in its path is called with
+the id of an object that belongs to someone else: another family's appointment or
+family member, another clinic's patient or appointment. The answer must be 404 (or
+403) and nothing may change. A new route whose path parameter is not listed below
+fails this test until someone says whose objects it addresses.
+"""
+
+import json
+
+import pytest
+
+from conftest import tomorrow_at
+from config.api import api as ninja_api
+from yachi.booking.models import Appointment
+from yachi.booking.services import appointments_book
+from yachi.patients.models import Patient
+
+# Path parameters naming public reference data: anyone may read these.
+PUBLIC = {"clinic_id", "doctor_id"}
+
+
+def _snapshot():
+    return (
+        list(Appointment.objects.order_by("pk").values()),
+        list(Patient.objects.order_by("pk").values()),
+    )
+
+
+def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
+    """For each path parameter: (caller, id of an object the caller must not reach)."""
+    theirs = appointments_book(
+        actor=world.other_patient,
+        doctor=world.clinic_b_doctor,
+        service=world.cleaning_b,
+        start=tomorrow_at(10),
+        patients=[world.other],
+    ).appointments[0]
+    return {
+        "appointment_id": [
+            (world.patient_parent, str(theirs.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(theirs.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(theirs.public_id)),
+        ],
+        "patient_id": [
+            (world.patient_parent, str(world.other.public_id)),
+            (world.other_patient, str(world.patient_child.public_id)),
+        ],
+    }
+
+
+def routes_with_objects():
+    schema = ninja_api.get_openapi_schema(path_prefix="")
+    for path, operations in schema["paths"].items():
+        params = {part[1:-1] for part in path.split("/") if part.startswith("{")}
+        if params - PUBLIC:
+            for method in operations:
+                yield method.upper(), path, params - PUBLIC
+
+
+@pytest.mark.parametrize(("method", "path", "params"), list(routes_with_objects()))
+def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, path, params):
+    cases = foreign_ids(world)
+    unknown = params - set(cases)
+    assert not unknown, f"{path}: say whose objects {sorted(unknown)} address in this test"
+    body = {
+        "start": tomorrow_at(15).isoformat(),
+        "reason": "x",
+        "name": "x",
+        "relationship": "child",
+        "gender": "male",
+    }
+    for param in params:
+        for caller, foreign in cases[param]:
+            before = _snapshot()
+            api.as_user(caller)
+            url = "/api/v1" + path.replace("{" + param + "}", foreign)
+            response = api.client.generic(
+                method,
+                url,
+                json.dumps(body),
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {api.token}"},
+            )
+            assert response.status_code in (403, 404), (caller, method, url, response.content)
+            assert _snapshot() == before, f"{method} {url} changed data for {caller}"
