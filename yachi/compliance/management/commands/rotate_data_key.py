@@ -36,6 +36,11 @@ class Command(BaseCommand):
                 self._reencrypt(batch_size)
         except EncryptionError as exc:
             raise CommandError(str(exc)) from exc
+        if reencrypt and not resume:
+            self.stdout.write(
+                "Values that processes wrote under the retired key before switching are "
+                f"re-encrypted by running again with --resume after {CURRENT_KEY_SECONDS} seconds."
+            )
 
     def _rotate(self):
         retired = data_key_current()
@@ -52,7 +57,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {result.model}: {result.reencrypted} of {result.rows} row(s) re-encrypted"
             )
-        self.stdout.write(
-            f"Done. Values written by processes that had not switched yet are caught by "
-            f"running again with --resume after {CURRENT_KEY_SECONDS} seconds."
-        )

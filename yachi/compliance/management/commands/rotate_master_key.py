@@ -44,9 +44,9 @@ class Command(BaseCommand):
         in_use = data_keys_by_master_key()
         for key_id, keys in in_use.items():
             self.stdout.write(f"  master key {key_id}: wraps {keys} data key(s)")
-        unused = [key_id for key_id in ring.master_keys if key_id != current]
-        if unused:
+        retired = [key_id for key_id in ring.master_keys if key_id != current]
+        if retired:
             self.stdout.write(
-                f"No data key needs {', '.join(unused)} any more: "
-                f"they can be removed from {MASTER_KEYS}."
+                f"No data key needs master key(s) {', '.join(retired)} any more: "
+                "they can be removed from the configuration."
             )
