@@ -65,7 +65,8 @@ def load_keyring() -> Keyring:
     missing = [name for name, value in values.items() if not value]
     if missing and settings.PRODUCTION:
         raise ImproperlyConfigured(
-            f"{', '.join(missing)} required in production (or NAME_FILE); see docs/configuration.md"
+            f"{', '.join(missing)} required in production (each may also be given as a "
+            "file, NAME_FILE); see docs/configuration.md"
         )
     if missing:
         path = development_keys_path()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yachi.compliance.envelope import CURRENT_KEY_SECONDS
 from yachi.compliance.errors import EncryptionError
+from yachi.compliance.management import positive_integer
 from yachi.compliance.selectors import data_key_current
 from yachi.compliance.services import data_key_rotate, values_reencrypt
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 "interrupted run, or written by a process that had not switched yet)"
             ),
         )
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=positive_integer, default=500)
 
     def handle(self, *args, reencrypt, resume, batch_size, **options):
         try:

@@ -8,6 +8,7 @@ from yachi.compliance.keys import (
     development_master_key_add,
     keyring,
 )
+from yachi.compliance.management import positive_integer
 from yachi.compliance.selectors import data_keys_by_master_key
 from yachi.compliance.services import data_keys_rewrap
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             action="store_true",
             help="outside production: first add a new current master key to the development keys",
         )
-        parser.add_argument("--batch-size", type=int, default=100)
+        parser.add_argument("--batch-size", type=positive_integer, default=100)
 
     def handle(self, *args, generate, batch_size, **options):
         if generate:
