@@ -76,6 +76,7 @@ openapi: install
 
 bench: install
 	$(BIN)/python bench/booking.py
+	$(BIN)/python bench/crypto.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var test-results

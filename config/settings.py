@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "channels",
     "huey.contrib.djhuey",
     "yachi.core",
+    "yachi.compliance",
     "yachi.accounts",
     "yachi.clinics",
     "yachi.patients",

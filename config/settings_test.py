@@ -13,3 +13,7 @@ if "YACHI_DATA_DIR" not in os.environ:
 os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
 
 from config.settings import *  # noqa: F403
+
+# Models that exercise the encrypted fields exist only in the test database: no
+# production table carries an encrypted field yet, and a test app needs no migrations.
+INSTALLED_APPS = [*INSTALLED_APPS, "yachi.compliance.tests"]  # noqa: F405

@@ -1,0 +1,168 @@
+"""The keys of encryption at rest, from outside the database and the repository.
+
+``YACHI_MASTER_KEYS``
+    ``key_id:base64(16 bytes)`` entries separated by commas (or new lines). The first is
+    current and wraps new data keys; the others still unwrap the data keys they wrapped,
+    so that a rotation never needs downtime.
+``YACHI_INDEX_KEY``
+    base64(32 bytes), the key of blind indexes.
+``YACHI_AUDIT_KEY``
+    base64(32 bytes), the key that chains audit entries.
+
+Each may be given as a file (``NAME_FILE``). Production refuses to start without all
+three. Elsewhere, whatever is not set is generated once into ``$YACHI_DATA_DIR/keys.json``
+(mode 0600), so that a development machine encrypts for real without any setup.
+"""
+
+import base64
+import binascii
+import contextlib
+import functools
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import envstr
+from yachi.compliance.sm4 import KEY_SIZE
+
+MASTER_KEYS = "YACHI_MASTER_KEYS"
+INDEX_KEY = "YACHI_INDEX_KEY"
+AUDIT_KEY = "YACHI_AUDIT_KEY"
+SECRET_SIZE = 32
+_KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+
+
+@dataclass(frozen=True, repr=False)
+class Keyring:
+    master_keys: MappingProxyType  # key id → key, the current one first
+    index_key: bytes
+    audit_key: bytes
+
+    @property
+    def current_master_key_id(self) -> str:
+        return next(iter(self.master_keys))
+
+    def __repr__(self) -> str:  # a keyring may end up in a log: ids only, never keys
+        return f"<Keyring master keys {', '.join(self.master_keys)}>"
+
+
+@functools.cache
+def keyring() -> Keyring:
+    """The keys of this process, loaded once; ``keyring.cache_clear()`` reloads them."""
+    return load_keyring()
+
+
+def load_keyring() -> Keyring:
+    values = {name: envstr(name) for name in (MASTER_KEYS, INDEX_KEY, AUDIT_KEY)}
+    sources = {name: name for name in values}
+    missing = [name for name, value in values.items() if not value]
+    if missing and settings.PRODUCTION:
+        raise ImproperlyConfigured(
+            f"{', '.join(missing)} required in production (each may also be given as a "
+            "file, NAME_FILE); see docs/configuration.md"
+        )
+    if missing:
+        path = development_keys_path()
+        stored = _development_keys(path)
+        for name in missing:
+            if not stored.get(name):
+                raise ImproperlyConfigured(f"{path} has no {name}")
+            values[name], sources[name] = stored[name], f"{name} in {path}"
+    return Keyring(
+        master_keys=MappingProxyType(
+            parse_master_keys(values[MASTER_KEYS], source=sources[MASTER_KEYS])
+        ),
+        index_key=decode_key(values[INDEX_KEY], size=SECRET_SIZE, source=sources[INDEX_KEY]),
+        audit_key=decode_key(values[AUDIT_KEY], size=SECRET_SIZE, source=sources[AUDIT_KEY]),
+    )
+
+
+def parse_master_keys(raw: str, *, source: str) -> dict[str, bytes]:
+    keys = {}
+    for entry in re.split(r"[,\s]+", raw.strip()):
+        key_id, separator, encoded = entry.partition(":")
+        if not separator or not _KEY_ID.fullmatch(key_id):
+            raise ImproperlyConfigured(
+                f"{source}: every entry must be key_id:base64, the key id being 1 to 32 "
+                "letters, digits, '_', '.' or '-'"
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"{source}: master key id {key_id!r} appears twice")
+        keys[key_id] = decode_key(encoded, size=KEY_SIZE, source=f"{source} ({key_id})")
+    return keys
+
+
+def decode_key(value: str, *, size: int, source: str) -> bytes:
+    try:
+        key = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{source} is not valid base64") from exc
+    if len(key) != size:
+        raise ImproperlyConfigured(f"{source} must decode to {size} bytes, not {len(key)}")
+    return key
+
+
+# --- development keys ----------------------------------------------------------------------
+
+
+def development_keys_path() -> Path:
+    return Path(settings.DATA_DIR) / "keys.json"
+
+
+def development_master_key_add() -> str:
+    """Put a new master key first in the development keys; the others stay listed."""
+    if settings.PRODUCTION or envstr(MASTER_KEYS):
+        raise ImproperlyConfigured(
+            f"master keys come from {MASTER_KEYS} here: add the new key there, first"
+        )
+    path = development_keys_path()
+    stored = _development_keys(path)
+    key_id = f"dev-{secrets.token_hex(4)}"
+    stored[MASTER_KEYS] = f"{key_id}:{_new_secret(KEY_SIZE)},{stored[MASTER_KEYS]}"
+    _write(path, stored, replace=True)
+    keyring.cache_clear()
+    return key_id
+
+
+def _development_keys(path: Path) -> dict[str, str]:
+    if not path.exists():
+        generated = {
+            MASTER_KEYS: f"dev-{secrets.token_hex(4)}:{_new_secret(KEY_SIZE)}",
+            INDEX_KEY: _new_secret(SECRET_SIZE),
+            AUDIT_KEY: _new_secret(SECRET_SIZE),
+        }
+        _write(path, generated, replace=False)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _new_secret(size: int) -> str:
+    return base64.b64encode(secrets.token_bytes(size)).decode()
+
+
+def _write(path: Path, data: dict[str, str], *, replace: bool) -> None:
+    """Write whole or not at all, readable by this user only.
+
+    The web server and the job consumer may start at the same instant; without
+    ``replace`` the first one to link its file wins and the other reads those keys,
+    so no process ever encrypts with keys that are not on disk.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(data, file, indent=2)
+        file.write("\n")
+    try:
+        if replace:
+            os.replace(temporary, path)
+        else:
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
