@@ -30,7 +30,10 @@ def _fire(live_server, requests):
             response = client.post(
                 "/api/v1/appointments", json=body, headers={"Authorization": f"Bearer {token}"}
             )
-            results[index] = (response.status_code, response.json().get("code"))
+            try:
+                results[index] = (response.status_code, response.json().get("code"))
+            except ValueError:
+                results[index] = (response.status_code, response.text[:500])
 
     threads = [
         threading.Thread(target=attempt, args=(i, token, body))

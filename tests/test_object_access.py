@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from conftest import tomorrow_at
 from config.api import api as ninja_api
+from conftest import tomorrow_at
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointments_book
 from yachi.patients.models import Patient

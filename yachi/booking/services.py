@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,8 @@ PATIENT_HORIZON_DAYS = 14
 STAFF_HORIZON_DAYS = 180
 DOCTOR_CONSTRAINT = "appointment_doctor_no_overlap"
 CHAIR_CONSTRAINT = "appointment_chair_no_overlap"
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for deadlock_detected
+DEADLOCK_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -102,22 +104,35 @@ def _violated(exc: IntegrityError) -> str | None:
     return None
 
 
+def _is_deadlock(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK
+
+
 def _write_with_chair(*, write, chair_ids: list[int]):
     """Run ``write(chair_id)`` with the first chair the database accepts.
 
     A doctor clash means the slot is gone; a chair clash means another booking took
-    that chair in the meantime, so the next free one is tried.
+    that chair in the meantime, so the next free one is tried. Two bookings that each
+    wait on the other's row (one for the doctor, one for the chair) are a deadlock on
+    PostgreSQL: the one picked as victim rolls back to its savepoint, which lets the
+    other finish, and tries again, now seeing what the other wrote.
     """
     for chair_id in chair_ids:
-        try:
-            with transaction.atomic():
-                return write(chair_id)
-        except IntegrityError as exc:
-            violated = _violated(exc)
-            if violated == DOCTOR_CONSTRAINT:
-                raise SlotTaken() from exc
-            if violated != CHAIR_CONSTRAINT:
-                raise
+        for _attempt in range(DEADLOCK_RETRIES):
+            try:
+                with transaction.atomic():
+                    return write(chair_id)
+            except OperationalError as exc:
+                if not _is_deadlock(exc):
+                    raise
+                continue
+            except IntegrityError as exc:
+                violated = _violated(exc)
+                if violated == DOCTOR_CONSTRAINT:
+                    raise SlotTaken() from exc
+                if violated != CHAIR_CONSTRAINT:
+                    raise
+                break
     raise SlotTaken(_("Sorry, no dental chair is free at this time. Please choose another one."))
 
 
