@@ -4,7 +4,7 @@ from ninja import Router, Status
 from yachi.accounts import services
 from yachi.accounts.schemas import LoginIn, LoginOut, MeOut, SmsCodeIn, SmsCodeOut
 from yachi.clinics import facade as clinics
-from yachi.core.schemas import ErrorOut
+from yachi.core.schemas import errors
 from yachi.patients import facade as patients
 
 router = Router(tags=["accounts"])
@@ -29,7 +29,7 @@ def me_of(user) -> MeOut:
     )
 
 
-@router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, 422: ErrorOut, 429: ErrorOut})
+@router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, **errors(400, 422, 429)})
 def request_sms_code(request, payload: SmsCodeIn):
     """Send a 6-digit login code by SMS (limited per number)."""
     sent = services.sms_code_request(phone=payload.phone, ip=request.META.get("REMOTE_ADDR"))
@@ -44,7 +44,7 @@ def request_sms_code(request, payload: SmsCodeIn):
     )
 
 
-@router.post("/auth/login", auth=None, response={200: LoginOut, 400: ErrorOut, 422: ErrorOut})
+@router.post("/auth/login", auth=None, response={200: LoginOut, **errors(400, 422)})
 def login(request, payload: LoginIn):
     """Exchange a phone number and its SMS code for a bearer token."""
     user = services.sms_code_verify(phone=payload.phone, code=payload.code)
@@ -56,13 +56,13 @@ def login(request, payload: LoginIn):
     )
 
 
-@router.post("/auth/logout", response={204: None})
+@router.post("/auth/logout", response={204: None, **errors(401)})
 def logout(request):
     """Revoke the token this request was made with."""
     services.token_revoke(raw=request.auth_token)
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors(401)})
 def me(request):
     return me_of(request.user)
