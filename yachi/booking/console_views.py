@@ -46,6 +46,9 @@ def _day(raw, zone) -> date:
 
 @staff_required
 def console_home(request):
+    """The calendar of the clinic chosen in the sidebar's switch, or of the first one."""
+    if chosen := request.GET.get("clinic"):
+        return redirect("console:calendar", clinic_id=_clinic(request, chosen).public_id)
     clinics_list = clinics.staff_clinics(request.user)
     if not clinics_list:
         return render(request, "console/no_clinic.html")
