@@ -19,6 +19,18 @@ WSGIServer.request_queue_size = 128
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_takes_a_crowd():
+    """The concurrency tests open two dozen connections to the live server at once.
+
+    Django's test server listens with a queue of 10; on a busy machine the kernel then
+    resets a connection that overflows it, and the test fails for the wrong reason.
+    """
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    ThreadedWSGIServer.request_queue_size = 64
+
+
 @pytest.fixture(autouse=True)
 def _clean_slate(settings):
     from django.core.cache import cache

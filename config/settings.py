@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Only for its bundled Swagger UI: with it installed, /api/v1/docs serves the UI from
+    # our own static files instead of a CDN (no third-party script, works offline).
+    "ninja",
     "channels",
     "huey.contrib.djhuey",
     "yachi.core",
@@ -73,6 +76,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "yachi.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may replace a response (the API's JSON errors), so that
+    # every answer carries the headers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yachi.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yachi.core.middleware.LanguageMiddleware",
@@ -82,7 +89,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "yachi.accounts.middleware.StaffSessionMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yachi.web.middleware.DomainErrorPageMiddleware",
 ]
@@ -226,9 +232,36 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("YACHI_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# Sent on HTTPS responses only; a year in production, so browsers never try plain HTTP.
+SECURE_HSTS_SECONDS = envint("YACHI_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+
+# Our own files only, no inline script anywhere (templates use data-* attributes and
+# web/app.js); inline style attributes are allowed on the console calendar alone
+# (see booking.console_views.calendar_page). The shape is Django 6's SECURE_CSP.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Powerful browser features, off unless a screen needs them. Geolocation stays possible
+# for our own pages (emergency help will send the patient's position); camera and
+# microphone open up with video consultations.
+YACHI_PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": ["self"],
+    "payment": [],
+    "usb": [],
+}
 
 # --- logging -----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from yachi.accounts.schemas import (
     StaffLoginIn,
 )
 from yachi.clinics import facade as clinics
-from yachi.core.schemas import ErrorOut
+from yachi.core.schemas import errors
 from yachi.patients import facade as patients
 
 router = Router(tags=["accounts"])
@@ -36,7 +36,7 @@ def me_of(user) -> MeOut:
     )
 
 
-@router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, 422: ErrorOut, 429: ErrorOut})
+@router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, **errors(400, 422, 429)})
 def request_sms_code(request, payload: SmsCodeIn):
     """Send a 6-digit login code by SMS (limited per number)."""
     sent = services.sms_code_request(phone=payload.phone, ip=request.META.get("REMOTE_ADDR"))
@@ -51,7 +51,7 @@ def request_sms_code(request, payload: SmsCodeIn):
     )
 
 
-@router.post("/auth/login", auth=None, response={200: LoginOut, 400: ErrorOut, 422: ErrorOut})
+@router.post("/auth/login", auth=None, response={200: LoginOut, **errors(400, 422)})
 def login(request, payload: LoginIn):
     """Exchange a phone number and its SMS code for a bearer token."""
     user = services.sms_code_verify(
@@ -66,9 +66,7 @@ def login(request, payload: LoginIn):
 
 
 @router.post(
-    "/auth/staff-login",
-    auth=None,
-    response={200: LoginOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    "/auth/staff-login", auth=None, response={200: LoginOut, **errors(400, 401, 403, 422, 429)}
 )
 def staff_login(request, payload: StaffLoginIn):
     """Staff: mobile number, password and (for managers and administrators, or anyone who
@@ -84,20 +82,20 @@ def staff_login(request, payload: StaffLoginIn):
     return LoginOut(token=token, expires_in=hours * 3600, user=me_of(user))
 
 
-@router.post("/auth/logout", response={204: None})
+@router.post("/auth/logout", response={204: None, **errors(401)})
 def logout(request):
     """Revoke the token this request was made with."""
     services.token_revoke(raw=request.auth_token)
     return Status(204, None)
 
 
-@router.post("/auth/logout-all", response={204: None})
+@router.post("/auth/logout-all", response={204: None, **errors(401)})
 def logout_everywhere(request):
     """Log out on every device: revoke every token and end every session."""
     staff_auth.sessions_end_everywhere(user=request.user)
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors(401)})
 def me(request):
     return me_of(request.user)

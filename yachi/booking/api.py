@@ -1,4 +1,3 @@
-from datetime import date as date_type
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -23,12 +22,12 @@ from yachi.booking.schemas import (
 from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.core.errors import InvalidInput, PermissionDenied
-from yachi.core.schemas import ErrorOut
+from yachi.core.schemas import IsoDate, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["booking"])
 
-WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
 class AvailabilityQuery(Schema):
@@ -40,7 +39,7 @@ class AvailabilityQuery(Schema):
 @router.get(
     "/doctors/{doctor_id}/availability",
     auth=None,
-    response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: AvailabilityOut, **errors(404, 422)},
 )
 def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]):
     """Bookable slots and the day's colour (green / yellow / red) for the next days.
@@ -138,10 +137,10 @@ def book_family(
 class AppointmentListQuery(Schema):
     scope: Literal["upcoming", "past", "all"] = "all"
     limit: int = Field(100, ge=1, le=500)
-    date: date_type | None = None
+    date: IsoDate | None = None
 
 
-@router.get("/appointments", response=list[AppointmentOut])
+@router.get("/appointments", response={200: list[AppointmentOut], **errors(401, 422)})
 def list_appointments(request, query: Query[AppointmentListQuery]):
     """Patients: their own and their family's. Doctors: their own.
     Front desk and managers: one day (`date`, default today) at their clinics."""
@@ -163,7 +162,7 @@ def list_appointments(request, query: Query[AppointmentListQuery]):
     return appointments[: query.limit]
 
 
-@router.get("/appointments/{appointment_id}", response={200: AppointmentOut, 404: ErrorOut})
+@router.get("/appointments/{appointment_id}", response={200: AppointmentOut, **errors(401, 404)})
 def get_appointment(request, appointment_id: str):
     return access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
 

@@ -27,6 +27,7 @@ from yachi.core.errors import DomainError, NotFound
 from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
 from yachi.web.decorators import staff_required
+from yachi.web.security import csp_extend
 
 
 def _clinic(request, clinic_id):
@@ -46,6 +47,9 @@ def _day(raw, zone) -> date:
 
 @staff_required
 def console_home(request):
+    """The calendar of the clinic chosen in the sidebar's switch, or of the first one."""
+    if chosen := request.GET.get("clinic"):
+        return redirect("console:calendar", clinic_id=_clinic(request, chosen).public_id)
     clinics_list = clinics.staff_clinics(request.user)
     if not clinics_list:
         return render(request, "console/no_clinic.html")
@@ -56,6 +60,10 @@ def _console_context(request, clinic, **extra):
     return {"clinic": clinic, "my_clinics": clinics.staff_clinics(request.user), **extra}
 
 
+# Blocks sit in the day grid by their row, column and length: numbers known only when
+# the page is drawn, so they go in style="" attributes. Style attributes (never <style>
+# elements, never script) are allowed here, and only here.
+@csp_extend({"style-src-attr": ["'unsafe-inline'"]})
 @staff_required
 def calendar_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)

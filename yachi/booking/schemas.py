@@ -4,10 +4,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from yachi.booking.policy import patient_may_change
 from yachi.core.money import fen_to_yuan
+from yachi.core.schemas import IsoAwareDatetime
 
 
 def local(moment: datetime, clinic) -> datetime:
@@ -37,7 +38,7 @@ class AvailabilityOut(Schema):
 class AppointmentIn(Schema):
     doctor_id: UUID
     service_id: UUID
-    start: AwareDatetime
+    start: IsoAwareDatetime
     patient_id: UUID | None = None
     note: str = Field("", max_length=500)
 
@@ -45,13 +46,13 @@ class AppointmentIn(Schema):
 class FamilyAppointmentIn(Schema):
     doctor_id: UUID
     service_id: UUID
-    start: AwareDatetime
+    start: IsoAwareDatetime
     patient_ids: list[UUID] = Field(min_length=1, max_length=6)
     note: str = Field("", max_length=500)
 
 
 class RescheduleIn(Schema):
-    start: AwareDatetime
+    start: IsoAwareDatetime
 
 
 class CancelIn(Schema):

@@ -3,7 +3,7 @@ from ninja import Query, Router, Schema
 from yachi.clinics import access, selectors
 from yachi.clinics.choices import Skill
 from yachi.clinics.schemas import ClinicOut, DoctorOut, ServiceOut
-from yachi.core.schemas import ErrorOut
+from yachi.core.schemas import errors
 
 router = Router(tags=["clinics"])
 
@@ -17,13 +17,13 @@ def list_clinics(request):
     return list(selectors.active_clinics())
 
 
-@router.get("/clinics/{clinic_id}", auth=None, response={200: ClinicOut, 404: ErrorOut})
+@router.get("/clinics/{clinic_id}", auth=None, response={200: ClinicOut, **errors(404)})
 def get_clinic(request, clinic_id: str):
     return access.clinic_by_id(clinic_id)
 
 
 @router.get(
-    "/clinics/{clinic_id}/doctors", auth=None, response={200: list[DoctorOut], 404: ErrorOut}
+    "/clinics/{clinic_id}/doctors", auth=None, response={200: list[DoctorOut], **errors(404, 422)}
 )
 def list_doctors(request, clinic_id: str, filters: Query[DoctorFilter]):
     clinic = access.clinic_by_id(clinic_id)
@@ -31,12 +31,12 @@ def list_doctors(request, clinic_id: str, filters: Query[DoctorFilter]):
 
 
 @router.get(
-    "/clinics/{clinic_id}/services", auth=None, response={200: list[ServiceOut], 404: ErrorOut}
+    "/clinics/{clinic_id}/services", auth=None, response={200: list[ServiceOut], **errors(404)}
 )
 def list_services(request, clinic_id: str):
     return selectors.clinic_services(clinic=access.clinic_by_id(clinic_id))
 
 
-@router.get("/doctors/{doctor_id}", auth=None, response={200: DoctorOut, 404: ErrorOut})
+@router.get("/doctors/{doctor_id}", auth=None, response={200: DoctorOut, **errors(404)})
 def get_doctor(request, doctor_id: str):
     return access.doctor_by_id(doctor_id)

@@ -1,6 +1,43 @@
+import re
+from datetime import date, datetime
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import AwareDatetime, BeforeValidator
 
 
 class ErrorOut(Schema):
     code: str
     message: str
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers an endpoint documents, all in the one ``{"code", "message"}`` shape.
+
+    Clients switch on the status, so every status an endpoint can give is declared:
+    401 wherever a token is needed, 400 and 422 wherever a body or query is parsed.
+    """
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+def _iso_8601(shape: str, kind: type, example: str):
+    """Dates and times arrive as ISO 8601 text, as the contract says.
+
+    Pydantic would also read a number, or a numeric string, as seconds since 1970:
+    ``?date=0`` would quietly mean 1 January 1970 instead of a clear 422.
+    """
+    pattern = re.compile(shape)
+
+    def check(value):
+        if isinstance(value, kind) or (isinstance(value, str) and pattern.match(value)):
+            return value
+        raise ValueError(f"use ISO 8601 text, e.g. {example}")
+
+    return BeforeValidator(check)
+
+
+IsoDate = Annotated[date, _iso_8601(r"^\d{4}-\d{2}-\d{2}$", date, "2026-03-01")]
+IsoAwareDatetime = Annotated[
+    AwareDatetime,
+    _iso_8601(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", datetime, "2026-03-01T09:30:00+08:00"),
+]

@@ -4,6 +4,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from yachi.core.schemas import IsoDate
 from yachi.patients.choices import Gender, Relationship
 
 
@@ -11,7 +12,7 @@ class FamilyMemberIn(Schema):
     name: str = Field(max_length=64)
     relationship: Relationship
     gender: Gender = Gender.UNKNOWN
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
 
 
 class PatientOut(Schema):

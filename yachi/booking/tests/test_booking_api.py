@@ -172,6 +172,16 @@ def test_reschedule_to_a_naive_time_is_refused(api, world):
     assert Appointment.objects.get().start == tomorrow_at(10)
 
 
+def test_times_and_days_are_iso_8601_text_not_numbers(api, world):
+    # A number would otherwise be read as seconds since 1970.
+    api.as_user(world.patient_parent)
+    as_number = booking(world, tomorrow_at(10)) | {"start": int(tomorrow_at(10).timestamp())}
+    assert api.post("/appointments", as_number).status_code == 422
+    assert not Appointment.objects.exists()
+    api.as_user(world.clinic_a_front_desk)
+    assert api.get("/appointments", {"date": "0"}).status_code == 422
+
+
 def test_another_patient_cannot_touch_my_appointment(api, world):
     created = (
         api.as_user(world.patient_parent)

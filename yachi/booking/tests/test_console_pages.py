@@ -47,6 +47,21 @@ def test_another_clinics_calendar_is_not_found(desk, world):
     assert desk.get(f"/console/clinic/{world.clinic_b.public_id}/calendar/").status_code == 404
 
 
+def test_staff_of_two_clinics_switch_between_them(client, world):
+    from yachi.clinics.models import StaffMembership
+
+    StaffMembership.objects.create(user=world.clinic_a_manager, clinic=world.clinic_b)
+    client.force_login(world.clinic_a_manager)
+    page = client.get(f"/console/clinic/{world.clinic_a.public_id}/calendar/").content.decode()
+    assert f'<option value="{world.clinic_b.public_id}"' in page
+    response = client.get("/console/", {"clinic": str(world.clinic_b.public_id)})
+    assert response.url == f"/console/clinic/{world.clinic_b.public_id}/calendar/"
+
+
+def test_the_clinic_switch_does_not_open_a_clinic_that_is_not_yours(desk, world):
+    assert desk.get("/console/", {"clinic": str(world.clinic_b.public_id)}).status_code == 404
+
+
 def test_front_desk_marks_arrival_and_no_show(desk, world):
     appointment = booked(world)
     response = desk.post(f"/console/appointment/{appointment.public_id}/step/", {"step": "no_show"})

@@ -46,6 +46,8 @@ def test_removing_a_member_frees_a_seat(api, world):
         {**CHILD, "relationship": "pet"},
         {**CHILD, "birth_date": "2999-01-01"},
         {**CHILD, "birth_date": "not a date"},
+        {**CHILD, "birth_date": 0},
+        {**CHILD, "birth_date": "2019-05-01T00:00:00"},
         {**CHILD, "gender": "robot"},
         {"relationship": "child"},
     ],

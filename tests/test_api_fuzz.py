@@ -1,0 +1,180 @@
+"""Every operation of the published API, fed generated requests, valid and invalid.
+
+Schemathesis reads the OpenAPI document the application serves and, for each
+operation, sends boundary cases and random data through the real WSGI stack, first
+as a logged-in patient, then with no or a forged token. Whatever comes in, the answer
+is one the contract lists, with a body that matches it; errors are
+``{"code", "message"}``; nothing is ever a 5xx.
+
+Each request runs inside a transaction that is rolled back afterwards, so every
+generated request meets the same personas and no example depends on another.
+The seed is fixed (``deterministic``), so CI sees the same requests on every run.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from conftest import tomorrow_at
+from yachi.accounts.services import token_issue
+from yachi.booking.services import appointments_book
+
+# Values from the personas' records under the names the API gives them, filled in per
+# test: valid requests sometimes address real records and free times, so they get past
+# "not found" into the services.
+KNOWN_VALUES: dict[str, list[str]] = {}
+
+
+def _with_known_values(case, choices: dict) -> schemathesis.Case:
+    for name, value in choices.items():
+        if case.path_parameters and name in case.path_parameters:
+            case.path_parameters[name] = value
+        if case.query and name in case.query:
+            case.query[name] = value
+        if isinstance(case.body, dict) and name in case.body:
+            case.body[name] = value
+        if isinstance(case.body, dict) and f"{name}s" in case.body:
+            case.body[f"{name}s"] = [value]
+    return case
+
+
+def flatmap_case(context, case):
+    """A Schemathesis hook: valid cases draw some of their fields from the personas."""
+    if case.meta is None or case.meta.generation.mode is not schemathesis.GenerationMode.POSITIVE:
+        return st.just(case)  # invalid data stays exactly as generated
+    names = [name for name in KNOWN_VALUES if name in _field_names(case)]
+    if not names:
+        return st.just(case)
+    choices = st.fixed_dictionaries(
+        {}, optional={n: st.sampled_from(KNOWN_VALUES[n]) for n in names}
+    )
+    return choices.map(lambda chosen: _with_known_values(case, chosen))
+
+
+def _field_names(case) -> set[str]:
+    fields = set(case.path_parameters or {}) | set(case.query or {})
+    if isinstance(case.body, dict):
+        fields |= set(case.body) | {name.removesuffix("s") for name in case.body}
+    return fields
+
+
+def fuzz_schema(*, forged_tokens: bool, examples: int):
+    """The API as the application serves it, with the fuzzer's settings."""
+    config = schemathesis.Config.from_dict(
+        {
+            "generation": {
+                "deterministic": True,
+                "max-examples": examples,
+                "database": "none",
+                # Forged tokens in the stranger's requests; the patient's stays valid.
+                "with-security-parameters": forged_tokens,
+            },
+            "checks": {
+                # A request can match the schema and still break a rule no schema can
+                # say ("a time on the doctor's roster, within the booking horizon").
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]
+                },
+            },
+        }
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler(), config=config)
+    schema.hook(flatmap_case)
+    return schema
+
+
+@pytest.fixture
+def personas(world):
+    """The shared personas, with a visit booked for the parent and one for a stranger."""
+    visits = [
+        appointments_book(
+            actor=user,
+            doctor=world.clinic_a_doctor,
+            service=world.cleaning_a,
+            start=tomorrow_at(hour),
+            patients=[patient],
+        ).appointments[0]
+        for user, patient, hour in (
+            (world.patient_parent, world.parent, 10),
+            (world.other_patient, world.other, 11),
+        )
+    ]
+    KNOWN_VALUES.update(
+        clinic_id=[str(c.public_id) for c in (world.clinic_a, world.clinic_b)],
+        doctor_id=[str(d.public_id) for d in (world.clinic_a_doctor, world.clinic_b_doctor)],
+        service_id=[str(s.public_id) for s in (world.cleaning_a, world.filling_a)],
+        patient_id=[str(p.public_id) for p in (world.parent, world.patient_child, world.other)],
+        appointment_id=[str(a.public_id) for a in visits],
+        start=[tomorrow_at(14).isoformat(), tomorrow_at(15, 30).isoformat()],
+    )
+    yield world
+    KNOWN_VALUES.clear()
+
+
+@pytest.fixture
+def patient_token(personas):
+    return token_issue(user=personas.patient_parent, label="fuzz")
+
+
+@pytest.fixture
+def in_process():
+    """Requests share the test's database connection, as with Django's test client.
+
+    The WSGI handler closes "old" connections at the start and end of each request;
+    inside the test's transaction that would break the connection, so, like
+    Django's own test client, the fuzzer's requests skip it.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@contextmanager
+def rolled_back():
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def error_is_code_and_message(ctx, response, case):
+    if response.status_code < 400:
+        return
+    body = response.json()
+    assert isinstance(body, dict), body
+    assert isinstance(body.get("code"), str) and body["code"], body
+    assert isinstance(body.get("message"), str) and body["message"], body
+
+
+# The personas are built once per operation and shared by its examples (each rolled
+# back), which is what Hypothesis's function-scoped fixture check warns about.
+FUZZ_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+patient_schema = fuzz_schema(forged_tokens=False, examples=25)
+# Without a valid token most operations stop at 401, so fewer random examples do.
+stranger_schema = fuzz_schema(forged_tokens=True, examples=10)
+
+
+@patient_schema.parametrize()
+@FUZZ_SETTINGS
+def test_a_patient_only_gets_documented_answers(case, patient_token, in_process):
+    with rolled_back():
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {patient_token}"},
+            additional_checks=[error_is_code_and_message],
+        )
+
+
+@stranger_schema.parametrize()
+@FUZZ_SETTINGS
+def test_a_stranger_only_gets_documented_answers(case, personas, in_process):
+    with rolled_back():
+        case.call_and_validate(additional_checks=[error_is_code_and_message])

@@ -1,0 +1,28 @@
+// Small behaviours for the patient app and the console, declared in the templates with
+// data-* attributes. The Content-Security-Policy allows no inline script, so no
+// onclick="…" and no <script> in a page: everything is here. Listeners sit on the
+// document, so content that htmx swaps in later behaves the same.
+
+// <form data-confirm="…"> or <button data-confirm="…">: ask before submitting.
+document.addEventListener("submit", (event) => {
+  const message = event.submitter?.dataset.confirm || event.target.dataset.confirm;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});
+
+// <select data-autosubmit>: choosing an option submits its form.
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches("select[data-autosubmit]") && field.form) {
+    field.form.submit();
+  }
+});
+
+// <button data-clear="panel">: empty the element with that id (closes the side panel).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-clear]");
+  if (button) {
+    document.getElementById(button.dataset.clear)?.replaceChildren();
+  }
+});
