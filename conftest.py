@@ -10,11 +10,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
-
-# The live test server accepts a backlog of 10 connections; the concurrency tests open
-# two dozen at once, and the kernel would reset the rest before the server sees them.
-WSGIServer.request_queue_size = 128
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
