@@ -53,6 +53,7 @@ def main() -> None:
     from yachi.accounts.models import User
     from yachi.accounts.services import token_issue
     from yachi.clinics.models import Doctor, Service
+    from yachi.compliance.facade import blind_index
     from yachi.demo.builder import build_demo
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -64,7 +65,7 @@ def main() -> None:
     summary = build_demo(log=lambda *_: None)
     print(f"demo build: {summary.appointments} appointments in {time.perf_counter() - begin:.1f} s")
 
-    doctor = Doctor.objects.get(user__phone="13900000003")
+    doctor = Doctor.objects.get(user__phone_index=blind_index("phone", "13900000003"))
     service = Service.objects.get(clinic__in=doctor.clinics.all(), code="cleaning")
     client = Client()
     url = f"/api/v1/doctors/{doctor.public_id}/availability"
@@ -77,7 +78,7 @@ def main() -> None:
     timed("availability, 7 days, cold cache", 50, cold)
     timed("availability, 7 days, warm cache", 500, lambda: client.get(url, params))
 
-    patients = list(User.objects.filter(role="patient").order_by("phone")[:200])
+    patients = list(User.objects.filter(role="patient").order_by("pk")[:200])
     tokens = [token_issue(user=p, label="bench") for p in patients]
     days = client.get(url, {**params, "days": 14}).json()["days"]
     free = [slot["start"] for day in days[1:] for slot in day["slots"]]
@@ -102,7 +103,7 @@ def main() -> None:
     timed("booking (POST /appointments)", min(60, len(free) // 2), book)
 
     desk = Client()
-    desk.force_login(User.objects.get(phone="13700000001"))
+    desk.force_login(User.objects.by_phone("13700000001").get())
     clinic = doctor.clinics.first()
     calendar = f"/console/clinic/{clinic.public_id}/calendar/"
     timed("front desk day calendar (all doctors)", 50, lambda: desk.get(calendar))

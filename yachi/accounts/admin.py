@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
+from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.accounts.models import ApiToken, User
 from yachi.accounts.phones import normalize_phone
 from yachi.core.errors import DomainError
@@ -33,12 +34,12 @@ class UserCreationForm(SetPasswordMixin, forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
     add_form = UserCreationForm
     list_display = ("phone", "name", "role", "is_active", "date_joined", "last_login")
     list_filter = ("role", "is_active")
-    search_fields = ("phone", "name")
-    ordering = ("phone",)
+    search_fields = ("name",)
+    ordering = ("role", "name")
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
@@ -55,12 +56,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PhoneSearchMixin, admin.ModelAdmin):
     """Tokens are listed for revocation; they are issued with `yachi token` or by logging in."""
 
     list_display = ("user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("label",)
-    search_fields = ("user__phone", "user__name")
+    search_fields = ("user__name",)
+    phone_index_lookup = "user__phone_index"
     readonly_fields = ("user", "digest", "label", "created_at", "expires_at", "last_used_at")
     list_select_related = ("user",)
 

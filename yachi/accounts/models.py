@@ -8,10 +8,22 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from yachi.accounts.choices import STAFF_ROLES, Role
+from yachi.compliance.facade import BlindIndexField, EncryptedCharField, blind_index
+
+PHONE_NORMALIZER = "yachi.accounts.phones.normalize_phone"
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def by_phone(self, phone: str):
+        """Users with this mobile number, found through its blind index."""
+        return self.filter(phone_index=blind_index("phone", phone))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.by_phone(username).get()
 
     def create_user(self, phone, password=None, **fields):
         user = self.model(phone=phone, **fields)
@@ -31,7 +43,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Anyone who logs in: patients by SMS code, staff by password."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    phone = models.CharField(_("mobile number"), max_length=11, unique=True)
+    # Encrypted at rest; found by its blind index (docs/adr/0007).
+    phone = EncryptedCharField(_("mobile number"), max_length=11)
+    phone_index = BlindIndexField(
+        source="phone", purpose="phone", normalize=PHONE_NORMALIZER, unique=True
+    )
     name = models.CharField(_("name"), max_length=64, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PATIENT)
     is_active = models.BooleanField(_("active"), default=True)
@@ -39,7 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(null=True, blank=True)
     # Bumped by "log out everywhere": every session signed with the old value dies.
     session_epoch = models.PositiveIntegerField(default=0)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_secret = EncryptedCharField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted time step, so that one code cannot be used twice.
     totp_last_step = models.BigIntegerField(default=0)
@@ -104,7 +120,8 @@ class ApiToken(models.Model):
 class SmsCode(models.Model):
     """A one-time login code sent by SMS. Only a keyed digest of the code is stored."""
 
-    phone = models.CharField(max_length=11)
+    phone = EncryptedCharField(max_length=11)
+    phone_index = BlindIndexField(source="phone", purpose="phone", normalize=PHONE_NORMALIZER)
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -114,7 +131,7 @@ class SmsCode(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["phone", "-created_at"], name="smscode_phone_recent")]
+        indexes = [models.Index(fields=["phone_index", "-created_at"], name="smscode_phone_recent")]
 
     def __str__(self) -> str:
         return f"code for {self.phone} at {self.created_at:%Y-%m-%d %H:%M}"

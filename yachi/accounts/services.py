@@ -16,6 +16,7 @@ from yachi.accounts import throttle
 from yachi.accounts.choices import Role
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.phones import normalize_phone
+from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from yachi.messaging.sms import send_sms
 from yachi.patients import facade as patients
@@ -52,7 +53,9 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
     """
     phone = normalize_phone(phone)
     now = timezone.now()
-    recent = SmsCode.objects.filter(phone=phone, created_at__gte=now - timedelta(days=1))
+    recent = SmsCode.objects.filter(
+        phone_index=blind_index("phone", phone), created_at__gte=now - timedelta(days=1)
+    )
     last = recent.order_by("-created_at").first()
     if last and (now - last.created_at).total_seconds() < settings.YACHI_SMS_RESEND_SECONDS:
         wait = settings.YACHI_SMS_RESEND_SECONDS - int((now - last.created_at).total_seconds())
@@ -77,7 +80,7 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
         )
 
     code = f"{secrets.randbelow(1_000_000):06d}"
-    deliver = not User.objects.filter(phone=phone).exclude(role=Role.PATIENT).exists()
+    deliver = not User.objects.by_phone(phone).exclude(role=Role.PATIENT).exists()
     ttl = settings.YACHI_SMS_CODE_TTL_SECONDS
     SmsCode.objects.create(
         phone=phone,
@@ -124,7 +127,12 @@ def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
         raise invalid
     now = timezone.now()
     candidate = (
-        SmsCode.objects.filter(phone=phone, sent=True, consumed_at__isnull=True, expires_at__gt=now)
+        SmsCode.objects.filter(
+            phone_index=blind_index("phone", phone),
+            sent=True,
+            consumed_at__isnull=True,
+            expires_at__gt=now,
+        )
         .order_by("-created_at")
         .first()
     )
@@ -142,7 +150,7 @@ def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
         )
         if not consumed:
             raise invalid
-        user = User.objects.filter(phone=phone).first()
+        user = User.objects.by_phone(phone).first()
         if user is None:
             user = User.objects.create_user(phone=phone, role=Role.PATIENT)
             patients.account_open(user=user)
@@ -204,7 +212,7 @@ def patient_user_ensure(*, phone: str, name: str = "") -> User:
     phone = normalize_phone(phone)
     name = (name or "").strip()[:64]
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(phone=phone).first()
+        user = User.objects.select_for_update().by_phone(phone).first()
         if user is None:
             user = User.objects.create_user(phone=phone, role=Role.PATIENT, name=name)
         elif user.role != Role.PATIENT:

@@ -66,7 +66,7 @@ def password_check(*, phone: str, password: str, ip: str | None) -> User:
         phone = normalize_phone(phone)
     except DomainError:
         raise _invalid() from None
-    user = User.objects.filter(phone=phone, role__in=STAFF_ROLES, is_active=True).first()
+    user = User.objects.by_phone(phone).filter(role__in=STAFF_ROLES, is_active=True).first()
     throttle.check_not_locked(phone=phone, last_success=user.last_login if user else None)
     valid = check_password(password, user.password if user else _DUMMY_HASH)
     if not (user and valid):

@@ -1,7 +1,5 @@
 """Counting failed logins: lockout per phone number and limits per network address."""
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts.models import LoginFailure
+from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError, RateLimited
 
 
@@ -18,9 +17,8 @@ class AccountLocked(DomainError):
 
 
 def phone_key(phone: str) -> str:
-    """A keyed digest of the number: failures are counted without storing numbers."""
-    message = f"login-failure:{phone}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    """The number's blind index: failures are counted without storing numbers."""
+    return blind_index("phone", phone)
 
 
 def record_failure(*, kind: str, phone: str, ip: str | None) -> None:

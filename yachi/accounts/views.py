@@ -23,7 +23,7 @@ from yachi.accounts.models import User
 from yachi.core.errors import DomainError
 from yachi.web.decorators import staff_required
 
-PATIENT_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PATIENT_BACKEND = "yachi.accounts.backends.PhoneBackend"
 
 
 def _next_url(request, default: str) -> str:

@@ -262,7 +262,11 @@ def book_page(request, clinic_id):
 
 
 def _people_of_phone(phone: str) -> list:
-    user = User.objects.filter(phone=phone.replace(" ", ""), role=Role.PATIENT).first()
+    try:
+        found = User.objects.by_phone(phone)
+    except DomainError:
+        return []
+    user = found.filter(role=Role.PATIENT).first()
     if user is None:
         return []
     return patients.everyone_on(patients.account_open(user=user))

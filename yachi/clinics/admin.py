@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.clinics import services
 from yachi.clinics.models import (
     Chain,
@@ -92,10 +93,11 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(admin.ModelAdmin):
+class DoctorAdmin(PhoneSearchMixin, admin.ModelAdmin):
     list_display = ("name", "title", "is_active")
     list_filter = ("title", "is_active", "clinics")
-    search_fields = ("name", "user__phone")
+    search_fields = ("name",)
+    phone_index_lookup = "user__phone_index"
     filter_horizontal = ("clinics",)
     autocomplete_fields = ("user",)
     inlines = [SkillInline]

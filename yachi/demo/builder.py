@@ -279,9 +279,9 @@ def _patients(rng, today) -> list[Patient]:
         )
         for n in range(1, PATIENT_COUNT + 1)
     )
-    users = list(User.objects.filter(role=Role.PATIENT).order_by("phone"))
+    users = list(User.objects.filter(role=Role.PATIENT).order_by("pk"))
     accounts = FamilyAccount.objects.bulk_create(FamilyAccount(owner=u) for u in users)
-    accounts = list(FamilyAccount.objects.select_related("owner").order_by("owner__phone"))
+    accounts = list(FamilyAccount.objects.select_related("owner").order_by("owner_id"))
     patients = []
     for account in accounts:
         owner = account.owner

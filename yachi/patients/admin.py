@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.patients.models import FamilyAccount, Patient
 
 
@@ -11,9 +12,10 @@ class PatientInline(admin.TabularInline):
 
 
 @admin.register(FamilyAccount)
-class FamilyAccountAdmin(admin.ModelAdmin):
+class FamilyAccountAdmin(PhoneSearchMixin, admin.ModelAdmin):
     list_display = ("owner", "created_at")
-    search_fields = ("owner__phone", "owner__name", "members__name")
+    search_fields = ("owner__name", "members__name")
+    phone_index_lookup = "owner__phone_index"
     readonly_fields = ("owner",)
     inlines = [PatientInline]
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yachi.compliance.facade import BlindIndexField, EncryptedCharField
 from yachi.core.models import BaseModel
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 
@@ -40,7 +41,20 @@ class Patient(BaseModel):
         _("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN
     )
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    phone = models.CharField(_("mobile number"), max_length=11, blank=True)
+    phone = EncryptedCharField(_("mobile number"), max_length=11, blank=True)
+    phone_index = BlindIndexField(
+        source="phone",
+        purpose="phone",
+        normalize="yachi.accounts.phones.normalize_phone",
+        blank=True,
+    )
+    id_number = EncryptedCharField(_("resident ID number"), max_length=18, blank=True)
+    id_number_index = BlindIndexField(
+        source="id_number",
+        purpose="id_number",
+        normalize="yachi.patients.identity.normalize_id_number",
+        blank=True,
+    )
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -55,7 +55,7 @@ def test_wrong_code_is_refused_and_counted(api):
     # Five wrong guesses kill the code: even the right one no longer works.
     response = api.post("/auth/login", {"phone": "13912345678", "code": right})
     assert response.status_code == 400
-    assert not User.objects.filter(phone="13912345678").exists()
+    assert not User.objects.by_phone("13912345678").exists()
 
 
 def test_a_code_works_only_once(api):

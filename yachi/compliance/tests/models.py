@@ -9,11 +9,6 @@ from django.db import models
 from yachi.compliance.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
 
 
-def id_number_normalized(value: str) -> str:
-    """Resident ID numbers end in a check character that may be written ``x`` or ``X``."""
-    return value.strip().upper()
-
-
 class Person(models.Model):
     name = models.CharField(max_length=64, blank=True)
     phone = EncryptedCharField(max_length=11, blank=True)
@@ -22,7 +17,8 @@ class Person(models.Model):
     )
     id_number = EncryptedCharField(max_length=18, null=True, blank=True)
     id_number_index = BlindIndexField(
-        source="id_number", purpose="id_number", normalize=id_number_normalized, null=True
+        source="id_number", purpose="id_number", normalize="yachi.patients.identity.normalize_id_number",
+        null=True,
     )
     notes = EncryptedTextField(null=True, blank=True)
 

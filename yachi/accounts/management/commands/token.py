@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 phone = normalize_phone(raw)
             except DomainError as exc:
                 raise CommandError(f"{raw}: {exc.message}") from exc
-            user = User.objects.filter(phone=phone, is_active=True).first()
+            user = User.objects.by_phone(phone).filter(is_active=True).first()
             if user is None:
                 raise CommandError(f"{phone}: no active user with this mobile number")
             users.append(user)
