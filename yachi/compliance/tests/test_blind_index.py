@@ -7,8 +7,8 @@ from yachi.compliance import blindindex
 from yachi.compliance.blindindex import blind_index
 from yachi.compliance.tests.conftest import new_master_key, new_secret
 from yachi.compliance.tests.models import Person
-from yachi.patients.identity import normalize_id_number
 from yachi.core.errors import InvalidInput
+from yachi.patients.identity import normalize_id_number
 
 pytestmark = pytest.mark.django_db
 
