@@ -17,7 +17,9 @@ class Person(models.Model):
     )
     id_number = EncryptedCharField(max_length=18, null=True, blank=True)
     id_number_index = BlindIndexField(
-        source="id_number", purpose="id_number", normalize="yachi.patients.identity.normalize_id_number",
+        source="id_number",
+        purpose="id_number",
+        normalize="yachi.patients.identity.normalize_id_number",
         null=True,
     )
     notes = EncryptedTextField(null=True, blank=True)
