@@ -6,8 +6,10 @@ from yachi.accounts.api import router as accounts_router
 from yachi.accounts.auth import token_auth
 from yachi.booking.api import router as booking_router
 from yachi.clinics.api import router as clinics_router
+from yachi.compliance.api import router as privacy_router
 from yachi.core.api_errors import install_error_handlers
 from yachi.patients.api import router as patients_router
+from yachi.patients.records_api import router as records_router
 
 api = NinjaAPI(
     title="Yachi API",
@@ -32,3 +34,5 @@ api.add_router("/", accounts_router)
 api.add_router("/", clinics_router)
 api.add_router("/", patients_router)
 api.add_router("/", booking_router)
+api.add_router("/", records_router)
+api.add_router("/", privacy_router)

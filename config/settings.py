@@ -308,5 +308,12 @@ if YACHI_SMS_ECHO and (PRODUCTION or not YACHI_SMS_BACKEND.endswith("ConsoleBack
     raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS backend")
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
+# MLPS 2.0 asks for at least six months of audit records; shorter is refused.
+YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)
+if YACHI_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("YACHI_AUDIT_RETENTION_DAYS must be at least 180")
+# The version of the privacy notice and consent texts patients accept (PIPL); raising
+# it asks everyone to accept again at their next visit to the app.
+YACHI_CONSENT_VERSION = envstr("YACHI_CONSENT_VERSION", "2026-11")
 YACHI_UPLOAD_MAX_BYTES = envint("YACHI_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YACHI_UPLOAD_MAX_BYTES + 1024 * 1024

@@ -144,3 +144,29 @@ def occupy_chairs(clinic: Clinic, service: Service, start, count: int) -> list:
             patients=[user.family_account.members.get(seat=0)],
         ).appointments
     return booked
+
+
+def png_upload(name: str = "face.png", size=(64, 48)):
+    """A small real PNG, as an uploaded file."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 150, 120)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def consent_all(user) -> None:
+    from yachi.patients.consents import Kind, consent_grant, current_version
+
+    for kind in Kind:
+        consent_grant(actor=user, account=user.family_account, kind=kind, version=current_version())
+
+
+def face_photo(user, patient):
+    from yachi.patients.faces import face_photo_add
+
+    consent_all(user)
+    return face_photo_add(actor=user, patient=patient, upload=png_upload())

@@ -13,18 +13,22 @@ import pytest
 
 from config.api import api as ninja_api
 from conftest import tomorrow_at
+from tests.factories import png_upload
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointments_book
-from yachi.patients.models import Patient
+from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 
-# Path parameters naming public reference data: anyone may read these.
-PUBLIC = {"clinic_id", "doctor_id"}
+# Path parameters naming public reference data (anyone may read these), or a kind of
+# thing of the caller's own account rather than an object (a consent's kind).
+PUBLIC = {"clinic_id", "doctor_id", "kind"}
 
 
 def _snapshot():
     return (
         list(Appointment.objects.order_by("pk").values()),
         list(Patient.objects.order_by("pk").values()),
+        list(ClinicalNote.objects.order_by("pk").values()),
+        list(FacePhoto.objects.order_by("pk").values()),
     )
 
 
@@ -37,7 +41,14 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         start=tomorrow_at(10),
         patients=[world.other],
     ).appointments[0]
+    from tests.factories import face_photo
+
+    their_photo = face_photo(world.other_patient, world.other)
     return {
+        "photo_id": [
+            (world.patient_parent, str(their_photo.public_id)),
+            (world.clinic_b_doctor.user, str(their_photo.public_id)),
+        ],
         "appointment_id": [
             (world.patient_parent, str(theirs.public_id)),  # another family's
             (world.clinic_a_front_desk, str(theirs.public_id)),  # another clinic's
@@ -46,6 +57,9 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         "patient_id": [
             (world.patient_parent, str(world.other.public_id)),
             (world.other_patient, str(world.patient_child.public_id)),
+            # seen only at clinic B: not a patient of clinic A's doctor
+            (world.clinic_a_doctor.user, str(world.other.public_id)),
+            (world.clinic_b_front_desk, str(world.other.public_id)),
         ],
     }
 
@@ -70,18 +84,20 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
         "name": "x",
         "relationship": "child",
         "gender": "male",
+        "diagnosis": "龋齿",
     }
     for param in params:
         for caller, foreign in cases[param]:
             before = _snapshot()
             api.as_user(caller)
             url = "/api/v1" + path.replace("{" + param + "}", foreign)
-            response = api.client.generic(
-                method,
-                url,
-                json.dumps(body),
-                content_type="application/json",
-                headers={"Authorization": f"Bearer {api.token}"},
-            )
+            headers = {"Authorization": f"Bearer {api.token}"}
+            if url.endswith("/face-photos") and method == "POST":
+                upload = {"file": png_upload()}
+                response = api.client.post(url, upload, headers=headers)
+            else:
+                response = api.client.generic(
+                    method, url, json.dumps(body), content_type="application/json", headers=headers
+                )
             assert response.status_code in (403, 404), (caller, method, url, response.content)
             assert _snapshot() == before, f"{method} {url} changed data for {caller}"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.accounts.models import ApiToken, User
 from yachi.accounts.phones import normalize_phone
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import DomainError
 
 
@@ -53,6 +54,23 @@ class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
         ),
     )
     filter_horizontal = ()
+
+    def save_model(self, request, obj, form, change):
+        before = {}
+        if change:
+            before = (
+                User.objects.filter(pk=obj.pk).values("role", "is_active", "is_superuser").first()
+            )
+        super().save_model(request, obj, form, change)
+        after = {"role": obj.role, "is_active": obj.is_active, "is_superuser": obj.is_superuser}
+        if before != after:
+            audit_record(
+                action=AuditAction.PERMISSION_CHANGED,
+                actor=request.user,
+                object_type="user",
+                object_id=obj.public_id,
+                details={"before": before, "after": after},
+            )
 
 
 @admin.register(ApiToken)

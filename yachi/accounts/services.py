@@ -16,7 +16,7 @@ from yachi.accounts import throttle
 from yachi.accounts.choices import Role
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.phones import normalize_phone
-from yachi.compliance.facade import blind_index
+from yachi.compliance.facade import AuditAction, audit_record, blind_index
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from yachi.messaging.sms import send_sms
 from yachi.patients import facade as patients
@@ -116,10 +116,25 @@ def sms_code_verify(*, phone: str, code: str, ip: str | None = None) -> User:
     code = (code or "").strip()
     invalid = InvalidCode(_("The code is wrong or has expired. Please request a new one."))
     try:
-        return _verify(phone=phone, code=code, invalid=invalid)
+        user = _verify(phone=phone, code=code, invalid=invalid)
     except InvalidCode:
         throttle.record_failure(kind=LoginFailure.Kind.SMS_CODE, phone=phone, ip=ip)
+        audit_failed_login(phone=phone, method="sms_code")
         raise
+    audit_record(action=AuditAction.LOGIN, actor=user, details={"method": "sms_code"})
+    return user
+
+
+def audit_failed_login(*, phone: str, method: str, user=None, reason: str = "") -> None:
+    """A failed login names the number only by its blind index."""
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        actor=user,
+        object_type="phone",
+        object_id=blind_index("phone", phone),
+        outcome="failure",
+        details={"method": method, **({"reason": reason} if reason else {})},
+    )
 
 
 def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
@@ -175,11 +190,18 @@ def token_issue(
             raise InvalidInput(_("A token must be valid for at least one day."))
         ttl_hours = ttl_days * 24
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
+    token = ApiToken.objects.create(
         user=user,
         digest=_token_digest(raw),
         label=label,
         expires_at=timezone.now() + timedelta(hours=ttl_hours),
+    )
+    audit_record(
+        action=AuditAction.TOKEN_ISSUED,
+        actor=user,
+        object_type="api_token",
+        object_id=token.pk,
+        details={"label": label, "expires_at": token.expires_at.isoformat()},
     )
     return raw
 

@@ -20,6 +20,8 @@ from yachi.accounts.choices import STAFF_ROLES
 from yachi.accounts.models import ApiToken, LoginFailure, PasswordHistory, User
 from yachi.accounts.passwords import profile
 from yachi.accounts.phones import normalize_phone
+from yachi.accounts.services import audit_failed_login
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 
 ISSUER = "Yachi"
@@ -67,12 +69,23 @@ def password_check(*, phone: str, password: str, ip: str | None) -> User:
     except DomainError:
         raise _invalid() from None
     user = User.objects.by_phone(phone).filter(role__in=STAFF_ROLES, is_active=True).first()
-    throttle.check_not_locked(phone=phone, last_success=user.last_login if user else None)
+    try:
+        throttle.check_not_locked(phone=phone, last_success=user.last_login if user else None)
+    except throttle.AccountLocked:
+        audit_failed_login(phone=phone, method="password", user=user, reason="locked")
+        raise
     valid = check_password(password, user.password if user else _DUMMY_HASH)
     if not (user and valid):
         throttle.record_failure(kind=LoginFailure.Kind.PASSWORD, phone=phone, ip=ip)
+        audit_failed_login(phone=phone, method="password", user=user)
         raise _invalid()
     return user
+
+
+def login_succeeded(*, user: User, method: str) -> None:
+    """Record a completed staff login (after every factor)."""
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    audit_record(action=AuditAction.LOGIN, actor=user, details={"method": method})
 
 
 def needs_totp(user: User) -> bool:
@@ -111,6 +124,7 @@ def totp_verify(*, user: User, code: str, ip: str | None) -> None:
     )
     if not accepted:
         throttle.record_failure(kind=LoginFailure.Kind.TOTP, phone=user.phone, ip=ip)
+        audit_failed_login(phone=user.phone, method="totp", user=user)
         raise SecondFactorRequired(_("The authenticator code is wrong or was already used."))
 
 
@@ -130,10 +144,14 @@ def totp_enroll(*, user: User, secret: str, code: str) -> None:
             _("The code does not match. Check the time on your phone and try again."),
             code="totp_mismatch",
         )
-    User.objects.filter(pk=user.pk).update(
-        totp_secret=secret, totp_confirmed_at=timezone.now(), totp_last_step=step
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, timezone.now(), step
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    audit_record(
+        action=AuditAction.SECOND_FACTOR_ENABLED,
+        actor=user,
+        object_type="user",
+        object_id=user.public_id,
     )
-    user.refresh_from_db()
 
 
 def password_expired(user: User) -> bool:
@@ -161,6 +179,12 @@ def password_change(*, user: User, current: str | None, new: str) -> None:
     user.set_password(new)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    audit_record(
+        action=AuditAction.PASSWORD_CHANGED,
+        actor=user,
+        object_type="user",
+        object_id=user.public_id,
+    )
 
 
 @transaction.atomic
@@ -169,6 +193,7 @@ def sessions_end_everywhere(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(action=AuditAction.LOGOUT_EVERYWHERE, actor=user)
 
 
 def staff_token_login(*, phone: str, password: str, otp: str, ip: str | None) -> User:
@@ -189,5 +214,5 @@ def staff_token_login(*, phone: str, password: str, otp: str, ip: str | None) ->
             _("Your password has expired. Change it in the clinic console."),
             code="password_expired",
         )
-    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    login_succeeded(user=user, method="password+totp" if step == TOTP else "password")
     return user

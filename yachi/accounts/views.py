@@ -94,8 +94,9 @@ def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def _complete_staff_login(request, user):
+def _complete_staff_login(request, user, method: str):
     next_url = request.session.get(PENDING, {}).get("next") or reverse("console:home")
+    staff_auth.login_succeeded(user=user, method=method)
     request.session.pop(PENDING, None)
     login(request, user, backend=PATIENT_BACKEND)
     request.session["last_seen"] = time.time()
@@ -134,7 +135,7 @@ def staff_login(request):
                     return redirect("console:totp")
                 if step == staff_auth.TOTP_ENROLL:
                     return redirect("console:totp_enroll")
-                return _complete_staff_login(request, user)
+                return _complete_staff_login(request, user, method="password")
     return render(
         request, "accounts/staff_login.html", {"form": form, "next": next_url}, status=status
     )
@@ -155,7 +156,7 @@ def staff_totp(request):
                 form.add_error("code", str(exc.message))
                 status = exc.status
             else:
-                return _complete_staff_login(request, user)
+                return _complete_staff_login(request, user, method="password+totp")
     return render(request, "accounts/staff_totp.html", {"form": form}, status=status)
 
 
@@ -184,7 +185,7 @@ def staff_totp_enroll(request):
                 messages.success(request, _("Two-step login is on."))
                 if request.user.is_authenticated:
                     return redirect("console:home")
-                return _complete_staff_login(request, user)
+                return _complete_staff_login(request, user, method="password+totp")
     uri = staff_auth.totp_uri(user=user, secret=secret)
     return render(
         request,

@@ -1,5 +1,19 @@
 """What other contexts may use of booking."""
 
-from yachi.booking.selectors import patient_has_upcoming_appointments
+from yachi.booking.selectors import (
+    appointment_by_public_id,
+    appointments_export,
+    clinic_ids_visited_by,
+    last_visits,
+    patient_has_upcoming_appointments,
+)
+from yachi.booking.services import appointments_cancel_upcoming
 
-__all__ = ["patient_has_upcoming_appointments"]
+__all__ = [
+    "appointment_by_public_id",
+    "appointments_cancel_upcoming",
+    "appointments_export",
+    "clinic_ids_visited_by",
+    "last_visits",
+    "patient_has_upcoming_appointments",
+]

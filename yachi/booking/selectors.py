@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yachi.booking import cache
-from yachi.booking.choices import ACTIVE_STATUSES
+from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
 from yachi.booking.slots import DayPlan, DaySlots, day_slots, saturation_level
 from yachi.clinics import facade as clinics
@@ -239,3 +239,48 @@ def doctor_day_slots(*, doctor, service, day: date, now: datetime | None = None)
     )
     earliest = now - timedelta(minutes=clinic.slot_step_minutes)
     return [slot for slot in raw.slots if slot[0] >= earliest]
+
+
+def clinic_ids_visited_by(*, patient_id: int) -> set[int]:
+    """Clinics where the patient has (or had) an appointment that was not cancelled."""
+    return set(
+        Appointment.objects.filter(patient_id=patient_id)
+        .exclude(status=Status.CANCELLED)
+        .values_list("clinic_id", flat=True)
+        .distinct()
+    )
+
+
+def appointment_by_public_id(*, public_id) -> Appointment | None:
+    return Appointment.objects.filter(public_id=public_id).first()
+
+
+def appointments_export(*, patient_ids: list[int]) -> list[dict]:
+    appointments = _with_relations(Appointment.objects.filter(patient_id__in=patient_ids))
+    return [
+        {
+            "id": str(a.public_id),
+            "patient": str(a.patient.public_id),
+            "clinic": a.clinic.display_name,
+            "doctor": a.doctor.name,
+            "service": a.service.display_name,
+            "start": a.start.astimezone(ZoneInfo(a.clinic.timezone)).isoformat(),
+            "end": a.end.astimezone(ZoneInfo(a.clinic.timezone)).isoformat(),
+            "status": a.status,
+            "price_fen": a.price_fen,
+        }
+        for a in appointments.order_by("start")
+    ]
+
+
+def last_visits(*, patient_ids: list[int]) -> dict[int, date]:
+    """The local date of each person's last visit (arrived, treated or completed)."""
+    visits: dict[int, date] = {}
+    for patient_id, start in Appointment.objects.filter(
+        patient_id__in=patient_ids,
+        status__in=(Status.ARRIVED, Status.IN_TREATMENT, Status.COMPLETED),
+    ).values_list("patient_id", "start"):
+        day = start.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+        if patient_id not in visits or day > visits[patient_id]:
+            visits[patient_id] = day
+    return visits

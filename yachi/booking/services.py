@@ -431,3 +431,23 @@ def appointment_advance(
     ):
         raise StatusChanged(_("Patients can only check in on the day of their appointment."))
     return _transition(actor=actor, appointment=appointment, to_status=to_status, now=now)
+
+
+@transaction.atomic
+def appointments_cancel_upcoming(*, patient_ids: list[int], reason: str, now=None) -> int:
+    """Cancel every future booking of these people (account erasure)."""
+    now = now or timezone.now()
+    upcoming = list(
+        Appointment.objects.filter(
+            patient_id__in=patient_ids, start__gt=now, status__in=(Status.PENDING, Status.BOOKED)
+        ).select_related("clinic")
+    )
+    for appointment in upcoming:
+        _transition(
+            actor=None,
+            appointment=appointment,
+            to_status=Status.CANCELLED,
+            now=now,
+            extra={"cancel_reason": reason[:200]},
+        )
+    return len(upcoming)

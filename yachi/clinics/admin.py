@@ -13,6 +13,7 @@ from yachi.clinics.models import (
     Service,
     StaffMembership,
 )
+from yachi.compliance.facade import AuditAction, audit_record
 
 
 @admin.register(Chain)
@@ -51,6 +52,24 @@ class ClinicAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "chain")
     search_fields = ("name", "name_en", "address")
     inlines = [OpeningHoursInline, ServiceInline, StaffInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffMembership:
+            return super().save_formset(request, form, formset, change)
+        before = set(form.instance.memberships.values_list("user_id", flat=True))
+        super().save_formset(request, form, formset, change)
+        after = set(form.instance.memberships.values_list("user_id", flat=True))
+        if before != after:
+            audit_record(
+                action=AuditAction.PERMISSION_CHANGED,
+                actor=request.user,
+                object_type="clinic_staff",
+                object_id=form.instance.public_id,
+                clinic=form.instance,
+                details={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
+        return None
+
     fieldsets = (
         (None, {"fields": ("chain", "name", "name_en", "address", "phone", "is_active")}),
         (_("Location"), {"fields": ("latitude", "longitude", "timezone")}),
@@ -101,6 +120,22 @@ class DoctorAdmin(PhoneSearchMixin, admin.ModelAdmin):
     filter_horizontal = ("clinics",)
     autocomplete_fields = ("user",)
     inlines = [SkillInline]
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.clinics.values_list("public_id", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.clinics.values_list("public_id", flat=True))
+        if before != after:
+            audit_record(
+                action=AuditAction.PERMISSION_CHANGED,
+                actor=request.user,
+                object_type="doctor_clinics",
+                object_id=form.instance.public_id,
+                details={
+                    "added": sorted(map(str, after - before)),
+                    "removed": sorted(map(str, before - after)),
+                },
+            )
 
 
 @admin.register(Service)

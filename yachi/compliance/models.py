@@ -32,3 +32,92 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"data key {self.pk} (master key {self.master_key_id})"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT_EVERYWHERE = "logout_everywhere", _("Logged out everywhere")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    SECOND_FACTOR_ENABLED = "second_factor_enabled", _("Two-step login enabled")
+    PERMISSION_CHANGED = "permission_changed", _("Permissions changed")
+    CLINICAL_READ = "clinical_read", _("Clinical record read")
+    CLINICAL_WRITE = "clinical_write", _("Clinical record written")
+    CONSENT_GRANTED = "consent_granted", _("Consent given")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    DATA_EXPORTED = "data_exported", _("Personal data exported")
+    DATA_ERASED = "data_erased", _("Personal data erased")
+    AUDIT_EXPORTED = "audit_exported", _("Audit trail exported")
+    AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
+
+
+class AuditEntry(models.Model):
+    """One thing someone did, in an append-only, hash-chained trail (``chain.py``).
+
+    Entries hold copies (public ids, role, address), not foreign keys, so that nothing
+    done to other tables later can change what an entry says or break its digest. The
+    database refuses updates (migration 0002); deletions other than the retention purge
+    show up as gaps when the chain is verified.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(_("when"), db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor = models.CharField(_("who"), max_length=64, blank=True)
+    actor_role = models.CharField(_("role"), max_length=16, blank=True)
+    clinic = models.CharField(_("clinic"), max_length=36, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(_("object"), max_length=48, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, default="success")
+    ip = models.CharField(_("address"), max_length=45, blank=True)
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    previous = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} by {self.actor or '-'}"
+
+    def content(self) -> dict:
+        """What the digest covers (everything but the links themselves)."""
+        return {
+            "created_at": self.created_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor": self.actor,
+            "actor_role": self.actor_role,
+            "clinic": self.clinic,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "outcome": self.outcome,
+            "ip": self.ip,
+            "device": self.device,
+            "request_id": self.request_id,
+            "details": self.details,
+        }
+
+
+class AuditHead(models.Model):
+    """The end of the chain, and where it starts after the retention purge.
+
+    One row. Writers lock it to append, so entries get consecutive numbers in the order
+    they commit. ``base_*`` is the last purged entry, signed with the audit key so that
+    a forged starting point is detected like any other break.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    digest = models.CharField(max_length=64)
+    base_seq = models.BigIntegerField(default=0)
+    base_digest = models.CharField(max_length=64)
+    base_signature = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.seq}"

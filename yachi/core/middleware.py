@@ -2,17 +2,34 @@ import contextvars
 import logging
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    request_id: str
+    ip: str
+    device: str
+
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_request_origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar(
+    "request_origin", default=None
+)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_request_origin() -> RequestOrigin | None:
+    """Where the request being handled comes from (for the audit trail), if any."""
+    return _request_origin.get()
 
 
 class RequestIdLogFilter(logging.Filter):
@@ -35,11 +52,17 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = _request_id.set(request_id)
+        origin = RequestOrigin(
+            request_id=request_id,
+            ip=request.META.get("REMOTE_ADDR", ""),
+            device=request.headers.get("User-Agent", "")[:200],
+        )
+        token, origin_token = _request_id.set(request_id), _request_origin.set(origin)
         try:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
+            _request_origin.reset(origin_token)
         response["X-Request-ID"] = request_id
         return response
 

@@ -3,7 +3,7 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 
 from yachi.core.errors import NotFound
-from yachi.patients.models import FamilyAccount, Patient
+from yachi.patients.models import FacePhoto, FamilyAccount, Patient
 from yachi.patients.services import account_open
 
 
@@ -35,3 +35,22 @@ def access_family_member_by_id(*, actor, patient_id) -> Patient:
 
 def holder(account: FamilyAccount) -> Patient:
     return Patient.objects.select_related("account").get(account=account, seat=0)
+
+
+def access_face_photo_by_id(*, actor, photo_id) -> FacePhoto:
+    """A facial photo of someone on the caller's own family account."""
+    missing = NotFound(_("Photo not found."), code="photo_not_found")
+    try:
+        public_id = UUID(str(photo_id))
+    except ValueError:
+        raise missing from None
+    photo = (
+        FacePhoto.objects.select_related("patient__account")
+        .filter(public_id=public_id, patient__account__owner=actor)
+        .first()
+        if actor.is_patient
+        else None
+    )
+    if photo is None:
+        raise missing
+    return photo

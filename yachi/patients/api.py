@@ -1,8 +1,16 @@
-from ninja import Router, Status
+from django.http import HttpResponse
+from ninja import File, Router, Status, UploadedFile
 
 from yachi.core.schemas import errors
-from yachi.patients import access, selectors, services
-from yachi.patients.schemas import FamilyMemberIn, PatientOut
+from yachi.patients import access, consents, faces, selectors, services
+from yachi.patients.schemas import (
+    ConsentIn,
+    ConsentOut,
+    FacePhotoOut,
+    FamilyMemberIn,
+    PatientOut,
+    WithdrawOut,
+)
 
 router = Router(tags=["family"])
 
@@ -22,6 +30,7 @@ def add_family_member(request, payload: FamilyMemberIn):
         relationship=payload.relationship,
         gender=payload.gender,
         birth_date=payload.birth_date,
+        id_number=payload.id_number or "",
     )
     return Status(201, member)
 
@@ -43,6 +52,7 @@ def update_family_member(request, patient_id: str, payload: FamilyMemberIn):
         relationship=payload.relationship,
         gender=payload.gender,
         birth_date=payload.birth_date,
+        id_number=payload.id_number,
     )
 
 
@@ -53,4 +63,92 @@ def update_family_member(request, patient_id: str, payload: FamilyMemberIn):
 def remove_family_member(request, patient_id: str):
     patient = access.access_family_member_by_id(actor=request.user, patient_id=patient_id)
     services.family_member_remove(patient=patient)
+    return Status(204, None)
+
+
+# --- consent (PIPL) ----------------------------------------------------------------------
+
+
+@router.get("/consents", response={200: list[ConsentOut], **errors(401, 404)}, tags=["privacy"])
+def list_consents(request):
+    """Which consents the account has given, for which version of the texts."""
+    return consents.consent_states(account=access.account_of(request.user))
+
+
+@router.post(
+    "/consents",
+    response={200: list[ConsentOut], **errors(400, 401, 404, 409, 422)},
+    tags=["privacy"],
+)
+def give_consent(request, payload: ConsentIn):
+    """Give a consent (`privacy_policy`, `medical_data`, `facial_images`) for the current
+    version of its text (409 `consent_version_outdated` for an older one)."""
+    account = access.account_of(request.user)
+    consents.consent_grant(
+        actor=request.user, account=account, kind=payload.kind, version=payload.version
+    )
+    return consents.consent_states(account=account)
+
+
+@router.post(
+    "/consents/{kind}/withdraw",
+    response={200: WithdrawOut, **errors(401, 404, 422)},
+    tags=["privacy"],
+)
+def withdraw_consent(request, kind: str):
+    """Withdraw a consent; withdrawing `facial_images` deletes the facial photos."""
+    deleted = consents.consent_withdraw(
+        actor=request.user, account=access.account_of(request.user), kind=kind
+    )
+    return {"kind": kind, "facial_photos_deleted": deleted}
+
+
+# --- facial photos ---------------------------------------------------------------------
+
+
+@router.get(
+    "/family-members/{patient_id}/face-photos",
+    response={200: list[FacePhotoOut], **errors(401, 404)},
+    tags=["privacy"],
+)
+def list_face_photos(request, patient_id: str):
+    patient = access.access_family_member_by_id(actor=request.user, patient_id=patient_id)
+    return list(patient.face_photos.select_related("patient").order_by("-created_at"))
+
+
+@router.post(
+    "/family-members/{patient_id}/face-photos",
+    response={201: FacePhotoOut, **errors(400, 401, 403, 404, 422)},
+    tags=["privacy"],
+)
+def upload_face_photo(request, patient_id: str, file: UploadedFile = File(...)):
+    """A JPEG or PNG facial photo (needs the `facial_images` consent, 403
+    `consent_required`). Stored encrypted on the clinic's own machine, without metadata."""
+    patient = access.access_family_member_by_id(actor=request.user, patient_id=patient_id)
+    return Status(201, faces.face_photo_add(actor=request.user, patient=patient, upload=file))
+
+
+@router.get(
+    "/face-photos/{photo_id}",
+    response={200: None, **errors(401, 404)},
+    tags=["privacy"],
+    openapi_extra={
+        "responses": {
+            200: {"description": "the photo", "content": {"image/jpeg": {}, "image/png": {}}}
+        }
+    },
+)
+def download_face_photo(request, photo_id: str):
+    photo = access.access_face_photo_by_id(actor=request.user, photo_id=photo_id)
+    response = HttpResponse(faces.face_photo_content(photo), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.delete(
+    "/face-photos/{photo_id}", response={204: None, **errors(401, 404)}, tags=["privacy"]
+)
+def delete_face_photo(request, photo_id: str):
+    photo = access.access_face_photo_by_id(actor=request.user, photo_id=photo_id)
+    faces.face_photo_delete(photo=photo)
     return Status(204, None)

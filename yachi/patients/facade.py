@@ -1,6 +1,14 @@
 """What other contexts may use of patients."""
 
+from yachi.patients.privacy import family_erase, family_export
 from yachi.patients.selectors import everyone_on, holder_of
 from yachi.patients.services import account_open, holder_rename
 
-__all__ = ["account_open", "everyone_on", "holder_of", "holder_rename"]
+__all__ = [
+    "account_open",
+    "everyone_on",
+    "family_erase",
+    "family_export",
+    "holder_of",
+    "holder_rename",
+]

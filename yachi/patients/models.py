@@ -3,9 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yachi.compliance.facade import BlindIndexField, EncryptedCharField
+from yachi.compliance.facade import BlindIndexField, EncryptedCharField, EncryptedTextField
 from yachi.core.models import BaseModel
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
+from yachi.patients.storage import face_storage
 
 
 class FamilyAccount(BaseModel):
@@ -78,3 +79,80 @@ class Patient(BaseModel):
     @property
     def is_holder(self) -> bool:
         return self.seat == 0
+
+
+class ClinicalNote(BaseModel):
+    """What a doctor wrote about a visit (病历). Every text field is SM4-encrypted at
+    rest; every staff read and write leaves an audit entry (``patients.records``)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="clinical_notes")
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("clinics.Doctor", on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        "booking.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chief_complaint = EncryptedTextField(_("chief complaint"), blank=True)
+    findings = EncryptedTextField(_("examination findings"), blank=True)
+    diagnosis = EncryptedTextField(_("diagnosis"))
+    treatment = EncryptedTextField(_("treatment and advice"), blank=True)
+
+    class Meta:
+        verbose_name = _("clinical note")
+        verbose_name_plural = _("clinical notes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="clinical_note_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.created_at:%Y-%m-%d}"
+
+
+class Consent(BaseModel):
+    """A patient's consent (PIPL): to the privacy policy, and separately to each kind of
+    sensitive personal information. Withdrawing keeps the row, stamped."""
+
+    class Kind(models.TextChoices):
+        PRIVACY_POLICY = "privacy_policy", _("Privacy policy")
+        MEDICAL_DATA = "medical_data", _("Use of my medical data beyond my treatment")
+        FACIAL_IMAGES = "facial_images", _("Facial photos")
+
+    account = models.ForeignKey(FamilyAccount, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consent"), max_length=24, choices=Kind.choices)
+    version = models.CharField(_("version"), max_length=16)
+    granted_at = models.DateTimeField(_("given"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kind"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class FacePhoto(BaseModel):
+    """A facial photo (e.g. for an orthodontic preview): kept only on this machine's
+    disk (``storage.py``), SM4-encrypted, and only with the facial-photos consent."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="face_photos")
+    file = models.FileField(storage=face_storage, upload_to="faces/%Y/%m/")
+    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("facial photo")
+        verbose_name_plural = _("facial photos")
+
+    def __str__(self) -> str:
+        return f"face photo of {self.patient}"

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Schema
@@ -6,6 +6,7 @@ from pydantic import Field
 
 from yachi.core.schemas import IsoDate
 from yachi.patients.choices import Gender, Relationship
+from yachi.patients.identity import masked
 
 
 class FamilyMemberIn(Schema):
@@ -13,6 +14,9 @@ class FamilyMemberIn(Schema):
     relationship: Relationship
     gender: Gender = Gender.UNKNOWN
     birth_date: IsoDate | None = None
+    id_number: str | None = Field(
+        None, max_length=20, description="resident ID number; omit to leave it unchanged"
+    )
 
 
 class PatientOut(Schema):
@@ -23,6 +27,7 @@ class PatientOut(Schema):
     gender: str
     birth_date: date | None
     is_holder: bool
+    id_number: str = Field(description="masked: region and last four only")
 
     @staticmethod
     def resolve_id(obj):
@@ -31,3 +36,89 @@ class PatientOut(Schema):
     @staticmethod
     def resolve_relationship_display(obj):
         return obj.get_relationship_display()
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return masked(obj.id_number)
+
+
+class ConsentIn(Schema):
+    kind: str
+    version: str
+
+
+class ConsentOut(Schema):
+    kind: str
+    label: str
+    current_version: str
+    granted: bool
+    version: str | None
+    granted_at: datetime | None
+
+
+class WithdrawOut(Schema):
+    kind: str
+    facial_photos_deleted: int
+
+
+class FacePhotoOut(Schema):
+    id: UUID
+    patient_id: UUID
+    content_type: str
+    width: int
+    height: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
+
+    @staticmethod
+    def resolve_patient_id(obj):
+        return obj.patient.public_id
+
+
+class ClinicalNoteIn(Schema):
+    diagnosis: str = Field(max_length=5000)
+    chief_complaint: str = Field("", max_length=5000)
+    findings: str = Field("", max_length=5000)
+    treatment: str = Field("", max_length=5000)
+    appointment_id: UUID | None = None
+
+
+class NamedRef(Schema):
+    id: UUID
+    name: str
+
+
+class ClinicalNoteOut(Schema):
+    id: UUID
+    patient_id: UUID
+    clinic: NamedRef
+    author: NamedRef
+    appointment_id: UUID | None
+    chief_complaint: str
+    findings: str
+    diagnosis: str
+    treatment: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
+
+    @staticmethod
+    def resolve_patient_id(obj):
+        return obj.patient.public_id
+
+    @staticmethod
+    def resolve_clinic(obj):
+        return {"id": obj.clinic.public_id, "name": obj.clinic.display_name}
+
+    @staticmethod
+    def resolve_author(obj):
+        return {"id": obj.author.public_id, "name": obj.author.name}
+
+    @staticmethod
+    def resolve_appointment_id(obj):
+        return obj.appointment.public_id if obj.appointment_id else None

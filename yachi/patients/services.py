@@ -8,6 +8,7 @@ from yachi.accounts.models import User
 from yachi.booking import facade as booking
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
+from yachi.patients.identity import normalize_id_number
 from yachi.patients.models import FamilyAccount, Patient
 
 
@@ -27,6 +28,10 @@ def account_open(*, user: User, name: str = "") -> FamilyAccount:
             phone=user.phone,
         )
     return account
+
+
+def _clean_id_number(id_number: str) -> str:
+    return normalize_id_number(id_number) if (id_number or "").strip() else ""
 
 
 def _clean_member(*, name: str, relationship: str, gender: str, birth_date: date | None):
@@ -51,8 +56,10 @@ def family_member_add(
     relationship: str,
     gender: str = Gender.UNKNOWN,
     birth_date: date | None = None,
+    id_number: str = "",
 ) -> Patient:
     name = _clean_member(name=name, relationship=relationship, gender=gender, birth_date=birth_date)
+    id_number = _clean_id_number(id_number)
     refused = FamilyLimitReached(
         _("A family account can hold at most %(count)s family members.") % {"count": FAMILY_SEATS}
     )
@@ -77,14 +84,22 @@ def family_member_add(
                     name=name,
                     gender=gender,
                     birth_date=birth_date,
+                    id_number=id_number,
                 )
         except IntegrityError as exc:
             raise refused from exc
 
 
 def family_member_update(
-    *, patient: Patient, name: str, relationship: str, gender: str, birth_date: date | None
+    *,
+    patient: Patient,
+    name: str,
+    relationship: str,
+    gender: str,
+    birth_date: date | None,
+    id_number: str | None = None,
 ) -> Patient:
+    """Change a person's details; ``id_number=None`` leaves the ID number as it is."""
     if patient.is_holder:
         relationship = Relationship.SELF
         name = (name or "").strip()
@@ -98,7 +113,10 @@ def family_member_update(
         )
     patient.name, patient.relationship = name, relationship
     patient.gender, patient.birth_date = gender, birth_date
-    patient.save(update_fields=["name", "relationship", "gender", "birth_date", "updated_at"])
+    if id_number is not None:
+        patient.id_number = _clean_id_number(id_number)
+    # A full save, so that the blind index follows the ID number.
+    patient.save()
     if patient.is_holder and patient.account.owner.name != name:
         User.objects.filter(pk=patient.account.owner_id).update(name=name)
     return patient

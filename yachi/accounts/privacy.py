@@ -1,0 +1,45 @@
+"""The account's part of a personal-data export and of an erasure (PIPL)."""
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
+from yachi.compliance.facade import blind_index
+
+
+def account_export(user: User) -> dict:
+    return {
+        "phone": user.phone,
+        "name": user.name,
+        "joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "active_tokens": ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count(),
+    }
+
+
+@transaction.atomic
+def account_erase(user: User) -> list[str]:
+    """Close the login for good: no number, no name, no tokens, no sessions.
+
+    The row stays (appointments and records point at it) but can never log in again,
+    and the number is free to register a new account.
+    """
+    index = blind_index("phone", user.phone)
+    SmsCode.objects.filter(phone_index=index).delete()
+    LoginFailure.objects.filter(phone_key=index).delete()
+    ApiToken.objects.filter(user=user).delete()
+    # update(): the blind index is set directly to a value no number can have.
+    User.objects.filter(pk=user.pk).update(
+        phone="",
+        phone_index=f"erased:{uuid.uuid4().hex}",
+        name="",
+        is_active=False,
+        totp_secret="",
+        password="!erased",  # noqa: S106  (an unusable hash, not a password)
+        session_epoch=user.session_epoch + 1,
+    )
+    return ["mobile number", "name", "login and devices"]

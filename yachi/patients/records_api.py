@@ -1,0 +1,44 @@
+from ninja import Router, Status
+
+from yachi.booking import facade as booking
+from yachi.core.errors import NotFound
+from yachi.core.schemas import errors
+from yachi.patients import records
+from yachi.patients.schemas import ClinicalNoteIn, ClinicalNoteOut
+
+router = Router(tags=["records"])
+
+
+@router.get(
+    "/patients/{patient_id}/notes",
+    response={200: list[ClinicalNoteOut], **errors(401, 403, 404)},
+)
+def list_notes(request, patient_id: str):
+    """Doctors: the clinical notes of a patient seen at their clinics (audited)."""
+    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    return records.clinical_notes_read(actor=request.user, patient=patient, clinic_ids=clinic_ids)
+
+
+@router.post(
+    "/patients/{patient_id}/notes",
+    response={201: ClinicalNoteOut, **errors(400, 401, 403, 404, 422)},
+)
+def write_note(request, patient_id: str, payload: ClinicalNoteIn):
+    """Doctors: write a clinical note, optionally for one of the patient's appointments."""
+    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    appointment = None
+    if payload.appointment_id:
+        appointment = booking.appointment_by_public_id(public_id=payload.appointment_id)
+        if appointment is None:
+            raise NotFound(code="appointment_not_found")
+    note = records.clinical_note_write(
+        actor=request.user,
+        patient=patient,
+        clinic_ids=clinic_ids,
+        appointment=appointment,
+        diagnosis=payload.diagnosis,
+        chief_complaint=payload.chief_complaint,
+        findings=payload.findings,
+        treatment=payload.treatment,
+    )
+    return Status(201, note)
