@@ -56,6 +56,7 @@ class World:
         from yachi.accounts.choices import Role
         from yachi.clinics.choices import Skill
         from yachi.patients.choices import Relationship
+        from yachi.patients.consents import Kind, consent_grant, current_version
         from yachi.patients.services import family_member_add
 
         self.chain = f.ChainFactory()
@@ -107,6 +108,14 @@ class World:
         )
         self.other_patient = f.patient_user("13800000002", name="陌生人")
         self.other = self.other_patient.family_account.members.get(seat=0)
+        # Both accepted the privacy policy at their first login; nothing more.
+        for user in (self.patient_parent, self.other_patient):
+            consent_grant(
+                actor=user,
+                account=user.family_account,
+                kind=Kind.PRIVACY_POLICY,
+                version=current_version(),
+            )
 
 
 @pytest.fixture

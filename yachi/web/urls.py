@@ -4,6 +4,7 @@ from django.urls import path
 
 from yachi.accounts import views as accounts
 from yachi.booking import views as booking
+from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
 from yachi.web import views
 
@@ -35,4 +36,10 @@ urlpatterns = [
     path("family/add/", patients.family_add_page, name="family_add"),
     path("family/<str:patient_id>/", patients.family_edit_page, name="family_edit"),
     path("family/<str:patient_id>/remove/", patients.family_remove_view, name="family_remove"),
+    path("privacy/", privacy.privacy_page, name="privacy"),
+    path("privacy/policy/", privacy.policy_page, name="policy"),
+    path("privacy/consent/", privacy.consent_page, name="consent"),
+    path("privacy/consent/<str:kind>/", privacy.consent_change, name="consent_change"),
+    path("privacy/export/", privacy.export_download, name="export"),
+    path("privacy/erase/", privacy.erase_page, name="erase"),
 ]

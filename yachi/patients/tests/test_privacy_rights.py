@@ -26,7 +26,7 @@ def test_consents_are_given_and_withdrawn(api, world):
     api.as_user(world.patient_parent)
     states = {c["kind"]: c for c in api.get("/consents").json()}
     assert set(states) == {"privacy_policy", "medical_data", "facial_images"}
-    assert not any(c["granted"] for c in states.values())
+    assert [k for k, c in states.items() if c["granted"]] == ["privacy_policy"]
     given = api.post("/consents", {"kind": "medical_data", "version": current_version()})
     assert {c["kind"]: c["granted"] for c in given.json()}["medical_data"] is True
     withdrawn = api.post("/consents/medical_data/withdraw")
@@ -216,3 +216,43 @@ def test_staff_cannot_use_the_patient_rights_endpoints(api, world):
     api.as_user(world.clinic_a_front_desk)
     assert api.get("/me/export").status_code == 403
     assert api.post("/me/erasure").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_patient_accepts_the_policy_before_anything_else(client, db):
+    from tests.factories import patient_user
+
+    newcomer = patient_user("13911112222")
+    client.force_login(newcomer)
+    response = client.get("/appointments/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/privacy/consent/")
+    refused = client.post("/privacy/consent/", {"next": "/appointments/"}, follow=True)
+    assert "请同意隐私政策" in refused.content.decode()
+    accepted = client.post(
+        "/privacy/consent/",
+        {"privacy_policy": "yes", "facial_images": "yes", "next": "/appointments/"},
+    )
+    assert accepted["Location"] == "/appointments/"
+    assert client.get("/appointments/").status_code == 200
+    kinds = set(newcomer.family_account.consents.values_list("kind", flat=True))
+    assert kinds == {"privacy_policy", "facial_images"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_privacy_page_downloads_and_erases(client, world):
+    client.force_login(world.patient_parent)
+    page = client.get("/privacy/").content.decode()
+    assert "下载我的数据" in page and "隐私政策" in page
+    download = client.get("/privacy/export/")
+    assert download["Content-Type"] == "application/zip"
+    assert b"data.json" in download.content
+    erased = client.post("/privacy/erase/", {"confirm": "yes"})
+    assert "账户已注销" in erased.content.decode()
+    assert client.get("/appointments/").status_code == 302
+
+
+def test_the_policy_is_readable_in_both_languages(client, db):
+    assert "个人信息保护法" in client.get("/privacy/policy/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Personal Information Protection Law" in client.get("/privacy/policy/").content.decode()
