@@ -14,11 +14,17 @@ from yachi.accounts.services import token_user
 
 
 def test_token_prints_one_working_token_per_phone(world, capsys):
+    from yachi.compliance.models import AuditEntry
+
     call_command("token", world.patient_parent.phone, world.clinic_a_doctor.user.phone)
     lines = capsys.readouterr().out.split()
     assert len(lines) == 2
     assert token_user(lines[0]) == world.patient_parent
     assert token_user(lines[1]) == world.clinic_a_doctor.user
+    issued = AuditEntry.objects.filter(action="token_issued").values_list("actor", flat=True)
+    assert sorted(issued) == sorted(
+        [str(world.patient_parent.public_id), str(world.clinic_a_doctor.user.public_id)]
+    )
 
 
 def test_token_for_an_unknown_phone_fails_and_issues_nothing(world, capsys):
@@ -59,6 +65,13 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert Appointment.objects.filter(start__gt=timezone.now(), status="booked").exists()
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
+    # Staff activity is in a fresh demo's audit trail, and the trail verifies.
+    from yachi.compliance.audit import audit_verify
+    from yachi.compliance.models import AuditEntry
+
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"login", "login_failed", "clinical_read", "clinical_write"} <= actions
+    assert audit_verify().intact
 
     count = Appointment.objects.count()
     call_command("demo", no_serve=True)

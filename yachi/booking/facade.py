@@ -3,6 +3,7 @@
 from yachi.booking.selectors import (
     appointment_by_public_id,
     appointments_export,
+    appointments_of_patient,
     clinic_ids_visited_by,
     last_visits,
     patient_has_upcoming_appointments,
@@ -13,6 +14,7 @@ __all__ = [
     "appointment_by_public_id",
     "appointments_cancel_upcoming",
     "appointments_export",
+    "appointments_of_patient",
     "clinic_ids_visited_by",
     "last_visits",
     "patient_has_upcoming_appointments",

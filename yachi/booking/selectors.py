@@ -284,3 +284,11 @@ def last_visits(*, patient_ids: list[int]) -> dict[int, date]:
         if patient_id not in visits or day > visits[patient_id]:
             visits[patient_id] = day
     return visits
+
+
+def appointments_of_patient(*, patient_id: int, limit: int = 20) -> list[Appointment]:
+    return list(
+        _with_relations(Appointment.objects.filter(patient_id=patient_id)).order_by("-start")[
+            :limit
+        ]
+    )

@@ -41,6 +41,49 @@ def _actor_fields(actor) -> dict:
     return {"actor_id": actor.pk, "actor": str(actor.public_id), "actor_role": actor.role}
 
 
+def _entry(
+    *,
+    action,
+    actor=None,
+    object_type="",
+    object_id="",
+    clinic=None,
+    outcome="success",
+    details=None,
+    at=None,
+    origin=None,
+) -> AuditEntry:
+    origin = origin or current_request_origin()
+    return AuditEntry(
+        created_at=at or timezone.now(),
+        **_actor_fields(actor),
+        clinic=str(getattr(clinic, "public_id", clinic) or ""),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        outcome=outcome,
+        ip=origin.ip if origin else "",
+        device=origin.device if origin else "",
+        request_id=origin.request_id if origin else "",
+        details=details or {},
+    )
+
+
+def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    key = keyring().audit_key
+    with transaction.atomic():
+        head = _head_for_update()
+        seq, previous = head.seq, head.digest
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.previous = seq, previous
+            entry.digest = chain.digest(key, previous=previous, seq=seq, content=entry.content())
+            previous = entry.digest
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        AuditHead.objects.filter(pk=1).update(seq=seq, digest=previous)
+    return entries
+
+
 def audit_record(
     *,
     action: str,
@@ -54,30 +97,23 @@ def audit_record(
     origin=None,
 ) -> AuditEntry:
     """Append one entry. ``clinic`` is a clinic (or its public id) the action concerns."""
-    origin = origin or current_request_origin()
-    entry = AuditEntry(
-        created_at=at or timezone.now(),
-        **_actor_fields(actor),
-        clinic=str(getattr(clinic, "public_id", clinic) or ""),
+    entry = _entry(
         action=action,
+        actor=actor,
         object_type=object_type,
-        object_id=str(object_id or ""),
+        object_id=object_id,
+        clinic=clinic,
         outcome=outcome,
-        ip=origin.ip if origin else "",
-        device=origin.device if origin else "",
-        request_id=origin.request_id if origin else "",
-        details=details or {},
+        details=details,
+        at=at,
+        origin=origin,
     )
-    with transaction.atomic():
-        head = _head_for_update()
-        entry.seq = head.seq + 1
-        entry.previous = head.digest
-        entry.digest = chain.digest(
-            keyring().audit_key, previous=entry.previous, seq=entry.seq, content=entry.content()
-        )
-        entry.save()
-        AuditHead.objects.filter(pk=1).update(seq=entry.seq, digest=entry.digest)
-    return entry
+    return _append([entry])[0]
+
+
+def audit_record_many(records: list[dict]) -> int:
+    """Append many entries at once, in the order given (imports, the demo)."""
+    return len(_append([_entry(**record) for record in records]))
 
 
 @dataclass(frozen=True)

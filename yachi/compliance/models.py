@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +91,8 @@ class AuditEntry(models.Model):
     def content(self) -> dict:
         """What the digest covers (everything but the links themselves)."""
         return {
-            "created_at": self.created_at.isoformat(),
+            # One spelling of the instant, whatever zone the value was made or read in.
+            "created_at": self.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor_id": self.actor_id,
             "actor": self.actor,
             "actor_role": self.actor_role,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
@@ -31,6 +32,8 @@ from yachi.clinics.models import (
     Service,
     StaffMembership,
 )
+from yachi.compliance.envelope import current_data_key_id
+from yachi.demo.activity import build_activity
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.models import FamilyAccount, Patient
@@ -176,8 +179,15 @@ def demo_exists() -> bool:
     return Chain.objects.exists()
 
 
-@transaction.atomic
 def build_demo(*, seed: int = 2026, today: date | None = None, log=print) -> DemoSummary:
+    # The data key is created and committed first: one created inside the demo's single
+    # transaction could not be cached, and every value would unwrap it again.
+    current_data_key_id()
+    with transaction.atomic():
+        return _build(seed=seed, today=today, log=log)
+
+
+def _build(*, seed: int, today: date | None, log) -> DemoSummary:
     rng = random.Random(seed)
     today = today or timezone.now().astimezone(ZONE).date()
     password = make_password(STAFF_PASSWORD)
@@ -262,6 +272,8 @@ def build_demo(*, seed: int = 2026, today: date | None = None, log=print) -> Dem
 
     count = _appointments(rng, today, clinics, chairs, services, doctors, people)
     log(f"  {count} appointments over the past 12 months and the coming 2 weeks")
+    entries = build_activity(rng=rng, today=today, consent_version=settings.YACHI_CONSENT_VERSION)
+    log(f"  consents, clinical notes and {entries} audit entries of staff and patient activity")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
     )

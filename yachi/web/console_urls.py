@@ -4,6 +4,8 @@ from django.urls import path
 
 from yachi.accounts import views as accounts
 from yachi.booking import console_views as booking
+from yachi.compliance import console_views as compliance
+from yachi.patients import console_views as patients
 
 app_name = "console"
 
@@ -19,4 +21,8 @@ urlpatterns = [
     path("clinic/<str:clinic_id>/saturation/", booking.grid_page, name="grid"),
     path("appointment/<str:appointment_id>/", booking.appointment_panel, name="appointment"),
     path("appointment/<str:appointment_id>/step/", booking.appointment_step, name="step"),
+    path("patients/", patients.patient_search, name="patients"),
+    path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
+    path("audit/", compliance.audit_page, name="audit"),
+    path("audit/export.csv", compliance.audit_export, name="audit_export"),
 ]

@@ -40,3 +40,8 @@ def percent(share: float) -> str:
 @register.simple_tag(takes_context=True)
 def active_tab(context, name: str) -> str:
     return "active" if context.get("tab") == name else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

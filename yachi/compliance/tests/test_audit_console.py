@@ -1,0 +1,88 @@
+"""Managers search and export the audit trail; logins and chart reads appear in it."""
+
+import csv
+import io
+
+import pyotp
+import pytest
+
+from tests.factories import STAFF_PASSWORD
+from yachi.accounts import staff_auth
+from yachi.compliance.audit import audit_record
+from yachi.compliance.models import AuditAction, AuditEntry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_logins_good_and_bad_are_in_the_trail(client, world):
+    desk = world.clinic_a_front_desk
+    client.post(
+        "/console/login/",
+        {"phone": desk.phone, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.7",
+        HTTP_USER_AGENT="DeskPC",
+    )
+    client.post(
+        "/console/login/",
+        {"phone": desk.phone, "password": STAFF_PASSWORD},
+        REMOTE_ADDR="10.0.0.7",
+        HTTP_USER_AGENT="DeskPC",
+    )
+    failed, ok = AuditEntry.objects.filter(action__in=["login", "login_failed"]).order_by("seq")
+    assert (failed.action, failed.outcome, failed.actor_id) == ("login_failed", "failure", desk.pk)
+    assert (ok.action, ok.actor_role, ok.ip, ok.device) == (
+        "login",
+        "front_desk",
+        "10.0.0.7",
+        "DeskPC",
+    )
+    assert ok.request_id
+
+
+def test_a_manager_searches_and_exports(client, world):
+    manager = world.clinic_a_manager
+    secret = pyotp.random_base32()
+    staff_auth.totp_enroll(user=manager, secret=secret, code=pyotp.TOTP(secret).now())
+    audit_record(
+        action=AuditAction.CLINICAL_READ,
+        actor=world.clinic_a_doctor.user,
+        object_type="patient",
+        object_id="p-1",
+        clinic=world.clinic_a,
+    )
+    audit_record(
+        action=AuditAction.CLINICAL_READ,
+        actor=world.clinic_b_doctor.user,
+        object_type="patient",
+        object_id="p-2",
+        clinic=world.clinic_b,
+    )
+    client.force_login(manager)
+    page = client.get("/console/audit/", {"action": "clinical_read"}).content.decode()
+    assert "p-1" in page and "p-2" not in page  # only their own clinic
+    export = client.get("/console/audit/export.csv", {"action": "clinical_read"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "seq" and [r[7] for r in rows[1:]] == ["p-1"]
+    assert AuditEntry.objects.filter(action="audit_exported", actor_id=manager.pk).exists()
+
+
+def test_exported_cells_cannot_become_formulas(client, world):
+    from yachi.core.middleware import RequestOrigin
+
+    audit_record(
+        action=AuditAction.LOGIN,
+        actor=world.clinic_a_front_desk,
+        origin=RequestOrigin(request_id="r1", ip="1.2.3.4", device="=HYPERLINK('x')"),
+    )
+    admin = world.clinic_a_manager
+    admin.role = "admin"
+    admin.save()
+    client.force_login(admin)
+    body = b"".join(client.get("/console/audit/export.csv").streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+
+
+def test_front_desk_and_doctors_cannot_open_the_trail(client, world):
+    client.force_login(world.clinic_a_front_desk)
+    assert client.get("/console/audit/").status_code == 403
+    assert client.get("/console/audit/export.csv").status_code == 403

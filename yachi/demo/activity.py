@@ -1,0 +1,200 @@
+"""A fortnight of staff activity and the records it left: consents, clinical notes,
+logins (a few failed) and chart reads, all through the real audit trail, so that the
+trail of a fresh demo reads like a working clinic's."""
+
+import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import OuterRef, Subquery
+
+from yachi.accounts.choices import Role
+from yachi.accounts.models import User
+from yachi.booking.choices import Status
+from yachi.booking.models import Appointment
+from yachi.compliance.audit import audit_record_many
+from yachi.compliance.models import AuditAction
+from yachi.core.middleware import RequestOrigin
+from yachi.patients.models import ClinicalNote, Consent, FamilyAccount
+
+ZONE = ZoneInfo("Asia/Shanghai")
+DESK_BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+)
+PHONE_BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) MicroMessenger/8.0.54"
+
+DIAGNOSES = [
+    ("冷热刺激痛", "36 深龋，未露髓", "36 深龋", "36 树脂充填，1 周后复查"),
+    ("牙龈出血", "牙石 II 度，BOP(+)", "慢性牙龈炎", "龈上洁治，指导巴氏刷牙法"),
+    ("夜间自发痛", "46 叩痛(+)，冷测迟钝", "46 慢性牙髓炎", "46 根管预备，封药"),
+    ("智齿反复肿痛", "48 近中阻生，冠周红肿", "48 冠周炎", "冲洗上药，炎症消退后拔除"),
+    ("常规检查", "全口未见明显龋坏", "口腔健康", "半年后复查并洁治"),
+    ("牙齿不齐", "安氏 II 类，拥挤度 6 mm", "错𬌗畸形", "拍摄全景片及头颅侧位片，制定矫治方案"),
+]
+
+
+def _at(day, hour, minute=0):
+    return datetime.combine(day, time(hour, minute), tzinfo=ZONE)
+
+
+def build_activity(*, rng: random.Random, today, consent_version: str) -> int:
+    _consents(rng, consent_version)
+    notes = _clinical_notes(rng, today)
+    events = _events(rng, today, notes)
+    events.sort(key=lambda event: event[0])
+    return audit_record_many(
+        [{"at": at, "origin": origin, **kwargs} for at, kwargs, origin in events]
+    )
+
+
+def _consents(rng, version):
+    now = datetime.now(ZONE)
+    rows = []
+    for account in FamilyAccount.objects.select_related("owner"):
+        given = account.owner.date_joined
+        rows.append(
+            Consent(
+                account=account, kind=Consent.Kind.PRIVACY_POLICY, version=version, granted_at=given
+            )
+        )
+        if rng.random() < 0.6:
+            rows.append(
+                Consent(
+                    account=account,
+                    kind=Consent.Kind.MEDICAL_DATA,
+                    version=version,
+                    granted_at=given,
+                )
+            )
+        if rng.random() < 0.15:
+            rows.append(
+                Consent(
+                    account=account,
+                    kind=Consent.Kind.FACIAL_IMAGES,
+                    version=version,
+                    granted_at=min(now, given + timedelta(days=rng.randint(1, 200))),
+                )
+            )
+    Consent.objects.bulk_create(rows, batch_size=1000)
+
+
+def _clinical_notes(rng, today) -> list[ClinicalNote]:
+    since = _at(today - timedelta(days=60), 0)
+    visits = Appointment.objects.filter(status=Status.COMPLETED, start__gte=since).select_related(
+        "doctor"
+    )
+    notes = []
+    for visit in visits:
+        complaint, findings, diagnosis, treatment = rng.choice(DIAGNOSES)
+        notes.append(
+            ClinicalNote(
+                patient_id=visit.patient_id,
+                clinic_id=visit.clinic_id,
+                author=visit.doctor,
+                appointment=visit,
+                chief_complaint=complaint,
+                findings=findings,
+                diagnosis=diagnosis,
+                treatment=treatment,
+            )
+        )
+    ClinicalNote.objects.bulk_create(notes, batch_size=1000)
+    # The notes were written right after each visit.
+    ClinicalNote.objects.update(
+        created_at=Subquery(
+            Appointment.objects.filter(pk=OuterRef("appointment_id")).values("end")[:1]
+        )
+    )
+    recent = _at(today - timedelta(days=14), 0)
+    return list(
+        ClinicalNote.objects.filter(created_at__gte=recent).select_related(
+            "appointment", "author__user", "patient", "clinic"
+        )
+    )
+
+
+def _events(rng, today, notes):
+    staff = list(User.objects.filter(role__in=[Role.DOCTOR, Role.FRONT_DESK, Role.MANAGER]))
+    events = []
+    for offset in range(14, 0, -1):
+        day = today - timedelta(days=offset)
+        for index, member in enumerate(staff):
+            if rng.random() < 0.2:
+                continue  # day off
+            origin = RequestOrigin(
+                request_id=f"demo{offset:02d}{index:03d}{rng.randrange(16**8):08x}",
+                ip=f"192.168.{1 + index % 2}.{20 + index}",
+                device=DESK_BROWSER,
+            )
+            login = _at(day, 8, rng.randint(30, 59))
+            if rng.random() < 0.08:
+                events.append(
+                    (
+                        login - timedelta(minutes=1),
+                        {
+                            "action": AuditAction.LOGIN_FAILED,
+                            "actor": member,
+                            "outcome": "failure",
+                            "details": {"method": "password"},
+                        },
+                        origin,
+                    )
+                )
+            method = "password+totp" if member.role == Role.MANAGER else "password"
+            events.append(
+                (
+                    login,
+                    {"action": AuditAction.LOGIN, "actor": member, "details": {"method": method}},
+                    origin,
+                )
+            )
+    for note in notes:
+        user = note.author.user
+        origin = RequestOrigin(
+            request_id=f"demonote{note.pk:08d}", ip="192.168.1.50", device=DESK_BROWSER
+        )
+        read_at = note.appointment.start - timedelta(minutes=rng.randint(1, 10))
+        events.append(
+            (
+                read_at,
+                {
+                    "action": AuditAction.CLINICAL_READ,
+                    "actor": user,
+                    "object_type": "patient",
+                    "object_id": note.patient.public_id,
+                    "clinic": note.clinic,
+                    "details": {"notes": 1},
+                },
+                origin,
+            )
+        )
+        events.append(
+            (
+                note.created_at,
+                {
+                    "action": AuditAction.CLINICAL_WRITE,
+                    "actor": user,
+                    "object_type": "clinical_note",
+                    "object_id": note.public_id,
+                    "clinic": note.clinic,
+                    "details": {"patient": str(note.patient.public_id)},
+                },
+                origin,
+            )
+        )
+    patients = list(User.objects.filter(role=Role.PATIENT)[:60])
+    for member in patients:
+        at = _at(today - timedelta(days=rng.randint(1, 14)), rng.randint(7, 22), rng.randint(0, 59))
+        origin = RequestOrigin(
+            request_id=f"demoapp{member.pk:08d}",
+            ip=f"117.136.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+            device=PHONE_BROWSER,
+        )
+        events.append(
+            (
+                at,
+                {"action": AuditAction.LOGIN, "actor": member, "details": {"method": "sms_code"}},
+                origin,
+            )
+        )
+    return events

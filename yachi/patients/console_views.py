@@ -1,0 +1,99 @@
+"""The doctor's patient chart in the clinic console (病历)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yachi.accounts.models import User
+from yachi.booking import facade as booking
+from yachi.clinics import facade as clinics
+from yachi.compliance.facade import blind_index
+from yachi.core.errors import DomainError
+from yachi.patients import records
+from yachi.patients.identity import masked, normalize_id_number
+from yachi.patients.models import Patient
+from yachi.web.decorators import staff_required
+
+
+def _find(term: str) -> list[Patient]:
+    """People with this mobile number (their whole family) or this ID number."""
+    term = term.strip()
+    try:
+        user = User.objects.by_phone(term).filter(role="patient").first()
+    except DomainError:
+        user = None
+    if user is not None:
+        return list(
+            Patient.objects.filter(account__owner=user, removed_at__isnull=True).order_by("seat")
+        )
+    try:
+        normalize_id_number(term)
+    except DomainError:
+        return []
+    return list(Patient.objects.filter(id_number_index=blind_index("id_number", term)))
+
+
+@staff_required
+def patient_search(request):
+    term = request.GET.get("q", "")
+    found = []
+    if term:
+        mine = clinics.staff_clinic_ids(request.user)
+        for person in _find(term):
+            visited = booking.clinic_ids_visited_by(patient_id=person.pk)
+            if mine is None or visited & mine:
+                found.append(person)
+    return render(
+        request,
+        "patients/console_search.html",
+        {
+            "term": term,
+            "found": found,
+            "section": "patients",
+            "my_clinics": clinics.staff_clinics(request.user),
+        },
+    )
+
+
+def _age(birth: date | None) -> int | None:
+    if birth is None:
+        return None
+    today = date.today()  # noqa: DTZ011  (an age in years; the hour does not matter)
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+@staff_required
+def chart_page(request, patient_id):
+    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    if request.method == "POST":
+        try:
+            records.clinical_note_write(
+                actor=request.user,
+                patient=patient,
+                clinic_ids=clinic_ids,
+                diagnosis=request.POST.get("diagnosis", ""),
+                chief_complaint=request.POST.get("chief_complaint", ""),
+                findings=request.POST.get("findings", ""),
+                treatment=request.POST.get("treatment", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect("console:chart", patient_id=patient.public_id)
+    notes = records.clinical_notes_read(actor=request.user, patient=patient, clinic_ids=clinic_ids)
+    return render(
+        request,
+        "patients/console_chart.html",
+        {
+            "patient": patient,
+            "age": _age(patient.birth_date),
+            "id_number": masked(patient.id_number),
+            "notes": notes,
+            "visits": booking.appointments_of_patient(patient_id=patient.pk),
+            "section": "patients",
+            "my_clinics": clinics.staff_clinics(request.user),
+        },
+    )
