@@ -228,6 +228,16 @@ def password_change(request):
 
 
 @require_POST
+def logout_everywhere(request):
+    """End every session and token of this user, this one included."""
+    if request.user.is_authenticated:
+        staff_auth.sessions_end_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, _("You have logged out on every device."))
+    return redirect("web:home")
+
+
+@require_POST
 def staff_logout(request):
     logout(request)
     return redirect("console:login")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("login/", accounts.patient_login, name="login"),
     path("logout/", accounts.patient_logout, name="logout"),
+    path("logout/everywhere/", accounts.logout_everywhere, name="logout_everywhere"),
     path("book/", booking.clinics_page, name="book_clinics"),
     path("book/clinic/<str:clinic_id>/", booking.services_page, name="book_services"),
     path("book/service/<str:service_id>/", booking.doctors_page, name="book_doctors"),
