@@ -66,8 +66,21 @@ def test_demo_builds_a_believable_chain_once(capsys):
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.
+    # A demo manager gets in with the printed authenticator key.
+    import pyotp
+
+    from yachi.accounts.staff_auth import staff_token_login
     from yachi.compliance.audit import audit_verify
     from yachi.compliance.models import AuditEntry
+    from yachi.demo.builder import DEMO_TOTP_SECRET, STAFF_PASSWORD
+
+    manager = staff_token_login(
+        phone="13700000003",
+        password=STAFF_PASSWORD,
+        otp=pyotp.TOTP(DEMO_TOTP_SECRET).now(),
+        ip=None,
+    )
+    assert manager.role == Role.MANAGER
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"login", "login_failed", "clinical_read", "clinical_write"} <= actions

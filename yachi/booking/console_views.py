@@ -26,6 +26,7 @@ from yachi.clinics import selectors as clinic_selectors
 from yachi.core.errors import DomainError, NotFound
 from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
+from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
 from yachi.web.security import csp_extend
 
@@ -56,10 +57,6 @@ def console_home(request):
     return redirect("console:calendar", clinic_id=clinics_list[0].public_id)
 
 
-def _console_context(request, clinic, **extra):
-    return {"clinic": clinic, "my_clinics": clinics.staff_clinics(request.user), **extra}
-
-
 # Blocks sit in the day grid by their row, column and length: numbers known only when
 # the page is drawn, so they go in style="" attributes. Style attributes (never <style>
 # elements, never script) are allowed here, and only here.
@@ -75,7 +72,7 @@ def calendar_page(request, clinic_id):
     doctors = clinic_selectors.clinic_doctors(clinic=clinic)
     chairs = clinic_selectors.clinic_chairs(clinic=clinic)
     columns = chairs if by == "chair" else doctors
-    context = _console_context(
+    context = console_context(
         request,
         clinic,
         day=day,
@@ -148,7 +145,7 @@ def grid_page(request, clinic_id):
     return render(
         request,
         "console/grid.html",
-        _console_context(request, clinic, rows=rows, days=days, section="grid"),
+        console_context(request, clinic, rows=rows, days=days, section="grid"),
     )
 
 
@@ -224,7 +221,7 @@ def book_page(request, clinic_id):
     day = _day(source.get("date"), zone)
     phone = source.get("phone", "").strip()
     walk_in = source.get("walk_in") == "1"
-    context = _console_context(
+    context = console_context(
         request,
         clinic,
         services=services_list,

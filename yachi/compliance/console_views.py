@@ -16,6 +16,7 @@ from yachi.clinics import facade as clinics
 from yachi.compliance.audit import audit_record
 from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.core.errors import DomainError, PermissionDenied
+from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
 
 PAGE_SIZE = 50
@@ -89,7 +90,7 @@ def audit_page(request):
             "params": request.GET,
             "query": query.urlencode(),
             "section": "audit",
-            "my_clinics": clinics.staff_clinics(request.user),
+            **console_context(request),
         },
     )
 

@@ -42,7 +42,7 @@ from yachi.rostering.models import WeeklyShift
 STAFF_PASSWORD = "Yachi@2026"
 # Managers and the administrator must use a second factor; in the demo they share this
 # authenticator key (printed by `yachi demo`) so that anyone can add it to an app.
-DEMO_TOTP_SECRET = "YACHIDEMOTOTPKEY"
+DEMO_TOTP_SECRET = "YACHIDEMOTWOSTEPLOGINKEYFORSTAFF"
 PATIENT_COUNT = 300
 ZONE = ZoneInfo("Asia/Shanghai")
 

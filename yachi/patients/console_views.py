@@ -14,6 +14,7 @@ from yachi.core.errors import DomainError
 from yachi.patients import records
 from yachi.patients.identity import masked, normalize_id_number
 from yachi.patients.models import Patient
+from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
 
 
@@ -52,7 +53,7 @@ def patient_search(request):
             "term": term,
             "found": found,
             "section": "patients",
-            "my_clinics": clinics.staff_clinics(request.user),
+            **console_context(request),
         },
     )
 
@@ -94,6 +95,6 @@ def chart_page(request, patient_id):
             "notes": notes,
             "visits": booking.appointments_of_patient(patient_id=patient.pk),
             "section": "patients",
-            "my_clinics": clinics.staff_clinics(request.user),
+            **console_context(request),
         },
     )

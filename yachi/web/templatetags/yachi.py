@@ -45,3 +45,10 @@ def active_tab(context, name: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def role_label(role: str) -> str:
+    from yachi.accounts.choices import Role
+
+    return Role(role).label if role in Role.values else role
