@@ -5,9 +5,12 @@ from ninja import NinjaAPI
 from yachi.accounts.api import router as accounts_router
 from yachi.accounts.auth import token_auth
 from yachi.booking.api import router as booking_router
+from yachi.booking.emergency_api import router as emergency_router
+from yachi.booking.waitlist_api import router as waitlist_router
 from yachi.clinics.api import router as clinics_router
 from yachi.compliance.api import router as privacy_router
 from yachi.core.api_errors import install_error_handlers
+from yachi.messaging.api import router as messaging_router
 from yachi.patients.api import router as patients_router
 from yachi.patients.records_api import router as records_router
 
@@ -34,5 +37,8 @@ api.add_router("/", accounts_router)
 api.add_router("/", clinics_router)
 api.add_router("/", patients_router)
 api.add_router("/", booking_router)
+api.add_router("/", waitlist_router)
+api.add_router("/", emergency_router)
 api.add_router("/", records_router)
 api.add_router("/", privacy_router)
+api.add_router("/", messaging_router)

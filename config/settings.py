@@ -308,6 +308,17 @@ if YACHI_SMS_ECHO and (PRODUCTION or not YACHI_SMS_BACKEND.endswith("ConsoleBack
     raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS backend")
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
+# Where patients reach the app: links in SMS and WeChat messages start with this.
+YACHI_PUBLIC_URL = envstr("YACHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a freed time is held for the waitlisted person it is offered to.
+YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)
+# Emergencies: doctors on duty within this many hours are asked; nobody answering
+# within the escalation time passes the case to the next three.
+YACHI_EMERGENCY_HORIZON_HOURS = envint("YACHI_EMERGENCY_HORIZON_HOURS", 3)
+YACHI_EMERGENCY_ESCALATE_MINUTES = envint("YACHI_EMERGENCY_ESCALATE_MINUTES", 10)
+YACHI_EMERGENCY_SPEED_KMH = envint("YACHI_EMERGENCY_SPEED_KMH", 25)  # across town by taxi
+# No promotions between these hours (clinic time); service messages and reminders go out.
+YACHI_QUIET_HOURS = (envint("YACHI_QUIET_HOURS_START", 21), envint("YACHI_QUIET_HOURS_END", 8))
 # MLPS 2.0 asks for at least six months of audit records; shorter is refused.
 YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)
 if YACHI_AUDIT_RETENTION_DAYS < 180:

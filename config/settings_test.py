@@ -11,6 +11,8 @@ if "YACHI_DATA_DIR" not in os.environ:
     os.environ["YACHI_DATA_DIR"] = tempfile.mkdtemp(prefix="yachi-test-")
     atexit.register(shutil.rmtree, os.environ["YACHI_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
+# Jobs run inline, as they are asked for; what is scheduled for later stays scheduled.
+os.environ.setdefault("YACHI_JOBS_IMMEDIATE", "1")
 
 from config.settings import *  # noqa: F403
 

@@ -86,6 +86,9 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert {"login", "login_failed", "clinical_read", "clinical_write"} <= actions
     assert audit_verify().intact
 
+    # An emergency finds a doctor on duty or on call at any hour of the week.
+    assert_emergency_doctors_around_the_clock()
+
     count = Appointment.objects.count()
     call_command("demo", no_serve=True)
     assert Appointment.objects.count() == count
@@ -125,3 +128,20 @@ def test_serve_migrates_and_answers_health(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
+
+
+def assert_emergency_doctors_around_the_clock():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from yachi.booking.emergency import candidates
+
+    zone = ZoneInfo("Asia/Shanghai")
+    midnight = datetime.combine(datetime.now(zone).date(), datetime.min.time(), tzinfo=zone)
+    for hour in range(0, 24 * 7, 5):
+        moment = midnight + timedelta(hours=hour, minutes=7)
+        with time_machine.travel(moment, tick=False):
+            found = candidates(latitude=31.23, longitude=121.47, now=moment, exclude=set())
+        assert found, f"nobody on duty at {moment:%a %H:%M}"

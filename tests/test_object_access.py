@@ -14,8 +14,11 @@ import pytest
 from config.api import api as ninja_api
 from conftest import tomorrow_at
 from tests.factories import png_upload
+from yachi.booking.emergency import emergency_request
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointments_book
+from yachi.booking.waitlist import _hold_for, waitlist_join
+from yachi.messaging.services import notify
 from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 
 # Path parameters naming public reference data (anyone may read these), or a kind of
@@ -24,7 +27,14 @@ PUBLIC = {"clinic_id", "doctor_id", "kind"}
 
 
 def _snapshot():
+    from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
+    from yachi.messaging.models import Notification
+
     return (
+        list(EmergencyCase.objects.order_by("pk").values()),
+        list(WaitlistEntry.objects.order_by("pk").values()),
+        list(WaitlistOffer.objects.order_by("pk").values()),
+        list(Notification.objects.order_by("pk").values("pk", "read_at", "status")),
         list(Appointment.objects.order_by("pk").values()),
         list(Patient.objects.order_by("pk").values()),
         list(ClinicalNote.objects.order_by("pk").values()),
@@ -44,7 +54,40 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     from tests.factories import face_photo
 
     their_photo = face_photo(world.other_patient, world.other)
+    their_message = notify(
+        recipient=world.other_patient,
+        kind="appointment_booked",
+        params={},
+        key="theirs",
+        channels=("inbox",),
+    )[0]
+    their_case = emergency_request(
+        actor=world.other_patient,
+        patient=world.other,
+        pain_level=5,
+        symptoms="",
+        latitude=31.2,
+        longitude=121.4,
+    )
+    # Everything of theirs is at clinic B, so clinic A's doctor has no reason to see it.
+    their_entry = waitlist_join(
+        actor=world.other_patient,
+        patient=world.other,
+        service=world.cleaning_b,
+        earliest=tomorrow_at(8),
+        latest=tomorrow_at(18),
+    )
+    their_offer = _hold_for(
+        their_entry, world.clinic_b_doctor, tomorrow_at(16), tomorrow_at(16, 30)
+    )
     return {
+        "notification_id": [(world.patient_parent, str(their_message.public_id))],
+        "case_id": [
+            (world.patient_parent, str(their_case.public_id)),
+            (world.clinic_a_doctor.user, str(their_case.public_id)),  # never asked to take it
+        ],
+        "entry_id": [(world.patient_parent, str(their_entry.public_id))],
+        "offer_id": [(world.patient_parent, str(their_offer.public_id))],
         "photo_id": [
             (world.patient_parent, str(their_photo.public_id)),
             (world.clinic_b_doctor.user, str(their_photo.public_id)),

@@ -33,3 +33,27 @@ class Channel(models.TextChoices):
     API = "api", _("Mini-program")
     CONSOLE = "console", _("Front desk")
     WALK_IN = "walk_in", _("Walk-in")
+    WAITLIST = "waitlist", _("Waitlist")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a time")
+    BOOKED = "booked", _("Booked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class EmergencyStatus(models.TextChoices):
+    SEARCHING = "searching", _("Looking for a doctor")
+    ACCEPTED = "accepted", _("A doctor is waiting")
+    UNAVAILABLE = "unavailable", _("No doctor available")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -1,6 +1,9 @@
 """How booking follows other contexts' events."""
 
-from yachi.booking import cache
+from yachi.booking import cache, reminders
+from yachi.booking.choices import Status
+from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
+from yachi.booking.models import Appointment
 from yachi.clinics.facade import ChairsChanged
 from yachi.core.events import subscribe
 from yachi.rostering.facade import RosterChanged
@@ -16,3 +19,53 @@ def refresh_availability_after_roster_change(event: RosterChanged) -> None:
 @subscribe(ChairsChanged)
 def refresh_availability_after_chair_change(event: ChairsChanged) -> None:
     cache.invalidate_clinic(clinic_id=event.clinic_id)
+
+
+@subscribe(AppointmentBooked)
+def plan_reminders_for_new_booking(event: AppointmentBooked) -> None:
+    appointment = Appointment.objects.get(pk=event.appointment_id)
+    reminders.confirm_booking_message(appointment)
+    reminders.schedule_reminders(appointment)
+
+
+@subscribe(AppointmentRescheduled)
+def replan_reminders(event: AppointmentRescheduled) -> None:
+    reminders.schedule_reminders(Appointment.objects.get(pk=event.appointment_id))
+
+
+@subscribe(AppointmentStatusChanged)
+def follow_status_in_reminders(event: AppointmentStatusChanged) -> None:
+    appointment = Appointment.objects.get(pk=event.appointment_id)
+    if event.status in (Status.CANCELLED, Status.NO_SHOW, Status.COMPLETED):
+        reminders.forget_reminders(appointment.public_id)
+    elif event.previous_status == Status.PENDING and event.status == Status.BOOKED:
+        # A held time (from the waitlist) became a booking.
+        reminders.confirm_booking_message(appointment)
+        reminders.schedule_reminders(appointment)
+
+
+@subscribe(AppointmentStatusChanged)
+def offer_cancelled_time_to_the_waitlist(event: AppointmentStatusChanged) -> None:
+    if event.status == Status.CANCELLED:
+        appointment = Appointment.objects.get(pk=event.appointment_id)
+        offer_freed_time_later(
+            appointment.doctor_id, appointment.clinic_id, appointment.start, appointment.end
+        )
+
+
+@subscribe(AppointmentRescheduled)
+def offer_vacated_time_to_the_waitlist(event: AppointmentRescheduled) -> None:
+    appointment = Appointment.objects.get(pk=event.appointment_id)
+    length = appointment.end - appointment.start
+    offer_freed_time_later(
+        appointment.doctor_id,
+        appointment.clinic_id,
+        event.previous_start,
+        event.previous_start + length,
+    )
+
+
+def offer_freed_time_later(doctor_id, clinic_id, start, end) -> None:
+    from yachi.booking.tasks import offer_freed_time_job
+
+    offer_freed_time_job(doctor_id, clinic_id, start.isoformat(), end.isoformat())

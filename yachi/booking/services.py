@@ -451,3 +451,14 @@ def appointments_cancel_upcoming(*, patient_ids: list[int], reason: str, now=Non
             extra={"cancel_reason": reason[:200]},
         )
     return len(upcoming)
+
+
+def appointment_confirm(*, appointment: Appointment, now=None) -> Appointment:
+    """The patient says they will come (from a reminder). Confirming twice is fine."""
+    if appointment.status not in (Status.PENDING, Status.BOOKED):
+        raise StatusChanged(_("This appointment can no longer be confirmed."))
+    Appointment.objects.filter(pk=appointment.pk, confirmed_at__isnull=True).update(
+        confirmed_at=now or timezone.now()
+    )
+    appointment.refresh_from_db()
+    return appointment

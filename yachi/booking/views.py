@@ -131,6 +131,9 @@ def slots_page(request, service_id, doctor_id):
         service=service,
         doctor=doctor,
         clinic=service.clinic,
+        waitlist_link=reverse("web:waitlist_join")
+        + "?"
+        + urlencode({"service": service.public_id, "doctor": doctor.public_id}),
         everyone=patients.everyone_on(account),
         who=who,
         tab="book",

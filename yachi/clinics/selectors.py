@@ -1,6 +1,7 @@
 from django.db.models import Min, Prefetch, QuerySet
 
 from yachi.accounts.choices import Role
+from yachi.clinics.choices import Skill
 from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Service
 
 
@@ -20,7 +21,12 @@ def clinic_doctors(*, clinic: Clinic, skill: str | None = None) -> list[Doctor]:
 
 
 def clinic_services(*, clinic: Clinic) -> list[Service]:
-    return list(Service.objects.filter(clinic=clinic, is_active=True).select_related("clinic"))
+    """What patients book; emergencies come through the emergency request instead."""
+    return list(
+        Service.objects.filter(clinic=clinic, is_active=True)
+        .exclude(required_skill=Skill.EMERGENCY)
+        .select_related("clinic")
+    )
 
 
 def clinic_chairs(*, clinic: Clinic) -> list[Chair]:

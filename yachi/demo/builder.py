@@ -37,6 +37,7 @@ from yachi.demo.activity import build_activity
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.models import FamilyAccount, Patient
+from yachi.rostering.choices import ShiftKind
 from yachi.rostering.models import WeeklyShift
 
 STAFF_PASSWORD = "Yachi@2026"
@@ -55,7 +56,17 @@ SERVICES = [
     ("implant_consultation", "种植咨询", "Implant consultation", 30, 0, Skill.IMPLANT),
     ("orthodontic_consultation", "正畸咨询", "Orthodontic consultation", 30, 0, Skill.ORTHODONTICS),
     ("fluoride_varnish", "儿童涂氟", "Fluoride varnish for children", 20, 150, Skill.PAEDIATRIC),
+    ("emergency", "急诊", "Emergency visit", 30, 100, Skill.EMERGENCY),
 ]
+
+# Who is on call for emergencies outside clinic hours (night and early morning), by
+# weekday: with the clinic hours, an emergency doctor is on duty around the clock.
+ON_CALL = {
+    0: {"张伟": (0, 2, 4, 6), "陈晨": (1, 3, 5)},
+    1: {"杨帆": (0, 2, 4, 6), "黄磊": (1, 3, 5)},
+}
+NIGHT = (time(0), time(9))
+EVENING = (time(18), time.max)
 
 CLINICS = [
     {
@@ -250,6 +261,20 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
                 for d in weekdays
                 for span in (MORNING, afternoon)
             )
+        for clinic_index, rota in ON_CALL.items():
+            if name in rota:
+                WeeklyShift.objects.bulk_create(
+                    WeeklyShift(
+                        doctor=doctor,
+                        clinic=clinics[clinic_index],
+                        weekday=d,
+                        start_time=span[0],
+                        end_time=span[1],
+                        kind=ShiftKind.ON_CALL,
+                    )
+                    for d in rota[name]
+                    for span in (NIGHT, EVENING)
+                )
         doctors.append((doctor, skills, schedule, afternoon))
     for phone, name, role, clinic_indexes in STAFF:
         user = User.objects.create(
@@ -361,7 +386,11 @@ def _appointments(rng, today, clinics, chairs, services, doctors, people) -> int
                 if day.weekday() not in weekdays:
                     continue
                 clinic = clinics[clinic_index]
-                offered = [s for s in services[clinic.pk] if s.required_skill in skills]
+                offered = [
+                    s
+                    for s in services[clinic.pk]
+                    if s.required_skill in skills and s.required_skill != Skill.EMERGENCY
+                ]
                 for span_start, span_end in (MORNING, afternoon):
                     cursor = datetime.combine(day, span_start, tzinfo=ZONE)
                     end_of_span = datetime.combine(day, span_end, tzinfo=ZONE)

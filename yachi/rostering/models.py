@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yachi.clinics.choices import Weekday
 from yachi.core.models import BaseModel
-from yachi.rostering.choices import ExceptionKind
+from yachi.rostering.choices import ExceptionKind, ShiftKind
 
 
 class WeeklyShift(BaseModel):
-    """A doctor's regular working hours at one clinic on one weekday (clinic local time)."""
+    """A doctor's working hours at one clinic on one weekday (clinic local time):
+    bookable clinic hours, or on-call time when only emergencies are seen."""
 
     doctor = models.ForeignKey(
         "clinics.Doctor", on_delete=models.CASCADE, related_name="weekly_shifts"
@@ -17,6 +18,9 @@ class WeeklyShift(BaseModel):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=ShiftKind.choices, default=ShiftKind.REGULAR
+    )
 
     class Meta:
         verbose_name = _("weekly shift")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from yachi.core.intervals import Interval, merge, subtract
-from yachi.rostering.choices import ExceptionKind
+from yachi.rostering.choices import ExceptionKind, ShiftKind
 from yachi.rostering.models import ShiftException, WeeklyShift
 
 
@@ -18,16 +18,26 @@ def _span(day: date, start, end, zone: ZoneInfo) -> Interval:
 
 
 def working_intervals(
-    *, doctor_ids: Iterable[int], clinic_id: int, zone: ZoneInfo, first_day: date, last_day: date
+    *,
+    doctor_ids: Iterable[int],
+    clinic_id: int,
+    zone: ZoneInfo,
+    first_day: date,
+    last_day: date,
+    on_call: bool = False,
 ) -> dict[tuple[int, date], list[Interval]]:
-    """Bookable working time of each doctor at one clinic, per local date.
+    """Bookable working time of each doctor at one clinic, per local date; with
+    ``on_call``, all the time they are on duty (emergencies are seen then too).
 
     The weekly template plus extra shifts, minus leave (leave without a clinic counts
     at every clinic). Two queries whatever the number of doctors and days.
     """
     doctor_ids = list(doctor_ids)
     weekly: dict[tuple[int, int], list] = defaultdict(list)
-    for shift in WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id):
+    shifts = WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id)
+    if not on_call:
+        shifts = shifts.filter(kind=ShiftKind.REGULAR)
+    for shift in shifts:
         weekly[(shift.doctor_id, shift.weekday)].append(shift)
     extras: dict[tuple[int, date], list[Interval]] = defaultdict(list)
     leaves: dict[tuple[int, date], list[Interval]] = defaultdict(list)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from yachi.accounts import views as accounts
 from yachi.booking import console_views as booking
+from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
 from yachi.patients import console_views as patients
 
@@ -21,6 +22,12 @@ urlpatterns = [
     path("clinic/<str:clinic_id>/saturation/", booking.grid_page, name="grid"),
     path("appointment/<str:appointment_id>/", booking.appointment_panel, name="appointment"),
     path("appointment/<str:appointment_id>/step/", booking.appointment_step, name="step"),
+    path("emergencies/", booking_emergency.doctor_emergencies, name="emergencies"),
+    path(
+        "emergencies/<str:case_id>/accept/",
+        booking_emergency.doctor_accept,
+        name="emergency_accept",
+    ),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
     path("audit/", compliance.audit_page, name="audit"),

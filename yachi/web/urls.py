@@ -3,7 +3,11 @@
 from django.urls import path
 
 from yachi.accounts import views as accounts
+from yachi.booking import emergency_views as booking_emergency
+from yachi.booking import link_views as booking_links
 from yachi.booking import views as booking
+from yachi.booking import waitlist_views as booking_waitlist
+from yachi.messaging import views as notifications
 from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
 from yachi.web import views
@@ -25,6 +29,13 @@ urlpatterns = [
         name="book_slots",
     ),
     path("book/confirm/", booking.confirm_page, name="book_confirm"),
+    path("a/<str:token>/", booking_links.appointment_link, name="appointment_link"),
+    path("emergency/", booking_emergency.emergency_page, name="emergency"),
+    path("emergency/<str:case_id>/", booking_emergency.emergency_case_page, name="emergency_case"),
+    path("waitlist/", booking_waitlist.waitlist_page, name="waitlist"),
+    path("waitlist/join/", booking_waitlist.waitlist_join_page, name="waitlist_join"),
+    path("waitlist/offers/<str:offer_id>/", booking_waitlist.offer_answer, name="waitlist_offer"),
+    path("waitlist/<str:entry_id>/leave/", booking_waitlist.waitlist_leave, name="waitlist_leave"),
     path("appointments/", booking.appointments_page, name="appointments"),
     path("appointments/<str:appointment_id>/", booking.appointment_page, name="appointment"),
     path("appointments/<str:appointment_id>/cancel/", booking.cancel_view, name="cancel"),
@@ -37,6 +48,12 @@ urlpatterns = [
     path("family/add/", patients.family_add_page, name="family_add"),
     path("family/<str:patient_id>/", patients.family_edit_page, name="family_edit"),
     path("family/<str:patient_id>/remove/", patients.family_remove_view, name="family_remove"),
+    path("notifications/", notifications.notifications_page, name="notifications"),
+    path(
+        "notifications/preferences/",
+        notifications.preferences_update,
+        name="notification_preferences",
+    ),
     path("privacy/", privacy.privacy_page, name="privacy"),
     path("privacy/policy/", privacy.policy_page, name="policy"),
     path("privacy/consent/", privacy.consent_page, name="consent"),

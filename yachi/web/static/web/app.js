@@ -26,3 +26,24 @@ document.addEventListener("click", (event) => {
     document.getElementById(button.dataset.clear)?.replaceChildren();
   }
 });
+
+// <button data-geolocate data-latitude="id" data-longitude="id" data-status="id">:
+// fill the two fields with where the phone is (the emergency form).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-geolocate]");
+  if (!button || !navigator.geolocation) {
+    return;
+  }
+  event.preventDefault();
+  const status = document.getElementById(button.dataset.status);
+  status.textContent = button.dataset.waiting;
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      document.getElementById(button.dataset.latitude).value = position.coords.latitude.toFixed(6);
+      document.getElementById(button.dataset.longitude).value = position.coords.longitude.toFixed(6);
+      status.textContent = button.dataset.found;
+    },
+    () => { status.textContent = button.dataset.failed; },
+    { enableHighAccuracy: true, timeout: 10000 },
+  );
+});

@@ -1,0 +1,98 @@
+"""Reminders 24 and 2 hours before a visit, with confirm and cancel links that work
+without logging in: the link itself is the key, signed and short-lived."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from yachi.booking.choices import ACTIVE_STATUSES
+from yachi.booking.models import Appointment
+from yachi.messaging import facade as messaging
+
+SALT = "yachi.booking.appointment-link"
+LINK_MAX_AGE = timedelta(days=16)  # bookings open 14 days ahead
+REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
+
+
+def local_time(moment: datetime, clinic) -> str:
+    return f"{moment.astimezone(ZoneInfo(clinic.timezone)):%Y-%m-%d %H:%M}"
+
+
+def link_token(appointment: Appointment) -> str:
+    return signing.dumps(
+        {"a": str(appointment.public_id), "s": appointment.start.isoformat()}, salt=SALT
+    )
+
+
+def link_url(appointment: Appointment) -> str:
+    return settings.YACHI_PUBLIC_URL + reverse(
+        "web:appointment_link", args=[link_token(appointment)]
+    )
+
+
+def read_link(token: str) -> tuple[str, str] | None:
+    """``(appointment public id, start it was sent for)``, or None when forged or old."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return data["a"], data["s"]
+
+
+def _params(appointment: Appointment) -> dict:
+    return {
+        "patient": str(appointment.patient),
+        "service": appointment.service.display_name,
+        "doctor": appointment.doctor.name,
+        "clinic": appointment.clinic.display_name,
+        "time": local_time(appointment.start, appointment.clinic),
+        "link": link_url(appointment),
+        "phone": appointment.clinic.phone,
+    }
+
+
+def _holder(appointment: Appointment):
+    return appointment.patient.account.owner
+
+
+def schedule_reminders(appointment: Appointment) -> None:
+    """(Re)plan both reminders for the appointment's current start."""
+    appointment = Appointment.objects.select_related(
+        "patient__account__owner", "service", "doctor", "clinic"
+    ).get(pk=appointment.pk)
+    messaging.cancel_pending(
+        object_type="appointment", object_id=appointment.public_id, kinds=("appointment_reminder",)
+    )
+    if appointment.status not in ACTIVE_STATUSES:
+        return
+    params = _params(appointment)
+    for label, before in REMINDERS:
+        messaging.notify(
+            recipient=_holder(appointment),
+            kind="appointment_reminder",
+            params=params,
+            key=f"reminder-{label}:{appointment.public_id}:{appointment.start.isoformat()}",
+            send_at=appointment.start - before,
+            object_type="appointment",
+            object_id=appointment.public_id,
+        )
+
+
+def confirm_booking_message(appointment: Appointment) -> None:
+    messaging.notify(
+        recipient=_holder(appointment),
+        kind="appointment_booked",
+        params=_params(appointment),
+        key=f"booked:{appointment.public_id}",
+        object_type="appointment",
+        object_id=appointment.public_id,
+    )
+
+
+def forget_reminders(appointment_public_id) -> None:
+    messaging.cancel_pending(
+        object_type="appointment", object_id=appointment_public_id, kinds=("appointment_reminder",)
+    )

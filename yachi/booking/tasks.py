@@ -1,0 +1,27 @@
+from datetime import datetime
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from yachi.booking import emergency, waitlist
+
+
+@db_task()
+def offer_freed_time_job(doctor_id: int, clinic_id: int, start: str, end: str) -> bool:
+    offer = waitlist.offer_freed_time(
+        doctor_id=doctor_id,
+        clinic_id=clinic_id,
+        start=datetime.fromisoformat(start),
+        end=datetime.fromisoformat(end),
+    )
+    return offer is not None
+
+
+@db_periodic_task(crontab(minute="*"))
+def expire_waitlist_offers() -> int:
+    return waitlist.expire_offers()
+
+
+@db_periodic_task(crontab(minute="*"))
+def escalate_emergencies() -> int:
+    return emergency.escalate()

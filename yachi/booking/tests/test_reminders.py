@@ -1,0 +1,110 @@
+"""Reminders 24 h and 2 h before, and the links in them that work without logging in."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from conftest import tomorrow_at
+from yachi.booking.models import Appointment
+from yachi.booking.reminders import link_token
+from yachi.booking.services import appointment_cancel, appointment_reschedule, appointments_book
+from yachi.messaging.choices import Status
+from yachi.messaging.models import Notification
+from yachi.messaging.services import dispatch_due
+from yachi.messaging.sms import MemoryBackend
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def book(world, start):
+    return appointments_book(
+        actor=world.patient_parent,
+        doctor=world.clinic_a_doctor,
+        service=world.cleaning_a,
+        start=start,
+        patients=[world.patient_child],
+    ).appointments[0]
+
+
+def reminders(appointment, status=Status.SCHEDULED):
+    return Notification.objects.filter(
+        kind="appointment_reminder", object_id=str(appointment.public_id), status=status
+    )
+
+
+def test_a_booking_plans_two_reminders_for_the_account_holder(world):
+    start = tomorrow_at(10, days=3)
+    appointment = book(world, start)
+    planned = reminders(appointment)
+    assert {n.scheduled_for for n in planned} == {
+        start - timedelta(hours=24),
+        start - timedelta(hours=2),
+    }
+    assert {n.recipient for n in planned} == {world.patient_parent}
+    assert Notification.objects.filter(kind="appointment_booked", channel="inbox").count() == 1
+
+
+def test_reminders_go_out_on_time_with_a_link(world):
+    start = tomorrow_at(10, days=3)
+    book(world, start)
+    MemoryBackend.outbox.clear()
+    with time_machine.travel(start - timedelta(hours=24) + timedelta(seconds=5)):
+        dispatch_due()
+    texts = [m.text for m in MemoryBackend.outbox]
+    assert len(texts) == 1
+    assert "张小宝" in texts[0] and "/a/" in texts[0]
+
+
+def test_rescheduling_replans_and_cancelling_drops_them(world):
+    appointment = book(world, tomorrow_at(10, days=3))
+    appointment_reschedule(
+        actor=world.patient_parent, appointment=appointment, start=tomorrow_at(15, days=3)
+    )
+    assert reminders(appointment, Status.SKIPPED).count() == 4  # two per channel, old time
+    assert {n.scheduled_for for n in reminders(appointment)} == {
+        tomorrow_at(15, days=2),
+        tomorrow_at(13, days=3),
+    }
+    appointment_cancel(
+        actor=world.patient_parent, appointment=Appointment.objects.get(pk=appointment.pk)
+    )
+    assert not reminders(appointment).exists()
+
+
+def test_the_link_confirms_without_logging_in(client, world):
+    appointment = book(world, tomorrow_at(10, days=3))
+    url = f"/a/{link_token(appointment)}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "张小宝" in page.content.decode()
+    client.post(url, {"action": "confirm"})
+    assert Appointment.objects.get(pk=appointment.pk).confirmed_at is not None
+
+
+def test_the_link_cancels_within_the_clinic_policy(client, world):
+    appointment = book(world, tomorrow_at(10, days=3))
+    url = f"/a/{link_token(appointment)}/"
+    client.post(url, {"action": "cancel"})
+    assert Appointment.objects.get(pk=appointment.pk).status == "cancelled"
+
+
+def test_too_late_to_cancel_from_the_link(client, world):
+    start = tomorrow_at(10, days=3)
+    appointment = book(world, start)
+    url = f"/a/{link_token(appointment)}/"
+    with time_machine.travel(start - timedelta(hours=1)):
+        page = client.get(url).content.decode()
+        assert "取消预约" not in page
+        client.post(url, {"action": "cancel"}, follow=True)
+    assert Appointment.objects.get(pk=appointment.pk).status == "booked"
+
+
+def test_forged_or_outdated_links_do_nothing(client, world):
+    appointment = book(world, tomorrow_at(10, days=3))
+    token = link_token(appointment)
+    assert client.get(f"/a/{token[:-2]}xx/").status_code == 404
+    appointment_reschedule(
+        actor=world.patient_parent, appointment=appointment, start=tomorrow_at(15, days=3)
+    )
+    client.post(f"/a/{token}/", {"action": "cancel"})
+    assert Appointment.objects.get(pk=appointment.pk).status == "booked"

@@ -1,0 +1,46 @@
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from yachi.core.errors import NotFound
+from yachi.core.schemas import errors
+from yachi.messaging import selectors, services
+from yachi.messaging.models import Notification
+from yachi.messaging.schemas import NotificationOut, NotificationQuery, PreferenceIO
+
+router = Router(tags=["notifications"])
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **errors(401, 422)})
+def list_notifications(request, query: Query[NotificationQuery]):
+    """The caller's messages: the in-app inbox, what was sent by SMS or WeChat, and
+    what is scheduled (such as the reminders of upcoming visits)."""
+    return selectors.notifications_of(user=request.user, scope=query.scope, limit=query.limit)
+
+
+@router.post("/notifications/{notification_id}/read", response={204: None, **errors(401, 404)})
+def mark_read(request, notification_id: str):
+    missing = NotFound(_("Message not found."), code="notification_not_found")
+    try:
+        public_id = UUID(notification_id)
+    except ValueError:
+        raise missing from None
+    notification = Notification.objects.filter(public_id=public_id, recipient=request.user).first()
+    if notification is None:
+        raise missing
+    services.inbox_mark_read(notification=notification)
+    return Status(204, None)
+
+
+@router.get("/notification-preferences", response={200: PreferenceIO, **errors(401)})
+def get_preferences(request):
+    return services.preference_of(request.user)
+
+
+@router.put("/notification-preferences", response={200: PreferenceIO, **errors(400, 401, 422)})
+def set_preferences(request, payload: PreferenceIO):
+    """Turn SMS, WeChat and offers on or off. Service messages always reach the in-app inbox."""
+    return services.preference_update(
+        user=request.user, sms=payload.sms, wechat=payload.wechat, marketing=payload.marketing
+    )

@@ -1,0 +1,117 @@
+"""Every kind of message, its category and its words in Chinese and English.
+
+``params`` are plain strings prepared by the caller (names, times already written the
+way a person reads them); placeholders that a kind does not use are ignored. SMS and
+WeChat providers map a kind's name to the template the clinic registered with them.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from yachi.messaging.choices import Category, Channel
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    category: str
+    title: str
+    body: str
+    channels: tuple[str, ...] = (Channel.SMS, Channel.WECHAT, Channel.INBOX)
+
+
+KINDS = {
+    kind.name: kind
+    for kind in [
+        Kind(
+            "appointment_booked",
+            Category.TRANSACTIONAL,
+            _("Appointment booked"),
+            _("%(patient)s: %(service)s with %(doctor)s at %(clinic)s, %(time)s."),
+            (Channel.INBOX,),
+        ),
+        Kind(
+            "appointment_reminder",
+            Category.REMINDER,
+            _("Appointment reminder"),
+            _(
+                "Reminder: %(patient)s has %(service)s with %(doctor)s at %(clinic)s, "
+                "%(time)s. Confirm or cancel: %(link)s"
+            ),
+        ),
+        Kind(
+            "appointment_moved",
+            Category.TRANSACTIONAL,
+            _("Your appointment has moved"),
+            _(
+                "Sorry: an emergency patient needs %(doctor)s. %(patient)s's %(service)s now "
+                "starts at %(time)s instead of %(previous)s. To change it: %(link)s or call %(phone)s."
+            ),
+        ),
+        Kind(
+            "appointment_cancelled_by_clinic",
+            Category.TRANSACTIONAL,
+            _("Your appointment was cancelled"),
+            _(
+                "Sorry: %(patient)s's %(service)s at %(time)s had to be cancelled (%(reason)s). "
+                "Please book again: %(link)s or call %(phone)s."
+            ),
+        ),
+        Kind(
+            "child_milestone",
+            Category.REMINDER,
+            _("Your child's dental milestone"),
+            _("%(child)s: %(milestone)s. Book now: %(link)s"),
+            (Channel.SMS, Channel.INBOX),
+        ),
+        Kind(
+            "waitlist_offer",
+            Category.TRANSACTIONAL,
+            _("A time has become free"),
+            _(
+                "%(service)s with %(doctor)s at %(clinic)s, %(time)s, is free for %(patient)s. "
+                "It is held for you until %(until)s: %(link)s"
+            ),
+        ),
+        Kind(
+            "emergency_request",
+            Category.TRANSACTIONAL,
+            _("Emergency patient nearby"),
+            _(
+                "Emergency: pain %(pain)s/10, %(distance)s km from %(clinic)s. %(symptoms)s "
+                "Accept in the console: %(link)s"
+            ),
+            (Channel.SMS, Channel.INBOX),
+        ),
+        Kind(
+            "emergency_taken",
+            Category.TRANSACTIONAL,
+            _("Emergency taken"),
+            _("The emergency case %(case)s has been taken by another doctor. Thank you."),
+            (Channel.INBOX,),
+        ),
+        Kind(
+            "emergency_accepted",
+            Category.TRANSACTIONAL,
+            _("A doctor is waiting for you"),
+            _(
+                "%(doctor)s at %(clinic)s (%(address)s) will see %(patient)s at %(time)s. "
+                "Clinic phone: %(phone)s."
+            ),
+        ),
+        Kind(
+            "emergency_unavailable",
+            Category.TRANSACTIONAL,
+            _("No doctor available right now"),
+            _(
+                "Sorry, no doctor can take your emergency at the moment. Please call "
+                "%(clinic)s on %(phone)s, or go to the nearest hospital's stomatology emergency."
+            ),
+        ),
+    ]
+}
+
+
+def kind(name: str) -> Kind:
+    return KINDS[name]

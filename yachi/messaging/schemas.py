@@ -1,0 +1,50 @@
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from django.utils.translation import get_language
+from ninja import Schema
+from pydantic import Field, StrictBool
+
+from yachi.messaging.render import render
+
+
+class NotificationOut(Schema):
+    id: UUID
+    kind: str
+    channel: str
+    category: str
+    status: str
+    status_display: str
+    title: str
+    text: str
+    scheduled_for: datetime
+    sent_at: datetime | None
+    read_at: datetime | None
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
+
+    @staticmethod
+    def resolve_status_display(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_title(obj):
+        return render(obj.kind, obj.params, get_language())[0]
+
+    @staticmethod
+    def resolve_text(obj):
+        return render(obj.kind, obj.params, get_language())[1]
+
+
+class NotificationQuery(Schema):
+    scope: Literal["all", "inbox", "sent", "scheduled"] = "all"
+    limit: int = Field(100, ge=1, le=500)
+
+
+class PreferenceIO(Schema):
+    sms: StrictBool
+    wechat: StrictBool
+    marketing: StrictBool

@@ -1,0 +1,178 @@
+"""Asking for messages to be sent, and delivering them.
+
+``notify`` records one notification per channel the recipient can and wants to be
+reached on, idempotently; ``deliver`` sends one, claiming it first with a conditional
+update so that a retried or duplicated job sends nothing twice. What is due later is
+picked up by ``dispatch_due`` (a periodic job), so a restart loses nothing.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from yachi.messaging import delivery
+from yachi.messaging.choices import Category, Channel, Status
+from yachi.messaging.kinds import kind as kind_named
+from yachi.messaging.models import Notification, Preference
+from yachi.messaging.render import render
+
+logger = logging.getLogger("yachi.messaging")
+
+MAX_ATTEMPTS = 5
+# A message still "sending" after this long was lost with its worker: it may or may
+# not have left, so it is marked uncertain rather than sent again.
+SENDING_LEASE = timedelta(minutes=10)
+
+
+def preference_of(user) -> Preference:
+    return Preference.objects.get_or_create(user=user)[0]
+
+
+def _reachable(user, channel: str, preference: Preference) -> bool:
+    if channel == Channel.INBOX:
+        return True
+    if channel == Channel.SMS:
+        return preference.sms and bool(user.phone)
+    return preference.wechat and bool(getattr(user, "wechat_openid", ""))
+
+
+def quiet_hours_end(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment``, or the end of the quiet hours it falls in (clinic time)."""
+    local = moment.astimezone(zone)
+    start, end = settings.YACHI_QUIET_HOURS
+    if start <= local.hour or local.hour < end:
+        day = local.date() + timedelta(days=1 if local.hour >= start else 0)
+        return datetime.combine(day, time(end), tzinfo=zone)
+    return moment
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    params: dict,
+    key: str,
+    send_at: datetime | None = None,
+    channels: tuple[str, ...] | None = None,
+    object_type: str = "",
+    object_id="",
+    language: str | None = None,
+) -> list[Notification]:
+    """Ask for a message; the same ``key`` twice changes nothing."""
+    definition = kind_named(kind)
+    preference = preference_of(recipient)
+    now = timezone.now()
+    send_at = max(send_at or now, now)
+    if definition.category == Category.MARKETING:
+        if not preference.marketing:
+            return []
+        send_at = quiet_hours_end(send_at, ZoneInfo(settings.TIME_ZONE))
+    created = []
+    for channel in channels or definition.channels:
+        if not _reachable(recipient, channel, preference):
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        recipient=recipient,
+                        kind=kind,
+                        channel=channel,
+                        category=definition.category,
+                        idempotency_key=key,
+                        params={k: str(v) for k, v in params.items()},
+                        language=language or settings.LANGUAGE_CODE,
+                        scheduled_for=send_at,
+                        object_type=object_type,
+                        object_id=str(object_id or ""),
+                    )
+                )
+        except IntegrityError:
+            continue  # asked for before: nothing new
+    due = [n.pk for n in created if n.scheduled_for <= now]
+    if due:
+        transaction.on_commit(lambda: _enqueue(due))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from yachi.messaging.tasks import deliver_notification
+
+    for notification_id in ids:
+        deliver_notification(notification_id)
+
+
+def cancel_pending(*, object_type: str, object_id, kinds: tuple[str, ...] | None = None) -> int:
+    """Messages about something that changed are not sent any more."""
+    pending = Notification.objects.filter(
+        object_type=object_type,
+        object_id=str(object_id),
+        status__in=(Status.SCHEDULED, Status.RETRYING),
+    )
+    if kinds:
+        pending = pending.filter(kind__in=kinds)
+    return pending.update(status=Status.SKIPPED, error="no longer relevant")
+
+
+def deliver(notification_id: int) -> str:
+    """Send one message, at most once. Returns its status afterwards."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id,
+        status__in=(Status.SCHEDULED, Status.RETRYING),
+        scheduled_for__lte=now,
+    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not claimed:
+        return notification.status
+    title, text = render(notification.kind, notification.params, notification.language)
+    result = delivery.send(notification, title=title, text=text)
+    changes = {"provider_message_id": result.provider_message_id, "error": result.error[:300]}
+    if result.accepted:
+        changes.update(status=Status.SENT, sent_at=timezone.now())
+    elif result.retryable and notification.attempts < MAX_ATTEMPTS:
+        backoff = timedelta(seconds=30 * 2 ** (notification.attempts - 1))
+        changes.update(status=Status.RETRYING, scheduled_for=timezone.now() + backoff)
+    elif result.uncertain:
+        changes.update(status=Status.UNCERTAIN)
+    else:
+        changes.update(status=Status.FAILED)
+    Notification.objects.filter(pk=notification_id, status=Status.SENDING).update(**changes)
+    if changes["status"] == Status.FAILED:
+        logger.warning("notification %s failed: %s", notification_id, result.error)
+    return changes["status"]
+
+
+def dispatch_due(*, limit: int = 500) -> int:
+    """Hand due messages to the workers, and settle those whose worker vanished."""
+    now = timezone.now()
+    Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
+        status=Status.UNCERTAIN, error="worker stopped while sending"
+    )
+    due = list(
+        Notification.objects.filter(
+            Q(status=Status.SCHEDULED) | Q(status=Status.RETRYING), scheduled_for__lte=now
+        )
+        .order_by("scheduled_for")
+        .values_list("pk", flat=True)[:limit]
+    )
+    _enqueue(due)
+    return len(due)
+
+
+def inbox_mark_read(*, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preference_update(*, user, sms: bool, wechat: bool, marketing: bool) -> Preference:
+    preference = preference_of(user)
+    preference.sms, preference.wechat, preference.marketing = sms, wechat, marketing
+    preference.save()
+    return preference

@@ -1,0 +1,14 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from yachi.messaging import services
+
+
+@db_task()
+def deliver_notification(notification_id: int) -> str:
+    return services.deliver(notification_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def dispatch_due_notifications() -> int:
+    return services.dispatch_due()

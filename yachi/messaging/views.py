@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yachi.messaging import selectors, services
+from yachi.messaging.render import render as render_message
+from yachi.web.decorators import patient_required
+
+
+@patient_required
+def notifications_page(request):
+    scope = request.GET.get("scope", "inbox")
+    if scope not in ("inbox", "sent", "scheduled"):
+        scope = "inbox"
+    items = selectors.notifications_of(user=request.user, scope=scope)
+    rows = [(n, *render_message(n.kind, n.params, request.LANGUAGE_CODE)) for n in items]
+    for notification in items:
+        if scope == "inbox" and notification.read_at is None:
+            services.inbox_mark_read(notification=notification)
+    return render(
+        request,
+        "messaging/notifications.html",
+        {
+            "rows": rows,
+            "scope": scope,
+            "preference": services.preference_of(request.user),
+            "tab": "me",
+        },
+    )
+
+
+@patient_required
+@require_POST
+def preferences_update(request):
+    services.preference_update(
+        user=request.user,
+        sms=request.POST.get("sms") == "on",
+        wechat=request.POST.get("wechat") == "on",
+        marketing=request.POST.get("marketing") == "on",
+    )
+    messages.success(request, _("Saved."))
+    return redirect("web:notifications")
