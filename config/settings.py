@@ -285,6 +285,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # httpx logs each URL it calls, and WeChat's URLs carry the app secret or the
+        # access token in their query string.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 
@@ -336,12 +340,25 @@ YACHI_TENCENT_SMS_REGION = envstr("YACHI_TENCENT_SMS_REGION", "ap-guangzhou")
 YACHI_TENCENT_SMS_ENDPOINT = envstr("YACHI_TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
 YACHI_TENCENT_SMS_SCHEME = envchoice("YACHI_TENCENT_SMS_SCHEME", "https", ("https", "http"))
 
+YACHI_WECHAT_APPID = envstr("YACHI_WECHAT_APPID", "")
+YACHI_WECHAT_SECRET = envstr("YACHI_WECHAT_SECRET", "")
+YACHI_WECHAT_API_BASE = envstr("YACHI_WECHAT_API_BASE", "https://api.weixin.qq.com")
+YACHI_WECHAT_TEMPLATES = envjson("YACHI_WECHAT_TEMPLATES", {})
+YACHI_WECHAT_MINIPROGRAM_STATE = envchoice(
+    "YACHI_WECHAT_MINIPROGRAM_STATE", "formal", ("formal", "trial", "developer")
+)
+YACHI_WECHAT_TIMEOUT_SECONDS = envfloat("YACHI_WECHAT_TIMEOUT_SECONDS", 10.0)
+
 # Plain HTTP is for the local fake servers of the test suite; credentials and message
 # contents never cross a network unencrypted.
-if PRODUCTION and (YACHI_ALIYUN_SMS_PROTOCOL != "https" or YACHI_TENCENT_SMS_SCHEME != "https"):
+if PRODUCTION and (
+    YACHI_ALIYUN_SMS_PROTOCOL != "https"
+    or YACHI_TENCENT_SMS_SCHEME != "https"
+    or not YACHI_WECHAT_API_BASE.startswith("https://")
+):
     raise ImproperlyConfigured(
-        "production sends SMS over HTTPS only: check YACHI_ALIYUN_SMS_PROTOCOL "
-        "and YACHI_TENCENT_SMS_SCHEME"
+        "production talks to SMS and WeChat over HTTPS only: check YACHI_ALIYUN_SMS_PROTOCOL, "
+        "YACHI_TENCENT_SMS_SCHEME and YACHI_WECHAT_API_BASE"
     )
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)

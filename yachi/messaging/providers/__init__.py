@@ -1,7 +1,8 @@
 """Message providers, chosen and configured by settings (docs/configuration.md).
 
-``get_sms_provider()`` gives the SMS provider of ``YACHI_SMS_PROVIDER``. The SDKs load
-only when their provider is used.
+``get_sms_provider()`` gives the SMS provider of ``YACHI_SMS_PROVIDER``;
+``get_wechat()`` the WeChat mini-program client. The SDKs load only when their
+provider is used.
 """
 
 from django.conf import settings
@@ -9,7 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 from yachi.messaging.providers.base import SendResult, SmsProvider, SmsRequest
 from yachi.messaging.providers.local import ConsoleProvider, MemoryProvider
-from yachi.messaging.providers.templates import aliyun_templates, tencent_templates
+from yachi.messaging.providers.templates import (
+    aliyun_templates,
+    tencent_templates,
+    wechat_templates,
+)
 
 __all__ = [
     "SendResult",
@@ -17,6 +22,8 @@ __all__ = [
     "SmsRequest",
     "check_settings",
     "get_sms_provider",
+    "get_wechat",
+    "wechat_configured",
 ]
 
 SMS_PROVIDERS = ("console", "memory", "aliyun", "tencent")
@@ -76,12 +83,32 @@ def get_sms_provider() -> SmsProvider:
     raise ImproperlyConfigured(f"YACHI_SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}")
 
 
+def wechat_configured() -> bool:
+    return bool(settings.YACHI_WECHAT_APPID and settings.YACHI_WECHAT_SECRET)
+
+
+def get_wechat():
+    from yachi.messaging.providers.wechat import WeChatMiniProgram
+
+    if not wechat_configured():
+        raise ImproperlyConfigured("YACHI_WECHAT_APPID and YACHI_WECHAT_SECRET are not set")
+    return WeChatMiniProgram(
+        appid=settings.YACHI_WECHAT_APPID,
+        secret=settings.YACHI_WECHAT_SECRET,
+        api_base=settings.YACHI_WECHAT_API_BASE,
+        templates=_parsed("YACHI_WECHAT_TEMPLATES", wechat_templates),
+        miniprogram_state=settings.YACHI_WECHAT_MINIPROGRAM_STATE,
+        timeout_seconds=settings.YACHI_WECHAT_TIMEOUT_SECONDS,
+    )
+
+
 def check_settings() -> None:
     """Stop the start when the chosen providers cannot work, naming the variable."""
     parsed = {
         "aliyun": _parsed("YACHI_ALIYUN_SMS_TEMPLATES", aliyun_templates),
         "tencent": _parsed("YACHI_TENCENT_SMS_TEMPLATES", tencent_templates),
     }
+    _parsed("YACHI_WECHAT_TEMPLATES", wechat_templates)
     name = settings.YACHI_SMS_PROVIDER
     if name not in SMS_PROVIDERS:
         raise ImproperlyConfigured(f"YACHI_SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}")
@@ -92,6 +119,8 @@ def check_settings() -> None:
         raise ImproperlyConfigured(
             f"{_TEMPLATES[name]} needs a {_ALWAYS_SENT!r} template: patients log in with it"
         )
+    if bool(settings.YACHI_WECHAT_APPID) != bool(settings.YACHI_WECHAT_SECRET):
+        raise ImproperlyConfigured("YACHI_WECHAT_APPID and YACHI_WECHAT_SECRET go together")
 
 
 def _parsed(variable: str, reader):

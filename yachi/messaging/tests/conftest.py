@@ -11,6 +11,7 @@ import pytest
 
 from tests.fakes.aliyun_sms import FakeAliyunSms
 from tests.fakes.tencent_sms import FakeTencentSms
+from tests.fakes.wechat import FakeWeChat
 
 # Long enough for a loaded machine to answer, short enough to keep timeout tests quick.
 CLIENT_TIMEOUT_SECONDS = 1.0
@@ -22,6 +23,9 @@ ALIYUN_SECRET = "aliyun-secret-0123456789abcdef"
 TENCENT_SECRET_ID = "AKIDYachiClinicSms0123456789"
 TENCENT_SECRET_KEY = "tencent-secret-0123456789abcdef"
 TENCENT_APP_ID = "1400006666"
+WECHAT_APPID = "wx0123456789abcdef"
+WECHAT_SECRET = "wechat-secret-0123456789abcdef"
+REMINDER_TEMPLATE_ID = "Yc8kR3mT_reminder_template_0000000000000"
 
 
 @pytest.fixture
@@ -70,6 +74,32 @@ def tencent_sms(settings):
         settings.YACHI_TENCENT_SMS_ENDPOINT = fake.host
         settings.YACHI_TENCENT_SMS_SCHEME = "http"
         settings.YACHI_SMS_TIMEOUT_SECONDS = CLIENT_TIMEOUT_SECONDS
+        yield fake
+
+
+@pytest.fixture
+def wechat(settings):
+    fake = FakeWeChat(
+        appid=WECHAT_APPID,
+        secret=WECHAT_SECRET,
+        templates={REMINDER_TEMPLATE_ID: {"thing1", "time2", "thing3", "name4"}},
+    )
+    with fake:
+        settings.YACHI_WECHAT_APPID = WECHAT_APPID
+        settings.YACHI_WECHAT_SECRET = WECHAT_SECRET
+        settings.YACHI_WECHAT_API_BASE = fake.url
+        settings.YACHI_WECHAT_TEMPLATES = {
+            "appointment_reminder": {
+                "id": REMINDER_TEMPLATE_ID,
+                "fields": {
+                    "thing1": "service",
+                    "time2": "time",
+                    "thing3": "clinic",
+                    "name4": "name",
+                },
+            }
+        }
+        settings.YACHI_WECHAT_TIMEOUT_SECONDS = CLIENT_TIMEOUT_SECONDS
         yield fake
 
 

@@ -96,6 +96,14 @@ def test_a_refusal_is_logged_without_the_number_or_the_text(aliyun_sms, settings
             "YACHI_TENCENT_SMS_TEMPLATES needs a 'login_code' template",
         ),
         ({"YACHI_ALIYUN_SMS_TEMPLATES": {"login_code": ["SMS_1"]}}, "YACHI_ALIYUN_SMS_TEMPLATES"),
+        (
+            {"YACHI_WECHAT_TEMPLATES": {"reminder": {"id": "x"}}},
+            r"YACHI_WECHAT_TEMPLATES\['reminder'\]",
+        ),
+        (
+            {"YACHI_WECHAT_APPID": "wx0123"},
+            "YACHI_WECHAT_APPID and YACHI_WECHAT_SECRET go together",
+        ),
     ],
 )
 def test_settings_that_cannot_work_are_refused_naming_the_variable(settings, changes, complaint):
@@ -141,7 +149,7 @@ def test_a_process_with_such_settings_does_not_start(environment, complaint):
     base = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("YACHI_SMS", "YACHI_ALIYUN", "YACHI_TENCENT"))
+        if not key.startswith(("YACHI_SMS", "YACHI_ALIYUN", "YACHI_TENCENT", "YACHI_WECHAT"))
         and key != "DJANGO_SETTINGS_MODULE"
     }
     check = subprocess.run(
