@@ -31,15 +31,15 @@ def _clean_slate(settings):
     from django.core.cache import cache
 
     from yachi.compliance.envelope import reset_caches
-    from yachi.messaging.sms import MemoryBackend
+    from yachi.messaging.providers.local import MemoryProvider
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     # Keys cached by an earlier test may name rows that a flush has since deleted.
     reset_caches()
-    MemoryBackend.outbox.clear()
+    MemoryProvider.outbox.clear()
     yield
-    MemoryBackend.outbox.clear()
+    MemoryProvider.outbox.clear()
 
 
 def tomorrow_at(hour: int, minute: int = 0, days: int = 1) -> datetime:

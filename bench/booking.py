@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("YACHI_DATA_DIR", tempfile.mkdtemp(prefix="yachi-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
+os.environ.setdefault("YACHI_SMS_PROVIDER", "memory")
 
 import django
 

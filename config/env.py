@@ -5,6 +5,7 @@ at start-up instead of silently falling back to a default. A secret may also be
 given as a file: ``NAME_FILE=/run/secrets/name`` wins over ``NAME``.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -61,3 +62,24 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def envjson(name: str, default: dict) -> dict:
+    """A JSON object, such as a mapping of template names (``NAME_FILE`` works too)."""
+    raw = envstr(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object ({{...}})")
+    return value

@@ -7,13 +7,14 @@ SQLite and the in-memory channel layer, all under ``$YACHI_DATA_DIR``. Setting
 ``DATABASE_URL`` and ``REDIS_URL`` moves the same code onto PostgreSQL and Redis.
 """
 
+import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import envbool, envfloat, envint, envlist, envstr
+from config.env import envbool, envchoice, envfloat, envint, envjson, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("YACHI_DATA_DIR", "var")).resolve()
@@ -282,7 +283,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # httpx logs each URL it calls, and WeChat's URLs carry the app secret or the
+        # access token in their query string.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 # --- Yachi ---------------------------------------------------------------------------------
@@ -295,17 +302,64 @@ if not 0 < YACHI_SATURATION_YELLOW < YACHI_SATURATION_RED <= 1:
     raise ImproperlyConfigured("need 0 < YACHI_SATURATION_YELLOW < YACHI_SATURATION_RED <= 1")
 YACHI_AVAILABILITY_CACHE_SECONDS = envint("YACHI_AVAILABILITY_CACHE_SECONDS", 300)
 
-YACHI_SMS_BACKEND = envstr("YACHI_SMS_BACKEND", "yachi.messaging.sms.ConsoleBackend")
 YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)
 YACHI_SMS_DAILY_LIMIT = envint("YACHI_SMS_DAILY_LIMIT", 10)
 YACHI_SMS_CODE_ATTEMPTS = envint("YACHI_SMS_CODE_ATTEMPTS", 5)
 YACHI_SMS_IP_HOURLY_LIMIT = envint("YACHI_SMS_IP_HOURLY_LIMIT", 20)
 YACHI_LOGIN_IP_HOURLY_FAILURES = envint("YACHI_LOGIN_IP_HOURLY_FAILURES", 30)
-# Shows the code on the login page: only for the demo with the console backend.
+
+# --- messaging providers (yachi/messaging/providers; ADR 0008) ------------------------------
+
+if "YACHI_SMS_BACKEND" in os.environ:
+    raise ImproperlyConfigured(
+        "YACHI_SMS_BACKEND was replaced by YACHI_SMS_PROVIDER (console, memory, aliyun, tencent)"
+    )
+YACHI_SMS_PROVIDER = envchoice(
+    "YACHI_SMS_PROVIDER", "console", ("console", "memory", "aliyun", "tencent")
+)
+# Shows the code on the login page: only for the demo with the console provider.
 YACHI_SMS_ECHO = envbool("YACHI_SMS_ECHO", False)
-if YACHI_SMS_ECHO and (PRODUCTION or not YACHI_SMS_BACKEND.endswith("ConsoleBackend")):
-    raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS backend")
+if YACHI_SMS_ECHO and (PRODUCTION or YACHI_SMS_PROVIDER != "console"):
+    raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS provider")
+YACHI_SMS_TIMEOUT_SECONDS = envfloat("YACHI_SMS_TIMEOUT_SECONDS", 10.0)
+
+YACHI_ALIYUN_ACCESS_KEY_ID = envstr("YACHI_ALIYUN_ACCESS_KEY_ID", "")
+YACHI_ALIYUN_ACCESS_KEY_SECRET = envstr("YACHI_ALIYUN_ACCESS_KEY_SECRET", "")
+YACHI_ALIYUN_SMS_SIGN_NAME = envstr("YACHI_ALIYUN_SMS_SIGN_NAME", "")
+YACHI_ALIYUN_SMS_TEMPLATES = envjson("YACHI_ALIYUN_SMS_TEMPLATES", {})
+YACHI_ALIYUN_SMS_ENDPOINT = envstr("YACHI_ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+YACHI_ALIYUN_SMS_PROTOCOL = envchoice("YACHI_ALIYUN_SMS_PROTOCOL", "https", ("https", "http"))
+
+YACHI_TENCENT_SECRET_ID = envstr("YACHI_TENCENT_SECRET_ID", "")
+YACHI_TENCENT_SECRET_KEY = envstr("YACHI_TENCENT_SECRET_KEY", "")
+YACHI_TENCENT_SMS_APP_ID = envstr("YACHI_TENCENT_SMS_APP_ID", "")
+YACHI_TENCENT_SMS_SIGN_NAME = envstr("YACHI_TENCENT_SMS_SIGN_NAME", "")
+YACHI_TENCENT_SMS_TEMPLATES = envjson("YACHI_TENCENT_SMS_TEMPLATES", {})
+YACHI_TENCENT_SMS_REGION = envstr("YACHI_TENCENT_SMS_REGION", "ap-guangzhou")
+YACHI_TENCENT_SMS_ENDPOINT = envstr("YACHI_TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+YACHI_TENCENT_SMS_SCHEME = envchoice("YACHI_TENCENT_SMS_SCHEME", "https", ("https", "http"))
+
+YACHI_WECHAT_APPID = envstr("YACHI_WECHAT_APPID", "")
+YACHI_WECHAT_SECRET = envstr("YACHI_WECHAT_SECRET", "")
+YACHI_WECHAT_API_BASE = envstr("YACHI_WECHAT_API_BASE", "https://api.weixin.qq.com")
+YACHI_WECHAT_TEMPLATES = envjson("YACHI_WECHAT_TEMPLATES", {})
+YACHI_WECHAT_MINIPROGRAM_STATE = envchoice(
+    "YACHI_WECHAT_MINIPROGRAM_STATE", "formal", ("formal", "trial", "developer")
+)
+YACHI_WECHAT_TIMEOUT_SECONDS = envfloat("YACHI_WECHAT_TIMEOUT_SECONDS", 10.0)
+
+# Plain HTTP is for the local fake servers of the test suite; credentials and message
+# contents never cross a network unencrypted.
+if PRODUCTION and (
+    YACHI_ALIYUN_SMS_PROTOCOL != "https"
+    or YACHI_TENCENT_SMS_SCHEME != "https"
+    or not YACHI_WECHAT_API_BASE.startswith("https://")
+):
+    raise ImproperlyConfigured(
+        "production talks to SMS and WeChat over HTTPS only: check YACHI_ALIYUN_SMS_PROTOCOL, "
+        "YACHI_TENCENT_SMS_SCHEME and YACHI_WECHAT_API_BASE"
+    )
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
 # Where patients reach the app: links in SMS and WeChat messages start with this.

@@ -10,7 +10,7 @@ if "YACHI_DATA_DIR" not in os.environ:
     # One directory per run, so that two runs on one machine never share a database.
     os.environ["YACHI_DATA_DIR"] = tempfile.mkdtemp(prefix="yachi-test-")
     atexit.register(shutil.rmtree, os.environ["YACHI_DATA_DIR"], ignore_errors=True)
-os.environ.setdefault("YACHI_SMS_BACKEND", "yachi.messaging.sms.MemoryBackend")
+os.environ.setdefault("YACHI_SMS_PROVIDER", "memory")
 # Jobs run inline, as they are asked for; what is scheduled for later stays scheduled.
 os.environ.setdefault("YACHI_JOBS_IMMEDIATE", "1")
 

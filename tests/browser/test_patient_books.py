@@ -7,13 +7,13 @@ import pytest
 from conftest import tomorrow_at
 from tests.browser.conftest import screenshot
 from yachi.booking.models import Appointment
-from yachi.messaging.sms import MemoryBackend
+from yachi.messaging.providers.local import MemoryProvider
 
 pytestmark = pytest.mark.browser
 
 
 def sms_code(phone: str) -> str:
-    text = [m.text for m in MemoryBackend.outbox if m.phone == phone][-1]
+    text = [m.text for m in MemoryProvider.outbox if m.phone == phone][-1]
     return re.search(r"\d{6}", text).group()
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from ninja import Router, Status
 
-from yachi.accounts import services, staff_auth
+from yachi.accounts import services, staff_auth, wechat
 from yachi.accounts.schemas import (
     LoginIn,
     LoginOut,
@@ -9,6 +9,7 @@ from yachi.accounts.schemas import (
     SmsCodeIn,
     SmsCodeOut,
     StaffLoginIn,
+    WeChatCodeIn,
 )
 from yachi.clinics import facade as clinics
 from yachi.core.schemas import errors
@@ -80,6 +81,33 @@ def staff_login(request, payload: StaffLoginIn):
     hours = settings.YACHI_STAFF_TOKEN_TTL_HOURS
     token = services.token_issue(user=user, label="staff-login", ttl_hours=hours)
     return LoginOut(token=token, expires_in=hours * 3600, user=me_of(user))
+
+
+@router.post(
+    "/auth/wechat-login",
+    auth=None,
+    response={200: LoginOut, **errors(400, 404, 409, 422, 503)},
+)
+def wechat_login(request, payload: WeChatCodeIn):
+    """Mini-program: log in with the code from `wx.login` (the account must have bound
+    its WeChat first; 404 `wechat_not_bound` otherwise)."""
+    user = wechat.wechat_login(code=payload.code)
+    token = services.token_issue(user=user, label="wechat-login")
+    return LoginOut(token=token, expires_in=settings.YACHI_TOKEN_TTL_DAYS * 86400, user=me_of(user))
+
+
+@router.post("/me/wechat", response={204: None, **errors(400, 401, 409, 422, 503)})
+def bind_wechat(request, payload: WeChatCodeIn):
+    """Bind the caller's account to their WeChat (the code from `wx.login`), so that
+    subscribe messages reach them and the mini-program can log in by itself."""
+    wechat.wechat_bind(user=request.user, code=payload.code)
+    return Status(204, None)
+
+
+@router.delete("/me/wechat", response={204: None, **errors(401)})
+def unbind_wechat(request):
+    wechat.wechat_unbind(user=request.user)
+    return Status(204, None)
 
 
 @router.post("/auth/logout", response={204: None, **errors(401)})

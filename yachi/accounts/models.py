@@ -59,6 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted time step, so that one code cannot be used twice.
     totp_last_step = models.BigIntegerField(default=0)
+    # The mini-program user this account is bound to (WeChat subscribe messages).
+    wechat_openid = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     objects = UserManager()
 

@@ -1,6 +1,7 @@
 from uuid import UUID
 
 from ninja import Schema
+from pydantic import Field
 
 
 class SmsCodeIn(Schema):
@@ -17,6 +18,10 @@ class SmsCodeOut(Schema):
 class LoginIn(Schema):
     phone: str
     code: str
+
+
+class WeChatCodeIn(Schema):
+    code: str = Field(min_length=1, max_length=128)
 
 
 class StaffLoginIn(Schema):

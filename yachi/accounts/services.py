@@ -18,7 +18,7 @@ from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record, blind_index
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
-from yachi.messaging.sms import send_sms
+from yachi.messaging.facade import send_sms
 from yachi.patients import facade as patients
 
 TOKEN_PREFIX = "yc_"  # noqa: S105  (a recognisable prefix, not a secret)
@@ -82,7 +82,7 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
     code = f"{secrets.randbelow(1_000_000):06d}"
     deliver = not User.objects.by_phone(phone).exclude(role=Role.PATIENT).exists()
     ttl = settings.YACHI_SMS_CODE_TTL_SECONDS
-    SmsCode.objects.create(
+    sms_code = SmsCode.objects.create(
         phone=phone,
         digest=_code_digest(phone, code),
         created_at=now,
@@ -91,11 +91,23 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
         ip=ip,
     )
     if deliver:
-        text = _(
-            "[Yachi] Your login code is %(code)s, valid for %(minutes)s minutes. "
-            "Never share it with anyone."
-        ) % {"code": code, "minutes": ttl // 60}
-        transaction.on_commit(lambda: send_sms(phone, text))
+        params = {"code": code, "minutes": str(ttl // 60)}
+        text = (
+            _(
+                "[Yachi] Your login code is %(code)s, valid for %(minutes)s minutes. "
+                "Never share it with anyone."
+            )
+            % params
+        )
+        transaction.on_commit(
+            lambda: send_sms(
+                phone=phone,
+                template="login_code",
+                params=params,
+                text=text,
+                out_id=f"sms-code-{sms_code.pk}",
+            )
+        )
     return SmsCodeSent(
         phone=phone,
         expires_in=ttl,

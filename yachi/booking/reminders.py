@@ -45,6 +45,7 @@ def read_link(token: str) -> tuple[str, str] | None:
 def _params(appointment: Appointment) -> dict:
     return {
         "patient": str(appointment.patient),
+        "name": str(appointment.patient),
         "service": appointment.service.display_name,
         "doctor": appointment.doctor.name,
         "clinic": appointment.clinic.display_name,

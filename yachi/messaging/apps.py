@@ -6,3 +6,10 @@ class MessagingConfig(AppConfig):
     name = "yachi.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+
+    def ready(self):
+        from yachi.messaging.providers import check_settings
+
+        # A template mapping with a typo, or a provider without its credentials, stops
+        # the start rather than the first reminder.
+        check_settings()

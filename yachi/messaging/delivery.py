@@ -1,24 +1,25 @@
-"""Handing a rendered message to the channel that carries it."""
-
-from dataclasses import dataclass
+"""Handing a rendered message to the channel that carries it (providers/)."""
 
 from yachi.messaging.choices import Channel
+from yachi.messaging.providers import SendResult, get_wechat, wechat_configured
 from yachi.messaging.sms import send_sms
 
 
-@dataclass(frozen=True)
-class Delivered:
-    accepted: bool
-    provider_message_id: str = ""
-    retryable: bool = False
-    uncertain: bool = False
-    error: str = ""
-
-
-def send(notification, *, title: str, text: str) -> Delivered:
+def send(notification, *, title: str, text: str) -> SendResult:
     if notification.channel == Channel.INBOX:
-        return Delivered(accepted=True)  # the row is the message
+        return SendResult(accepted=True)  # the row is the message
+    params = dict(notification.params)
     if notification.channel == Channel.SMS:
-        send_sms(notification.recipient.phone, text)
-        return Delivered(accepted=True)
-    return Delivered(accepted=False, error="WeChat is not configured")
+        return send_sms(
+            phone=notification.recipient.phone,
+            template=notification.kind,
+            params=params,
+            text=text,
+            out_id=str(notification.public_id),
+        )
+    openid = getattr(notification.recipient, "wechat_openid", "")
+    if not (wechat_configured() and openid):
+        return SendResult(accepted=False, error_code="wechat_not_configured")
+    return get_wechat().send_template(
+        template=notification.kind, openid=openid, params=params, page="pages/index/index"
+    )

@@ -19,6 +19,7 @@ from yachi.messaging import delivery
 from yachi.messaging.choices import Category, Channel, Status
 from yachi.messaging.kinds import kind as kind_named
 from yachi.messaging.models import Notification, Preference
+from yachi.messaging.providers import wechat_configured
 from yachi.messaging.render import render
 
 logger = logging.getLogger("yachi.messaging")
@@ -38,7 +39,7 @@ def _reachable(user, channel: str, preference: Preference) -> bool:
         return True
     if channel == Channel.SMS:
         return preference.sms and bool(user.phone)
-    return preference.wechat and bool(getattr(user, "wechat_openid", ""))
+    return preference.wechat and bool(user.wechat_openid) and wechat_configured()
 
 
 def quiet_hours_end(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -132,7 +133,8 @@ def deliver(notification_id: int) -> str:
         return notification.status
     title, text = render(notification.kind, notification.params, notification.language)
     result = delivery.send(notification, title=title, text=text)
-    changes = {"provider_message_id": result.provider_message_id, "error": result.error[:300]}
+    error = f"{result.error_code} {result.error_message}".strip()
+    changes = {"provider_message_id": result.provider_message_id, "error": error[:300]}
     if result.accepted:
         changes.update(status=Status.SENT, sent_at=timezone.now())
     elif result.retryable and notification.attempts < MAX_ATTEMPTS:
@@ -144,7 +146,7 @@ def deliver(notification_id: int) -> str:
         changes.update(status=Status.FAILED)
     Notification.objects.filter(pk=notification_id, status=Status.SENDING).update(**changes)
     if changes["status"] == Status.FAILED:
-        logger.warning("notification %s failed: %s", notification_id, result.error)
+        logger.warning("notification %s failed: %s", notification_id, error)
     return changes["status"]
 
 

@@ -1,40 +1,30 @@
-"""SMS delivery behind one small interface, chosen by ``YACHI_SMS_BACKEND``.
-
-The console backend is the default for development and the demo: it writes the
-message to the log instead of sending it. The memory backend keeps messages in a
-list that tests read, as Django's locmem e-mail backend does.
-"""
+"""Sending one text message through the configured provider (``YACHI_SMS_PROVIDER``)."""
 
 import logging
-import threading
-from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from yachi.messaging.providers import SendResult, SmsRequest, get_sms_provider
 
 logger = logging.getLogger("yachi.sms")
 
 
-@dataclass(frozen=True)
-class SmsMessage:
-    phone: str
-    text: str
+def send_sms(
+    *, phone: str, template: str, params: dict[str, str], text: str, out_id: str
+) -> SendResult:
+    """Send now and say how it went; a refusal is logged and returned, never raised.
 
-
-class ConsoleBackend:
-    def send(self, message: SmsMessage) -> None:
-        logger.info("SMS to %s: %s", message.phone, message.text)
-
-
-class MemoryBackend:
-    outbox: list[SmsMessage] = []
-    _lock = threading.Lock()
-
-    def send(self, message: SmsMessage) -> None:
-        with self._lock:
-            self.outbox.append(message)
-
-
-def send_sms(phone: str, text: str) -> None:
-    backend = import_string(settings.YACHI_SMS_BACKEND)()
-    backend.send(SmsMessage(phone=phone, text=text))
+    The log names the message by its id and template only: numbers and texts (login
+    codes) stay out of it.
+    """
+    result = get_sms_provider().send(
+        SmsRequest(phone=phone, template=template, params=params, text=text, out_id=out_id)
+    )
+    if not result.accepted:
+        logger.warning(
+            "SMS %s (%s) not sent: %s %s%s",
+            out_id,
+            template,
+            result.error_code,
+            result.error_message,
+            " (may be retried)" if result.retryable else "",
+        )
+    return result

@@ -4,13 +4,13 @@ import pytest
 from django.utils import timezone
 
 from yachi.accounts.models import ApiToken, SmsCode, User
-from yachi.messaging.sms import MemoryBackend
+from yachi.messaging.providers.local import MemoryProvider
 
 pytestmark = pytest.mark.django_db
 
 
 def last_code(phone: str) -> str:
-    message = [m for m in MemoryBackend.outbox if m.phone == phone][-1]
+    message = [m for m in MemoryProvider.outbox if m.phone == phone][-1]
     return "".join(ch for ch in message.text if ch.isdigit())[:6]
 
 
@@ -41,7 +41,7 @@ def test_new_patient_logs_in_with_an_sms_code(api):
 
 def test_the_sms_is_chinese_by_default(api):
     api.post("/auth/sms-code", {"phone": "13912345678"})
-    assert "验证码" in MemoryBackend.outbox[-1].text
+    assert "验证码" in MemoryProvider.outbox[-1].text
 
 
 def test_wrong_code_is_refused_and_counted(api):
@@ -78,7 +78,7 @@ def test_codes_cannot_be_requested_back_to_back(api):
     assert response.status_code == 429
     assert response.json()["code"] == "sms_too_soon"
     assert int(response["Retry-After"]) > 0
-    assert len(MemoryBackend.outbox) == 1
+    assert len(MemoryProvider.outbox) == 1
 
 
 def test_daily_limit_per_phone(api, settings):
@@ -102,7 +102,7 @@ def test_staff_numbers_get_the_same_answer_but_no_code(api, world):
     phone = world.clinic_a_front_desk.phone
     response = api.post("/auth/sms-code", {"phone": phone})
     assert response.status_code == 202
-    assert MemoryBackend.outbox == []
+    assert MemoryProvider.outbox == []
     login = api.post("/auth/login", {"phone": phone, "code": "123456"})
     assert login.status_code == 400
 

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.factories import STAFF_PASSWORD
-from yachi.messaging.sms import MemoryBackend
+from yachi.messaging.providers.local import MemoryProvider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,7 +13,7 @@ def test_patient_logs_in_with_phone_and_code(client, world):
     assert "获取验证码" in page.content.decode()
     page = client.post("/login/", {"step": "phone", "phone": world.patient_parent.phone})
     assert "验证码已发送" in page.content.decode() or "已发送至" in page.content.decode()
-    code = re.search(r"\d{6}", MemoryBackend.outbox[-1].text).group()
+    code = re.search(r"\d{6}", MemoryProvider.outbox[-1].text).group()
     response = client.post(
         "/login/",
         {
@@ -41,12 +41,12 @@ def test_bad_phone_shows_a_friendly_error(client, db):
     page = client.post("/login/", {"step": "phone", "phone": "123"})
     assert page.status_code == 422
     assert "请输入 11 位中国大陆手机号码" in page.content.decode()
-    assert not MemoryBackend.outbox
+    assert not MemoryProvider.outbox
 
 
 def test_login_refuses_to_redirect_off_site(client, world):
     client.post("/login/", {"step": "phone", "phone": world.patient_parent.phone})
-    code = re.search(r"\d{6}", MemoryBackend.outbox[-1].text).group()
+    code = re.search(r"\d{6}", MemoryProvider.outbox[-1].text).group()
     response = client.post(
         "/login/",
         {

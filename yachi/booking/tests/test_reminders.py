@@ -11,8 +11,8 @@ from yachi.booking.reminders import link_token
 from yachi.booking.services import appointment_cancel, appointment_reschedule, appointments_book
 from yachi.messaging.choices import Status
 from yachi.messaging.models import Notification
+from yachi.messaging.providers.local import MemoryProvider
 from yachi.messaging.services import dispatch_due
-from yachi.messaging.sms import MemoryBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,10 +48,10 @@ def test_a_booking_plans_two_reminders_for_the_account_holder(world):
 def test_reminders_go_out_on_time_with_a_link(world):
     start = tomorrow_at(10, days=3)
     book(world, start)
-    MemoryBackend.outbox.clear()
+    MemoryProvider.outbox.clear()
     with time_machine.travel(start - timedelta(hours=24) + timedelta(seconds=5)):
         dispatch_due()
-    texts = [m.text for m in MemoryBackend.outbox]
+    texts = [m.text for m in MemoryProvider.outbox]
     assert len(texts) == 1
     assert "张小宝" in texts[0] and "/a/" in texts[0]
 

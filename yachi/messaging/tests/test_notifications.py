@@ -9,7 +9,7 @@ from yachi.messaging import services
 from yachi.messaging.choices import Status
 from yachi.messaging.kinds import KINDS, Kind
 from yachi.messaging.models import Notification
-from yachi.messaging.sms import MemoryBackend
+from yachi.messaging.providers.local import MemoryProvider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -25,7 +25,7 @@ PARAMS = {
 
 
 def sms_to(phone):
-    return [m for m in MemoryBackend.outbox if m.phone == phone]
+    return [m for m in MemoryProvider.outbox if m.phone == phone]
 
 
 def test_one_message_per_channel_and_never_twice(world):
