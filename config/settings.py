@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "yachi.rostering",
     "yachi.booking",
     "yachi.messaging",
+    "yachi.payments",
+    "yachi.shop",
     "yachi.web",
     "yachi.demo",
 ]
@@ -380,5 +382,14 @@ if YACHI_AUDIT_RETENTION_DAYS < 180:
 # The version of the privacy notice and consent texts patients accept (PIPL); raising
 # it asks everyone to accept again at their next visit to the app.
 YACHI_CONSENT_VERSION = envstr("YACHI_CONSENT_VERSION", "2026-11")
+
+# Payments: how long an order waits for payment before it closes and gives its stock
+# back; how long a paid intent may fail to settle before the payer is refunded.
+YACHI_PAYMENT_WINDOW_MINUTES = envint("YACHI_PAYMENT_WINDOW_MINUTES", 15)
+YACHI_PAYMENT_SETTLE_GRACE_MINUTES = envint("YACHI_PAYMENT_SETTLE_GRACE_MINUTES", 10)
+# A stand-in online provider for development and the demo (never in production).
+YACHI_PAYMENT_SIMULATOR = envbool("YACHI_PAYMENT_SIMULATOR", not PRODUCTION)
+if YACHI_PAYMENT_SIMULATOR and PRODUCTION:
+    raise ImproperlyConfigured("YACHI_PAYMENT_SIMULATOR cannot be used in production")
 YACHI_UPLOAD_MAX_BYTES = envint("YACHI_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YACHI_UPLOAD_MAX_BYTES + 1024 * 1024

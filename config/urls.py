@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", include("yachi.web.console_urls")),
+    path("payments/", include("yachi.payments.urls")),
     path("", include("yachi.web.urls")),
 ]

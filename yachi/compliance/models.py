@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     DATA_ERASED = "data_erased", _("Personal data erased")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported")
     AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+    REFUND_REQUESTED = "refund_requested", _("Refund requested")
 
 
 class AuditEntry(models.Model):

@@ -109,6 +109,24 @@ KINDS = {
                 "%(clinic)s on %(phone)s, or go to the nearest hospital's stomatology emergency."
             ),
         ),
+        Kind(
+            "payment_compensated",
+            Category.TRANSACTIONAL,
+            _("Sorry: your payment has been refunded"),
+            _(
+                "Sorry: %(what)s could not go ahead (%(reason)s). Your payment of %(amount)s "
+                "is on its way back to you, and we have added a compensation coupon to your "
+                "account."
+            ),
+            (Channel.SMS, Channel.INBOX),
+        ),
+        Kind(
+            "refund_issued",
+            Category.TRANSACTIONAL,
+            _("Refund issued"),
+            _("%(amount)s for %(what)s is on its way back to you (%(reason)s)."),
+            (Channel.INBOX,),
+        ),
     ]
 }
 

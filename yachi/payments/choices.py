@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Purpose(models.TextChoices):
+    DEPOSIT = "deposit", _("Appointment deposit")
+    BILL = "bill", _("Treatment bill")
+    SHOP_ORDER = "shop_order", _("Mall order")
+
+
+class IntentStatus(models.TextChoices):
+    CREATED = "created", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    REFUNDED = "refunded", _("Refunded")
+    CLOSED = "closed", _("Closed")
+
+
+class Method(models.TextChoices):
+    WECHATPAY = "wechatpay", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    SIMULATOR = "simulator", _("Payment simulator")
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Bank card (POS)")
+
+
+ONLINE_METHODS = (Method.WECHATPAY, Method.ALIPAY, Method.SIMULATOR)
+DESK_METHODS = (Method.CASH, Method.CARD)
+
+
+class EntryKind(models.TextChoices):
+    CHARGE = "charge", _("Payment received")
+    REFUND = "refund", _("Refund paid out")
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("In progress")
+    SUCCEEDED = "succeeded", _("Refunded")
+    FAILED = "failed", _("Failed")
+
+
+class CallbackOutcome(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    DUPLICATE = "duplicate", _("Already applied")
+    BAD_SIGNATURE = "bad_signature", _("Signature not valid")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Amount does not match")
+    UNKNOWN_TRADE = "unknown_trade", _("Unknown trade")
+    IGNORED = "ignored", _("Ignored")

@@ -1,0 +1,32 @@
+"""How the owner of a paid thing hears about its payment.
+
+Each purpose has one owner (the mall for orders, booking for deposits) that registers
+its handlers when its app loads. They run inside the payments transaction, so an order
+and its payment change state together, and they must be idempotent: a sweep calls
+``on_paid`` again for payments that were not yet settled.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Owner:
+    # Acts on a payment; raises CannotFulfil when the thing is gone (slot lost, order
+    # closed), which refunds and compensates the payer.
+    on_paid: Callable
+    # The intent closed unpaid: give back stock, places, coupons and points.
+    on_closed: Callable
+    # Money went back (``full`` when nothing is left).
+    on_refunded: Callable
+
+
+_owners: dict[str, Owner] = {}
+
+
+def register(purpose: str, *, on_paid, on_closed, on_refunded) -> None:
+    _owners[purpose] = Owner(on_paid=on_paid, on_closed=on_closed, on_refunded=on_refunded)
+
+
+def owner_of(purpose: str) -> Owner | None:
+    return _owners.get(purpose)

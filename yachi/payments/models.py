@@ -1,0 +1,169 @@
+"""Payment intents, the money ledger, refunds and what providers told us.
+
+An intent is one amount someone owes for one thing (``reference`` names it, e.g.
+``shop.order:<uuid>``). Money that actually moved is only ever in ``LedgerEntry``
+rows: a charge when a payment arrives, a negative refund when money goes back. The
+database refuses edits of entries, and every entry has a unique key, so a callback
+delivered five times writes one charge.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from yachi.core.models import BaseModel
+from yachi.payments.choices import (
+    CallbackOutcome,
+    EntryKind,
+    IntentStatus,
+    Method,
+    Purpose,
+    RefundStatus,
+)
+
+
+class PaymentIntent(BaseModel):
+    purpose = models.CharField(_("for"), max_length=16, choices=Purpose.choices)
+    reference = models.CharField(_("reference"), max_length=80)
+    description = models.CharField(_("description"), max_length=120)
+    clinic = models.ForeignKey(
+        "clinics.Clinic", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    payer = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="payment_intents", null=True
+    )
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=IntentStatus.choices, default=IntentStatus.CREATED
+    )
+    method = models.CharField(_("paid with"), max_length=12, choices=Method.choices, blank=True)
+    # Our trade number, sent to the provider: what makes a retried call safe there.
+    out_trade_no = models.CharField(max_length=32, unique=True)
+    provider_trade_no = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("pay by"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set once the owner of ``reference`` has acted on the payment (order marked paid,
+    # appointment confirmed) or the money was sent back; a sweep retries the rest.
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["reference"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="intent_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_fen__lte=F("amount_fen")), name="intent_refund_within_amount"
+            ),
+            # One live intent per thing to pay: two intents for one order could both be paid.
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=Q(status__in=[IntentStatus.CREATED, IntentStatus.PAID]),
+                name="intent_one_live_per_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.out_trade_no} {self.description}"
+
+    @property
+    def refundable_fen(self) -> int:
+        return self.amount_fen - self.refunded_fen if self.status == IntentStatus.PAID else 0
+
+
+class LedgerEntry(models.Model):
+    """One movement of money. Append-only (migration 0002); balances are sums."""
+
+    intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=8, choices=EntryKind.choices)
+    # Signed: charges are positive, refunds negative.
+    amount_fen = models.IntegerField()
+    method = models.CharField(max_length=12, choices=Method.choices)
+    key = models.CharField(max_length=80, unique=True)
+    provider_reference = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=EntryKind.CHARGE, amount_fen__gt=0))
+                | Q(kind=EntryKind.REFUND, amount_fen__lt=0),
+                name="ledger_sign_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount_fen}"
+
+
+class Refund(BaseModel):
+    intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT, related_name="refunds")
+    out_refund_no = models.CharField(max_length=32, unique=True)
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    reason = models.CharField(_("reason"), max_length=80)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    provider_refund_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.out_refund_no
+
+
+class CallbackRecord(models.Model):
+    """Every notification a provider sent, accepted or not, for the record."""
+
+    provider = models.CharField(max_length=12, choices=Method.choices)
+    notification_id = models.CharField(max_length=80, blank=True)
+    out_trade_no = models.CharField(max_length=32, blank=True, db_index=True)
+    outcome = models.CharField(max_length=16, choices=CallbackOutcome.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    body_sha256 = models.CharField(max_length=64)
+    remote_addr = models.CharField(max_length=45, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.outcome} {self.out_trade_no}"
+
+
+class Reconciliation(models.Model):
+    """One day's comparison of our ledger with a provider's records."""
+
+    day = models.DateField()
+    provider = models.CharField(max_length=12, choices=Method.choices)
+    checked = models.PositiveIntegerField(default=0)
+    mismatches = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "provider"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "provider"], name="one_reconciliation_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.provider}: {len(self.mismatches)}"

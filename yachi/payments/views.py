@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yachi.core.errors import DomainError
+from yachi.payments import gateway
+from yachi.payments.choices import Method
+from yachi.payments.models import PaymentIntent
+from yachi.payments.providers.base import ProviderRefused
+from yachi.payments.providers.simulator import SIGNATURE_HEADER, SimulatorProvider, sign
+
+MAX_NOTIFICATION_BYTES = 64 * 1024
+
+
+@csrf_exempt
+@require_POST
+def callback(request, method: str):
+    """A provider's notification. Not signed by a user: its own signature is checked."""
+    if method not in gateway.CHANNELS or len(request.body) > MAX_NOTIFICATION_BYTES:
+        raise Http404
+    try:
+        answer = gateway.callback_receive(
+            method=method,
+            headers=request.headers,
+            body=request.body,
+            remote_addr=request.META.get("REMOTE_ADDR", ""),
+        )
+    except DomainError:
+        raise Http404 from None
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+@require_http_methods(["GET", "POST"])
+def simulator_page(request, out_trade_no: str):
+    """Stands in for the provider's cashier page; only where the simulator is enabled."""
+    if not settings.YACHI_PAYMENT_SIMULATOR:
+        raise Http404
+    intent = PaymentIntent.objects.filter(
+        out_trade_no=out_trade_no, method=Method.SIMULATOR
+    ).first()
+    if intent is None or (
+        request.user.is_authenticated and intent.payer_id not in (None, request.user.pk)
+    ):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        provider = SimulatorProvider()
+        try:
+            body = provider.pay(out_trade_no)
+        except ProviderRefused:
+            error = _("This payment has been closed. Please start again.")
+        else:
+            # Through the same path a real provider's notification takes.
+            gateway.callback_receive(
+                method=Method.SIMULATOR,
+                headers={SIGNATURE_HEADER: sign(body)},
+                body=body,
+                remote_addr=request.META.get("REMOTE_ADDR", ""),
+            )
+            return redirect("web:pay", payment_id=intent.public_id)
+    return render(request, "payments/simulator.html", {"intent": intent, "error": error})
