@@ -387,6 +387,8 @@ YACHI_CONSENT_VERSION = envstr("YACHI_CONSENT_VERSION", "2026-11")
 # back; how long a paid intent may fail to settle before the payer is refunded.
 YACHI_PAYMENT_WINDOW_MINUTES = envint("YACHI_PAYMENT_WINDOW_MINUTES", 15)
 YACHI_PAYMENT_SETTLE_GRACE_MINUTES = envint("YACHI_PAYMENT_SETTLE_GRACE_MINUTES", 10)
+# A treatment bill stays payable in the app this long.
+YACHI_BILL_DUE_DAYS = envint("YACHI_BILL_DUE_DAYS", 30)
 # A stand-in online provider for development and the demo (never in production).
 YACHI_PAYMENT_SIMULATOR = envbool("YACHI_PAYMENT_SIMULATOR", not PRODUCTION)
 if YACHI_PAYMENT_SIMULATOR and PRODUCTION:

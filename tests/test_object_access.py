@@ -29,6 +29,7 @@ PUBLIC = {"clinic_id", "doctor_id", "kind"}
 def _snapshot():
     from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
     from yachi.messaging.models import Notification
+    from yachi.payments.models import PaymentIntent
 
     return (
         list(EmergencyCase.objects.order_by("pk").values()),
@@ -39,6 +40,7 @@ def _snapshot():
         list(Patient.objects.order_by("pk").values()),
         list(ClinicalNote.objects.order_by("pk").values()),
         list(FacePhoto.objects.order_by("pk").values()),
+        list(PaymentIntent.objects.order_by("pk").values()),
     )
 
 
@@ -80,7 +82,20 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_offer = _hold_for(
         their_entry, world.clinic_b_doctor, tomorrow_at(16), tomorrow_at(16, 30)
     )
+    from yachi.payments.services import bill_create
+
+    their_bill = bill_create(
+        actor=world.clinic_b_front_desk,
+        clinic=world.clinic_b,
+        payer=world.other_patient,
+        amount_fen=9900,
+        description="洁牙",
+    )
     return {
+        "payment_id": [
+            (world.patient_parent, str(their_bill.public_id)),
+            (world.clinic_a_front_desk, str(their_bill.public_id)),
+        ],
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
         "case_id": [
             (world.patient_parent, str(their_case.public_id)),
@@ -128,6 +143,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
         "relationship": "child",
         "gender": "male",
         "diagnosis": "龋齿",
+        "method": "simulator",
     }
     for param in params:
         for caller, foreign in cases[param]:

@@ -45,3 +45,14 @@ def service_by_id(service_id) -> Service:
     if service is None:
         raise missing
     return service
+
+
+def staff_clinic_by_id(*, actor, clinic_id) -> Clinic:
+    """A clinic the staff member works at; any other answers "not found"."""
+    from yachi.clinics.selectors import staff_clinic_ids
+
+    clinic = clinic_by_id(clinic_id)
+    allowed = staff_clinic_ids(actor)
+    if allowed is not None and clinic.pk not in allowed:
+        raise NotFound(_("Clinic not found."), code="clinic_not_found")
+    return clinic

@@ -54,6 +54,7 @@ class AuditAction(models.TextChoices):
     AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     REFUND_REQUESTED = "refund_requested", _("Refund requested")
+    BILL_CREATED = "bill_created", _("Bill created")
 
 
 class AuditEntry(models.Model):

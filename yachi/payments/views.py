@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yachi.core.errors import DomainError
 from yachi.payments import gateway
-from yachi.payments.choices import Method
+from yachi.payments.access import access_payment_by_id
+from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import PaymentIntent
 from yachi.payments.providers.base import ProviderRefused
 from yachi.payments.providers.simulator import SIGNATURE_HEADER, SimulatorProvider, sign
+from yachi.web.decorators import patient_required
 
 MAX_NOTIFICATION_BYTES = 64 * 1024
 
@@ -62,3 +65,48 @@ def simulator_page(request, out_trade_no: str):
             )
             return redirect("web:pay", payment_id=intent.public_id)
     return render(request, "payments/simulator.html", {"intent": intent, "error": error})
+
+
+@patient_required
+def payments_page(request):
+    intents = PaymentIntent.objects.filter(payer=request.user).select_related("clinic")[:100]
+    return render(request, "payments/payments.html", {"intents": intents, "tab": "me"})
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def pay_page(request, payment_id: str):
+    """One payment: its state, and the methods to pay it with while it is open."""
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id, payer_only=True)
+    error = ""
+    if request.method == "POST":
+        try:
+            start = gateway.payment_start(
+                intent=intent,
+                method=request.POST.get("method", ""),
+                channel="h5" if request.POST.get("method") == Method.WECHATPAY else "",
+                payer_openid=request.user.wechat_openid or "",
+                client_ip=request.META.get("REMOTE_ADDR", ""),
+                return_url=request.path,
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            if start.kind == "redirect" and start.url:
+                return redirect(start.url)
+            error = _("Open this payment in the WeChat mini-program to pay.")
+        intent.refresh_from_db()
+    methods = [(m, Method(m).label) for m in gateway.available_methods()]
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "intent": intent,
+            "methods": methods,
+            "error": error,
+            "open": intent.status == IntentStatus.CREATED and intent.expires_at > timezone.now(),
+            "entries": intent.entries.all(),
+            "refunds": intent.refunds.all(),
+            "tab": "me",
+        },
+    )

@@ -7,6 +7,7 @@ from yachi.booking import console_views as booking
 from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
 from yachi.patients import console_views as patients
+from yachi.payments import console_views as payments
 
 app_name = "console"
 
@@ -30,6 +31,11 @@ urlpatterns = [
     ),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
+    path("clinic/<str:clinic_id>/payments/", payments.payments_page, name="payments"),
+    path("payments/reconciliation/", payments.reconciliation_page, name="reconciliation"),
+    path("payments/<str:payment_id>/", payments.payment_page, name="payment"),
+    path("payments/<str:payment_id>/take/", payments.payment_take, name="payment_take"),
+    path("payments/<str:payment_id>/refund/", payments.payment_refund, name="payment_refund"),
     path("audit/", compliance.audit_page, name="audit"),
     path("audit/export.csv", compliance.audit_export, name="audit_export"),
 ]

@@ -10,6 +10,7 @@ from yachi.booking import waitlist_views as booking_waitlist
 from yachi.messaging import views as notifications
 from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
+from yachi.payments import views as payments
 from yachi.web import views
 
 app_name = "web"
@@ -54,6 +55,8 @@ urlpatterns = [
         notifications.preferences_update,
         name="notification_preferences",
     ),
+    path("me/payments/", payments.payments_page, name="payments"),
+    path("pay/<str:payment_id>/", payments.pay_page, name="pay"),
     path("privacy/", privacy.privacy_page, name="privacy"),
     path("privacy/policy/", privacy.policy_page, name="policy"),
     path("privacy/consent/", privacy.consent_page, name="consent"),

@@ -1,0 +1,57 @@
+"""Paying from the mini-program: my payments, the methods on offer, starting a payment."""
+
+from ninja import Router
+
+from yachi.core.schemas import errors
+from yachi.payments import gateway
+from yachi.payments.access import access_payment_by_id
+from yachi.payments.choices import Method
+from yachi.payments.models import PaymentIntent
+from yachi.payments.schemas import MethodOut, PaymentOut, StartIn, StartOut
+
+router = Router(tags=["payments"])
+
+
+@router.get("/payments", response={200: list[PaymentOut], **errors(401)})
+def my_payments(request):
+    """The caller's payments, newest first (the last 100)."""
+    return PaymentIntent.objects.filter(payer=request.auth)[:100]
+
+
+@router.get("/payments/{payment_id}", response={200: PaymentOut, **errors(401, 404)})
+def payment_detail(request, payment_id: str):
+    return access_payment_by_id(actor=request.auth, payment_id=payment_id)
+
+
+@router.get("/payment-methods", auth=None, response={200: list[MethodOut]})
+def payment_methods(request):
+    """The online methods this deployment accepts, with their channels."""
+    return [
+        {"method": m, "name": str(Method(m).label), "channels": list(gateway.CHANNELS[m])}
+        for m in gateway.available_methods()
+    ]
+
+
+@router.post(
+    "/payments/{payment_id}/start",
+    response={200: StartOut, **errors(400, 401, 404, 409, 422, 503)},
+)
+def payment_start(request, payment_id: str, payload: StartIn):
+    """Open the trade: JSAPI parameters for `wx.requestPayment`, or a page to open.
+
+    For WeChat Pay in the mini-program (`jsapi`) the caller's WeChat account must be
+    bound (`POST /me/wechat`); its openid is the payer.
+    """
+    intent = access_payment_by_id(actor=request.auth, payment_id=payment_id, payer_only=True)
+    start = gateway.payment_start(
+        intent=intent,
+        method=payload.method,
+        channel=payload.channel,
+        payer_openid=request.auth.wechat_openid or "",
+        client_ip=request.META.get("REMOTE_ADDR", ""),
+        return_url=payload.return_url,
+    )
+    url = start.url
+    if url.startswith("/"):
+        url = request.build_absolute_uri(url)
+    return {"kind": start.kind, "params": start.params, "url": url}

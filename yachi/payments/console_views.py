@@ -1,0 +1,155 @@
+"""The front desk's till: bills, cash and card, refunds; reconciliation for managers."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yachi.accounts.choices import Role
+from yachi.accounts.models import User
+from yachi.clinics.access import staff_clinic_by_id
+from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
+from yachi.core.money import format_yuan, yuan_to_fen
+from yachi.payments import services
+from yachi.payments.access import access_payment_by_id
+from yachi.payments.choices import IntentStatus, Method
+from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
+from yachi.web.console import console_context
+from yachi.web.decorators import staff_required
+
+TILL_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
+
+
+def _till(user) -> None:
+    if user.role not in TILL_ROLES:
+        raise PermissionDenied(_("Payments are handled by the front desk and managers."))
+
+
+def _fen(raw: str) -> int:
+    try:
+        amount = Decimal(raw.strip())
+    except (InvalidOperation, AttributeError):
+        raise InvalidInput(_("Enter the amount in yuan, e.g. 199.00.")) from None
+    if amount <= 0 or amount.as_tuple().exponent < -2:
+        raise InvalidInput(_("Enter the amount in yuan, e.g. 199.00."))
+    return yuan_to_fen(amount)
+
+
+@staff_required
+def payments_page(request, clinic_id):
+    _till(request.user)
+    clinic = staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    status = request.GET.get("status", "")
+    intents = PaymentIntent.objects.filter(clinic=clinic).select_related("payer")
+    if status in IntentStatus.values:
+        intents = intents.filter(status=status)
+    page = Paginator(intents, 50).get_page(request.GET.get("page"))
+    form = {"phone": "", "amount": "", "description": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        try:
+            payer = User.objects.by_phone(form["phone"]).filter(role=Role.PATIENT).first()
+            if payer is None:
+                raise InvalidInput(_("No patient account has this phone number."))
+            intent = services.bill_create(
+                actor=request.user,
+                clinic=clinic,
+                payer=payer,
+                amount_fen=_fen(form["amount"]),
+                description=form["description"][:120],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Bill created. The patient can pay it in the app or here."))
+            return redirect("console:payment", payment_id=intent.public_id)
+    return render(
+        request,
+        "payments/console_list.html",
+        console_context(
+            request,
+            clinic,
+            page=page,
+            status=status,
+            statuses=IntentStatus.choices,
+            form=form,
+            section="payments",
+        ),
+    )
+
+
+@staff_required
+def payment_page(request, payment_id):
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    return render(
+        request,
+        "payments/console_detail.html",
+        console_context(
+            request,
+            intent.clinic,
+            intent=intent,
+            entries=intent.entries.select_related("recorded_by"),
+            refunds=intent.refunds.all(),
+            callbacks=CallbackRecord.objects.filter(out_trade_no=intent.out_trade_no)[:20],
+            balance=services.balance_fen(intent),
+            section="payments",
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def payment_take(request, payment_id):
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    method = request.POST.get("method", "")
+    try:
+        services.desk_payment_record(actor=request.user, intent=intent, method=method)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Payment of %(amount)s recorded.") % {"amount": format_yuan(intent.amount_fen)},
+        )
+    return redirect("console:payment", payment_id=intent.public_id)
+
+
+@staff_required
+@require_POST
+def payment_refund(request, payment_id):
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    try:
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            raise InvalidInput(_("Give a reason for the refund."))
+        services.refund_request(
+            intent=intent,
+            amount_fen=_fen(request.POST.get("amount", "")),
+            reason=reason,
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Refund started."))
+    return redirect("console:payment", payment_id=intent.public_id)
+
+
+@staff_required
+def reconciliation_page(request):
+    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied(_("Reconciliation is for managers."))
+    reports = Reconciliation.objects.all()[:60]
+    return render(
+        request,
+        "payments/console_reconciliation.html",
+        console_context(
+            request, reports=reports, methods=dict(Method.choices), section="reconciliation"
+        ),
+    )

@@ -1,0 +1,42 @@
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+
+class PaymentOut(Schema):
+    id: UUID
+    purpose: str
+    description: str
+    amount_fen: int
+    refunded_fen: int
+    status: str
+    method: str
+    expires_at: datetime
+    paid_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
+
+
+class MethodOut(Schema):
+    method: str
+    name: str
+    channels: list[str]
+
+
+class StartIn(Schema):
+    method: Literal["wechatpay", "alipay", "simulator"]
+    channel: Literal["jsapi", "h5", "wap", "page", ""] = ""
+    # Where the provider's page sends the payer back: a path on this site only.
+    return_url: str = Field("", max_length=300, pattern=r"^(/[^/\\].*)?$")
+
+
+class StartOut(Schema):
+    kind: str
+    params: dict
+    url: str
