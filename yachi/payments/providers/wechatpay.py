@@ -212,7 +212,7 @@ class WeChatPayProvider:
         plain = self._decrypt(resource)
         if event_type == "TRANSACTION.SUCCESS":
             trade = self._trade(plain, plain.get("out_trade_no", ""))
-            if trade.state != "paid":
+            if trade.state != "paid" or not isinstance(trade.amount_fen, int):
                 raise InvalidCallback(
                     f"TRANSACTION.SUCCESS with trade_state {plain.get('trade_state')!r}",
                     code="malformed",

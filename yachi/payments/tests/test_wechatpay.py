@@ -6,6 +6,9 @@ import time
 from datetime import timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import NameOID
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
@@ -431,3 +434,30 @@ def test_a_malformed_key_is_a_configuration_error(wechatpay, settings):
 
     with pytest.raises(ImproperlyConfigured, match="wechatpay"):
         provider()
+
+
+def test_a_platform_certificate_serves_instead_of_the_public_key(wechatpay, settings):
+    """Merchants from before WeChat Pay's public keys verify with a platform certificate,
+    named in ``Wechatpay-Serial`` by its serial number in hexadecimal."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])
+    now = timezone.now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(wechatpay.platform_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(wechatpay.platform_key, hashes.SHA256())
+    )
+    wechatpay.platform_key_id = f"{certificate.serial_number:X}"
+    settings.YACHI_WECHATPAY_PLATFORM_PUBLIC_KEY = certificate.public_bytes(
+        serialization.Encoding.PEM
+    ).decode()
+    settings.YACHI_WECHATPAY_PLATFORM_PUBLIC_KEY_ID = wechatpay.platform_key_id.lower()
+    paid_order(wechatpay)
+    note = wechatpay.payment_notification("YP20261128000001")
+
+    assert provider().query("YP20261128000001").state == "paid"
+    assert provider().parse_callback(headers=note.headers, body=note.body).state == "paid"
