@@ -173,6 +173,12 @@ def callback_receive(
     try:
         event = provider.parse_callback(headers=headers, body=body)
     except InvalidCallback as exc:
+        if exc.code == "unsupported_event":
+            # Verified, but nothing we act on: answer ok so the provider stops resending.
+            _record(
+                method, CallbackOutcome.IGNORED, body=body, remote_addr=remote_addr, detail=str(exc)
+            )
+            return provider.callback_answer(ok=True)
         logger.warning("rejected %s callback from %s: %s", method, remote_addr, exc)
         _record(
             method,

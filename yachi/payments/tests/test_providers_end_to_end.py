@@ -1,0 +1,111 @@
+"""From starting a payment to the ledger, against the fake WeChat Pay and Alipay servers.
+
+The fakes hold their own keys and verify ours; notifications they sign go through our
+callback endpoint exactly as the real ones would.
+"""
+
+import pytest
+from django.utils import timezone
+
+from yachi.payments import gateway, reconciliation, services
+from yachi.payments.choices import CallbackOutcome, IntentStatus, Method, Purpose, RefundStatus
+from yachi.payments.models import CallbackRecord, PaymentIntent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def intent(world):
+    return services.intent_create(
+        purpose=Purpose.BILL,
+        reference="test:e2e",
+        amount_fen=990,
+        description="儿童涂氟",
+        payer=world.patient_parent,
+        clinic=world.clinic_a,
+    )
+
+
+def _post(client, method, callback):
+    headers = {k: v for k, v in callback.headers.items() if k.lower() != "content-type"}
+    return client.post(
+        f"/payments/notify/{method}/",
+        callback.body,
+        content_type=callback.headers.get("Content-Type", "application/json"),
+        headers=headers,
+    )
+
+
+def test_wechat_pay_notification_delivered_five_times_pays_once(client, world, wechatpay, intent):
+    world.patient_parent.wechat_openid = "o-parent"
+    world.patient_parent.save(update_fields=["wechat_openid"])
+    start = gateway.payment_start(
+        intent=intent, method=Method.WECHATPAY, channel="jsapi", payer_openid="o-parent"
+    )
+    assert start.kind == "jsapi" and wechatpay.pay_with(start.params)
+    wechatpay.pay(intent.out_trade_no)
+    callback = wechatpay.payment_notification(intent.out_trade_no)
+    answers = [_post(client, "wechatpay", callback) for _ in range(5)]
+    assert [a.status_code for a in answers] == [200] * 5
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.PAID and services.balance_fen(intent) == 990
+    assert CallbackRecord.objects.filter(outcome=CallbackOutcome.DUPLICATE).count() == 4
+
+
+def test_forged_wechat_pay_notification_changes_nothing(client, wechatpay, intent):
+    gateway.payment_start(intent=intent, method=Method.WECHATPAY, channel="h5", client_ip="1.2.3.4")
+    wechatpay.pay(intent.out_trade_no)
+    from tests.fakes.wechatpay import new_rsa_key
+
+    forged = wechatpay.payment_notification(intent.out_trade_no, signing_key=new_rsa_key())
+    assert _post(client, "wechatpay", forged).status_code == 500
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.CREATED and not intent.entries.exists()
+    assert CallbackRecord.objects.get().outcome == CallbackOutcome.BAD_SIGNATURE
+
+
+def test_wechat_pay_refund_goes_through_the_provider(wechatpay, intent):
+    gateway.payment_start(intent=intent, method=Method.WECHATPAY, channel="h5", client_ip="1.2.3.4")
+    wechatpay.pay(intent.out_trade_no)
+    gateway.provider_close_or_collect(intent)  # a query finds it paid
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.PAID
+    refund = services.refund_request(intent=intent, amount_fen=990, reason="取消")
+    refund.refresh_from_db()
+    intent.refresh_from_db()
+    assert refund.status in (RefundStatus.SUCCEEDED, RefundStatus.PENDING)
+    assert wechatpay.refunds[refund.out_refund_no].amount == 990
+
+
+def test_alipay_payment_arrives_by_notification(client, alipay, intent):
+    start = gateway.payment_start(intent=intent, method=Method.ALIPAY, channel="wap")
+    assert start.kind == "redirect"
+    assert alipay.open_page(start.url).status_code == 200
+    alipay.pay(intent.out_trade_no)
+    notification = alipay.payment_notification(intent.out_trade_no)
+    for _ in range(3):
+        answer = _post(client, "alipay", notification)
+        assert answer.content == b"success"
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.PAID and intent.method == Method.ALIPAY
+    assert services.balance_fen(intent) == 990
+
+
+def test_alipay_notification_for_a_wrong_amount_is_refused(client, alipay, intent):
+    start = gateway.payment_start(intent=intent, method=Method.ALIPAY, channel="wap")
+    alipay.open_page(start.url)
+    alipay.trades[intent.out_trade_no].total_amount = "0.01"
+    alipay.pay(intent.out_trade_no)
+    answer = _post(client, "alipay", alipay.payment_notification(intent.out_trade_no))
+    assert answer.content == b"failure"
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.CREATED
+    assert CallbackRecord.objects.get().outcome == CallbackOutcome.AMOUNT_MISMATCH
+
+
+def test_reconciliation_with_wechat_pay_finds_a_lost_payment(wechatpay, intent):
+    gateway.payment_start(intent=intent, method=Method.WECHATPAY, channel="h5", client_ip="1.2.3.4")
+    wechatpay.pay(intent.out_trade_no)
+    report = reconciliation.reconcile(day=timezone.localdate(), method=Method.WECHATPAY)
+    assert [m["out_trade_no"] for m in report.mismatches] == [intent.out_trade_no]
+    assert PaymentIntent.objects.get().status == IntentStatus.PAID
