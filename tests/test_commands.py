@@ -63,6 +63,12 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert Appointment.objects.filter(status="no_show").count() > 100
     assert Appointment.objects.filter(status="cancelled").count() > 100
     assert Appointment.objects.filter(start__gt=timezone.now(), status="booked").exists()
+    # The first demo patients have coupons and points to show.
+    from yachi.growth.facade import points_balance
+    from yachi.growth.models import Coupon
+
+    first = patients.first()
+    assert Coupon.objects.filter(owner=first).count() >= 2 and points_balance(user=first) > 0
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.

@@ -6,6 +6,7 @@ from yachi.accounts import views as accounts
 from yachi.booking import console_views as booking
 from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
+from yachi.growth import console_views as growth
 from yachi.patients import console_views as patients
 from yachi.payments import console_views as payments
 
@@ -36,6 +37,13 @@ urlpatterns = [
     path("payments/<str:payment_id>/", payments.payment_page, name="payment"),
     path("payments/<str:payment_id>/take/", payments.payment_take, name="payment_take"),
     path("payments/<str:payment_id>/refund/", payments.payment_refund, name="payment_refund"),
+    path("coupons/", growth.templates_page, name="coupons"),
+    path("coupons/new/", growth.template_edit, name="coupon_template_new"),
+    path("coupons/issue/", growth.issue_page, name="coupon_issue"),
+    path("coupons/<str:template_id>/", growth.template_detail, name="coupon_template"),
+    path("coupons/<str:template_id>/edit/", growth.template_edit, name="coupon_template_edit"),
+    path("points/", growth.points_page, name="points"),
+    path("points/adjust/", growth.points_adjust, name="points_adjust"),
     path("audit/", compliance.audit_page, name="audit"),
     path("audit/export.csv", compliance.audit_export, name="audit_export"),
 ]

@@ -1,0 +1,73 @@
+"""The only ways a request reaches a coupon or a template.
+
+Another person's coupon and a coupon that does not exist get the same answer.
+"""
+
+from uuid import UUID
+
+from yachi.accounts.choices import Role
+from yachi.core.errors import PermissionDenied
+from yachi.growth.errors import CouponNotFound, CouponTemplateNotFound
+from yachi.growth.models import Coupon, CouponTemplate
+
+MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _uuid(value) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def access_coupon_by_id(*, actor, coupon_id) -> Coupon:
+    public_id = _uuid(coupon_id)
+    coupon = (
+        Coupon.objects.select_related("template").filter(public_id=public_id, owner=actor).first()
+        if public_id
+        else None
+    )
+    if coupon is None:
+        raise CouponNotFound()
+    return coupon
+
+
+def require_manager(actor) -> None:
+    from django.utils.translation import gettext as _
+
+    if getattr(actor, "role", None) not in MANAGER_ROLES:
+        raise PermissionDenied(
+            _("Coupons and points are managed by clinic managers."), code="managers_only"
+        )
+
+
+def access_template_by_id(*, actor, template_id) -> CouponTemplate:
+    """Managers only; templates are shared by the whole chain."""
+    require_manager(actor)
+    public_id = _uuid(template_id)
+    template = CouponTemplate.objects.filter(public_id=public_id).first() if public_id else None
+    if template is None:
+        raise CouponTemplateNotFound()
+    return template
+
+
+def patient_user_by_phone_or_id(*, phone: str | None = None, user_id=None):
+    """The patient account a manager names by mobile number or id; not found otherwise."""
+    from django.utils.translation import gettext as _
+
+    from yachi.accounts.models import User
+    from yachi.core.errors import DomainError, NotFound
+
+    missing = NotFound(_("No patient with this mobile number."), code="patient_not_found")
+    patients = User.objects.filter(role=Role.PATIENT, is_active=True)
+    if phone:
+        try:
+            user = patients.by_phone(phone.strip()).first()
+        except DomainError:
+            user = None
+    else:
+        public_id = _uuid(user_id) if user_id else None
+        user = patients.filter(public_id=public_id).first() if public_id else None
+    if user is None:
+        raise missing
+    return user
