@@ -8,4 +8,15 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking")
 
     def ready(self):
-        from yachi.booking import handlers  # noqa: F401  (subscribes to other contexts' events)
+        from yachi.booking import (
+            deposits,
+            handlers,  # noqa: F401  (subscribes to other contexts' events)
+        )
+        from yachi.payments.facade import Purpose, register_owner
+
+        register_owner(
+            Purpose.DEPOSIT,
+            on_paid=deposits.on_paid,
+            on_closed=deposits.on_closed,
+            on_refunded=deposits.on_refunded,
+        )

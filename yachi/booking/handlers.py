@@ -1,6 +1,6 @@
 """How booking follows other contexts' events."""
 
-from yachi.booking import cache, reminders
+from yachi.booking import cache, deposits, reminders
 from yachi.booking.choices import Status
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
@@ -69,3 +69,14 @@ def offer_freed_time_later(doctor_id, clinic_id, start, end) -> None:
     from yachi.booking.tasks import offer_freed_time_job
 
     offer_freed_time_job(doctor_id, clinic_id, start.isoformat(), end.isoformat())
+
+
+@subscribe(AppointmentStatusChanged)
+def return_deposit_of_cancelled_appointment(event: AppointmentStatusChanged) -> None:
+    if event.status != Status.CANCELLED:
+        return
+    appointment = Appointment.objects.select_related("cancelled_by", "service", "clinic").get(
+        pk=event.appointment_id
+    )
+    if appointment.service.deposit_fen:
+        deposits.deposit_return(appointment=appointment)

@@ -64,6 +64,13 @@ class NamedRef(Schema):
     name: str
 
 
+class DepositOut(Schema):
+    payment_id: UUID
+    amount_fen: int
+    status: str
+    expires_at: datetime
+
+
 class AppointmentOut(Schema):
     id: UUID
     status: str
@@ -79,10 +86,28 @@ class AppointmentOut(Schema):
     reschedule_count: int
     can_change: bool
     created_at: datetime
+    # Present for services with a deposit: pay it (payments API) to confirm the time.
+    deposit: DepositOut | None = None
 
     @staticmethod
     def resolve_id(obj):
         return obj.public_id
+
+    @staticmethod
+    def resolve_deposit(obj):
+        if not obj.service.deposit_fen:
+            return None
+        from yachi.booking.deposits import deposit_of
+
+        intent = deposit_of(obj)
+        if intent is None:
+            return None
+        return {
+            "payment_id": intent.public_id,
+            "amount_fen": intent.amount_fen,
+            "status": intent.status,
+            "expires_at": intent.expires_at,
+        }
 
     @staticmethod
     def resolve_status_display(obj):

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.booking import cache
+from yachi.booking import cache, deposits
 from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
@@ -160,6 +160,9 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         length=duration * len(patients),
         now=now,
     )
+    # A patient booking a service with a deposit holds the time until it is paid.
+    deposit_due = bool(actor.is_patient and service.deposit_fen)
+    status = Status.PENDING if deposit_due else Status.BOOKED
     booked = []
     for index, patient in enumerate(patients):
         part_start = start + duration * index
@@ -182,7 +185,7 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
                 channel=channel,
                 start=part_start,
                 end=part_end,
-                status=Status.BOOKED,
+                status=status,
                 price_fen=service.price_fen,
                 note=note,
             )
@@ -190,6 +193,8 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         chairs = _free_chairs(clinic_id=service.clinic_id, start=part_start, end=part_end)
         appointment = _write_with_chair(write=write, chair_ids=chairs)
         appointment.clinic = service.clinic
+        if deposit_due:
+            deposits.deposit_request(appointment=appointment)
         _refresh_after_commit(appointment)
         publish(
             AppointmentBooked(

@@ -3,7 +3,7 @@ from datetime import datetime
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from yachi.booking import emergency, waitlist
+from yachi.booking import deposits, emergency, waitlist
 
 
 @db_task()
@@ -25,3 +25,8 @@ def expire_waitlist_offers() -> int:
 @db_periodic_task(crontab(minute="*"))
 def escalate_emergencies() -> int:
     return emergency.escalate()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def return_missed_deposits() -> int:
+    return deposits.deposits_return_missed()

@@ -5,15 +5,16 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.booking import selectors, services
+from yachi.booking import deposits, selectors, services
 from yachi.booking.access import access_appointment_by_id
-from yachi.booking.choices import Channel
+from yachi.booking.choices import Channel, Status
 from yachi.booking.errors import SlotUnavailable
 from yachi.booking.policy import patient_may_change, patient_may_reschedule
 from yachi.clinics import access as clinic_access
@@ -177,8 +178,17 @@ def confirm_page(request):
         except DomainError as exc:
             messages.error(request, str(exc.message))
             return redirect(back)
-        messages.success(request, _("Booked! We look forward to seeing you."))
         first = booked.appointments[0]
+        if first.status == Status.PENDING:
+            messages.success(
+                request,
+                _(
+                    "The time is held for you. Pay the deposit within %(minutes)s minutes to confirm it."
+                )
+                % {"minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES},
+            )
+            return redirect("web:appointment", appointment_id=first.public_id)
+        messages.success(request, _("Booked! We look forward to seeing you."))
         return redirect("web:appointment", appointment_id=first.public_id)
     duration = service.duration_minutes
     schedule = [
@@ -229,6 +239,9 @@ def appointment_page(request, appointment_id):
             "appointment": appointment,
             "may_change": patient_may_change(appointment),
             "may_reschedule": patient_may_reschedule(appointment),
+            "deposit": deposits.deposit_of(appointment)
+            if appointment.service.deposit_fen
+            else None,
             "tab": "appointments",
         },
     )

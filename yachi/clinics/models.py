@@ -190,6 +190,8 @@ class Service(BaseModel):
         _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(480)]
     )
     price_fen = models.PositiveIntegerField(_("price (fen)"))
+    # Paid online when a patient books; the time is held until it is paid.
+    deposit_fen = models.PositiveIntegerField(_("deposit (fen)"), default=0)
     required_skill = models.CharField(_("required skill"), max_length=24, choices=Skill.choices)
     is_active = models.BooleanField(_("bookable"), default=True)
 

@@ -6,6 +6,7 @@ its ``AppConfig.ready()``; the payer pays through the payments API and pages.
 """
 
 from yachi.payments.choices import IntentStatus, Method, Purpose
+from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
 from yachi.payments.fulfilment import register as register_owner
 from yachi.payments.models import PaymentIntent
@@ -31,6 +32,7 @@ __all__ = [
     "PaymentIntent",
     "Purpose",
     "balance_fen",
+    "compensate",
     "intent_by_reference",
     "intent_close",
     "intent_create",

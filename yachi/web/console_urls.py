@@ -3,6 +3,7 @@
 from django.urls import path
 
 from yachi.accounts import views as accounts
+from yachi.booking import absence_views as booking_absence
 from yachi.booking import console_views as booking
 from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
@@ -33,6 +34,7 @@ urlpatterns = [
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
     path("clinic/<str:clinic_id>/payments/", payments.payments_page, name="payments"),
+    path("clinic/<str:clinic_id>/absence/", booking_absence.absence_page, name="absence"),
     path("payments/reconciliation/", payments.reconciliation_page, name="reconciliation"),
     path("payments/<str:payment_id>/", payments.payment_page, name="payment"),
     path("payments/<str:payment_id>/take/", payments.payment_take, name="payment_take"),

@@ -1,0 +1,55 @@
+"""The console page for a doctor's sudden absence."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yachi.booking.absence import doctor_absence_cancel
+from yachi.clinics import selectors as clinic_selectors
+from yachi.clinics.access import staff_clinic_by_id
+from yachi.core.errors import DomainError, InvalidInput
+from yachi.web.console import console_context
+from yachi.web.decorators import staff_required
+
+
+@staff_required
+def absence_page(request, clinic_id):
+    clinic = staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    today = timezone.localdate()
+    form = {"doctor": "", "day": today.isoformat(), "reason": ""}
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip() for key in form}
+        try:
+            doctor = next((d for d in doctors if str(d.public_id) == form["doctor"]), None)
+            if doctor is None:
+                raise InvalidInput(_("Choose a doctor of this clinic."))
+            try:
+                day = date.fromisoformat(form["day"])
+            except ValueError:
+                raise InvalidInput(_("Choose a day.")) from None
+            if day < today:
+                raise InvalidInput(_("That day has passed."))
+            count = doctor_absence_cancel(
+                actor=request.user, doctor=doctor, clinic=clinic, day=day, reason=form["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(count)s appointments cancelled. Patients have been told; paid "
+                    "deposits are refunded with a compensation coupon."
+                )
+                % {"count": count},
+            )
+            return redirect("console:absence", clinic_id=clinic.public_id)
+    return render(
+        request,
+        "booking/absence.html",
+        console_context(request, clinic, doctors=doctors, form=form, section="absence"),
+    )
