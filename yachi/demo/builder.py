@@ -59,6 +59,8 @@ SERVICES = [
     ("fluoride_varnish", "儿童涂氟", "Fluoride varnish for children", 20, 150, Skill.PAEDIATRIC),
     ("emergency", "急诊", "Emergency visit", 30, 100, Skill.EMERGENCY),
 ]
+# Booked online, these hold their time until a deposit (yuan) is paid.
+DEPOSITS = {"root_canal": 200, "wisdom_tooth_extraction": 100}
 
 # Who is on call for emergencies outside clinic hours (night and early morning), by
 # weekday: with the clinic hours, an emergency doctor is on duty around the clock.
@@ -227,6 +229,7 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
                 name_en=name_en,
                 duration_minutes=minutes,
                 price_fen=price * 100,
+                deposit_fen=DEPOSITS.get(code, 0) * 100,
                 required_skill=skill,
             )
             for code, name, name_en, minutes, price, skill in SERVICES
