@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "yachi.messaging",
     "yachi.payments",
     "yachi.shop",
+    "yachi.growth",
     "yachi.web",
     "yachi.demo",
 ]
@@ -303,6 +304,14 @@ YACHI_SATURATION_RED = envfloat("YACHI_SATURATION_RED", 0.85)
 if not 0 < YACHI_SATURATION_YELLOW < YACHI_SATURATION_RED <= 1:
     raise ImproperlyConfigured("need 0 < YACHI_SATURATION_YELLOW < YACHI_SATURATION_RED <= 1")
 YACHI_AVAILABILITY_CACHE_SECONDS = envint("YACHI_AVAILABILITY_CACHE_SECONDS", 300)
+
+# Points: how many make one yuan when spent, and how many one paid yuan earns.
+YACHI_POINTS_PER_YUAN = envint("YACHI_POINTS_PER_YUAN", 100)
+YACHI_POINTS_EARNED_PER_YUAN = envint("YACHI_POINTS_EARNED_PER_YUAN", 1)
+if YACHI_POINTS_PER_YUAN < 1 or YACHI_POINTS_EARNED_PER_YUAN < 0:
+    raise ImproperlyConfigured(
+        "YACHI_POINTS_PER_YUAN must be >= 1, YACHI_POINTS_EARNED_PER_YUAN >= 0"
+    )
 
 YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)

@@ -1,0 +1,53 @@
+"""Reads of coupons and points, with their related rows fetched up front."""
+
+from django.db.models import Count, Q
+
+from yachi.growth.choices import CouponStatus
+from yachi.growth.models import Coupon, CouponTemplate, PointsEntry
+
+# The patient's tabs: what can be used, what was used, what can no longer be.
+TABS = {
+    "available": (CouponStatus.AVAILABLE, CouponStatus.HELD),
+    "used": (CouponStatus.REDEEMED,),
+    "expired": (CouponStatus.EXPIRED, CouponStatus.VOID),
+}
+
+
+def coupons_of(*, user, status: str | None = None, tab: str | None = None, limit: int = 200):
+    coupons = Coupon.objects.filter(owner=user).select_related("template")
+    if status:
+        coupons = coupons.filter(status=status)
+    if tab:
+        coupons = coupons.filter(status__in=TABS[tab])
+    order = ("expires_at",) if tab in (None, "available") else ("-updated_at",)
+    return list(coupons.order_by(*order, "pk")[:limit])
+
+
+def points_entries_of(*, user, limit: int = 50):
+    return list(PointsEntry.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
+
+
+def rewards():
+    """Templates anyone may take for points, cheapest first."""
+    return list(
+        CouponTemplate.objects.filter(active=True, points_cost__gt=0).order_by("points_cost", "pk")
+    )
+
+
+def templates_with_counts():
+    return list(
+        CouponTemplate.objects.annotate(
+            redeemed=Count("coupons", filter=Q(coupons__status=CouponStatus.REDEEMED)),
+        ).order_by("-active", "-created_at")
+    )
+
+
+def template_counts(template: CouponTemplate) -> dict[str, int]:
+    counts = dict(
+        template.coupons.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in CouponStatus.values}
+
+
+def recent_coupons_of_template(template: CouponTemplate, limit: int = 50):
+    return list(template.coupons.select_related("owner").order_by("-created_at")[:limit])
