@@ -10,6 +10,7 @@ from yachi.booking.waitlist_api import router as waitlist_router
 from yachi.clinics.api import router as clinics_router
 from yachi.compliance.api import router as privacy_router
 from yachi.core.api_errors import install_error_handlers
+from yachi.growth.api import router as growth_router
 from yachi.messaging.api import router as messaging_router
 from yachi.patients.api import router as patients_router
 from yachi.patients.records_api import router as records_router
@@ -42,3 +43,4 @@ api.add_router("/", emergency_router)
 api.add_router("/", records_router)
 api.add_router("/", privacy_router)
 api.add_router("/", messaging_router)
+api.add_router("/", growth_router)

@@ -28,6 +28,7 @@ PUBLIC = {"clinic_id", "doctor_id", "kind"}
 
 def _snapshot():
     from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
+    from yachi.growth.models import Coupon, CouponTemplate, PointsAccount, PointsEntry
     from yachi.messaging.models import Notification
 
     return (
@@ -39,6 +40,10 @@ def _snapshot():
         list(Patient.objects.order_by("pk").values()),
         list(ClinicalNote.objects.order_by("pk").values()),
         list(FacePhoto.objects.order_by("pk").values()),
+        list(Coupon.objects.order_by("pk").values()),
+        list(CouponTemplate.objects.order_by("pk").values()),
+        list(PointsAccount.objects.order_by("pk").values()),
+        list(PointsEntry.objects.order_by("pk").values()),
     )
 
 
@@ -80,6 +85,18 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_offer = _hold_for(
         their_entry, world.clinic_b_doctor, tomorrow_at(16), tomorrow_at(16, 30)
     )
+    # A template offered to nobody for points: redeeming it must be refused even with
+    # points to spare.
+    from yachi.growth.ledger import points_earn
+    from yachi.growth.models import CouponTemplate
+
+    not_a_reward = CouponTemplate.objects.create(
+        name="店长专用券", kind="fixed_amount", amount_off_fen=3000, valid_days=30
+    )
+    retired_reward = CouponTemplate.objects.create(
+        name="已下架礼品", kind="free_item", valid_days=30, points_cost=1, active=False
+    )
+    points_earn(user=world.patient_parent, points=100, reason="activity", idempotency_key="bola")
     return {
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
         "case_id": [
@@ -88,6 +105,11 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         ],
         "entry_id": [(world.patient_parent, str(their_entry.public_id))],
         "offer_id": [(world.patient_parent, str(their_offer.public_id))],
+        "template_id": [
+            (world.patient_parent, str(not_a_reward.public_id)),
+            (world.patient_parent, str(retired_reward.public_id)),
+            (world.clinic_a_manager, str(not_a_reward.public_id)),  # staff have no points
+        ],
         "photo_id": [
             (world.patient_parent, str(their_photo.public_id)),
             (world.clinic_b_doctor.user, str(their_photo.public_id)),

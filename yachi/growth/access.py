@@ -49,3 +49,25 @@ def access_template_by_id(*, actor, template_id) -> CouponTemplate:
     if template is None:
         raise CouponTemplateNotFound()
     return template
+
+
+def patient_user_by_phone_or_id(*, phone: str | None = None, user_id=None):
+    """The patient account a manager names by mobile number or id; not found otherwise."""
+    from django.utils.translation import gettext as _
+
+    from yachi.accounts.models import User
+    from yachi.core.errors import DomainError, NotFound
+
+    missing = NotFound(_("No patient with this mobile number."), code="patient_not_found")
+    patients = User.objects.filter(role=Role.PATIENT, is_active=True)
+    if phone:
+        try:
+            user = patients.by_phone(phone.strip()).first()
+        except DomainError:
+            user = None
+    else:
+        public_id = _uuid(user_id) if user_id else None
+        user = patients.filter(public_id=public_id).first() if public_id else None
+    if user is None:
+        raise missing
+    return user

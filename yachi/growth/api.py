@@ -1,0 +1,89 @@
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router
+from ninja import Status as HttpStatus
+
+from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.schemas import errors
+from yachi.growth import access, ledger, rewards, selectors, services
+from yachi.growth.models import Coupon
+from yachi.growth.schemas import (
+    CouponIssueIn,
+    CouponOut,
+    CouponQuery,
+    PointsOut,
+    PointsQuery,
+    RedeemIn,
+    RewardOut,
+)
+
+router = Router(tags=["coupons and points"])
+
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+
+
+def _patient(user):
+    if not user.is_patient:
+        raise PermissionDenied(_("Coupons and points are for patients."), code="patients_only")
+    return user
+
+
+@router.get("/me/coupons", response={200: list[CouponOut], **errors(401, 403, 422)})
+def my_coupons(request, query: Query[CouponQuery]):
+    """The caller's coupons, soonest to expire first; `status` narrows them down."""
+    user = _patient(request.user)
+    return selectors.coupons_of(user=user, status=query.status, limit=query.limit)
+
+
+@router.get("/me/points", response={200: PointsOut, **errors(401, 403, 422)})
+def my_points(request, query: Query[PointsQuery]):
+    """The caller's points balance, what it is worth, and the latest entries."""
+    user = _patient(request.user)
+    balance = ledger.points_balance(user=user)
+    return {
+        "balance": balance,
+        "value_fen": ledger.points_value_fen(balance),
+        "entries": selectors.points_entries_of(user=user, limit=query.limit),
+    }
+
+
+@router.get("/points/rewards", response={200: list[RewardOut], **errors(401)})
+def points_rewards(request):
+    """Coupons and gifts that can be taken for points."""
+    return selectors.rewards()
+
+
+@router.post("/points/rewards/{template_id}/redeem", response={201: CouponOut, **WRITE_ERRORS})
+def redeem_reward(
+    request,
+    response: HttpResponse,
+    template_id: str,
+    payload: RedeemIn | None = None,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Take a reward for its points: the points are spent and the coupon issued together.
+
+    409 `points_insufficient` when the balance is too small, 409 `coupon_sold_out` when
+    none are left. Send an `Idempotency-Key` header (or `idempotency_key` in the body)
+    so that a retried request returns the first coupon instead of spending twice.
+    """
+    user = _patient(request.user)
+    key = idempotency_key or (payload.idempotency_key if payload else None)
+    redeemed = rewards.reward_redeem(user=user, template_id=template_id, idempotency_key=key)
+    if redeemed.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return HttpStatus(201, redeemed.coupon)
+
+
+@router.post("/clinic/coupons/issue", response={201: CouponOut, **WRITE_ERRORS})
+def issue_coupon(request, payload: CouponIssueIn):
+    """Managers: give a patient (by `phone` or `user_id`) a coupon; `reason` is kept."""
+    access.require_manager(request.user)
+    if not payload.phone and not payload.user_id:
+        raise InvalidInput(_("Give the patient's mobile number."), code="patient_required")
+    template = access.access_template_by_id(actor=request.user, template_id=payload.template_id)
+    user = access.patient_user_by_phone_or_id(phone=payload.phone, user_id=payload.user_id)
+    coupon_id = services.coupon_issue(
+        template_id=template, user=user, reason=payload.reason, actor=request.user
+    )
+    return HttpStatus(201, Coupon.objects.select_related("template").get(public_id=coupon_id))
