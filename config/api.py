@@ -14,6 +14,7 @@ from yachi.growth.api import router as growth_router
 from yachi.messaging.api import router as messaging_router
 from yachi.patients.api import router as patients_router
 from yachi.patients.records_api import router as records_router
+from yachi.shop.api import router as shop_router
 
 api = NinjaAPI(
     title="Yachi API",
@@ -44,3 +45,4 @@ api.add_router("/", records_router)
 api.add_router("/", privacy_router)
 api.add_router("/", messaging_router)
 api.add_router("/", growth_router)
+api.add_router("/", shop_router)

@@ -73,7 +73,7 @@ def cart_of(*, user, clinic=None) -> Cart:
 
 def _orders():
     return Order.objects.select_related("clinic").prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
+        Prefetch("lines", queryset=OrderLine.objects.select_related("sku").order_by("pk"))
     )
 
 
@@ -91,6 +91,10 @@ def attach_payments(orders: list[Order]) -> list[Order]:
     for reference, order in references.items():
         order.payment = found.get(reference)
     return orders
+
+
+def orders_with_lines(pks) -> list[Order]:
+    return list(_orders().filter(pk__in=pks).order_by("-created_at"))
 
 
 def orders_of_buyer(*, user, limit: int = 50) -> list[Order]:

@@ -68,7 +68,7 @@ def _new_number() -> str:
     return "SO" + stamp + "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
-def _require_patient(user) -> None:
+def require_patient(user) -> None:
     if not getattr(user, "is_patient", False):
         raise PermissionDenied(_("The mall is for patients."), code="patients_only")
 
@@ -101,7 +101,7 @@ def _check_sellable(sku: Sku) -> None:
 
 def cart_add(*, user, sku: Sku, quantity: int = 1) -> None:
     """Put ``quantity`` more of ``sku`` in the cart (up to 99 of one item)."""
-    _require_patient(user)
+    require_patient(user)
     quantity = _quantity(quantity)
     _check_sellable(sku)
     with transaction.atomic():
@@ -133,7 +133,7 @@ def cart_add(*, user, sku: Sku, quantity: int = 1) -> None:
 
 def cart_set_quantity(*, user, sku: Sku, quantity: int) -> None:
     """Set how many of ``sku`` the cart holds; adds the line if it was not there."""
-    _require_patient(user)
+    require_patient(user)
     quantity = _quantity(quantity)
     with transaction.atomic():
         if CartItem.objects.filter(user=user, sku=sku).update(quantity=quantity):
@@ -149,7 +149,7 @@ def cart_set_quantity(*, user, sku: Sku, quantity: int) -> None:
 
 
 def cart_remove(*, user, sku: Sku) -> None:
-    _require_patient(user)
+    require_patient(user)
     CartItem.objects.filter(user=user, sku=sku).delete()
 
 
@@ -234,7 +234,7 @@ def order_checkout(
     points spent, all in one transaction: any refusal (out of stock, a coupon already
     used, too few points) leaves everything as it was.
     """
-    _require_patient(buyer)
+    require_patient(buyer)
     name, phone, address = _recipient(
         fulfilment=fulfilment,
         recipient_name=recipient_name,
