@@ -7,6 +7,7 @@ from yachi.booking import console_views as booking
 from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
 from yachi.patients import console_views as patients
+from yachi.shop import console_views as shop
 
 app_name = "console"
 
@@ -28,6 +29,12 @@ urlpatterns = [
         booking_emergency.doctor_accept,
         name="emergency_accept",
     ),
+    path("clinic/<str:clinic_id>/shop/orders/", shop.orders_page, name="shop_orders"),
+    path("clinic/<str:clinic_id>/shop/stock/", shop.stock_page, name="shop_stock"),
+    path("shop/orders/<str:order_id>/", shop.order_page, name="shop_order"),
+    path("shop/orders/<str:order_id>/step/", shop.order_step, name="shop_order_step"),
+    path("shop/products/", shop.products_page, name="shop_products"),
+    path("shop/products/<str:product_id>/", shop.product_page, name="shop_product"),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
     path("audit/", compliance.audit_page, name="audit"),

@@ -128,3 +128,97 @@ def test_product_pages_do_not_show_inactive_products(parent_client, shop):
     Product.objects.filter(pk=shop.shop.floss.pk).update(is_active=False)
     assert str(shop.shop.floss.public_id) not in parent_client.get("/shop/").content.decode()
     assert parent_client.get(f"/shop/products/{shop.shop.floss.public_id}/").status_code == 404
+
+
+# --- console ---------------------------------------------------------------------------
+
+
+def _paid_order(shop, buyer=None, clinic=None):
+    from yachi.shop import services
+
+    buyer = buyer or shop.patient_parent
+    services.cart_add(user=buyer, sku=shop.shop.white)
+    done = services.order_checkout(buyer=buyer, clinic=clinic or shop.clinic_a, fulfilment="pickup")
+    pay(done.payment)
+    return Order.objects.get(pk=done.order.pk)
+
+
+def test_front_desk_prepares_and_hands_over_an_order(client, shop):
+    order = _paid_order(shop)
+    client.force_login(shop.clinic_a_front_desk)
+    page = client.get(f"/console/clinic/{shop.clinic_a.public_id}/shop/orders/", {"status": "paid"})
+    assert order.number in page.content.decode()
+    page = client.get(f"/console/shop/orders/{order.public_id}/").content.decode()
+    assert "声波电动牙刷 白色" in page
+    step = f"/console/shop/orders/{order.public_id}/step/"
+    client.post(step, {"step": "ready"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.READY
+    client.post(step, {"step": "completed"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
+
+
+def test_front_desk_cancels_and_refunds_with_a_reason(client, shop):
+    order = _paid_order(shop)
+    client.force_login(shop.clinic_a_front_desk)
+    step = f"/console/shop/orders/{order.public_id}/step/"
+    client.post(step, {"step": "refund", "reason": ""})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    client.post(step, {"step": "refund", "reason": "顾客改主意"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED and order.close_reason == "顾客改主意"
+    assert stock(shop.clinic_a, shop.shop.white) == 5
+
+
+def test_another_clinics_orders_are_not_found_in_the_console(client, shop):
+    order = _paid_order(shop, clinic=shop.clinic_b)
+    client.force_login(shop.clinic_a_front_desk)
+    assert client.get(f"/console/shop/orders/{order.public_id}/").status_code == 404
+    assert (
+        client.post(f"/console/shop/orders/{order.public_id}/step/", {"step": "ready"}).status_code
+        == 404
+    )
+    assert client.get(f"/console/clinic/{shop.clinic_b.public_id}/shop/orders/").status_code == 404
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+
+def test_stock_is_kept_per_clinic(client, shop):
+    client.force_login(shop.clinic_a_front_desk)
+    url = f"/console/clinic/{shop.clinic_a.public_id}/shop/stock/"
+    assert "brush-pink" in client.get(url).content.decode()
+    client.post(url, {"sku": shop.shop.pink.public_id, "mode": "adjust", "amount": "10"})
+    assert stock(shop.clinic_a, shop.shop.pink) == 11
+    client.post(url, {"sku": shop.shop.pink.public_id, "mode": "adjust", "amount": "-20"})
+    assert stock(shop.clinic_a, shop.shop.pink) == 11
+    client.post(url, {"sku": shop.shop.pink.public_id, "mode": "set", "amount": "3"})
+    assert stock(shop.clinic_a, shop.shop.pink) == 3
+    assert stock(shop.clinic_b, shop.shop.pink) == 0
+
+
+def test_managers_edit_the_catalogue_and_front_desk_cannot(client, shop):
+    client.force_login(shop.clinic_a_front_desk)
+    assert client.get("/console/shop/products/").status_code == 403
+    client.post("/console/shop/products/", {"name": "冲牙器", "category": "toothbrush"})
+    assert not Product.objects.filter(name="冲牙器").exists()
+    client.force_login(shop.clinic_a_manager)
+    response = client.post(
+        "/console/shop/products/", {"name": "冲牙器", "category": "toothbrush", "is_active": "on"}
+    )
+    product = Product.objects.get(name="冲牙器")
+    assert response["Location"] == f"/console/shop/products/{product.public_id}/"
+    client.post(
+        response["Location"],
+        {
+            "form": "sku",
+            "code": "flosser-w",
+            "variant": "白色",
+            "price": "199.50",
+            "is_active": "on",
+        },
+    )
+    assert product.skus.get().price_fen == 19950
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="199.50"' in page
