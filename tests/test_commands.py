@@ -63,6 +63,10 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert Appointment.objects.filter(status="no_show").count() > 100
     assert Appointment.objects.filter(status="cancelled").count() > 100
     assert Appointment.objects.filter(start__gt=timezone.now(), status="booked").exists()
+    from yachi.shop.models import Product, Stock
+
+    assert 8 <= Product.objects.count() <= 12
+    assert Stock.objects.filter(clinic__in=Clinic.objects.all(), quantity__gt=0).count() > 20
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.
