@@ -67,6 +67,12 @@ def test_demo_builds_a_believable_chain_once(capsys):
 
     assert 8 <= Product.objects.count() <= 12
     assert Stock.objects.filter(clinic__in=Clinic.objects.all(), quantity__gt=0).count() > 20
+    # The first demo patients have coupons and points to show.
+    from yachi.growth.facade import points_balance
+    from yachi.growth.models import Coupon
+
+    first = patients.first()
+    assert Coupon.objects.filter(owner=first).count() >= 2 and points_balance(user=first) > 0
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.

@@ -34,6 +34,7 @@ from yachi.clinics.models import (
 )
 from yachi.compliance.envelope import current_data_key_id
 from yachi.demo.activity import build_activity
+from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
@@ -302,6 +303,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
     log(f"  {count} appointments over the past 12 months and the coming 2 weeks")
     entries = build_activity(rng=rng, today=today, consent_version=settings.YACHI_CONSENT_VERSION)
     log(f"  consents, clinical notes and {entries} audit entries of staff and patient activity")
+    coupons = build_growth(rng=rng)
+    log(f"  coupon templates, {coupons} coupons and points for the first ten patients")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
     )

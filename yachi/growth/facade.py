@@ -14,6 +14,7 @@ from yachi.growth.ledger import (
 from yachi.growth.ledger import points_earn as _points_earn
 from yachi.growth.ledger import points_spend as _points_spend
 from yachi.growth.pricing import QuoteLine
+from yachi.growth.selectors import coupons_available_count
 from yachi.growth.services import (
     Discount,
     compensation_coupon_issue,
@@ -55,6 +56,7 @@ __all__ = [
     "coupon_quote",
     "coupon_redeem",
     "coupon_release",
+    "coupons_available_count",
     "points_balance",
     "points_earn",
     "points_for_paid_spend",

@@ -159,7 +159,7 @@ class PointsEntry(models.Model):
     idempotency_key = models.CharField(max_length=200, unique=True)
     # The spend this entry gives back; unique, so a spend is refunded at most once.
     refund_of = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refunded_by"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="refunded_by"
     )
     balance_after = models.IntegerField(_("balance"))
     created_by = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Reads of coupons and points, with their related rows fetched up front."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from yachi.growth.choices import CouponStatus
 from yachi.growth.models import Coupon, CouponTemplate, PointsEntry
@@ -18,7 +19,15 @@ def coupons_of(*, user, status: str | None = None, tab: str | None = None, limit
     if status:
         coupons = coupons.filter(status=status)
     if tab:
-        coupons = coupons.filter(status__in=TABS[tab])
+        # Until the expiry job has run, an available coupon past its time is expired.
+        now = timezone.now()
+        lapsed = Q(status=CouponStatus.AVAILABLE, expires_at__lte=now)
+        if tab == "available":
+            coupons = coupons.filter(status__in=TABS[tab]).exclude(lapsed)
+        elif tab == "expired":
+            coupons = coupons.filter(Q(status__in=TABS[tab]) | lapsed)
+        else:
+            coupons = coupons.filter(status__in=TABS[tab])
     order = ("expires_at",) if tab in (None, "available") else ("-updated_at",)
     return list(coupons.order_by(*order, "pk")[:limit])
 
@@ -51,3 +60,9 @@ def template_counts(template: CouponTemplate) -> dict[str, int]:
 
 def recent_coupons_of_template(template: CouponTemplate, limit: int = 50):
     return list(template.coupons.select_related("owner").order_by("-created_at")[:limit])
+
+
+def coupons_available_count(*, user) -> int:
+    return Coupon.objects.filter(
+        owner=user, status=CouponStatus.AVAILABLE, expires_at__gt=timezone.now()
+    ).count()

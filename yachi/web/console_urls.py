@@ -6,6 +6,7 @@ from yachi.accounts import views as accounts
 from yachi.booking import console_views as booking
 from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
+from yachi.growth import console_views as growth
 from yachi.patients import console_views as patients
 from yachi.shop import console_views as shop
 
@@ -37,6 +38,13 @@ urlpatterns = [
     path("shop/products/<str:product_id>/", shop.product_page, name="shop_product"),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
+    path("coupons/", growth.templates_page, name="coupons"),
+    path("coupons/new/", growth.template_edit, name="coupon_template_new"),
+    path("coupons/issue/", growth.issue_page, name="coupon_issue"),
+    path("coupons/<str:template_id>/", growth.template_detail, name="coupon_template"),
+    path("coupons/<str:template_id>/edit/", growth.template_edit, name="coupon_template_edit"),
+    path("points/", growth.points_page, name="points"),
+    path("points/adjust/", growth.points_adjust, name="points_adjust"),
     path("audit/", compliance.audit_page, name="audit"),
     path("audit/export.csv", compliance.audit_export, name="audit_export"),
 ]

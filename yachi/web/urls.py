@@ -7,6 +7,7 @@ from yachi.booking import emergency_views as booking_emergency
 from yachi.booking import link_views as booking_links
 from yachi.booking import views as booking
 from yachi.booking import waitlist_views as booking_waitlist
+from yachi.growth import views as growth
 from yachi.messaging import views as notifications
 from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
@@ -64,6 +65,9 @@ urlpatterns = [
         notifications.preferences_update,
         name="notification_preferences",
     ),
+    path("coupons/", growth.coupons_page, name="coupons"),
+    path("points/", growth.points_page, name="points"),
+    path("points/rewards/<str:template_id>/", growth.reward_confirm, name="reward"),
     path("privacy/", privacy.privacy_page, name="privacy"),
     path("privacy/policy/", privacy.policy_page, name="policy"),
     path("privacy/consent/", privacy.consent_page, name="consent"),

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from yachi.booking import selectors as booking
+from yachi.growth import facade as growth
 from yachi.messaging import selectors as messaging_selectors
 from yachi.patients import access as patient_access
 from yachi.patients import selectors as patient_selectors
@@ -28,6 +29,8 @@ def me(request):
             "holder": patient_access.holder(account),
             "family_count": len(patient_selectors.family_members(account)),
             "unread": messaging_selectors.unread_count(user=request.user),
+            "coupon_count": growth.coupons_available_count(user=request.user),
+            "points": growth.points_balance(user=request.user),
             "tab": "me",
         },
     )

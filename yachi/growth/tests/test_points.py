@@ -132,7 +132,6 @@ operations = st.lists(
 @given(operations)
 def test_balance_equals_the_sum_of_entries_after_any_sequence(world, steps):
     user = world.patient_parent
-    PointsEntry.objects.filter(refund_of__isnull=False).delete()
     PointsEntry.objects.all().delete()
     PointsAccount.objects.all().delete()
     spends = []
@@ -158,3 +157,18 @@ def test_balance_equals_the_sum_of_entries_after_any_sequence(world, steps):
         assert balance == ledger_sum(user) >= 0
         last = PointsEntry.objects.filter(user=user).first()
         assert last is None or last.balance_after == balance
+
+
+def test_a_refund_blocks_deleting_its_spend_alone_but_not_the_whole_ledger(world):
+    """Entries are never edited; removing a person's whole ledger (an account purge)
+    still works, while a spend cannot vanish from under its refund."""
+    from django.db.models import RestrictedError
+
+    user = world.other_patient
+    facade.points_earn(user=user, points=100, reason=PointsReason.ACTIVITY, idempotency_key="e")
+    facade.points_spend(user=user, points=40, reason=PointsReason.CHECKOUT, idempotency_key="s")
+    facade.points_refund(idempotency_key_of_spend="s", idempotency_key="r")
+    with pytest.raises(RestrictedError):
+        PointsEntry.objects.filter(idempotency_key="s").delete()
+    PointsEntry.objects.filter(user=user).delete()
+    assert not PointsEntry.objects.exists()
