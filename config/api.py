@@ -15,6 +15,7 @@ from yachi.messaging.api import router as messaging_router
 from yachi.patients.api import router as patients_router
 from yachi.patients.records_api import router as records_router
 from yachi.payments.api import router as payments_router
+from yachi.shop.api import router as shop_router
 
 api = NinjaAPI(
     title="Yachi API",
@@ -46,3 +47,4 @@ api.add_router("/", privacy_router)
 api.add_router("/", messaging_router)
 api.add_router("/", payments_router)
 api.add_router("/", growth_router)
+api.add_router("/", shop_router)

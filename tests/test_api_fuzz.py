@@ -112,9 +112,28 @@ def personas(world):
         patient_id=[str(p.public_id) for p in (world.parent, world.patient_child, world.other)],
         appointment_id=[str(a.public_id) for a in visits],
         start=[tomorrow_at(14).isoformat(), tomorrow_at(15, 30).isoformat()],
+        **_mall_values(world),
     )
     yield world
     KNOWN_VALUES.clear()
+
+
+def _mall_values(world) -> dict[str, list[str]]:
+    """A small catalogue with stock, something in the parent's cart and an order each."""
+    from yachi.shop.services import cart_add, order_checkout
+    from yachi.shop.tests.conftest import catalogue
+
+    shop = catalogue(world)
+    orders = []
+    for user in (world.patient_parent, world.other_patient):
+        cart_add(user=user, sku=shop.floss_50)
+        orders.append(order_checkout(buyer=user, clinic=world.clinic_a, fulfilment="pickup").order)
+    cart_add(user=world.patient_parent, sku=shop.white)
+    return {
+        "product_id": [str(p.public_id) for p in (shop.brush, shop.floss)],
+        "sku_id": [str(s.public_id) for s in (shop.white, shop.pink, shop.floss_50)],
+        "order_id": [str(o.public_id) for o in orders],
+    }
 
 
 @pytest.fixture

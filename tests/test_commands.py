@@ -63,6 +63,10 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert Appointment.objects.filter(status="no_show").count() > 100
     assert Appointment.objects.filter(status="cancelled").count() > 100
     assert Appointment.objects.filter(start__gt=timezone.now(), status="booked").exists()
+    from yachi.shop.models import Product, Stock
+
+    assert 8 <= Product.objects.count() <= 12
+    assert Stock.objects.filter(clinic__in=Clinic.objects.all(), quantity__gt=0).count() > 20
     # The first demo patients have coupons and points to show.
     from yachi.growth.facade import points_balance
     from yachi.growth.models import Coupon

@@ -23,7 +23,9 @@ from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 
 # Path parameters naming public reference data (anyone may read these), or a kind of
 # thing of the caller's own account rather than an object (a consent's kind).
-PUBLIC = {"clinic_id", "doctor_id", "kind"}
+# The mall's products and SKUs are its public catalogue; a cart line is addressed by
+# its SKU within the caller's own cart.
+PUBLIC = {"clinic_id", "doctor_id", "kind", "product_id", "sku_id"}
 
 
 def _snapshot():
@@ -31,6 +33,7 @@ def _snapshot():
     from yachi.growth.models import Coupon, CouponTemplate, PointsAccount, PointsEntry
     from yachi.messaging.models import Notification
     from yachi.payments.models import PaymentIntent
+    from yachi.shop.models import CartItem, Order, Stock
 
     return (
         list(EmergencyCase.objects.order_by("pk").values()),
@@ -46,6 +49,9 @@ def _snapshot():
         list(CouponTemplate.objects.order_by("pk").values()),
         list(PointsAccount.objects.order_by("pk").values()),
         list(PointsEntry.objects.order_by("pk").values()),
+        list(Order.objects.order_by("pk").values()),
+        list(CartItem.objects.order_by("pk").values()),
+        list(Stock.objects.order_by("pk").values()),
     )
 
 
@@ -108,10 +114,23 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         name="已下架礼品", kind="free_item", valid_days=30, points_cost=1, active=False
     )
     points_earn(user=world.patient_parent, points=100, reason="activity", idempotency_key="bola")
+    # A mall order of theirs, at clinic B.
+    from yachi.shop.services import cart_add, order_checkout
+    from yachi.shop.tests.conftest import catalogue
+
+    shop = catalogue(world)
+    cart_add(user=world.other_patient, sku=shop.white)
+    their_order = order_checkout(
+        buyer=world.other_patient, clinic=world.clinic_b, fulfilment="pickup"
+    ).order
     return {
         "payment_id": [
             (world.patient_parent, str(their_bill.public_id)),
             (world.clinic_a_front_desk, str(their_bill.public_id)),
+        ],
+        "order_id": [
+            (world.patient_parent, str(their_order.public_id)),
+            (world.clinic_a_front_desk, str(their_order.public_id)),  # another clinic's
         ],
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
         "case_id": [

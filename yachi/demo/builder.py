@@ -35,6 +35,7 @@ from yachi.clinics.models import (
 from yachi.compliance.envelope import current_data_key_id
 from yachi.demo.activity import build_activity
 from yachi.demo.growth import build_growth
+from yachi.demo.mall import build_mall
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.models import FamilyAccount, Patient
@@ -235,6 +236,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
             for code, name, name_en, minutes, price, skill in SERVICES
         ]
     log(f"  {len(clinics)} clinics with chairs, opening hours and services")
+    products = build_mall(rng=rng, clinics=clinics)
+    log(f"  {products} care products in the mall, stocked at every clinic")
 
     doctors = []
     for index, (name, title, skills, schedule, afternoon) in enumerate(DOCTORS, start=1):

@@ -10,6 +10,7 @@ from yachi.compliance import console_views as compliance
 from yachi.growth import console_views as growth
 from yachi.patients import console_views as patients
 from yachi.payments import console_views as payments
+from yachi.shop import console_views as shop
 
 app_name = "console"
 
@@ -31,6 +32,12 @@ urlpatterns = [
         booking_emergency.doctor_accept,
         name="emergency_accept",
     ),
+    path("clinic/<str:clinic_id>/shop/orders/", shop.orders_page, name="shop_orders"),
+    path("clinic/<str:clinic_id>/shop/stock/", shop.stock_page, name="shop_stock"),
+    path("shop/orders/<str:order_id>/", shop.order_page, name="shop_order"),
+    path("shop/orders/<str:order_id>/step/", shop.order_step, name="shop_order_step"),
+    path("shop/products/", shop.products_page, name="shop_products"),
+    path("shop/products/<str:product_id>/", shop.product_page, name="shop_product"),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
     path("clinic/<str:clinic_id>/payments/", payments.payments_page, name="payments"),

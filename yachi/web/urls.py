@@ -12,6 +12,7 @@ from yachi.messaging import views as notifications
 from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
 from yachi.payments import views as payments
+from yachi.shop import views as shop
 from yachi.web import views
 
 app_name = "web"
@@ -46,6 +47,15 @@ urlpatterns = [
         booking.reschedule_page,
         name="reschedule",
     ),
+    path("shop/", shop.shop_page, name="shop"),
+    path("shop/products/<str:product_id>/", shop.product_page, name="shop_product"),
+    path("shop/cart/", shop.cart_page, name="shop_cart"),
+    path("shop/cart/add/", shop.cart_add_view, name="shop_cart_add"),
+    path("shop/cart/<str:sku_id>/", shop.cart_line_view, name="shop_cart_line"),
+    path("shop/checkout/", shop.checkout_page, name="shop_checkout"),
+    path("shop/orders/", shop.orders_page, name="shop_orders"),
+    path("shop/orders/<str:order_id>/", shop.order_page, name="shop_order"),
+    path("shop/orders/<str:order_id>/cancel/", shop.order_cancel_view, name="shop_order_cancel"),
     path("family/", patients.family_page, name="family"),
     path("family/add/", patients.family_add_page, name="family_add"),
     path("family/<str:patient_id>/", patients.family_edit_page, name="family_edit"),

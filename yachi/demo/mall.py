@@ -1,0 +1,108 @@
+"""The demo mall: a dozen care products with their variants, stocked at every clinic."""
+
+from yachi.shop.choices import Category
+from yachi.shop.models import Product, Sku, Stock
+
+# (name, English name, category, description, [(code, variant, price in yuan)])
+PRODUCTS = [
+    (
+        "声波电动牙刷 S1",
+        "Sonic toothbrush S1",
+        Category.TOOTHBRUSH,
+        "五档清洁模式，两分钟智能计时，一次充电用30天。",
+        [("s1-white", "珍珠白", 299), ("s1-pink", "樱花粉", 299), ("s1-black", "曜石黑", 329)],
+    ),
+    (
+        "儿童电动牙刷",
+        "Children's electric toothbrush",
+        Category.CHILDREN,
+        "软毛小刷头，适合3–12岁，音乐提醒刷满两分钟。",
+        [("kids-brush-blue", "海洋蓝", 159), ("kids-brush-yellow", "小黄鸭", 159)],
+    ),
+    (
+        "S1 替换刷头",
+        "S1 brush heads",
+        Category.BRUSH_HEADS,
+        "适配声波电动牙刷 S1，建议每三个月更换。",
+        [("s1-heads-2", "2支装", 69), ("s1-heads-4", "4支装", 129)],
+    ),
+    (
+        "扁线牙线棒",
+        "Flat floss picks",
+        Category.FLOSS,
+        "扁平细滑，适合牙缝较紧的人群。",
+        [("floss-pick-50", "50支装", 19.9), ("floss-pick-150", "150支装", 49)],
+    ),
+    (
+        "牙间刷",
+        "Interdental brushes",
+        Category.FLOSS,
+        "正畸和种植修复后的清洁好帮手。",
+        [("interdental-ss", "SS 0.6mm", 29), ("interdental-s", "S 0.8mm", 29)],
+    ),
+    (
+        "冲牙器",
+        "Water flosser",
+        Category.FLOSS,
+        "脉冲水流，清洁牙缝和正畸托槽。",
+        [("water-flosser", "便携款", 259)],
+    ),
+    (
+        "无酒精漱口水",
+        "Alcohol-free mouthwash",
+        Category.MOUTHWASH,
+        "温和不刺激，清新口气。",
+        [("mouthwash-250", "250ml", 39), ("mouthwash-500", "500ml", 65)],
+    ),
+    (
+        "抗敏感漱口水",
+        "Sensitivity mouthwash",
+        Category.MOUTHWASH,
+        "缓解冷热酸甜引起的牙齿敏感。",
+        [("sensitive-mw-500", "500ml", 79)],
+    ),
+    (
+        "家用美白套装",
+        "Home whitening kit",
+        Category.WHITENING,
+        "需在医生指导下使用；含牙托与美白凝胶。",
+        [("whitening-kit-7", "7天疗程", 399), ("whitening-kit-14", "14天疗程", 699)],
+    ),
+    (
+        "美白牙贴",
+        "Whitening strips",
+        Category.WHITENING,
+        "每日30分钟，14天一个疗程。",
+        [("whitening-strips", "14对", 199)],
+    ),
+    (
+        "儿童含氟牙膏",
+        "Children's fluoride toothpaste",
+        Category.CHILDREN,
+        "低氟配方，草莓味。",
+        [("kids-paste-strawberry", "草莓味 60g", 25)],
+    ),
+]
+
+
+def build_mall(*, rng, clinics) -> int:
+    """Products, SKUs and some stock at each clinic (a few variants sold out)."""
+    skus = []
+    for sort, (name, name_en, category, description, variants) in enumerate(PRODUCTS):
+        product = Product.objects.create(
+            name=name,
+            name_en=name_en,
+            category=category,
+            description=description,
+            sort=sort * 10,
+        )
+        skus += Sku.objects.bulk_create(
+            Sku(product=product, code=code, name=variant, price_fen=round(price * 100))
+            for code, variant, price in variants
+        )
+    Stock.objects.bulk_create(
+        Stock(clinic=clinic, sku=sku, quantity=0 if rng.random() < 0.1 else rng.randint(2, 40))
+        for clinic in clinics
+        for sku in skus
+    )
+    return len(PRODUCTS)

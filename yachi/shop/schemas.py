@@ -1,0 +1,124 @@
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field, StrictInt
+
+from yachi.shop.choices import Category
+
+
+class NamedRef(Schema):
+    id: UUID
+    name: str
+
+
+class SkuOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    price_fen: int
+    in_stock: int | None = Field(None, description="at the clinic asked for (`clinic_id`)")
+
+
+class ProductOut(Schema):
+    id: UUID
+    name: str
+    description: str
+    category: str
+    category_display: str
+    from_price_fen: int
+    skus: list[SkuOut]
+
+
+class ProductQuery(Schema):
+    category: Category | None = None
+    clinic_id: UUID | None = None
+
+
+class ProductDetailQuery(Schema):
+    clinic_id: UUID | None = None
+
+
+class CartLineOut(Schema):
+    sku_id: UUID
+    product_id: UUID
+    name: str
+    variant: str
+    unit_price_fen: int
+    quantity: int
+    amount_fen: int
+    on_sale: bool
+
+
+class CartOut(Schema):
+    lines: list[CartLineOut]
+    count: int
+    subtotal_fen: int
+
+
+class CartAddIn(Schema):
+    sku_id: UUID
+    quantity: StrictInt = Field(1, ge=1, le=99)
+
+
+class CartQuantityIn(Schema):
+    quantity: StrictInt = Field(ge=1, le=99)
+
+
+class CheckoutIn(Schema):
+    clinic_id: UUID
+    fulfilment: Literal["pickup", "delivery"] = "pickup"
+    recipient_name: str = Field("", max_length=64)
+    recipient_phone: str = Field("", max_length=32)
+    address: str = Field("", max_length=200, description="needed for delivery")
+    coupon_id: UUID | None = None
+    points: StrictInt = Field(0, ge=0, le=10_000_000, description="points to pay with")
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=80)
+
+
+class PaymentOut(Schema):
+    id: UUID
+    status: str
+    amount_fen: int
+    expires_at: datetime
+
+
+class OrderLineOut(Schema):
+    sku_id: UUID | None
+    name: str
+    unit_price_fen: int
+    quantity: int
+    amount_fen: int
+
+
+class OrderOut(Schema):
+    id: UUID
+    number: str
+    status: str
+    status_display: str
+    kind: str
+    clinic: NamedRef
+    fulfilment: str
+    recipient_name: str
+    recipient_phone: str
+    address: str
+    lines: list[OrderLineOut]
+    subtotal_fen: int
+    discount_fen: int
+    points_used: int
+    points_fen: int
+    total_fen: int
+    created_at: datetime
+    paid_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str
+    can_cancel: bool
+    payment: PaymentOut | None
+
+
+class OrderListQuery(Schema):
+    limit: int = Field(50, ge=1, le=200)

@@ -1,0 +1,178 @@
+"""Reads of the mall, with their related rows fetched up front."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from yachi.core.errors import DomainError
+from yachi.growth import facade as growth
+from yachi.payments import facade as payments
+from yachi.shop.models import CartItem, Order, OrderLine, Product, Sku, Stock
+from yachi.shop.services import order_reference, quote_lines
+
+
+def _skus(active_only: bool):
+    queryset = Sku.objects.order_by("price_fen", "pk")
+    return queryset.filter(is_active=True) if active_only else queryset
+
+
+def stock_at(*, clinic, skus) -> dict[int, int]:
+    """SKU pk → how many the clinic holds (one query)."""
+    rows = Stock.objects.filter(clinic=clinic, sku_id__in=[s.pk for s in skus])
+    return dict(rows.values_list("sku_id", "quantity"))
+
+
+def _with_stock(products: list[Product], clinic) -> list[Product]:
+    skus = [sku for product in products for sku in product.skus.all()]
+    counts = stock_at(clinic=clinic, skus=skus) if clinic is not None else {}
+    for sku in skus:
+        sku.in_stock = counts.get(sku.pk, 0) if clinic is not None else None
+    return products
+
+
+def products_list(*, category: str | None = None, clinic=None, active_only: bool = True):
+    """Products with their SKUs (and, given a clinic, each SKU's stock there): 3 queries."""
+    products = Product.objects.prefetch_related(Prefetch("skus", queryset=_skus(active_only)))
+    if active_only:
+        products = products.filter(is_active=True)
+    if category:
+        products = products.filter(category=category)
+    products = [p for p in products if p.skus.all() or not active_only]
+    return _with_stock(products, clinic)
+
+
+def product_detail(*, product: Product, clinic=None) -> Product:
+    product = (
+        Product.objects.prefetch_related(Prefetch("skus", queryset=_skus(True)))
+        .filter(pk=product.pk)
+        .get()
+    )
+    return _with_stock([product], clinic)[0]
+
+
+@dataclass(frozen=True)
+class Cart:
+    items: list
+    subtotal_fen: int
+
+    @property
+    def count(self) -> int:
+        return sum(item.quantity for item in self.items)
+
+
+def cart_of(*, user, clinic=None) -> Cart:
+    items = list(
+        CartItem.objects.filter(user=user).select_related("sku__product").order_by("added_at", "pk")
+    )
+    counts = stock_at(clinic=clinic, skus=[i.sku for i in items]) if clinic is not None else {}
+    for item in items:
+        item.amount_fen = item.sku.price_fen * item.quantity
+        item.in_stock = counts.get(item.sku_id, 0) if clinic is not None else None
+    return Cart(items=items, subtotal_fen=sum(i.amount_fen for i in items))
+
+
+def _orders():
+    return Order.objects.select_related("clinic").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("sku").order_by("pk"))
+    )
+
+
+def attach_payments(orders: list[Order]) -> list[Order]:
+    """Each order's payment (live, else newest) as ``order.payment``: one query."""
+    references = {order_reference(o): o for o in orders}
+    found: dict[str, object] = {}
+    live = (payments.IntentStatus.CREATED, payments.IntentStatus.PAID)
+    for intent in payments.PaymentIntent.objects.filter(reference__in=list(references)).order_by(
+        "created_at"
+    ):
+        current = found.get(intent.reference)
+        if current is None or current.status not in live or intent.status in live:
+            found[intent.reference] = intent
+    for reference, order in references.items():
+        order.payment = found.get(reference)
+    return orders
+
+
+def orders_with_lines(pks) -> list[Order]:
+    return list(_orders().filter(pk__in=pks).order_by("-created_at"))
+
+
+def orders_of_buyer(*, user, limit: int = 50) -> list[Order]:
+    return attach_payments(list(_orders().filter(buyer=user).order_by("-created_at")[:limit]))
+
+
+def orders_of_clinic(*, clinic, status: str | None = None, limit: int = 200) -> list[Order]:
+    orders = _orders().select_related("buyer").filter(clinic=clinic)
+    if status:
+        orders = orders.filter(status=status)
+    return attach_payments(list(orders.order_by("-created_at")[:limit]))
+
+
+def order_detail(order: Order) -> Order:
+    return attach_payments([order])[0]
+
+
+@dataclass(frozen=True)
+class UsableCoupon:
+    coupon_id: str
+    title: str
+    discount_fen: int
+
+
+def usable_coupons(*, user, items) -> list[UsableCoupon]:
+    """The buyer's coupons that fit these cart items, biggest discount first."""
+    if not items:
+        return []
+    # growth's facade quotes one coupon; which coupons a person holds comes from its
+    # selectors until the facade lists them.
+    from yachi.growth.selectors import coupons_of
+
+    lines = quote_lines(items)
+    usable = []
+    for coupon in coupons_of(user=user, status="available", limit=50):
+        try:
+            quote = growth.coupon_quote(user=user, coupon_id=coupon.public_id, lines=lines)
+        except DomainError:  # expired, not applicable, minimum not met: not for this cart
+            quote = None
+        if quote is not None and quote.discount_fen > 0:
+            usable.append(UsableCoupon(str(quote.coupon_id), quote.title, quote.discount_fen))
+    return sorted(usable, key=lambda c: -c.discount_fen)
+
+
+@dataclass(frozen=True)
+class Quote:
+    subtotal_fen: int
+    discount_fen: int
+    points: int
+    points_fen: int
+    total_fen: int
+    points_balance: int
+    points_max: int
+    error: str = ""
+
+
+def checkout_quote(*, user, items, coupon_id=None, points: int = 0) -> Quote:
+    """What checkout would charge with this coupon and these points; changes nothing."""
+    subtotal = sum(item.sku.price_fen * item.quantity for item in items)
+    discount, error = 0, ""
+    if coupon_id and items:
+        try:
+            discount = growth.coupon_quote(
+                user=user, coupon_id=coupon_id, lines=quote_lines(items)
+            ).discount_fen
+        except DomainError as exc:
+            error = str(exc.message)
+    balance = growth.points_balance(user=user)
+    points_max = min(balance, growth.points_needed(subtotal - discount))
+    points = max(0, min(points, points_max))
+    points_fen = min(growth.points_value_fen(points), subtotal - discount)
+    return Quote(
+        subtotal_fen=subtotal,
+        discount_fen=discount,
+        points=points,
+        points_fen=points_fen,
+        total_fen=subtotal - discount - points_fen,
+        points_balance=balance,
+        points_max=points_max,
+        error=error,
+    )
