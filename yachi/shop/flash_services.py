@@ -44,6 +44,7 @@ REFUSALS = {
 
 _writers: dict[int, threading.BoundedSemaphore] = {}
 _writers_lock = threading.Lock()
+_loading = threading.Lock()
 
 
 def _db_writers() -> threading.BoundedSemaphore:
@@ -111,9 +112,15 @@ def flash_reserve(
 def _reserve_in_redis(*, sale, buyer, token, now) -> flash_store.Outcome:
     outcome = flash_store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
     if outcome.status == "not_loaded":
-        # First request of the sale, or Redis lost its data: load it from the database.
-        store_load(sale)
-        outcome = flash_store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
+        # Redis lost its data (sales are loaded when created): one request of this
+        # process loads the sale from the database while the others wait for it.
+        with _loading:
+            outcome = flash_store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
+            if outcome.status == "not_loaded":
+                store_load(sale)
+                outcome = flash_store.reserve(
+                    sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now
+                )
     return outcome
 
 
@@ -275,7 +282,7 @@ def flash_sale_create(
         raise InvalidInput(_("Places, the limit per person and minutes to pay must be at least 1."))
     if ends_at <= starts_at:
         raise InvalidInput(_("The sale must end after it starts."))
-    return FlashSale.objects.create(
+    sale = FlashSale.objects.create(
         clinic=clinic,
         title=title.strip()[:64],
         description=description,
@@ -289,6 +296,8 @@ def flash_sale_create(
         ends_at=ends_at,
         payment_window_minutes=payment_window_minutes,
     )
+    transaction.on_commit(lambda: _load_store(sale))
+    return sale
 
 
 def flash_sale_set_active(*, sale: FlashSale, active: bool) -> FlashSale:
@@ -298,6 +307,14 @@ def flash_sale_set_active(*, sale: FlashSale, active: bool) -> FlashSale:
         sale.refresh_from_db()
         transaction.on_commit(lambda: _sync_store(sale))
     return sale
+
+
+def _load_store(sale: FlashSale) -> None:
+    if flash_store.enabled():
+        try:
+            store_load(sale)
+        except flash_store.Unavailable:
+            logger.warning("Redis unavailable: sale %s is loaded by its first request", sale.pk)
 
 
 def _sync_store(sale: FlashSale) -> None:

@@ -42,9 +42,17 @@ _clients: dict[str, redis.Redis] = {}
 def client() -> redis.Redis:
     url = settings.REDIS_URL
     if url not in _clients:
-        _clients[url] = redis.Redis.from_url(
-            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+        # A bounded pool: in a rush, requests wait a moment for a connection instead
+        # of opening hundreds at once (and failing to connect).
+        pool = redis.BlockingConnectionPool.from_url(
+            url,
+            max_connections=64,
+            timeout=5,
+            socket_timeout=5,
+            socket_connect_timeout=5,
+            health_check_interval=30,
         )
+        _clients[url] = redis.Redis(connection_pool=pool)
     return _clients[url]
 
 
@@ -148,6 +156,7 @@ def _run(source: str, keys_: list[str], args: list) -> object:
     try:
         return _script(source)(keys=keys_, args=args)
     except (redis.ConnectionError, redis.TimeoutError) as exc:
+        # (A pool with no free connection in time raises ConnectionError too.)
         raise Unavailable(str(exc)) from exc
 
 
