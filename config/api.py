@@ -13,6 +13,7 @@ from yachi.core.api_errors import install_error_handlers
 from yachi.messaging.api import router as messaging_router
 from yachi.patients.api import router as patients_router
 from yachi.patients.records_api import router as records_router
+from yachi.shop.flash_api import router as flash_router
 
 api = NinjaAPI(
     title="Yachi API",
@@ -42,3 +43,4 @@ api.add_router("/", emergency_router)
 api.add_router("/", records_router)
 api.add_router("/", privacy_router)
 api.add_router("/", messaging_router)
+api.add_router("/", flash_router)

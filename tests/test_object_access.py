@@ -21,9 +21,10 @@ from yachi.booking.waitlist import _hold_for, waitlist_join
 from yachi.messaging.services import notify
 from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 
-# Path parameters naming public reference data (anyone may read these), or a kind of
-# thing of the caller's own account rather than an object (a consent's kind).
-PUBLIC = {"clinic_id", "doctor_id", "kind"}
+# Path parameters naming public reference data (anyone may read these: a clinic, a
+# doctor, a flash sale on offer), or a kind of thing of the caller's own account rather
+# than an object (a consent's kind).
+PUBLIC = {"clinic_id", "doctor_id", "kind", "sale_id"}
 
 
 def _snapshot():
