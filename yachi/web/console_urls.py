@@ -7,6 +7,7 @@ from yachi.booking import console_views as booking
 from yachi.booking import emergency_views as booking_emergency
 from yachi.compliance import console_views as compliance
 from yachi.patients import console_views as patients
+from yachi.shop import flash_console_views as flash
 
 app_name = "console"
 
@@ -27,6 +28,10 @@ urlpatterns = [
         "emergencies/<str:case_id>/accept/",
         booking_emergency.doctor_accept,
         name="emergency_accept",
+    ),
+    path("clinic/<str:clinic_id>/flash-sales/", flash.flash_sales_page, name="flash_sales"),
+    path(
+        "clinic/<str:clinic_id>/flash-sales/live/", flash.flash_sales_live, name="flash_sales_live"
     ),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),

@@ -10,6 +10,7 @@ from yachi.booking import waitlist_views as booking_waitlist
 from yachi.messaging import views as notifications
 from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
+from yachi.shop import flash_views as flash
 from yachi.web import views
 
 app_name = "web"
@@ -44,6 +45,8 @@ urlpatterns = [
         booking.reschedule_page,
         name="reschedule",
     ),
+    path("flash/", flash.flash_sales_page, name="flash_sales"),
+    path("flash/<str:sale_id>/reserve/", flash.flash_reserve_view, name="flash_reserve"),
     path("family/", patients.family_page, name="family"),
     path("family/add/", patients.family_add_page, name="family_add"),
     path("family/<str:patient_id>/", patients.family_edit_page, name="family_edit"),
