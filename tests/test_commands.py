@@ -63,6 +63,17 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert Appointment.objects.filter(status="no_show").count() > 100
     assert Appointment.objects.filter(status="cancelled").count() > 100
     assert Appointment.objects.filter(start__gt=timezone.now(), status="booked").exists()
+    from yachi.shop.models import FlashSale
+
+    sale = FlashSale.objects.get()  # always on at the first clinic
+    assert (sale.places, sale.remaining, sale.per_person_limit, sale.price_fen) == (
+        100,
+        100,
+        1,
+        990,
+    )
+    assert sale.clinic == Clinic.objects.order_by("pk").first()
+    assert sale.starts_at < timezone.now() < sale.ends_at - timedelta(days=365)
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.
