@@ -273,3 +273,15 @@ def test_repair_frees_what_redis_holds_without_an_order_and_takes_what_it_lost(
     # And a second run finds nothing to do.
     again = store_reconcile(sale)
     assert not (again.freed or again.adopted or again.loaded)
+
+
+def test_the_flash_worker_command_repairs_a_crashed_request(world, redis_store):
+    from django.core.management import call_command
+
+    sale = make_sale(world.clinic_a, places=2)
+    buyer = UserFactory()
+    token = reservation_token(buyer=buyer)
+    flash_store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=timezone.now())
+    call_command("flash-worker", once=True)
+    assert FlashReservation.objects.get(token=token).order.buyer == buyer
+    redis_agrees(sale)
