@@ -16,6 +16,7 @@ from yachi.patients.api import router as patients_router
 from yachi.patients.records_api import router as records_router
 from yachi.payments.api import router as payments_router
 from yachi.shop.api import router as shop_router
+from yachi.shop.flash_api import router as flash_router
 
 api = NinjaAPI(
     title="Yachi API",
@@ -48,3 +49,4 @@ api.add_router("/", messaging_router)
 api.add_router("/", payments_router)
 api.add_router("/", growth_router)
 api.add_router("/", shop_router)
+api.add_router("/", flash_router)

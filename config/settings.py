@@ -427,3 +427,15 @@ if YACHI_PAYMENT_SIMULATOR and PRODUCTION:
     raise ImproperlyConfigured("YACHI_PAYMENT_SIMULATOR cannot be used in production")
 YACHI_UPLOAD_MAX_BYTES = envint("YACHI_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YACHI_UPLOAD_MAX_BYTES + 1024 * 1024
+
+# Flash sales (秒杀; ADR 0013): stock is taken by a Redis script when Redis is configured,
+# by a conditional database update otherwise; the database stays the record of truth.
+YACHI_FLASH_SALE_REDIS = envbool("YACHI_FLASH_SALE_REDIS", bool(REDIS_URL))
+if YACHI_FLASH_SALE_REDIS and not REDIS_URL:
+    raise ImproperlyConfigured("YACHI_FLASH_SALE_REDIS needs REDIS_URL")
+# At most this many reservations of one process write to the database at once: the
+# winners of a rush queue on the sale's row anyway, and must not exhaust connections.
+YACHI_FLASH_DB_WRITERS = envint("YACHI_FLASH_DB_WRITERS", 8)
+# A place Redis gave out whose order is still missing after this long was lost on the
+# way (a crash between the two steps) and is repaired: the order made or the place freed.
+YACHI_FLASH_REPAIR_AFTER_SECONDS = envint("YACHI_FLASH_REPAIR_AFTER_SECONDS", 60)

@@ -12,18 +12,21 @@ The seed is fixed (``deterministic``), so CI sees the same requests on every run
 """
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from conftest import tomorrow_at
 from yachi.accounts.services import token_issue
 from yachi.booking.services import appointments_book
+from yachi.shop.flash_services import flash_sale_create
 
 # Values from the personas' records under the names the API gives them, filled in per
 # test: valid requests sometimes address real records and free times, so they get past
@@ -105,7 +108,17 @@ def personas(world):
             (world.other_patient, world.other, 11),
         )
     ]
+    sale = flash_sale_create(
+        clinic=world.clinic_a,
+        title="儿童涂氟",
+        price_fen=990,
+        original_price_fen=12800,
+        places=100,
+        starts_at=timezone.now() - timedelta(minutes=1),
+        ends_at=timezone.now() + timedelta(days=1),
+    )
     KNOWN_VALUES.update(
+        sale_id=[str(sale.public_id)],
         clinic_id=[str(c.public_id) for c in (world.clinic_a, world.clinic_b)],
         doctor_id=[str(d.public_id) for d in (world.clinic_a_doctor, world.clinic_b_doctor)],
         service_id=[str(s.public_id) for s in (world.cleaning_a, world.filling_a)],

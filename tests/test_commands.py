@@ -73,6 +73,17 @@ def test_demo_builds_a_believable_chain_once(capsys):
 
     first = patients.first()
     assert Coupon.objects.filter(owner=first).count() >= 2 and points_balance(user=first) > 0
+    from yachi.shop.models import FlashSale
+
+    sale = FlashSale.objects.get()  # always on at the first clinic
+    assert (sale.places, sale.remaining, sale.per_person_limit, sale.price_fen) == (
+        100,
+        100,
+        1,
+        990,
+    )
+    assert sale.clinic == Clinic.objects.order_by("pk").first()
+    assert sale.starts_at < timezone.now() < sale.ends_at - timedelta(days=365)
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.

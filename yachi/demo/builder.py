@@ -304,12 +304,33 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
 
     count = _appointments(rng, today, clinics, chairs, services, doctors, people)
     log(f"  {count} appointments over the past 12 months and the coming 2 weeks")
+    _flash_sale(clinics[0])
+    log("  a flash sale at the first clinic: 儿童涂氟 9.9 元, 100 places, 1 per person")
     entries = build_activity(rng=rng, today=today, consent_version=settings.YACHI_CONSENT_VERSION)
     log(f"  consents, clinical notes and {entries} audit entries of staff and patient activity")
     coupons = build_growth(rng=rng)
     log(f"  coupon templates, {coupons} coupons and points for the first ten patients")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
+    )
+
+
+def _flash_sale(clinic) -> None:
+    """Always on: started yesterday, ending in ten years."""
+    from yachi.shop.flash_services import flash_sale_create
+
+    now = timezone.now()
+    flash_sale_create(
+        clinic=clinic,
+        title="儿童涂氟 9.9 元",
+        description="3–12 岁儿童涂氟一次，预防龋齿。付款后到店出示订单即可。",
+        price_fen=990,
+        original_price_fen=12800,
+        places=100,
+        per_person_limit=1,
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=3650),
+        payment_window_minutes=15,
     )
 
 

@@ -11,6 +11,7 @@ from yachi.growth import console_views as growth
 from yachi.patients import console_views as patients
 from yachi.payments import console_views as payments
 from yachi.shop import console_views as shop
+from yachi.shop import flash_console_views as flash
 
 app_name = "console"
 
@@ -38,6 +39,10 @@ urlpatterns = [
     path("shop/orders/<str:order_id>/step/", shop.order_step, name="shop_order_step"),
     path("shop/products/", shop.products_page, name="shop_products"),
     path("shop/products/<str:product_id>/", shop.product_page, name="shop_product"),
+    path("clinic/<str:clinic_id>/flash-sales/", flash.flash_sales_page, name="flash_sales"),
+    path(
+        "clinic/<str:clinic_id>/flash-sales/live/", flash.flash_sales_live, name="flash_sales_live"
+    ),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
     path("clinic/<str:clinic_id>/payments/", payments.payments_page, name="payments"),

@@ -12,6 +12,7 @@ from yachi.messaging import views as notifications
 from yachi.patients import privacy_views as privacy
 from yachi.patients import views as patients
 from yachi.payments import views as payments
+from yachi.shop import flash_views as flash
 from yachi.shop import views as shop
 from yachi.web import views
 
@@ -56,6 +57,8 @@ urlpatterns = [
     path("shop/orders/", shop.orders_page, name="shop_orders"),
     path("shop/orders/<str:order_id>/", shop.order_page, name="shop_order"),
     path("shop/orders/<str:order_id>/cancel/", shop.order_cancel_view, name="shop_order_cancel"),
+    path("flash/", flash.flash_sales_page, name="flash_sales"),
+    path("flash/<str:sale_id>/reserve/", flash.flash_reserve_view, name="flash_reserve"),
     path("family/", patients.family_page, name="family"),
     path("family/add/", patients.family_add_page, name="family_add"),
     path("family/<str:patient_id>/", patients.family_edit_page, name="family_edit"),

@@ -1,0 +1,305 @@
+"""Flash-sale reserves per second through the API, beside the raw Redis figures.
+
+    python bench/flash_sale.py                 # PostgreSQL + Redis (defaults below)
+    python bench/flash_sale.py --requests 4000 --clients 64 --workers 2
+
+Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_flash_bench (created when
+missing, flushed) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
+  * POST /api/v1/flash-sales/{id}/reserve over HTTP against uvicorn (ASGI, N worker
+    processes), many concurrent httpx clients, each request a different buyer:
+    - places left: every request writes its reservation, order and payment intent
+    - sold out: the answer most of a rush gets, refused by Redis alone
+  * the reserve Lua script by EVALSHA from Python, one round trip each and pipelined
+  * redis-benchmark on the same machine: SET, INCR and EVALSHA of the same script
+Prints one line per figure.
+"""
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yachi_flash_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+os.environ.setdefault("YACHI_DATA_DIR", tempfile.mkdtemp(prefix="yachi-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("YACHI_SMS_PROVIDER", "memory")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
+
+django.setup()
+
+import httpx  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def report(label: str, count: int, seconds: float, latencies: list[float] | None = None) -> None:
+    line = f"{label:<58} n={count:<6} {count / seconds:9.0f}/s"
+    if latencies:
+        latencies.sort()
+        p50 = statistics.median(latencies) * 1000
+        p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+        line += f"   p50={p50:6.1f} ms  p95={p95:6.1f} ms"
+    print(line, flush=True)
+
+
+def world(buyers: int):
+    from datetime import timedelta
+
+    from yachi.accounts.models import User
+    from yachi.accounts.services import token_issue
+    from yachi.clinics.models import Chain, Clinic
+    from yachi.shop.flash_services import flash_sale_create
+
+    chain = Chain.objects.create(name="牙齿口腔", name_en="Yachi Dental")
+    clinic = Clinic.objects.create(
+        chain=chain,
+        name="静安店",
+        name_en="Jing'an",
+        address="上海市静安区",
+        phone="021-60000000",
+        latitude="31.228611",
+        longitude="121.454722",
+    )
+    tokens = []
+    for index in range(buyers):
+        user = User.objects.create(phone=f"186{index:08d}", name=f"用户{index}", role="patient")
+        tokens.append(token_issue(user=user, label="bench"))
+    now = timezone.now()
+
+    def sale(places):
+        return flash_sale_create(
+            clinic=clinic,
+            title="儿童涂氟",
+            price_fen=990,
+            original_price_fen=12800,
+            places=places,
+            starts_at=now - timedelta(minutes=1),
+            ends_at=now + timedelta(days=1),
+        )
+
+    return tokens, sale
+
+
+def serve(port: int, workers: int) -> subprocess.Popen:
+    # Fixed argument lists below: nothing from outside reaches a command line.
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--lifespan",
+            "off",
+            "--timeout-keep-alive",
+            "60",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    for _ in range(100):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("uvicorn did not start")
+
+
+async def hammer(base: str, path: str, tokens: list[str], clients: int):
+    queue = list(enumerate(tokens))
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+
+        async def one_client():
+            while queue:
+                _, token = queue.pop()
+                begin = time.perf_counter()
+                try:
+                    response = await client.post(path, headers={"Authorization": f"Bearer {token}"})
+                    status = response.status_code
+                except httpx.TransportError as exc:
+                    status = type(exc).__name__  # counted, never retried
+                latencies.append(time.perf_counter() - begin)
+                statuses[status] = statuses.get(status, 0) + 1
+
+        begin = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        elapsed = time.perf_counter() - begin
+    return statuses, latencies, elapsed
+
+
+def _final_lines(out: str) -> list[str]:
+    """redis-benchmark's summary lines, without its progress updates."""
+    lines = [part.strip() for line in out.splitlines() for part in line.split("\r")]
+    return [line for line in lines if "requests per second" in line]
+
+
+def lua_figures(runs: int) -> None:
+    from yachi.shop import flash_store
+
+    r = flash_store.client()
+    sale_id = 987654
+    meta, held, buyers = flash_store.keys(sale_id)
+    r.hset(
+        meta,
+        mapping={"places": 10**9, "limit": 1, "starts": 0, "ends": 2**50, "active": 1},
+    )
+    script = r.register_script(flash_store.RESERVE)
+    now = flash_store.ms(timezone.now())
+    keys = [meta, held, buyers, flash_store.STREAM]
+    begin = time.perf_counter()
+    for i in range(runs):
+        script(keys=keys, args=[i, f"t{i}", now, sale_id])
+    report("Lua reserve, EVALSHA one at a time (Python)", runs, time.perf_counter() - begin)
+    begin = time.perf_counter()
+    pipe = r.pipeline(transaction=False)
+    for i in range(runs, 2 * runs):
+        script(keys=keys, args=[i, f"t{i}", now, sale_id], client=pipe)
+        if i % 100 == 99:
+            pipe.execute()
+    pipe.execute()
+    report("Lua reserve, EVALSHA pipelined by 100 (Python)", runs, time.perf_counter() - begin)
+    r.hset(meta, "places", 0)
+    begin = time.perf_counter()
+    for i in range(runs):
+        script(keys=keys, args=[10**8 + i, f"s{i}", now, sale_id])
+    report(
+        "Lua reserve refused sold out, one at a time (Python)", runs, time.perf_counter() - begin
+    )
+    if not shutil.which("redis-benchmark"):
+        print("redis-benchmark not installed: its figures are skipped")
+        return
+    r.hset(meta, "places", 10**9)
+    sha = script.sha
+    db = os.environ["REDIS_URL"].rsplit("/", 1)[1]
+    common = ["redis-benchmark", "-q", "--dbnum", db, "-c", "50"]
+    out = subprocess.run(  # noqa: S603
+        [*common, "-n", "100000", "-t", "set,incr"], capture_output=True, text=True, check=True
+    ).stdout
+    for line in _final_lines(out):
+        print(f"redis-benchmark {line}")
+    for pipeline in ("1", "16"):
+        out = subprocess.run(  # noqa: S603
+            [
+                *common,
+                "-n",
+                "100000",
+                "-r",
+                "100000000",
+                "-P",
+                pipeline,
+                "evalsha",
+                sha,
+                "4",
+                *keys,
+                "__rand_int__",
+                "b__rand_int__",
+                str(now),
+                str(sale_id),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        figure = _final_lines(out)[-1].split(": ", 1)[-1]
+        print(f"redis-benchmark -P {pipeline:<2} EVALSHA of the reserve script: {figure}")
+    r.delete(meta, held, buyers, flash_store.STREAM)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--lua-runs", type=int, default=20000)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    from django.conf import settings
+
+    from yachi.shop import flash_store
+
+    print(
+        f"database: {settings.DATABASES['default']['NAME']}; redis: {settings.REDIS_URL}; "
+        f"flash sales through Redis: {flash_store.enabled()}; uvicorn workers: {args.workers}; "
+        f"clients: {args.clients}"
+    )
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    flash_store.client().flushdb()
+    begin = time.perf_counter()
+    tokens, new_sale = world(args.requests)
+    print(f"set-up: {len(tokens)} buyers with tokens in {time.perf_counter() - begin:.1f} s")
+    plenty = new_sale(args.requests * 2)
+    scarce = new_sale(100)
+
+    server = serve(args.port, args.workers)
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        statuses, latencies, elapsed = asyncio.run(
+            hammer(base, f"/api/v1/flash-sales/{plenty.public_id}/reserve", tokens, args.clients)
+        )
+        report(
+            "API reserve, places left (order + payment written)", len(latencies), elapsed, latencies
+        )
+        print(f"  answers: {statuses}")
+        statuses, latencies, elapsed = asyncio.run(
+            hammer(base, f"/api/v1/flash-sales/{scarce.public_id}/reserve", tokens, args.clients)
+        )
+        report(
+            "API reserve, rush on 100 places (mostly sold out)", len(latencies), elapsed, latencies
+        )
+        print(f"  answers: {statuses}")
+        statuses, latencies, elapsed = asyncio.run(
+            hammer(base, "/api/v1/health", tokens, args.clients)
+        )
+        report(
+            "API GET /health (the stack's floor, no database)", len(latencies), elapsed, latencies
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    scarce.refresh_from_db()
+    print(
+        f"rush check: database remaining {scarce.remaining}, Redis remaining "
+        f"{flash_store.remaining(scarce.pk)}, reservations {scarce.reservations.count()}"
+    )
+    lua_figures(args.lua_runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Flash sales for the mini-program: what is on offer, and taking a place."""
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from ninja import Header, Router, Schema, Status
+
+from yachi.core.errors import PermissionDenied
+from yachi.core.idempotency import validate_key
+from yachi.core.schemas import errors
+from yachi.payments.facade import intent_by_reference
+from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_on_offer
+from yachi.shop.flash_services import flash_reserve
+
+router = Router(tags=["flash sales"])
+
+
+class FlashSaleOut(Schema):
+    id: UUID
+    title: str
+    description: str
+    clinic_id: UUID
+    clinic: str
+    price_fen: int
+    original_price_fen: int
+    stock: int
+    remaining: int
+    per_person_limit: int
+    starts_at: datetime
+    ends_at: datetime
+    payment_window_minutes: int
+    phase: Literal["upcoming", "on_sale", "sold_out", "ended"]
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
+
+    @staticmethod
+    def resolve_clinic_id(obj):
+        return obj.clinic.public_id
+
+    @staticmethod
+    def resolve_clinic(obj):
+        return obj.clinic.display_name
+
+    @staticmethod
+    def resolve_stock(obj):
+        return obj.places
+
+    @staticmethod
+    def resolve_phase(obj):
+        return sale_phase(obj)
+
+
+class PaymentOut(Schema):
+    id: UUID
+    status: str
+    amount_fen: int
+    expires_at: datetime
+
+
+class FlashOrderOut(Schema):
+    id: UUID
+    number: str
+    total_fen: int
+    status: str
+    sale_id: UUID
+    payment: PaymentOut
+
+
+@router.get("/flash-sales", auth=None, response={200: list[FlashSaleOut]})
+def list_sales(request):
+    """Flash sales running now or starting later (`phase`), with places left."""
+    return list(sales_on_offer())
+
+
+@router.post(
+    "/flash-sales/{sale_id}/reserve",
+    response={201: FlashOrderOut, **errors(401, 403, 404, 409, 422)},
+)
+def reserve(
+    request,
+    sale_id: str,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Take one place: the answer is the order to pay and its payment (pay within
+    `payment.expires_at`, or the place goes back on sale).
+
+    409 `sold_out`, `limit_reached` (the per-person limit), `not_started` or `sale_ended`.
+    Send an `Idempotency-Key` so that a retried request returns the same order.
+    """
+    if not request.user.is_patient:
+        raise PermissionDenied(code="patients_only")
+    key = validate_key(idempotency_key) if idempotency_key is not None else None
+    sale = sale_by_id(sale_id)
+    reservation = flash_reserve(sale=sale, buyer=request.user, idempotency_key=key)
+    order = reservation.order
+    intent = getattr(reservation, "payment", None) or intent_by_reference(
+        f"shop.order:{order.public_id}"
+    )
+    return Status(
+        201,
+        {
+            "id": order.public_id,
+            "number": order.number,
+            "total_fen": order.total_fen,
+            "status": order.status,
+            "sale_id": sale.public_id,
+            "payment": {
+                "id": intent.public_id,
+                "status": intent.status,
+                "amount_fen": intent.amount_fen,
+                "expires_at": intent.expires_at,
+            },
+        },
+    )

@@ -1,0 +1,123 @@
+"""The console's flash sales: the clinic's sales with live places left, and a new one."""
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yachi.accounts.choices import Role
+from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
+from yachi.core.errors import DomainError, NotFound
+from yachi.core.money import yuan_to_fen
+from yachi.shop import flash_store
+from yachi.shop.flash_selectors import sale_phase, sales_of_clinic
+from yachi.shop.flash_services import flash_sale_create
+from yachi.web.console import console_context
+from yachi.web.decorators import staff_required
+from yachi.web.forms import Form
+
+MANAGERS = (Role.MANAGER, Role.ADMIN)
+
+
+class FlashSaleForm(Form):
+    title = forms.CharField(label=gettext_lazy("title"), max_length=64)
+    description = forms.CharField(
+        label=gettext_lazy("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    price = forms.DecimalField(
+        label=gettext_lazy("sale price (yuan)"), min_value=Decimal("0.01"), decimal_places=2
+    )
+    original_price = forms.DecimalField(
+        label=gettext_lazy("usual price (yuan)"), min_value=Decimal("0.01"), decimal_places=2
+    )
+    places = forms.IntegerField(label=gettext_lazy("places"), min_value=1, max_value=100000)
+    per_person_limit = forms.IntegerField(
+        label=gettext_lazy("limit per person"), min_value=1, max_value=99, initial=1
+    )
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    payment_window_minutes = forms.IntegerField(
+        label=gettext_lazy("minutes to pay"), min_value=1, max_value=120, initial=15
+    )
+
+
+def _clinic(request, clinic_id):
+    clinic = clinic_access.clinic_by_id(clinic_id)
+    allowed = clinics.staff_clinic_ids(request.user)
+    if allowed is not None and clinic.pk not in allowed:
+        raise NotFound(_("Clinic not found."), code="clinic_not_found")
+    return clinic
+
+
+def _rows(clinic):
+    sales = list(sales_of_clinic(clinic=clinic))
+    rows = []
+    for sale in sales:
+        in_redis = None
+        if flash_store.enabled():
+            try:
+                in_redis = flash_store.remaining(sale.pk)
+            except flash_store.Unavailable:
+                in_redis = None
+        rows.append({"sale": sale, "phase": sale_phase(sale), "in_redis": in_redis})
+    return rows
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    # The form reads the clinic's wall-clock time; the current time zone may differ.
+    return moment.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+@staff_required
+def flash_sales_page(request, clinic_id):
+    clinic = _clinic(request, clinic_id)
+    may_create = request.user.role in MANAGERS
+    form = FlashSaleForm(request.POST or None)
+    if request.method == "POST":
+        if not may_create:
+            messages.error(request, _("Only clinic managers create flash sales."))
+            return redirect("console:flash_sales", clinic_id=clinic.public_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            zone = ZoneInfo(clinic.timezone)
+            try:
+                flash_sale_create(
+                    clinic=clinic,
+                    title=data["title"],
+                    description=data["description"],
+                    price_fen=yuan_to_fen(data["price"]),
+                    original_price_fen=yuan_to_fen(data["original_price"]),
+                    places=data["places"],
+                    per_person_limit=data["per_person_limit"],
+                    starts_at=_local(data["starts_at"], zone),
+                    ends_at=_local(data["ends_at"], zone),
+                    payment_window_minutes=data["payment_window_minutes"],
+                )
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("Flash sale created."))
+                return redirect("console:flash_sales", clinic_id=clinic.public_id)
+    context = console_context(
+        request, clinic, rows=_rows(clinic), form=form, may_create=may_create, section="flash"
+    )
+    return render(request, "shop/console_flash_sales.html", context)
+
+
+@staff_required
+def flash_sales_live(request, clinic_id):
+    """The table alone, polled by the page every few seconds."""
+    clinic = _clinic(request, clinic_id)
+    return render(
+        request, "shop/partials/flash_rows.html", {"rows": _rows(clinic), "clinic": clinic}
+    )
