@@ -6,6 +6,7 @@ references are strings such as ``"shop.order:<uuid>"``.
 
 from yachi.growth.ledger import (
     points_balance,
+    points_earned_reverse,
     points_for_paid_spend,
     points_needed,
     points_refund,
@@ -23,6 +24,7 @@ from yachi.growth.services import (
     coupon_quote,
     coupon_redeem,
     coupon_release,
+    coupons_usable,
 )
 
 
@@ -57,8 +59,10 @@ __all__ = [
     "coupon_redeem",
     "coupon_release",
     "coupons_available_count",
+    "coupons_usable",
     "points_balance",
     "points_earn",
+    "points_earned_reverse",
     "points_for_paid_spend",
     "points_needed",
     "points_refund",

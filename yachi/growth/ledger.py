@@ -195,6 +195,35 @@ def points_refund(*, idempotency_key_of_spend: str, idempotency_key: str) -> Pos
         )
 
 
+def points_earned_reverse(*, idempotency_key_of_earn: str, idempotency_key: str) -> Posting | None:
+    """Take back points earned on a purchase that was refunded, once.
+
+    Points already spent stay spent: the balance never goes below zero, so at most the
+    balance is taken back. ``None`` when there was nothing to take.
+    """
+    with transaction.atomic():
+        existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, None)
+        earn = PointsEntry.objects.filter(
+            idempotency_key=idempotency_key_of_earn, delta__gt=0
+        ).first()
+        if earn is None or PointsEntry.objects.filter(refund_of=earn).exists():
+            return None
+        balance = PointsAccount.objects.filter(user=earn.user).values_list("balance", flat=True)
+        taken = min(earn.delta, balance.first() or 0)
+        if taken <= 0:
+            return None
+        return post(
+            user=earn.user,
+            delta=-taken,
+            reason=PointsReason.REFUND,
+            idempotency_key=idempotency_key,
+            reference=earn.reference,
+            refund_of=earn,
+        )
+
+
 def points_for_paid_spend(
     *, user, paid_fen: int, idempotency_key: str, reference: str
 ) -> Posting | None:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.core.errors import InvalidInput
+from yachi.core.errors import DomainError, InvalidInput
 from yachi.growth import pricing
 from yachi.growth.choices import (
     COMPENSATION_TEMPLATE,
@@ -115,6 +115,25 @@ def coupon_title(template: CouponTemplate) -> str:
     if template.name_en and (get_language() or "").startswith("en"):
         return template.name_en
     return template.name
+
+
+def coupons_usable(*, user, lines: Sequence[QuoteLine], at=None) -> list[Discount]:
+    """The caller's available coupons that take something off these lines, biggest first."""
+    from yachi.growth.selectors import coupons_of
+
+    checked = _checked_lines(lines)
+    at = at or timezone.now()
+    usable = []
+    for coupon in coupons_of(user=user, status=CouponStatus.AVAILABLE, limit=50):
+        try:
+            amount = _usable_discount(coupon, checked, at)
+        except DomainError:  # expired, not applicable, minimum not met: not for these lines
+            continue
+        if amount > 0:
+            usable.append(
+                Discount(coupon.public_id, coupon.code, amount, coupon_title(coupon.template))
+            )
+    return sorted(usable, key=lambda d: -d.discount_fen)
 
 
 def coupon_quote(*, user, coupon_id, lines: Sequence[QuoteLine], at=None) -> Discount:

@@ -123,20 +123,10 @@ def usable_coupons(*, user, items) -> list[UsableCoupon]:
     """The buyer's coupons that fit these cart items, biggest discount first."""
     if not items:
         return []
-    # growth's facade quotes one coupon; which coupons a person holds comes from its
-    # selectors until the facade lists them.
-    from yachi.growth.selectors import coupons_of
-
-    lines = quote_lines(items)
-    usable = []
-    for coupon in coupons_of(user=user, status="available", limit=50):
-        try:
-            quote = growth.coupon_quote(user=user, coupon_id=coupon.public_id, lines=lines)
-        except DomainError:  # expired, not applicable, minimum not met: not for this cart
-            quote = None
-        if quote is not None and quote.discount_fen > 0:
-            usable.append(UsableCoupon(str(quote.coupon_id), quote.title, quote.discount_fen))
-    return sorted(usable, key=lambda c: -c.discount_fen)
+    return [
+        UsableCoupon(str(d.coupon_id), d.title, d.discount_fen)
+        for d in growth.coupons_usable(user=user, lines=quote_lines(items))
+    ]
 
 
 @dataclass(frozen=True)

@@ -443,6 +443,10 @@ def mark_refunded(*, order: Order) -> bool:
     if before in NOT_HANDED_OVER:
         _stock_back(order)
     _points_back(order)
+    reference = order_reference(order)
+    growth.points_earned_reverse(
+        idempotency_key_of_earn=f"{reference}:earned", idempotency_key=f"{reference}:earned-back"
+    )
     if order.kind == OrderKind.FLASH_SALE:
         from yachi.shop import flash
 

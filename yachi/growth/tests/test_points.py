@@ -72,6 +72,17 @@ def test_refund_gives_a_spend_back_once(world):
     assert facade.points_balance(user=user) == 500 == ledger_sum(user)
 
 
+def test_points_earned_on_a_refunded_purchase_are_taken_back_once(world):
+    user = world.patient_parent
+    facade.points_for_paid_spend(user=user, paid_fen=30000, idempotency_key="e", reference="o:9")
+    facade.points_spend(user=user, points=100, reason=PointsReason.CHECKOUT, idempotency_key="s")
+    first = facade.points_earned_reverse(idempotency_key_of_earn="e", idempotency_key="back1")
+    again = facade.points_earned_reverse(idempotency_key_of_earn="e", idempotency_key="back2")
+    # 100 of the 300 were already spent: only what is left is taken, never below zero.
+    assert first.delta == -200 and again is None
+    assert facade.points_balance(user=user) == 0 == ledger_sum(user)
+
+
 def test_paid_spend_earns_whole_yuan_points(world, settings):
     user = world.patient_parent
     assert (
