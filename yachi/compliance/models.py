@@ -55,6 +55,12 @@ class AuditAction(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     REFUND_REQUESTED = "refund_requested", _("Refund requested")
     BILL_CREATED = "bill_created", _("Bill created")
+    COUPON_ISSUED = "coupon_issued", _("Coupon issued")
+    POINTS_ADJUSTED = "points_adjusted", _("Points adjusted")
+    CATALOGUE_CHANGED = "catalogue_changed", _("Mall catalogue changed")
+    STOCK_CHANGED = "stock_changed", _("Mall stock changed")
+    ORDER_HANDLED = "order_handled", _("Mall order handled")
+    FLASH_SALE_CREATED = "flash_sale_created", _("Flash sale created")
 
 
 class AuditEntry(models.Model):

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, NotFound
 from yachi.core.money import FEN_PER_YUAN
 from yachi.growth.choices import PointsReason
@@ -250,11 +251,21 @@ def points_adjust(*, actor, user, delta: int, note: str, idempotency_key: str) -
         raise InvalidInput(_("Say why the points are adjusted."), code="reason_required")
     if not user.is_patient:
         raise InvalidInput(_("Only patients collect points."), code="not_a_patient")
-    return post(
-        user=user,
-        delta=delta,
-        reason=PointsReason.ADJUSTMENT,
-        idempotency_key=idempotency_key,
-        note=note,
-        actor=actor,
-    )
+    with transaction.atomic():
+        posting = post(
+            user=user,
+            delta=delta,
+            reason=PointsReason.ADJUSTMENT,
+            idempotency_key=idempotency_key,
+            note=note,
+            actor=actor,
+        )
+        if not posting.replayed:
+            audit_record(
+                action=AuditAction.POINTS_ADJUSTED,
+                actor=actor,
+                object_type="user",
+                object_id=user.public_id,
+                details={"delta": delta, "note": note},
+            )
+    return posting

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.growth import pricing
 from yachi.growth.choices import (
@@ -304,6 +305,14 @@ def coupon_issue(
                         idempotency_key=idempotency_key or None,
                         valid_from=valid_from,
                         expires_at=expires_at,
+                    )
+                if actor is not None:
+                    audit_record(
+                        action=AuditAction.COUPON_ISSUED,
+                        actor=actor,
+                        object_type="coupon",
+                        object_id=coupon.public_id,
+                        details={"template": str(template.public_id), "reason": reason},
                     )
                 return coupon.public_id
             except IntegrityError:

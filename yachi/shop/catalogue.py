@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from yachi.accounts.choices import Role
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.shop.choices import Category
 from yachi.shop.errors import StockNegative
@@ -75,10 +76,24 @@ def product_save(
     values.update(category=category, sort=sort)
     with transaction.atomic():
         if product is None:
-            return Product.objects.create(**values)
-        Product.objects.filter(pk=product.pk).update(**values)
-        product.refresh_from_db()
+            product = Product.objects.create(**values)
+        else:
+            Product.objects.filter(pk=product.pk).update(**values)
+            product.refresh_from_db()
+        _audit_catalogue(actor, "product", product.public_id, values)
         return product
+
+
+def _audit_catalogue(actor, object_type: str, object_id, values: dict) -> None:
+    audit_record(
+        action=AuditAction.CATALOGUE_CHANGED,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        details={
+            k: v for k, v in values.items() if k in ("name", "code", "price_fen", "is_active")
+        },
+    )
 
 
 def sku_save(
@@ -113,13 +128,15 @@ def sku_save(
     try:
         with transaction.atomic():
             if sku is None:
-                return Sku.objects.create(product=product, **values)
-            if sku.product_id != product.pk:
+                sku = Sku.objects.create(product=product, **values)
+            elif sku.product_id != product.pk:
                 raise InvalidInput(_("This variant belongs to another product."))
-            Sku.objects.filter(pk=sku.pk).update(**values)
+            else:
+                Sku.objects.filter(pk=sku.pk).update(**values)
+                sku.refresh_from_db()
+            _audit_catalogue(actor, "sku", sku.public_id, values)
     except IntegrityError:
         raise InvalidInput(_("Another item already has this code."), code="code_taken") from None
-    sku.refresh_from_db()
     return sku
 
 
@@ -151,7 +168,19 @@ def stock_adjust(*, actor, clinic, sku: Sku, delta: int) -> int:
             quantity=F("quantity") + delta
         ):
             raise StockNegative()
+        _audit_stock(actor, clinic, sku, {"delta": delta})
         return Stock.objects.values_list("quantity", flat=True).get(pk=row)
+
+
+def _audit_stock(actor, clinic, sku: Sku, details: dict) -> None:
+    audit_record(
+        action=AuditAction.STOCK_CHANGED,
+        actor=actor,
+        object_type="sku",
+        object_id=sku.public_id,
+        clinic=clinic,
+        details=details,
+    )
 
 
 def stock_set(*, actor, clinic, sku: Sku, quantity: int) -> int:
@@ -161,4 +190,5 @@ def stock_set(*, actor, clinic, sku: Sku, quantity: int) -> int:
     with transaction.atomic():
         row = _row(clinic, sku)
         Stock.objects.filter(pk=row).update(quantity=quantity)
+        _audit_stock(actor, clinic, sku, {"counted": quantity})
     return quantity

@@ -92,6 +92,7 @@ def flash_sales_page(request, clinic_id):
             zone = ZoneInfo(clinic.timezone)
             try:
                 flash_sale_create(
+                    actor=request.user,
                     clinic=clinic,
                     title=data["title"],
                     description=data["description"],

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
 from yachi.shop import flash_store
@@ -262,6 +263,7 @@ def _release_in_store(sale_id: int, token: str) -> None:
         logger.warning("Redis unavailable: place %s of sale %s freed by the repair", token, sale_id)
 
 
+@transaction.atomic
 def flash_sale_create(
     *,
     clinic,
@@ -275,6 +277,7 @@ def flash_sale_create(
     payment_window_minutes: int = 15,
     description: str = "",
     sku=None,
+    actor=None,
 ) -> FlashSale:
     if price_fen <= 0 or original_price_fen < price_fen:
         raise InvalidInput(_("The sale price must be above zero and at most the usual price."))
@@ -296,6 +299,15 @@ def flash_sale_create(
         ends_at=ends_at,
         payment_window_minutes=payment_window_minutes,
     )
+    if actor is not None:
+        audit_record(
+            action=AuditAction.FLASH_SALE_CREATED,
+            actor=actor,
+            object_type="flash_sale",
+            object_id=sale.public_id,
+            clinic=clinic,
+            details={"places": places, "price_fen": price_fen},
+        )
     transaction.on_commit(lambda: _load_store(sale))
     return sale
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts.choices import Role
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.growth import facade as growth
@@ -487,7 +488,9 @@ def order_refund(*, actor, order: Order, reason: str) -> Order:
         raise InvalidInput(_("Say why the order is cancelled."), code="reason_required")
     if order.status in CLOSED or refund_pending(order):
         raise NotCancellable(_("This order is already cancelled or being refunded."))
-    return _cancel(actor=actor, order=order, reason=reason)
+    order = _cancel(actor=actor, order=order, reason=reason)
+    _audit_order(actor, order, {"step": "cancelled", "reason": reason})
+    return order
 
 
 def _cancel(*, actor, order: Order, reason: str) -> Order:
@@ -558,5 +561,17 @@ def order_advance(*, actor, order: Order, to_status: str) -> Order:
     )
     if not moved:
         raise OrderStatusChanged()
+    _audit_order(actor, order, {"step": to_status})
     order.refresh_from_db()
     return order
+
+
+def _audit_order(actor, order: Order, details: dict) -> None:
+    audit_record(
+        action=AuditAction.ORDER_HANDLED,
+        actor=actor,
+        object_type="order",
+        object_id=order.public_id,
+        clinic=order.clinic,
+        details=details,
+    )

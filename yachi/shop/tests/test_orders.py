@@ -303,6 +303,11 @@ def test_stock_adjustments_never_go_below_zero(shop):
     assert stock(shop.clinic_a, shop.shop.pink) == 5
     with pytest.raises(DomainError):
         catalogue.product_save(actor=desk, name="x", category="floss")  # managers only
+    # Who moved stock, and by how much, is in the audit trail; refusals leave no entry.
+    from yachi.compliance.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(action="stock_changed")
+    assert [(e.actor_id, e.details) for e in entries] == [(desk.pk, {"delta": 4})]
 
 
 def test_last_item_bought_by_two_at_once_goes_to_one(shop):
