@@ -26,7 +26,7 @@ MANAGERS = (Role.MANAGER, Role.ADMIN)
 
 
 class FlashSaleForm(Form):
-    title = forms.CharField(label=gettext_lazy("Promotion"), max_length=64)
+    title = forms.CharField(label=gettext_lazy("Sale name"), max_length=64)
     description = forms.CharField(
         label=gettext_lazy("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
