@@ -109,3 +109,24 @@ def test_reconciliation_with_wechat_pay_finds_a_lost_payment(wechatpay, intent):
     report = reconciliation.reconcile(day=timezone.localdate(), method=Method.WECHATPAY)
     assert [m["out_trade_no"] for m in report.mismatches] == [intent.out_trade_no]
     assert PaymentIntent.objects.get().status == IntentStatus.PAID
+
+
+def test_mini_program_gets_wechat_pay_parameters_once_wechat_is_bound(
+    api, world, wechatpay, intent
+):
+    api.as_user(world.patient_parent)
+    unbound = api.post(
+        f"/payments/{intent.public_id}/start", {"method": "wechatpay", "channel": "jsapi"}
+    )
+    assert unbound.status_code == 422 and unbound.json()["code"] == "method_unavailable"
+    world.patient_parent.wechat_openid = "o-parent"
+    world.patient_parent.save(update_fields=["wechat_openid"])
+    started = api.post(
+        f"/payments/{intent.public_id}/start", {"method": "wechatpay", "channel": "jsapi"}
+    )
+    assert started.status_code == 200, started.content
+    params = started.json()["params"]
+    assert set(params) >= {"appId", "timeStamp", "nonceStr", "package", "signType", "paySign"}
+    assert wechatpay.pay_with(params)  # the signature WeChat's client checks is ours
+    methods = {m["method"] for m in api.get("/payment-methods").json()}
+    assert {"wechatpay", "simulator"} <= methods
