@@ -93,7 +93,7 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_offer = _hold_for(
         their_entry, world.clinic_b_doctor, tomorrow_at(16), tomorrow_at(16, 30)
     )
-    from yachi.payments.services import bill_create
+    from yachi.payments.bills import bill_create
 
     their_bill = bill_create(
         actor=world.clinic_b_front_desk,
@@ -185,6 +185,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
         "gender": "male",
         "diagnosis": "龋齿",
         "method": "simulator",
+        "coupon_id": "00000000-0000-4000-8000-000000000000",
     }
     for param in params:
         for caller, foreign in cases[param]:

@@ -34,6 +34,7 @@ from yachi.clinics.models import (
 )
 from yachi.compliance.envelope import current_data_key_id
 from yachi.demo.activity import build_activity
+from yachi.demo.bills import build_bills
 from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall
 from yachi.demo.people import birth_date, full_name
@@ -310,6 +311,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
     log(f"  consents, clinical notes and {entries} audit entries of staff and patient activity")
     coupons = build_growth(rng=rng)
     log(f"  coupon templates, {coupons} coupons and points for the first ten patients")
+    bills = build_bills(clinic=clinics[0])
+    log(f"  {bills} open treatment bills (洁牙) to pay in the app or at the desk")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
     )

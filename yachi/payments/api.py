@@ -3,11 +3,11 @@
 from ninja import Router
 
 from yachi.core.schemas import errors
-from yachi.payments import gateway
+from yachi.payments import bills, gateway
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import Method
 from yachi.payments.models import PaymentIntent
-from yachi.payments.schemas import MethodOut, PaymentOut, StartIn, StartOut
+from yachi.payments.schemas import CouponIn, CouponOut, MethodOut, PaymentOut, StartIn, StartOut
 
 router = Router(tags=["payments"])
 
@@ -30,6 +30,26 @@ def payment_methods(request):
         {"method": m, "name": str(Method(m).label), "channels": list(gateway.CHANNELS[m])}
         for m in gateway.available_methods()
     ]
+
+
+@router.get("/payments/{payment_id}/coupons", response={200: list[CouponOut], **errors(401, 404)})
+def payment_coupons(request, payment_id: str):
+    """The caller's coupons that would take something off this bill (empty otherwise)."""
+    intent = access_payment_by_id(actor=request.auth, payment_id=payment_id, payer_only=True)
+    return [
+        {"coupon_id": d.coupon_id, "title": d.title, "discount_fen": d.discount_fen}
+        for d in bills.bill_coupons(intent=intent)
+    ]
+
+
+@router.post(
+    "/payments/{payment_id}/coupon",
+    response={200: PaymentOut, **errors(400, 401, 404, 409, 422)},
+)
+def payment_use_coupon(request, payment_id: str, payload: CouponIn):
+    """Use one coupon on a treatment bill before paying starts; the amount goes down."""
+    intent = access_payment_by_id(actor=request.auth, payment_id=payment_id, payer_only=True)
+    return bills.bill_apply_coupon(actor=request.auth, intent=intent, coupon_id=payload.coupon_id)
 
 
 @router.post(

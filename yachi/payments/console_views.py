@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics.access import staff_clinic_by_id
+from yachi.clinics.facade import Service
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import format_yuan, yuan_to_fen
-from yachi.payments import services
+from yachi.payments import bills, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
@@ -47,19 +48,22 @@ def payments_page(request, clinic_id):
     if status in IntentStatus.values:
         intents = intents.filter(status=status)
     page = Paginator(intents, 50).get_page(request.GET.get("page"))
-    form = {"phone": "", "amount": "", "description": ""}
+    services_here = list(Service.objects.filter(clinic=clinic, is_active=True))
+    form = {"phone": "", "amount": "", "description": "", "service": ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
             payer = User.objects.by_phone(form["phone"]).filter(role=Role.PATIENT).first()
             if payer is None:
                 raise InvalidInput(_("No patient account has this phone number."))
-            intent = services.bill_create(
+            service = next((s for s in services_here if str(s.public_id) == form["service"]), None)
+            intent = bills.bill_create(
                 actor=request.user,
                 clinic=clinic,
                 payer=payer,
                 amount_fen=_fen(form["amount"]),
                 description=form["description"][:120],
+                service=service,
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -76,6 +80,7 @@ def payments_page(request, clinic_id):
             status=status,
             statuses=IntentStatus.choices,
             form=form,
+            services=services_here,
             section="payments",
         ),
     )

@@ -167,3 +167,39 @@ class Reconciliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.provider}: {len(self.mismatches)}"
+
+
+class Bill(BaseModel):
+    """A treatment bill: what the clinic charges for a visit, paid through an intent.
+
+    ``list_fen`` is the price before any coupon; the intent asks for ``list_fen -
+    discount_fen``. ``service_code`` names the treatment, so that coupons for services
+    (洁牙7折) apply to it.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="bills")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    description = models.CharField(_("description"), max_length=120)
+    service_code = models.CharField(_("treatment"), max_length=32, blank=True)
+    list_fen = models.PositiveIntegerField(_("amount (fen)"))
+    discount_fen = models.PositiveIntegerField(_("coupon discount (fen)"), default=0)
+    coupon_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(list_fen__gt=0), name="bill_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_fen__lt=F("list_fen")), name="bill_discount_below_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def reference(self) -> str:
+        return f"payments.bill:{self.public_id}"

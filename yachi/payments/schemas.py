@@ -40,3 +40,13 @@ class StartOut(Schema):
     kind: str
     params: dict
     url: str
+
+
+class CouponOut(Schema):
+    coupon_id: UUID
+    title: str
+    discount_fen: int
+
+
+class CouponIn(Schema):
+    coupon_id: UUID

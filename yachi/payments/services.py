@@ -22,7 +22,6 @@ from yachi.payments.choices import (
     EntryKind,
     IntentStatus,
     Method,
-    Purpose,
     RefundStatus,
 )
 from yachi.payments.errors import (
@@ -356,30 +355,3 @@ def refund_failed(*, refund: Refund, detail: str) -> bool:
 def balance_fen(intent: PaymentIntent) -> int:
     """What we hold for this intent now: the sum of its ledger entries."""
     return sum(intent.entries.values_list("amount_fen", flat=True))
-
-
-def bill_create(*, actor, clinic, payer, amount_fen: int, description: str) -> PaymentIntent:
-    """A treatment bill the patient pays in the app or at the desk."""
-    description = description.strip()
-    if not description:
-        raise InvalidInput(_("Say what the bill is for."))
-    if amount_fen > 10_000_000:
-        raise InvalidInput(_("The amount is too large for one bill."))
-    intent = intent_create(
-        purpose=Purpose.BILL,
-        reference=f"payments.bill:{new_number('BL')}",
-        amount_fen=amount_fen,
-        description=description,
-        payer=payer,
-        clinic=clinic,
-        pay_within=timedelta(days=settings.YACHI_BILL_DUE_DAYS),
-    )
-    audit_record(
-        action=AuditAction.BILL_CREATED,
-        actor=actor,
-        object_type="payment",
-        object_id=intent.public_id,
-        clinic=clinic,
-        details={"amount_fen": amount_fen},
-    )
-    return intent

@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yachi.core.errors import DomainError
-from yachi.payments import gateway
+from yachi.payments import bills, gateway
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import PaymentIntent
@@ -79,7 +79,15 @@ def pay_page(request, payment_id: str):
     """One payment: its state, and the methods to pay it with while it is open."""
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id, payer_only=True)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("coupon"):
+        try:
+            bills.bill_apply_coupon(
+                actor=request.user, intent=intent, coupon_id=request.POST["coupon"]
+            )
+        except DomainError as exc:
+            error = exc.message
+        intent.refresh_from_db()
+    elif request.method == "POST":
         try:
             start = gateway.payment_start(
                 intent=intent,
@@ -106,6 +114,8 @@ def pay_page(request, payment_id: str):
             "error": error,
             "open": intent.status == IntentStatus.CREATED and intent.expires_at > timezone.now(),
             "entries": intent.entries.all(),
+            "bill": bills.bill_of(intent),
+            "coupons": bills.bill_coupons(intent=intent),
             "refunds": intent.refunds.all(),
             "tab": "me",
         },

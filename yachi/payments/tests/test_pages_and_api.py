@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from yachi.payments import reconciliation, services
+from yachi.payments import bills, reconciliation, services
 from yachi.payments.choices import CallbackOutcome, IntentStatus, Method
 from yachi.payments.models import CallbackRecord, PaymentIntent
 from yachi.payments.providers.simulator import SimulatorProvider
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def bill(world):
-    return services.bill_create(
+    return bills.bill_create(
         actor=world.clinic_a_front_desk,
         clinic=world.clinic_a,
         payer=world.patient_parent,

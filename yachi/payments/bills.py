@@ -1,0 +1,163 @@
+"""Treatment bills: the front desk charges for a visit; the patient pays in the app or
+at the desk, with a coupon for the treatment if they hold one, and earns points.
+
+The till owns bills, so payments is itself the owner of ``Purpose.BILL``.
+"""
+
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yachi.compliance.facade import AuditAction, audit_record
+from yachi.core.errors import InvalidInput
+from yachi.payments.choices import IntentStatus, Purpose
+from yachi.payments.errors import NotPayable
+from yachi.payments.models import Bill, PaymentIntent
+from yachi.payments.services import intent_create
+
+MAX_BILL_FEN = 10_000_000
+PREFIX = "payments.bill:"
+
+
+def bill_create(
+    *, actor, clinic, payer, amount_fen: int, description: str, service=None
+) -> PaymentIntent:
+    """A bill for ``payer``; ``service`` (the clinic's) names the treatment for coupons."""
+    description = description.strip()
+    if not description and service is not None:
+        description = service.name
+    if not description:
+        raise InvalidInput(_("Say what the bill is for."))
+    if amount_fen > MAX_BILL_FEN:
+        raise InvalidInput(_("The amount is too large for one bill."))
+    if service is not None and service.clinic_id != clinic.pk:
+        raise InvalidInput(_("Choose a treatment of this clinic."))
+    with transaction.atomic():
+        bill = Bill.objects.create(
+            clinic=clinic,
+            payer=payer,
+            created_by=actor,
+            description=description[:120],
+            service_code=service.code if service is not None else "",
+            list_fen=amount_fen,
+        )
+        intent = intent_create(
+            purpose=Purpose.BILL,
+            reference=bill.reference,
+            amount_fen=amount_fen,
+            description=bill.description,
+            payer=payer,
+            clinic=clinic,
+            pay_within=timedelta(days=settings.YACHI_BILL_DUE_DAYS),
+        )
+        audit_record(
+            action=AuditAction.BILL_CREATED,
+            actor=actor,
+            object_type="payment",
+            object_id=intent.public_id,
+            clinic=clinic,
+            details={"amount_fen": amount_fen, "service": bill.service_code},
+        )
+    return intent
+
+
+def bill_of(intent: PaymentIntent) -> Bill | None:
+    if intent.purpose != Purpose.BILL or not intent.reference.startswith(PREFIX):
+        return None
+    return Bill.objects.filter(public_id=UUID(intent.reference.removeprefix(PREFIX))).first()
+
+
+def _lines(bill: Bill):
+    from yachi.growth.facade import QuoteLine
+
+    # A bill without a named treatment fits only coupons that apply to anything.
+    code = bill.service_code or "-"
+    return [QuoteLine(kind="service", code=code, unit_price_fen=bill.list_fen, quantity=1)]
+
+
+def bill_coupons(*, intent: PaymentIntent) -> list:
+    """The payer's coupons that would take something off this bill, while it is open."""
+    from yachi.growth.facade import coupons_usable
+
+    bill = bill_of(intent)
+    if bill is None or bill.coupon_id or not _coupon_allowed(intent):
+        return []
+    return [
+        d
+        for d in coupons_usable(user=intent.payer, lines=_lines(bill))
+        if d.discount_fen < bill.list_fen
+    ]
+
+
+def _coupon_allowed(intent: PaymentIntent) -> bool:
+    # Only before any provider has seen the amount: a started trade keeps its amount.
+    return intent.status == IntentStatus.CREATED and not intent.method
+
+
+def bill_apply_coupon(*, actor, intent: PaymentIntent, coupon_id) -> PaymentIntent:
+    """Take the payer's coupon off the bill: the coupon is held and the amount lowered."""
+    from yachi.growth.facade import coupon_hold, coupon_release
+
+    bill = bill_of(intent)
+    if bill is None or actor.pk != intent.payer_id:
+        raise NotPayable()
+    if bill.coupon_id or not _coupon_allowed(intent):
+        raise NotPayable(_("A coupon can be used only once, before paying starts."))
+    with transaction.atomic():
+        discount = coupon_hold(
+            user=actor, coupon_id=coupon_id, lines=_lines(bill), reference=bill.reference
+        )
+        if discount.discount_fen >= bill.list_fen:
+            raise InvalidInput(
+                _("This coupon covers the whole bill: please ask at the front desk.")
+            )
+        lowered = PaymentIntent.objects.filter(
+            pk=intent.pk, status=IntentStatus.CREATED, method=""
+        ).update(amount_fen=bill.list_fen - discount.discount_fen)
+        if not lowered:
+            coupon_release(reference=bill.reference)
+            raise NotPayable()
+        Bill.objects.filter(pk=bill.pk).update(
+            discount_fen=discount.discount_fen, coupon_id=discount.coupon_id
+        )
+    intent.refresh_from_db()
+    return intent
+
+
+def on_paid(intent: PaymentIntent) -> None:
+    from yachi.growth.facade import coupon_redeem, points_for_paid_spend
+
+    bill = bill_of(intent)
+    if bill is None:
+        return
+    if bill.coupon_id:
+        coupon_redeem(reference=bill.reference)
+    if intent.payer is not None and intent.payer.is_patient:
+        points_for_paid_spend(
+            user=intent.payer,
+            paid_fen=intent.amount_fen,
+            idempotency_key=f"{bill.reference}:earned",
+            reference=bill.reference,
+        )
+
+
+def on_closed(intent: PaymentIntent) -> None:
+    from yachi.growth.facade import coupon_release
+
+    bill = bill_of(intent)
+    if bill is not None and bill.coupon_id:
+        coupon_release(reference=bill.reference)
+
+
+def on_refunded(intent: PaymentIntent, refund, full: bool) -> None:
+    from yachi.growth.facade import points_earned_reverse
+
+    bill = bill_of(intent)
+    if bill is not None and full:
+        points_earned_reverse(
+            idempotency_key_of_earn=f"{bill.reference}:earned",
+            idempotency_key=f"{bill.reference}:earned-back",
+        )
