@@ -6,6 +6,7 @@ desk. ``patient_parent`` holds a family account with ``patient_child`` on it;
 ``other_patient`` is a stranger to them.
 """
 
+import socket
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -129,3 +130,11 @@ def api(transactional_db):
     from tests.apiclient import ApiClient
 
     return ApiClient()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -23,7 +23,7 @@ from yachi.booking.choices import TRANSITIONS, Channel, Status
 from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.clinics import selectors as clinic_selectors
-from yachi.core.errors import DomainError, NotFound
+from yachi.core.errors import DomainError
 from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
 from yachi.web.console import console_context
@@ -32,11 +32,7 @@ from yachi.web.security import csp_extend
 
 
 def _clinic(request, clinic_id):
-    clinic = clinic_access.clinic_by_id(clinic_id)
-    allowed = clinics.staff_clinic_ids(request.user)
-    if allowed is not None and clinic.pk not in allowed:
-        raise NotFound(_("Clinic not found."), code="clinic_not_found")
-    return clinic
+    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _day(raw, zone) -> date:

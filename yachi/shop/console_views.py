@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yachi.clinics import access as clinic_access
-from yachi.clinics import facade as clinics
-from yachi.core.errors import DomainError, NotFound
+from yachi.core.errors import DomainError
 from yachi.shop import access, catalogue, selectors, services
 from yachi.shop.choices import Category, OrderStatus
 from yachi.shop.models import Sku
@@ -17,11 +16,7 @@ from yachi.web.decorators import staff_required
 
 
 def _clinic(request, clinic_id):
-    clinic = clinic_access.clinic_by_id(clinic_id)
-    allowed = clinics.staff_clinic_ids(request.user)
-    if allowed is not None and clinic.pk not in allowed:
-        raise NotFound(_("Clinic not found."), code="clinic_not_found")
-    return clinic
+    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _int(raw):

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from yachi.accounts.choices import Role
 from yachi.clinics import access as clinic_access
-from yachi.clinics import facade as clinics
-from yachi.core.errors import DomainError, NotFound
+from yachi.core.errors import DomainError
 from yachi.core.money import yuan_to_fen
 from yachi.shop import flash_store
 from yachi.shop.flash_selectors import sale_phase, sales_of_clinic
@@ -52,11 +51,7 @@ class FlashSaleForm(Form):
 
 
 def _clinic(request, clinic_id):
-    clinic = clinic_access.clinic_by_id(clinic_id)
-    allowed = clinics.staff_clinic_ids(request.user)
-    if allowed is not None and clinic.pk not in allowed:
-        raise NotFound(_("Clinic not found."), code="clinic_not_found")
-    return clinic
+    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _rows(clinic):

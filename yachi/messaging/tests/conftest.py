@@ -5,8 +5,6 @@ Each fixture starts the fake, configures Yachi as a clinic would for the real se
 arranges failures and reads what was delivered.
 """
 
-import socket
-
 import pytest
 
 from tests.fakes.aliyun_sms import FakeAliyunSms
@@ -101,11 +99,3 @@ def wechat(settings):
         }
         settings.YACHI_WECHAT_TIMEOUT_SECONDS = CLIENT_TIMEOUT_SECONDS
         yield fake
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A local port nothing listens on: connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

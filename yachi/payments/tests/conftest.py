@@ -6,7 +6,6 @@ test. The fake holds its own keys and knows only our public key, as the real one
 """
 
 import base64
-import socket
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -68,11 +67,3 @@ def alipay(settings, merchant_key):
         settings.YACHI_ALIPAY_GATEWAY = f"{fake.url}/gateway.do"
         settings.YACHI_PAYMENT_TIMEOUT_SECONDS = CLIENT_TIMEOUT_SECONDS
         yield fake
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A local port nothing listens on: connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
