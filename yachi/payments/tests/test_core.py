@@ -171,3 +171,32 @@ def test_concurrent_refunds_never_overdraw():
     assert outcomes.count("ok") == 3
     intent.refresh_from_db()
     assert intent.refunded_fen == 900 and services.balance_fen(intent) == 100
+
+
+def test_the_same_notification_arriving_at_once_on_many_threads_pays_once(intent):
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL")
+    gateway.payment_start(intent=intent, method=Method.SIMULATOR)
+    body = SimulatorProvider().pay(intent.out_trade_no)
+    barrier = threading.Barrier(8)
+    statuses = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            answer = gateway.callback_receive(
+                method=Method.SIMULATOR, headers={SIGNATURE_HEADER: sign(body)}, body=body
+            )
+            statuses.append(answer.status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 8
+    assert list(LedgerEntry.objects.values_list("amount_fen", flat=True)) == [9900]
+    outcomes = sorted(CallbackRecord.objects.values_list("outcome", flat=True))
+    assert outcomes == [CallbackOutcome.APPLIED] + [CallbackOutcome.DUPLICATE] * 7
