@@ -11,7 +11,7 @@ from yachi.booking.models import EmergencyCase
 from yachi.booking.schemas import local
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
-from yachi.core.schemas import errors
+from yachi.core.schemas import LocalDatetime, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["emergencies"])
@@ -47,7 +47,7 @@ class EmergencyOut(Schema):
     nearest_clinic: PlaceOut | None
     appointment_start: datetime | None
     eta_minutes: int | None
-    created_at: datetime
+    created_at: LocalDatetime
 
 
 def _place(clinic):

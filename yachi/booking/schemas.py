@@ -8,7 +8,7 @@ from pydantic import Field
 
 from yachi.booking.policy import patient_may_change
 from yachi.core.money import fen_to_yuan
-from yachi.core.schemas import IsoAwareDatetime
+from yachi.core.schemas import IsoAwareDatetime, LocalDatetime
 
 
 def local(moment: datetime, clinic) -> datetime:
@@ -68,7 +68,7 @@ class DepositOut(Schema):
     payment_id: UUID
     amount_fen: int
     status: str
-    expires_at: datetime
+    expires_at: LocalDatetime
 
 
 class AppointmentOut(Schema):
@@ -85,7 +85,7 @@ class AppointmentOut(Schema):
     price: Decimal
     reschedule_count: int
     can_change: bool
-    created_at: datetime
+    created_at: LocalDatetime
     # Present for services with a deposit: pay it (payments API) to confirm the time.
     deposit: DepositOut | None = None
 

@@ -13,7 +13,7 @@ from yachi.booking.access import (
 from yachi.booking.choices import WaitlistStatus
 from yachi.booking.schemas import AppointmentOut
 from yachi.clinics import access as clinic_access
-from yachi.core.schemas import IsoAwareDatetime, errors
+from yachi.core.schemas import IsoAwareDatetime, LocalDatetime, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["waitlist"])
@@ -31,7 +31,7 @@ class WaitlistIn(Schema):
 class OfferOut(Schema):
     id: UUID
     start: datetime
-    expires_at: datetime
+    expires_at: LocalDatetime
     status: str
     doctor: str
 

@@ -2,8 +2,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 
 class ErrorOut(Schema):
@@ -41,3 +42,12 @@ IsoAwareDatetime = Annotated[
     AwareDatetime,
     _iso_8601(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", datetime, "2026-03-01T09:30:00+08:00"),
 ]
+
+
+def _local(moment):
+    return timezone.localtime(moment) if moment is not None and moment.tzinfo else moment
+
+
+# A moment the API shows: in the chain's time zone (Asia/Shanghai, "+08:00"), as the
+# mini-program displays it, rather than UTC.
+LocalDatetime = Annotated[datetime, AfterValidator(_local)]

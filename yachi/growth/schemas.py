@@ -1,10 +1,10 @@
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field
 
+from yachi.core.schemas import LocalDatetime
 from yachi.growth import describe
 
 
@@ -22,10 +22,10 @@ class CouponOut(Schema):
     applies_to: str
     item_codes: list[str]
     min_spend_fen: int
-    valid_from: datetime | None
-    expires_at: datetime
-    issued_at: datetime
-    redeemed_at: datetime | None
+    valid_from: LocalDatetime | None
+    expires_at: LocalDatetime
+    issued_at: LocalDatetime
+    redeemed_at: LocalDatetime | None
 
     @staticmethod
     def resolve_id(obj):
@@ -89,7 +89,7 @@ class PointsEntryOut(Schema):
     note: str
     reference: str
     balance_after: int
-    created_at: datetime
+    created_at: LocalDatetime
 
     @staticmethod
     def resolve_id(obj):
@@ -118,7 +118,7 @@ class RewardOut(Schema):
     kind: str
     points_cost: int
     valid_days: int | None
-    valid_until: datetime | None
+    valid_until: LocalDatetime | None
     remaining: int | None = Field(description="coupons left to give; null when unlimited")
 
     @staticmethod

@@ -1,4 +1,3 @@
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -6,6 +5,7 @@ from django.utils.translation import get_language
 from ninja import Schema
 from pydantic import Field, StrictBool
 
+from yachi.core.schemas import LocalDatetime
 from yachi.messaging.render import render
 
 
@@ -18,9 +18,9 @@ class NotificationOut(Schema):
     status_display: str
     title: str
     text: str
-    scheduled_for: datetime
-    sent_at: datetime | None
-    read_at: datetime | None
+    scheduled_for: LocalDatetime
+    sent_at: LocalDatetime | None
+    read_at: LocalDatetime | None
 
     @staticmethod
     def resolve_id(obj):

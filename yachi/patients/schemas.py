@@ -1,10 +1,10 @@
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import IsoDate
+from yachi.core.schemas import IsoDate, LocalDatetime
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.identity import masked
 
@@ -53,7 +53,7 @@ class ConsentOut(Schema):
     current_version: str
     granted: bool
     version: str | None
-    granted_at: datetime | None
+    granted_at: LocalDatetime | None
 
 
 class WithdrawOut(Schema):
@@ -67,7 +67,7 @@ class FacePhotoOut(Schema):
     content_type: str
     width: int
     height: int
-    created_at: datetime
+    created_at: LocalDatetime
 
     @staticmethod
     def resolve_id(obj):
@@ -101,7 +101,7 @@ class ClinicalNoteOut(Schema):
     findings: str
     diagnosis: str
     treatment: str
-    created_at: datetime
+    created_at: LocalDatetime
 
     @staticmethod
     def resolve_id(obj):

@@ -1,9 +1,10 @@
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field
+
+from yachi.core.schemas import LocalDatetime
 
 
 class PaymentOut(Schema):
@@ -14,9 +15,9 @@ class PaymentOut(Schema):
     refunded_fen: int
     status: str
     method: str
-    expires_at: datetime
-    paid_at: datetime | None
-    created_at: datetime
+    expires_at: LocalDatetime
+    paid_at: LocalDatetime | None
+    created_at: LocalDatetime
 
     @staticmethod
     def resolve_id(obj):

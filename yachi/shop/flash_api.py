@@ -1,6 +1,5 @@
 """Flash sales for the mini-program: what is on offer, and taking a place."""
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -8,7 +7,7 @@ from ninja import Header, Router, Schema, Status
 
 from yachi.core.errors import PermissionDenied
 from yachi.core.idempotency import validate_key
-from yachi.core.schemas import errors
+from yachi.core.schemas import LocalDatetime, errors
 from yachi.payments.facade import intent_by_reference
 from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_on_offer
 from yachi.shop.flash_services import flash_reserve
@@ -27,8 +26,8 @@ class FlashSaleOut(Schema):
     stock: int
     remaining: int
     per_person_limit: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: LocalDatetime
+    ends_at: LocalDatetime
     payment_window_minutes: int
     phase: Literal["upcoming", "on_sale", "sold_out", "ended"]
 
@@ -57,7 +56,7 @@ class PaymentOut(Schema):
     id: UUID
     status: str
     amount_fen: int
-    expires_at: datetime
+    expires_at: LocalDatetime
 
 
 class FlashOrderOut(Schema):

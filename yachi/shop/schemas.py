@@ -1,10 +1,10 @@
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field, StrictInt
 
+from yachi.core.schemas import LocalDatetime
 from yachi.shop.choices import Category
 
 
@@ -84,7 +84,7 @@ class PaymentOut(Schema):
     id: UUID
     status: str
     amount_fen: int
-    expires_at: datetime
+    expires_at: LocalDatetime
 
 
 class OrderLineOut(Schema):
@@ -112,9 +112,9 @@ class OrderOut(Schema):
     points_used: int
     points_fen: int
     total_fen: int
-    created_at: datetime
-    paid_at: datetime | None
-    closed_at: datetime | None
+    created_at: LocalDatetime
+    paid_at: LocalDatetime | None
+    closed_at: LocalDatetime | None
     close_reason: str
     can_cancel: bool
     payment: PaymentOut | None

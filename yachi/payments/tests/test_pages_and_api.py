@@ -28,6 +28,8 @@ def test_patient_sees_only_their_own_payments(api, world, bill):
     mine = api.as_user(world.patient_parent).get("/payments")
     assert [p["id"] for p in mine.json()] == [str(bill.public_id)]
     assert mine.json()[0]["amount_fen"] == 19900
+    # Times read as the patient's clock shows them.
+    assert mine.json()[0]["expires_at"].endswith("+08:00")
     assert api.as_user(world.other_patient).get("/payments").json() == []
     assert api.get(f"/payments/{bill.public_id}").status_code == 404
 
