@@ -6,7 +6,8 @@
 Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_flash_bench (created when
 missing, flushed) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
   * POST /api/v1/flash-sales/{id}/reserve over HTTP against uvicorn (ASGI, N worker
-    processes), many concurrent httpx clients, each request a different buyer:
+    processes), many keep-alive connections from several load-generating processes,
+    each request a different buyer:
     - places left: every request writes its reservation, order and payment intent
     - sold out: the answer most of a rush gets, refused by Redis alone
   * the reserve Lua script by EVALSHA from Python, one round trip each and pipelined
@@ -15,7 +16,6 @@ Prints one line per figure.
 """
 
 import argparse
-import asyncio
 import os
 import shutil
 import statistics
@@ -115,6 +115,8 @@ def serve(port: int, workers: int) -> subprocess.Popen:
             str(port),
             "--workers",
             str(workers),
+            "--http",
+            "yachi.core.server:NoDelayH11Protocol",
             "--log-level",
             "warning",
             "--no-access-log",
@@ -137,28 +139,73 @@ def serve(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("uvicorn did not start")
 
 
-async def hammer(base: str, path: str, tokens: list[str], clients: int):
-    queue = list(enumerate(tokens))
-    statuses: dict[int, int] = {}
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+def _client_process(port, method, path, tokens, threads, results):
+    """One load-generating process: ``threads`` keep-alive connections share its tokens."""
+    import http.client
+    import threading
 
-        async def one_client():
-            while queue:
-                _, token = queue.pop()
-                begin = time.perf_counter()
-                try:
-                    response = await client.post(path, headers={"Authorization": f"Bearer {token}"})
-                    status = response.status_code
-                except httpx.TransportError as exc:
-                    status = type(exc).__name__  # counted, never retried
+    queue = list(tokens)
+    lock = threading.Lock()
+    statuses: dict = {}
+    latencies: list[float] = []
+
+    def one_connection():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                token = queue.pop()
+            begin = time.perf_counter()
+            try:
+                connection.request(method, path, headers={"Authorization": f"Bearer {token}"})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__  # counted, never retried
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            with lock:
                 latencies.append(time.perf_counter() - begin)
                 statuses[status] = statuses.get(status, 0) + 1
 
-        begin = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(clients)))
-        elapsed = time.perf_counter() - begin
+    workers = [threading.Thread(target=one_connection) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    results.put((statuses, latencies))
+
+
+def hammer(port: int, method: str, path: str, tokens: list[str], clients: int, processes: int):
+    """``clients`` keep-alive connections spread over ``processes`` processes, so that the
+    load generator's own interpreter lock is not what the figure measures."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    threads = max(1, clients // processes)
+    children = [
+        context.Process(
+            target=_client_process,
+            args=(port, method, path, tokens[index::processes], threads, results),
+        )
+        for index in range(processes)
+    ]
+    begin = time.perf_counter()
+    for child in children:
+        child.start()
+    collected = [results.get() for _ in children]
+    elapsed = time.perf_counter() - begin
+    for child in children:
+        child.join()
+    statuses: dict = {}
+    latencies: list[float] = []
+    for part_statuses, part_latencies in collected:
+        latencies.extend(part_latencies)
+        for status, count in part_statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
     return statuses, latencies, elapsed
 
 
@@ -244,6 +291,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--processes", type=int, default=8, help="load-generating processes")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lua-runs", type=int, default=20000)
     parser.add_argument("--port", type=int, default=8765)
@@ -269,24 +317,22 @@ def main() -> None:
 
     server = serve(args.port, args.workers)
     try:
-        base = f"http://127.0.0.1:{args.port}"
-        statuses, latencies, elapsed = asyncio.run(
-            hammer(base, f"/api/v1/flash-sales/{plenty.public_id}/reserve", tokens, args.clients)
+        load = {"clients": args.clients, "processes": args.processes}
+        statuses, latencies, elapsed = hammer(
+            args.port, "POST", f"/api/v1/flash-sales/{plenty.public_id}/reserve", tokens, **load
         )
         report(
             "API reserve, places left (order + payment written)", len(latencies), elapsed, latencies
         )
         print(f"  answers: {statuses}")
-        statuses, latencies, elapsed = asyncio.run(
-            hammer(base, f"/api/v1/flash-sales/{scarce.public_id}/reserve", tokens, args.clients)
+        statuses, latencies, elapsed = hammer(
+            args.port, "POST", f"/api/v1/flash-sales/{scarce.public_id}/reserve", tokens, **load
         )
         report(
             "API reserve, rush on 100 places (mostly sold out)", len(latencies), elapsed, latencies
         )
         print(f"  answers: {statuses}")
-        statuses, latencies, elapsed = asyncio.run(
-            hammer(base, "/api/v1/health", tokens, args.clients)
-        )
+        statuses, latencies, elapsed = hammer(args.port, "GET", "/api/v1/health", tokens, **load)
         report(
             "API GET /health (the stack's floor, no database)", len(latencies), elapsed, latencies
         )

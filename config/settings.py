@@ -134,6 +134,16 @@ if DATABASE_VENDOR == "sqlite":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A pool per process: under ASGI a request would otherwise open (and authenticate) a
+    # new connection. 0 turns pooling off.
+    YACHI_DB_POOL_SIZE = envint("YACHI_DB_POOL_SIZE", 10)
+    if YACHI_DB_POOL_SIZE:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": YACHI_DB_POOL_SIZE,
+            "timeout": envint("YACHI_DB_POOL_TIMEOUT_SECONDS", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, jobs, websockets ----------------------------------------------------------------
@@ -397,6 +407,8 @@ if PRODUCTION and not (
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
 # Where patients reach the app: links in SMS and WeChat messages start with this.
+# Web server processes for `yachi serve` (one per core is a good start on a server).
+YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)
 YACHI_PUBLIC_URL = envstr("YACHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a freed time is held for the waitlisted person it is offered to.
 YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)

@@ -9,14 +9,15 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from yachi.accounts.choices import Role
 from yachi.clinics import access as clinic_access
-from yachi.core.errors import DomainError
+from yachi.core.errors import DomainError, PermissionDenied
 from yachi.core.money import yuan_to_fen
 from yachi.shop import flash_store
-from yachi.shop.flash_selectors import sale_phase, sales_of_clinic
-from yachi.shop.flash_services import flash_sale_create
+from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_of_clinic
+from yachi.shop.flash_services import flash_sale_create, flash_sale_set_active
 from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
 from yachi.web.forms import Form
@@ -115,5 +116,23 @@ def flash_sales_live(request, clinic_id):
     """The table alone, polled by the page every few seconds."""
     clinic = _clinic(request, clinic_id)
     return render(
-        request, "shop/partials/flash_rows.html", {"rows": _rows(clinic), "clinic": clinic}
+        request,
+        "shop/partials/flash_rows.html",
+        {"rows": _rows(clinic), "clinic": clinic, "may_create": request.user.role in MANAGERS},
     )
+
+
+@staff_required
+@require_POST
+def flash_sale_active(request, sale_id):
+    """A manager pauses a sale (no more places are taken) or resumes it."""
+    sale = sale_by_id(sale_id)
+    # A sale is public, but only its clinic's managers may change it.
+    clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
+    if request.user.role not in MANAGERS:
+        raise PermissionDenied(_("Only clinic managers pause or resume flash sales."))
+    flash_sale_set_active(sale=sale, active=request.POST.get("active") == "1")
+    messages.success(
+        request, _("Flash sale resumed.") if sale.is_active else _("Flash sale paused.")
+    )
+    return redirect("console:flash_sales", clinic_id=sale.clinic.public_id)

@@ -43,6 +43,7 @@ urlpatterns = [
     path(
         "clinic/<str:clinic_id>/flash-sales/live/", flash.flash_sales_live, name="flash_sales_live"
     ),
+    path("flash-sales/<str:sale_id>/active/", flash.flash_sale_active, name="flash_sale_active"),
     path("patients/", patients.patient_search, name="patients"),
     path("patients/<str:patient_id>/", patients.chart_page, name="chart"),
     path("clinic/<str:clinic_id>/payments/", payments.payments_page, name="payments"),

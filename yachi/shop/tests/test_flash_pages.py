@@ -79,3 +79,22 @@ def test_front_desk_sees_but_cannot_create_and_other_clinics_are_not_found(clien
     client.force_login(world.clinic_b_front_desk)
     assert client.get(url).status_code == 404
     assert client.get(url + "live/").status_code == 404
+
+
+def test_a_manager_pauses_a_sale_and_no_place_can_be_taken_until_resumed(client, world):
+    sale = make_sale(world.clinic_a, places=5)
+    client.force_login(world.clinic_a_front_desk)
+    refused = client.post(f"/console/flash-sales/{sale.public_id}/active/", {"active": "0"})
+    assert refused.status_code == 403
+    client.force_login(world.clinic_a_manager)
+    client.post(f"/console/flash-sales/{sale.public_id}/active/", {"active": "0"})
+    sale.refresh_from_db()
+    assert not sale.is_active
+    client.force_login(world.patient_parent)
+    client.post(f"/flash/{sale.public_id}/reserve/")
+    assert not FlashReservation.objects.exists()
+    client.force_login(world.clinic_a_manager)
+    client.post(f"/console/flash-sales/{sale.public_id}/active/", {"active": "1"})
+    client.force_login(world.patient_parent)
+    client.post(f"/flash/{sale.public_id}/reserve/")
+    assert FlashReservation.objects.count() == 1

@@ -14,10 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.YACHI_WEB_WORKERS,
+            help="web server processes (default YACHI_WEB_WORKERS, 1)",
+        )
+        parser.add_argument(
             "--no-jobs", action="store_true", help="do not start the background job consumer"
         )
 
-    def handle(self, *args, host, port, no_jobs, **options):
+    def handle(self, *args, host, port, workers, no_jobs, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         consumer = None
@@ -32,6 +38,8 @@ class Command(BaseCommand):
                 "config.asgi:application",
                 host=host,
                 port=port,
+                workers=max(1, workers),
+                http="yachi.core.server:NoDelayH11Protocol",
                 log_level="info",
                 proxy_headers=True,
                 lifespan="off",
