@@ -61,6 +61,7 @@ class AuditAction(models.TextChoices):
     STOCK_CHANGED = "stock_changed", _("Mall stock changed")
     ORDER_HANDLED = "order_handled", _("Mall order handled")
     FLASH_SALE_CREATED = "flash_sale_created", _("Flash sale created")
+    FLASH_SALE_PAUSED = "flash_sale_paused", _("Flash sale paused or resumed")
 
 
 class AuditEntry(models.Model):

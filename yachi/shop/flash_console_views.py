@@ -131,7 +131,7 @@ def flash_sale_active(request, sale_id):
     clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
     if request.user.role not in MANAGERS:
         raise PermissionDenied(_("Only clinic managers pause or resume flash sales."))
-    flash_sale_set_active(sale=sale, active=request.POST.get("active") == "1")
+    flash_sale_set_active(sale=sale, active=request.POST.get("active") == "1", actor=request.user)
     messages.success(
         request, _("Flash sale resumed.") if sale.is_active else _("Flash sale paused.")
     )

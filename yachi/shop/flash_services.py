@@ -312,11 +312,20 @@ def flash_sale_create(
     return sale
 
 
-def flash_sale_set_active(*, sale: FlashSale, active: bool) -> FlashSale:
+def flash_sale_set_active(*, sale: FlashSale, active: bool, actor=None) -> FlashSale:
     """Pause or resume a sale; Redis follows after the commit."""
     with transaction.atomic():
         FlashSale.objects.filter(pk=sale.pk).update(is_active=active, updated_at=timezone.now())
         sale.refresh_from_db()
+        if actor is not None:
+            audit_record(
+                action=AuditAction.FLASH_SALE_PAUSED,
+                actor=actor,
+                object_type="flash_sale",
+                object_id=sale.public_id,
+                clinic=sale.clinic,
+                details={"active": active},
+            )
         transaction.on_commit(lambda: _sync_store(sale))
     return sale
 

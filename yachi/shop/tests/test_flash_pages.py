@@ -98,3 +98,10 @@ def test_a_manager_pauses_a_sale_and_no_place_can_be_taken_until_resumed(client,
     client.force_login(world.patient_parent)
     client.post(f"/flash/{sale.public_id}/reserve/")
     assert FlashReservation.objects.count() == 1
+    from yachi.compliance.models import AuditEntry
+
+    changes = AuditEntry.objects.filter(action="flash_sale_paused").order_by("seq")
+    assert [(e.actor_id, e.details) for e in changes] == [
+        (world.clinic_a_manager.pk, {"active": False}),
+        (world.clinic_a_manager.pk, {"active": True}),
+    ]
