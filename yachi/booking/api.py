@@ -8,7 +8,7 @@ from ninja import Header, Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
 
-from yachi.booking import selectors, services
+from yachi.booking import deposits, selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.choices import Channel, Status
 from yachi.booking.schemas import (
@@ -147,19 +147,21 @@ def list_appointments(request, query: Query[AppointmentListQuery]):
     user = request.user
     if user.is_patient:
         account = patient_access.account_of(user)
-        return selectors.appointments_of_account(
+        appointments = selectors.appointments_of_account(
             account_id=account.pk, scope=query.scope, limit=query.limit
         )
-    doctor = clinics.doctor_of_user(user)
-    if doctor is not None:
-        return selectors.appointments_of_doctor(
+    elif (doctor := clinics.doctor_of_user(user)) is not None:
+        appointments = selectors.appointments_of_doctor(
             doctor_id=doctor.pk, scope=query.scope, limit=query.limit
         )
-    appointments = []
-    for clinic in clinics.staff_clinics(user):
-        day = query.date or timezone.now().astimezone(ZoneInfo(clinic.timezone)).date()
-        appointments += selectors.appointments_of_clinic_day(clinic=clinic, day=day)
-    return appointments[: query.limit]
+    else:
+        appointments = []
+        for clinic in clinics.staff_clinics(user):
+            day = query.date or timezone.now().astimezone(ZoneInfo(clinic.timezone)).date()
+            appointments += selectors.appointments_of_clinic_day(clinic=clinic, day=day)
+        appointments = appointments[: query.limit]
+    # Deposits shown with each appointment come in one query, not one per appointment.
+    return deposits.deposits_attach(appointments)
 
 
 @router.get("/appointments/{appointment_id}", response={200: AppointmentOut, **errors(401, 404)})

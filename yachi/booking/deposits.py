@@ -54,7 +54,21 @@ def deposit_request(*, appointment: Appointment):
 
 
 def deposit_of(appointment: Appointment):
+    """The appointment's deposit intent (``deposits_attach`` may have fetched it already)."""
+    if hasattr(appointment, "deposit_intent"):
+        return appointment.deposit_intent
     return payments.intent_by_reference(reference_of(appointment))
+
+
+def deposits_attach(appointments):
+    """Fetch the deposits of many appointments in one query, as ``deposit_intent``."""
+    appointments = list(appointments)
+    found = payments.intents_by_reference(
+        reference_of(a) for a in appointments if a.service.deposit_fen
+    )
+    for appointment in appointments:
+        appointment.deposit_intent = found.get(reference_of(appointment))
+    return appointments
 
 
 def on_paid(intent) -> None:
@@ -127,13 +141,14 @@ def deposit_return(*, appointment: Appointment) -> None:
 def deposits_return_missed(*, within: timedelta = timedelta(days=2)) -> int:
     """The sweep behind the event handler: no cancelled appointment keeps a paid deposit."""
     since = timezone.now() - within
-    cancelled = Appointment.objects.filter(
-        status=Status.CANCELLED, cancelled_at__gte=since, service__deposit_fen__gt=0
-    ).select_related("cancelled_by", "service", "clinic")
-    returned = 0
-    for appointment in cancelled:
-        intent = deposit_of(appointment)
-        if intent is not None and intent.refundable_fen:
-            deposit_return(appointment=appointment)
-            returned += 1
-    return returned
+    cancelled = deposits_attach(
+        Appointment.objects.filter(
+            status=Status.CANCELLED, cancelled_at__gte=since, service__deposit_fen__gt=0
+        ).select_related("cancelled_by", "service", "clinic")
+    )
+    owed = [
+        a for a in cancelled if a.deposit_intent is not None and a.deposit_intent.refundable_fen
+    ]
+    for appointment in owed:
+        deposit_return(appointment=appointment)
+    return len(owed)

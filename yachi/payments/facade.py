@@ -17,12 +17,24 @@ from yachi.payments.services import (
     refund_request,
 )
 
+LIVE = (IntentStatus.CREATED, IntentStatus.PAID)
+
+
+def intents_by_reference(references) -> dict[str, PaymentIntent]:
+    """For each reference, its live intent (awaiting payment or paid), else the newest
+    one; one query for them all."""
+    found: dict[str, PaymentIntent] = {}
+    for intent in PaymentIntent.objects.filter(reference__in=list(references)).order_by(
+        "created_at", "pk"
+    ):
+        current = found.get(intent.reference)
+        if current is None or current.status not in LIVE or intent.status in LIVE:
+            found[intent.reference] = intent
+    return found
+
 
 def intent_by_reference(reference: str) -> PaymentIntent | None:
-    """The live intent for ``reference`` (awaiting payment or paid), else the newest one."""
-    intents = PaymentIntent.objects.filter(reference=reference).order_by("-created_at")
-    live = intents.filter(status__in=[IntentStatus.CREATED, IntentStatus.PAID]).first()
-    return live or intents.first()
+    return intents_by_reference([reference]).get(reference)
 
 
 __all__ = [
@@ -36,6 +48,7 @@ __all__ = [
     "intent_by_reference",
     "intent_close",
     "intent_create",
+    "intents_by_reference",
     "refund_request",
     "register_owner",
 ]

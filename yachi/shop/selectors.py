@@ -80,14 +80,7 @@ def _orders():
 def attach_payments(orders: list[Order]) -> list[Order]:
     """Each order's payment (live, else newest) as ``order.payment``: one query."""
     references = {order_reference(o): o for o in orders}
-    found: dict[str, object] = {}
-    live = (payments.IntentStatus.CREATED, payments.IntentStatus.PAID)
-    for intent in payments.PaymentIntent.objects.filter(reference__in=list(references)).order_by(
-        "created_at"
-    ):
-        current = found.get(intent.reference)
-        if current is None or current.status not in live or intent.status in live:
-            found[intent.reference] = intent
+    found = payments.intents_by_reference(references)
     for reference, order in references.items():
         order.payment = found.get(reference)
     return orders

@@ -161,3 +161,20 @@ def test_staff_booking_needs_no_deposit(world, implant):
     ).appointments[0]
     assert booked.status == Status.BOOKED
     assert deposits.deposit_of(booked) is None
+
+
+def test_the_appointment_list_shows_each_deposit_in_one_query(api, world, implant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _book(world, implant, hour=10)
+    second = _book(world, implant, hour=14)
+    api.as_user(world.patient_parent)
+    with CaptureQueriesContext(connection) as queries:
+        listed = api.get("/appointments").json()
+    deposits_by_id = {a["id"]: a["deposit"]["payment_id"] for a in listed}
+    assert deposits_by_id == {
+        str(a.public_id): str(deposits.deposit_of(a).public_id) for a in (first, second)
+    }
+    intent_queries = [q for q in queries.captured_queries if "payments_paymentintent" in q["sql"]]
+    assert len(intent_queries) == 1
