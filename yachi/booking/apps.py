@@ -18,5 +18,5 @@ class BookingConfig(AppConfig):
             Purpose.DEPOSIT,
             on_paid=deposits.on_paid,
             on_closed=deposits.on_closed,
-            on_refunded=deposits.on_refunded,
+            # No on_refunded: a refunded deposit belongs to a cancelled appointment.
         )

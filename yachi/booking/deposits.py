@@ -97,10 +97,6 @@ def on_closed(intent) -> None:
         )
 
 
-def on_refunded(intent, refund, full: bool) -> None:
-    """Nothing to undo: a refunded deposit belongs to a cancelled appointment."""
-
-
 def deposit_return(*, appointment: Appointment) -> None:
     """A cancelled appointment's paid deposit goes back: in full to a patient who
     cancelled, with compensation when the clinic did."""

@@ -17,14 +17,14 @@ class Owner:
     on_paid: Callable
     # The intent closed unpaid: give back stock, places, coupons and points.
     on_closed: Callable
-    # Money went back (``full`` when nothing is left).
-    on_refunded: Callable
+    # Money went back (``full`` when nothing is left); optional.
+    on_refunded: Callable | None
 
 
 _owners: dict[str, Owner] = {}
 
 
-def register(purpose: str, *, on_paid, on_closed, on_refunded) -> None:
+def register(purpose: str, *, on_paid, on_closed, on_refunded=None) -> None:
     _owners[purpose] = Owner(on_paid=on_paid, on_closed=on_closed, on_refunded=on_refunded)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,8 +212,6 @@ def _apply_event(method, event) -> tuple[str, str]:
         return (CallbackOutcome.APPLIED if applied else CallbackOutcome.DUPLICATE), ""
     if event.state != "paid":
         return CallbackOutcome.IGNORED, event.state
-    if not PaymentIntent.objects.filter(out_trade_no=event.out_trade_no).exists():
-        return CallbackOutcome.UNKNOWN_TRADE, ""
     try:
         _, applied = _apply_paid(
             method,
@@ -222,6 +221,8 @@ def _apply_event(method, event) -> tuple[str, str]:
             event.paid_at,
             source="callback",
         )
+    except PaymentIntent.DoesNotExist:
+        return CallbackOutcome.UNKNOWN_TRADE, ""
     except AmountMismatch as exc:
         return CallbackOutcome.AMOUNT_MISMATCH, str(exc)
     return (CallbackOutcome.APPLIED if applied else CallbackOutcome.DUPLICATE), ""
@@ -232,7 +233,7 @@ def refund_send(*, refund_id: int) -> None:
     refund = Refund.objects.select_related("intent").get(pk=refund_id)
     if refund.status != RefundStatus.PENDING:
         return
-    Refund.objects.filter(pk=refund.pk).update(attempts=refund.attempts + 1)
+    Refund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1)
     intent = refund.intent
     provider = provider_for(intent.method)
     try:

@@ -144,7 +144,9 @@ def desk_payment_record(*, actor, intent: PaymentIntent, method: str) -> Payment
         raise NotPayable()
     if intent.method and intent.method not in DESK_METHODS:
         # The patient may be paying online at this moment: close that trade first.
-        _close_at_provider(intent)
+        from yachi.payments.gateway import provider_close
+
+        provider_close(intent)
     intent, applied = payment_received(
         method=method,
         out_trade_no=intent.out_trade_no,
@@ -200,13 +202,6 @@ def intents_settle_pending(*, older_than: timedelta = timedelta(minutes=1)) -> i
     for intent_id in ids:
         intent_settle(intent_id=intent_id)
     return len(ids)
-
-
-def _close_at_provider(intent: PaymentIntent) -> None:
-    """Close the online trade so that it cannot be paid any more (may raise ProviderDown)."""
-    from yachi.payments.gateway import provider_close
-
-    provider_close(intent)
 
 
 def intent_close(*, intent: PaymentIntent, reason: str, at_provider: bool = True) -> bool:
@@ -332,7 +327,7 @@ def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
             intent.status = IntentStatus.REFUNDED
             intent.save(update_fields=["status", "updated_at"])
         owner = fulfilment.owner_of(intent.purpose)
-        if owner is not None:
+        if owner is not None and owner.on_refunded is not None:
             owner.on_refunded(intent, refund, full)
     return True
 
