@@ -1,7 +1,5 @@
 """The front desk's till: bills, cash and card, refunds; reconciliation for managers."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -13,7 +11,7 @@ from yachi.accounts.models import User
 from yachi.clinics.access import staff_clinic_by_id
 from yachi.clinics.facade import Service
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
-from yachi.core.money import format_yuan, yuan_to_fen
+from yachi.core.money import exact_fen, format_yuan
 from yachi.payments import bills, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
@@ -30,13 +28,10 @@ def _till(user) -> None:
 
 
 def _fen(raw: str) -> int:
-    try:
-        amount = Decimal(raw.strip())
-    except (InvalidOperation, AttributeError):
-        raise InvalidInput(_("Enter the amount in yuan, e.g. 199.00.")) from None
-    if amount <= 0 or amount.as_tuple().exponent < -2:
+    fen = exact_fen(raw)
+    if fen is None or fen <= 0:
         raise InvalidInput(_("Enter the amount in yuan, e.g. 199.00."))
-    return yuan_to_fen(amount)
+    return fen
 
 
 @staff_required

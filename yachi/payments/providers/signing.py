@@ -7,7 +7,6 @@ base64 (no ``-----BEGIN`` line), so that form is accepted too.
 
 import base64
 import binascii
-from decimal import Decimal, InvalidOperation
 
 import httpx
 from cryptography import x509
@@ -15,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from yachi.core.money import FEN_PER_YUAN, fen_to_yuan
+from yachi.core.money import exact_fen, fen_to_yuan
 from yachi.payments.providers.base import ProviderError, ProviderUnavailable
 
 
@@ -82,13 +81,10 @@ def yuan_text(fen: int) -> str:
 def fen_from_yuan_text(text: str) -> int:
     """The exact fen of a yuan amount from a provider; more than two decimals, or
     anything that is not a number, is a protocol error, never rounded away."""
-    try:
-        fen = Decimal(text.strip()) * FEN_PER_YUAN
-    except (InvalidOperation, AttributeError):
-        raise ProviderError(f"not an amount: {text!r}", code="invalid_amount") from None
-    if not fen.is_finite() or fen != fen.to_integral_value():
+    fen = exact_fen(text)
+    if fen is None:
         raise ProviderError(f"not an amount in fen: {text!r}", code="invalid_amount")
-    return int(fen)
+    return fen
 
 
 def transport_error(exc: httpx.HTTPError, provider: str) -> ProviderUnavailable:
