@@ -39,3 +39,13 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+def as_public_id(value) -> uuid.UUID | None:
+    """A public id from a URL or a payload, or None when it is not a UUID at all."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

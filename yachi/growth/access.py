@@ -3,25 +3,17 @@
 Another person's coupon and a coupon that does not exist get the same answer.
 """
 
-from uuid import UUID
-
 from yachi.accounts.choices import Role
 from yachi.core.errors import PermissionDenied
+from yachi.core.models import as_public_id
 from yachi.growth.errors import CouponNotFound, CouponTemplateNotFound
 from yachi.growth.models import Coupon, CouponTemplate
 
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
-def _uuid(value) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
-
-
 def access_coupon_by_id(*, actor, coupon_id) -> Coupon:
-    public_id = _uuid(coupon_id)
+    public_id = as_public_id(coupon_id)
     coupon = (
         Coupon.objects.select_related("template").filter(public_id=public_id, owner=actor).first()
         if public_id
@@ -44,7 +36,7 @@ def require_manager(actor) -> None:
 def access_template_by_id(*, actor, template_id) -> CouponTemplate:
     """Managers only; templates are shared by the whole chain."""
     require_manager(actor)
-    public_id = _uuid(template_id)
+    public_id = as_public_id(template_id)
     template = CouponTemplate.objects.filter(public_id=public_id).first() if public_id else None
     if template is None:
         raise CouponTemplateNotFound()
@@ -66,7 +58,7 @@ def patient_user_by_phone_or_id(*, phone: str | None = None, user_id=None):
         except DomainError:
             user = None
     else:
-        public_id = _uuid(user_id) if user_id else None
+        public_id = as_public_id(user_id) if user_id else None
         user = patients.filter(public_id=public_id).first() if public_id else None
     if user is None:
         raise missing

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import DomainError, InvalidInput
+from yachi.core.models import as_public_id
 from yachi.growth import pricing
 from yachi.growth.choices import (
     COMPENSATION_TEMPLATE,
@@ -63,17 +64,8 @@ def terms_of(template: CouponTemplate) -> pricing.Terms:
     )
 
 
-def _as_uuid(value) -> UUID | None:
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
-
-
 def _coupon_of(*, user, coupon_id) -> Coupon:
-    public_id = _as_uuid(coupon_id)
+    public_id = as_public_id(coupon_id)
     coupon = None
     if public_id is not None and user is not None:
         coupon = (
@@ -237,7 +229,7 @@ def coupon_void(*, actor, coupon: Coupon) -> bool:
 def _template(template_id) -> CouponTemplate:
     if isinstance(template_id, CouponTemplate):
         return template_id
-    public_id = _as_uuid(template_id)
+    public_id = as_public_id(template_id)
     template = CouponTemplate.objects.filter(public_id=public_id).first() if public_id else None
     if template is None:
         raise CouponTemplateNotFound()

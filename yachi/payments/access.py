@@ -1,11 +1,10 @@
 """The only way a request reaches a payment: the payer, or staff of its clinic."""
 
-from uuid import UUID
-
 from django.utils.translation import gettext as _
 
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 from yachi.payments.models import PaymentIntent
 
 
@@ -15,12 +14,11 @@ def _not_found() -> NotFound:
 
 def access_payment_by_id(*, actor, payment_id, payer_only: bool = False) -> PaymentIntent:
     """``payer_only`` for what only the payer may do (pay it), not staff of the clinic."""
-    try:
-        public_id = UUID(str(payment_id))
-    except ValueError:
-        raise _not_found() from None
+    public_id = as_public_id(payment_id)
     intent = (
         PaymentIntent.objects.select_related("clinic", "payer").filter(public_id=public_id).first()
+        if public_id
+        else None
     )
     if intent is None:
         raise _not_found()

@@ -4,23 +4,15 @@ Another person's order, another clinic's order and an order that does not exist 
 get the same answer.
 """
 
-from uuid import UUID
-
 from yachi.clinics import facade as clinics
+from yachi.core.models import as_public_id
 from yachi.shop.errors import OrderNotFound, ProductNotFound, SkuNotFound
 from yachi.shop.models import Order, Product, Sku
 from yachi.shop.services import ORDER_ROLES
 
 
-def _uuid(value) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
-
-
 def product_by_id(product_id, *, include_inactive: bool = False) -> Product:
-    public_id = _uuid(product_id)
+    public_id = as_public_id(product_id)
     products = Product.objects.all() if include_inactive else Product.objects.filter(is_active=True)
     product = products.filter(public_id=public_id).first() if public_id else None
     if product is None:
@@ -29,7 +21,7 @@ def product_by_id(product_id, *, include_inactive: bool = False) -> Product:
 
 
 def sku_by_id(sku_id, *, include_inactive: bool = False) -> Sku:
-    public_id = _uuid(sku_id)
+    public_id = as_public_id(sku_id)
     skus = Sku.objects.select_related("product")
     if not include_inactive:
         skus = skus.filter(is_active=True, product__is_active=True)
@@ -41,7 +33,7 @@ def sku_by_id(sku_id, *, include_inactive: bool = False) -> Sku:
 
 def cart_sku_by_id(*, actor, sku_id) -> Sku:
     """A SKU as a line of the caller's cart: also one taken off sale since it was added."""
-    public_id = _uuid(sku_id)
+    public_id = as_public_id(sku_id)
     sku = (
         Sku.objects.select_related("product").filter(public_id=public_id).first()
         if public_id
@@ -54,7 +46,7 @@ def cart_sku_by_id(*, actor, sku_id) -> Sku:
 
 def access_order_by_id(*, actor, order_id) -> Order:
     """The buyer's own order."""
-    public_id = _uuid(order_id)
+    public_id = as_public_id(order_id)
     order = (
         Order.objects.select_related("clinic", "buyer")
         .filter(public_id=public_id, buyer_id=actor.pk)
@@ -69,7 +61,7 @@ def access_order_by_id(*, actor, order_id) -> Order:
 
 def access_clinic_order_by_id(*, actor, order_id) -> Order:
     """An order of one of the staff member's clinics (front desk, managers)."""
-    public_id = _uuid(order_id)
+    public_id = as_public_id(order_id)
     if public_id is None or getattr(actor, "role", None) not in ORDER_ROLES:
         raise OrderNotFound()
     order = Order.objects.select_related("clinic", "buyer").filter(public_id=public_id).first()

@@ -1,11 +1,11 @@
 """Reads of flash sales for the app, the API and the console."""
 
 from datetime import datetime, timedelta
-from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yachi.core.models import as_public_id
 from yachi.shop.flash_errors import FlashSaleNotFound
 from yachi.shop.models import FlashSale
 
@@ -30,10 +30,9 @@ def sales_of_clinic(*, clinic, now: datetime | None = None) -> QuerySet[FlashSal
 
 def sale_by_id(sale_id) -> FlashSale:
     """A sale by its public id (public reference data, like a clinic)."""
-    try:
-        public_id = UUID(str(sale_id))
-    except ValueError:
-        raise FlashSaleNotFound() from None
+    public_id = as_public_id(sale_id)
+    if public_id is None:
+        raise FlashSaleNotFound()
     sale = (
         FlashSale.objects.select_related("clinic")
         .filter(public_id=public_id, clinic__is_active=True)
