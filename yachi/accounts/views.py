@@ -46,7 +46,7 @@ def patient_login(request):
         if form.is_valid():
             try:
                 sent = services.sms_code_request(
-                    phone=form.cleaned_data["phone"], ip=request.META.get("REMOTE_ADDR")
+                    phone=form.cleaned_data["phone"], ip=request.client_ip
                 )
             except DomainError as exc:
                 form.add_error("phone", str(exc.message))
@@ -68,7 +68,7 @@ def patient_login(request):
                 user = services.sms_code_verify(
                     phone=form.cleaned_data["phone"],
                     code=form.cleaned_data["code"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=request.client_ip,
                 )
             except DomainError as exc:
                 form.add_error("code", str(exc.message))
@@ -166,7 +166,7 @@ def staff_login(request):
                 user = staff_auth.password_check(
                     phone=form.cleaned_data["phone"],
                     password=form.cleaned_data["password"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=request.client_ip,
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
@@ -196,7 +196,7 @@ def staff_totp(request):
         if form.is_valid():
             try:
                 staff_auth.totp_verify(
-                    user=user, code=form.cleaned_data["code"], ip=request.META.get("REMOTE_ADDR")
+                    user=user, code=form.cleaned_data["code"], ip=request.client_ip
                 )
             except DomainError as exc:
                 form.add_error("code", str(exc.message))
@@ -236,7 +236,7 @@ def staff_totp_enroll(request):
                         current_code=form.cleaned_data["current"],
                         secret=secret,
                         code=form.cleaned_data["code"],
-                        ip=request.META.get("REMOTE_ADDR"),
+                        ip=request.client_ip,
                     )
                 else:
                     staff_auth.totp_enroll(user=user, secret=secret, code=form.cleaned_data["code"])
