@@ -332,8 +332,14 @@ YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)
 YACHI_SMS_DAILY_LIMIT = envint("YACHI_SMS_DAILY_LIMIT", 10)
 YACHI_SMS_CODE_ATTEMPTS = envint("YACHI_SMS_CODE_ATTEMPTS", 5)
+# Per network address, within an hour: beyond this many codes requested, or failed
+# logins, each next attempt waits 2, 4, 8 … seconds after the last, at most the cap
+# (yachi/accounts/throttle.py). Slowed, not refused: people behind one NAT still log in.
 YACHI_SMS_IP_HOURLY_LIMIT = envint("YACHI_SMS_IP_HOURLY_LIMIT", 20)
 YACHI_LOGIN_IP_HOURLY_FAILURES = envint("YACHI_LOGIN_IP_HOURLY_FAILURES", 30)
+YACHI_IP_BACKOFF_MAX_SECONDS = envint("YACHI_IP_BACKOFF_MAX_SECONDS", 300)
+if YACHI_IP_BACKOFF_MAX_SECONDS < 1:
+    raise ImproperlyConfigured("YACHI_IP_BACKOFF_MAX_SECONDS must be at least 1")
 
 # --- messaging providers (yachi/messaging/providers; ADR 0008) ------------------------------
 
