@@ -35,11 +35,20 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+def _page(request, template: str, context: dict, *, status: int, error: DomainError | None):
+    """A form page, with the status of the refusal shown on it; one that says when to
+    come back (a slowed address, a locked number) carries ``Retry-After`` as well."""
+    response = render(request, template, context, status=error.status if error else status)
+    if error is not None and "retry_after" in error.details:
+        response["Retry-After"] = str(error.details["retry_after"])
+    return response
+
+
 def patient_login(request):
     """Phone number, then the SMS code: two small steps on one page."""
     next_url = _next_url(request, reverse("web:home"))
     context = {"next": next_url, "step": "phone", "form": PhoneForm()}
-    status = 200
+    status, error = 200, None
     if request.method == "POST" and request.POST.get("step") == "phone":
         form = PhoneForm(request.POST)
         context["form"] = form
@@ -50,7 +59,7 @@ def patient_login(request):
                 )
             except DomainError as exc:
                 form.add_error("phone", str(exc.message))
-                status = exc.status
+                error = exc
             else:
                 context.update(
                     step="code",
@@ -72,13 +81,13 @@ def patient_login(request):
                 )
             except DomainError as exc:
                 form.add_error("code", str(exc.message))
-                status = exc.status
+                error = exc
             else:
                 login(request, user, backend=PATIENT_BACKEND)
                 return redirect(next_url)
         else:
             status = 422
-    return render(request, "accounts/patient_login.html", context, status=status)
+    return _page(request, "accounts/patient_login.html", context, status=status, error=error)
 
 
 @require_POST
@@ -158,7 +167,7 @@ def _elsewhere(request, user):
 def staff_login(request):
     next_url = _next_url(request, reverse("console:home"))
     form = StaffLoginForm(request.POST or None)
-    status = 200
+    status, error = 200, None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -170,15 +179,19 @@ def staff_login(request):
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
-                status = exc.status
+                error = exc
             else:
                 _pending_start(request, user, next_url)
                 page = _STEP_PAGES.get(staff_auth.next_step(user))
                 if page is not None:
                     return redirect(page)
                 return _complete_staff_login(request, user, method="password")
-    return render(
-        request, "accounts/staff_login.html", {"form": form, "next": next_url}, status=status
+    return _page(
+        request,
+        "accounts/staff_login.html",
+        {"form": form, "next": next_url},
+        status=status,
+        error=error,
     )
 
 
@@ -190,7 +203,7 @@ def staff_totp(request):
     if staff_auth.next_step(user) != staff_auth.TOTP:
         return _elsewhere(request, user)
     form = TotpForm(request.POST or None)
-    status = 200
+    status, error = 200, None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -200,10 +213,10 @@ def staff_totp(request):
                 )
             except DomainError as exc:
                 form.add_error("code", str(exc.message))
-                status = exc.status
+                error = exc
             else:
                 return _complete_staff_login(request, user, method="password+totp")
-    return render(request, "accounts/staff_totp.html", {"form": form}, status=status)
+    return _page(request, "accounts/staff_totp.html", {"form": form}, status=status, error=error)
 
 
 def staff_totp_enroll(request):
@@ -225,7 +238,7 @@ def staff_totp_enroll(request):
     secret = request.session.get(_NEW_AUTHENTICATOR) or staff_auth.totp_new_secret()
     request.session[_NEW_AUTHENTICATOR] = secret
     form = (TotpReplaceForm if replacing else TotpForm)(request.POST or None)
-    status = 200
+    status, error = 200, None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -242,7 +255,7 @@ def staff_totp_enroll(request):
                     staff_auth.totp_enroll(user=user, secret=secret, code=form.cleaned_data["code"])
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
-                status = exc.status
+                error = exc
             else:
                 request.session.pop(_NEW_AUTHENTICATOR, None)
                 if pending is not None:
@@ -255,7 +268,7 @@ def staff_totp_enroll(request):
                 )
                 return redirect("console:home")
     uri = staff_auth.totp_uri(user=user, secret=secret)
-    return render(
+    return _page(
         request,
         "accounts/staff_totp_enroll.html",
         {
@@ -266,13 +279,14 @@ def staff_totp_enroll(request):
             "replacing": replacing,
         },
         status=status,
+        error=error,
     )
 
 
 @staff_required
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
-    status = 200
+    status, error = 200, None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -284,12 +298,12 @@ def password_change(request):
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
-                status = exc.status
+                error = exc
             else:
                 update_session_auth_hash(request, request.user)
                 messages.success(request, _("Your password has been changed."))
                 return redirect("console:home")
-    return render(
+    return _page(
         request,
         "accounts/password_change.html",
         {
@@ -298,6 +312,7 @@ def password_change(request):
             "help": password_validators_help_texts(),
         },
         status=status,
+        error=error,
     )
 
 
