@@ -1,5 +1,6 @@
 """Staff authentication: password (with lockout and a configurable profile), a TOTP
-second factor for the roles that need one, and password change and expiry."""
+second factor for the roles that need one (set up once, replaced only with the current
+code, reset by an administrator), and password change and expiry."""
 
 import secrets
 from dataclasses import dataclass
