@@ -43,6 +43,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("API token issued")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     SECOND_FACTOR_ENABLED = "second_factor_enabled", _("Two-step login enabled")
+    SECOND_FACTOR_REPLACED = "second_factor_replaced", _("Authenticator app replaced")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("Two-step login reset by an administrator")
     PERMISSION_CHANGED = "permission_changed", _("Permissions changed")
     CLINICAL_READ = "clinical_read", _("Clinical record read")
     CLINICAL_WRITE = "clinical_write", _("Clinical record written")
