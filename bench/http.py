@@ -341,6 +341,64 @@ def wrk(url: str, requests_file: Path, *, connections: int, threads: int, second
     return json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
 
 
+# What a --py-spy profile reports, as the share of the server's busy samples whose stack
+# holds a frame with this text (nested ones overlap: the view holds the token check).
+PROFILE_MARKERS = [
+    ("Django's handler and middleware", "django/core/handlers/"),
+    ("  the view (Ninja)", "run (ninja/operation.py)"),
+    ("    token authentication", "authenticate (yachi/accounts/auth.py)"),
+    ("    reading the sale", "sale_by_id ("),
+    ("    the Redis script", "reserve (yachi/shop/flash_store.py)"),
+    ("SQL (psycopg)", "psycopg/"),
+    ("Redis (redis-py)", "redis/"),
+    ("ASGI's hop to a thread (asgiref)", "asgiref/"),
+]
+
+
+def spy(server: Server, seconds: float, output: Path) -> subprocess.Popen:
+    """py-spy sampling every process of the server, for the measured part of a line."""
+    command = [
+        str(Path(PYTHON).with_name("py-spy")),
+        "record",
+        "--pid",
+        str(server.process.pid),
+        "--subprocesses",
+        "--nonblocking",
+        "--nolineno",
+        "--format",
+        "raw",
+        "--duration",
+        str(max(1, round(seconds))),
+        "--output",
+        str(output),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+
+
+def spy_summary(output: Path) -> list[str]:
+    """The shares of PROFILE_MARKERS and the functions most often on top of the stack."""
+    total, on_top = 0, {}
+    inside = dict.fromkeys((text for _, text in PROFILE_MARKERS), 0)
+    for record in output.read_text(errors="replace").splitlines():
+        stack, _, count = record.rpartition(" ")
+        if not count.isdigit():
+            continue
+        count = int(count)
+        total += count
+        for text in inside:
+            if text in stack:
+                inside[text] += count
+        leaf = stack.rsplit(";", 1)[-1]
+        on_top[leaf] = on_top.get(leaf, 0) + count
+    if not total:
+        return ["py-spy collected no sample"]
+    lines = [f"py-spy: {total} busy samples of the server's processes"]
+    lines += [f"  {label:<36} {inside[text] / total:5.0%}" for label, text in PROFILE_MARKERS]
+    top = sorted(on_top.items(), key=lambda item: -item[1])[:6]
+    lines += [f"  on top of the stack: {leaf} {n / total:.0%}" for leaf, n in top]
+    return lines
+
+
 def measure(line: str, server_name: str, run: int, server: Server, requests: Requests, args):
     requests.start_line(line)
     load = {"connections": args.connections, "threads": args.wrk_threads}
@@ -348,7 +406,12 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
         warm = wrk(server.url, requests.write(line), seconds=args.warmup, **load)
         requests.consumed(line, warm["last_line"])
     before = _common.load_average()
-    result = wrk(server.url, requests.write(line), seconds=args.duration, **load)
+    requests_file = requests.write(line)
+    spying = None
+    if args.py_spy and line != "yardstick":
+        profile = requests.folder / f"{server.name}-{line}-{run}.py-spy.txt"
+        spying = spy(server, args.duration, profile)
+    result = wrk(server.url, requests_file, seconds=args.duration, **load)
     after = _common.load_average()
     requests.consumed(line, result["last_line"])
     statuses = {int(k): v for k, v in sorted(result["statuses"].items())}
@@ -378,6 +441,10 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
     if figure.server_errors:
         figure.notes += [f"server log: {message}" for message in server.errors()]
     print_figure(figure)
+    if spying is not None:
+        spying.wait(timeout=args.duration + 60)
+        for text in spy_summary(profile):
+            print(f"           {text}", flush=True)
     return figure
 
 
@@ -499,6 +566,11 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=10000, help="patients with tokens")
     parser.add_argument("--doctors", type=int, default=24, help="doctors with free times to book")
     parser.add_argument("--port", type=int, default=8780)
+    parser.add_argument(
+        "--py-spy",
+        action="store_true",
+        help="profile the server's processes during each Yachi line (py-spy, root or ptrace)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
