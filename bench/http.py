@@ -622,6 +622,19 @@ def main() -> None:
             parts = ratios(figures, yardsticks.get(run, 0), name, run)
             if parts:
                 print(f"  run {run} {name:<18} " + "; ".join(parts))
+    if len(args.server) > 1:
+        first = args.server[0]
+        print(f"each server against {first} in the same run:")
+        for run in range(1, args.repeat + 1):
+            base = {f.line: f.rate for f in figures if f.server == first and f.run == run}
+            for name in args.server[1:]:
+                parts = [
+                    f"{f.line} ×{f.rate / base[f.line]:.2f}"
+                    for f in figures
+                    if f.server == name and f.run == run and base.get(f.line)
+                ]
+                if parts:
+                    print(f"  run {run} {name:<18} " + ", ".join(parts))
     if args.repeat > 1:
         print("medians over the runs:")
         keys = sorted(
