@@ -57,6 +57,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import statistics  # noqa: E402
@@ -88,6 +89,8 @@ TARGETS = [
     ("booking", "health", 0.20),
 ]
 HEALTH = "/api/v1/health"
+# The last line of a traceback: "psycopg_pool.PoolTimeout: couldn't get a connection …".
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Timeout)\b.*: ")
 
 
 def _uvicorn(app: str, http: str, extra: list[str] = ()) -> callable:
@@ -228,13 +231,12 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def errors(self) -> list[str]:
-        """Distinct error messages the server logged (5xx show up here with their cause)."""
-        seen = []
+        """The distinct exceptions the server logged, with how often (5xx show their cause)."""
+        counts: dict[str, int] = {}
         for line in self.log.read_text(errors="replace").splitlines():
-            text = line.strip()
-            if ("Error" in text or "error" in text) and text not in seen:
-                seen.append(text)
-        return seen[-5:]
+            if EXCEPTION_LINE.match(line):
+                counts[line] = counts.get(line, 0) + 1
+        return [f"{n} × {line}" for line, n in sorted(counts.items(), key=lambda kv: -kv[1])[:5]]
 
     def stop(self) -> None:
         if self.process.poll() is None:
