@@ -267,6 +267,33 @@ def free_starts(
     ]
 
 
+# --- a shorter middleware stack for the API --------------------------------------------
+
+# What an API request needs of settings.MIDDLEWARE: the client's address and request id,
+# the security headers, the language of its messages and the JSON error format.
+API_MIDDLEWARE = [
+    "yachi.core.middleware.RequestOriginMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yachi.web.security.SecurityHeadersMiddleware",
+    "yachi.core.middleware.LanguageMiddleware",
+    "yachi.core.api_errors.JsonErrorsMiddleware",
+]
+
+
+def middleware_handler(middleware: list[str]):
+    """A WSGI handler built with its own middleware list instead of ``MIDDLEWARE``."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    class Handler(WSGIHandler):
+        def load_middleware(self, is_async=False):
+            with override_settings(MIDDLEWARE=middleware):
+                super().load_middleware(is_async=is_async)
+
+    return Handler()
+
+
 # --- counting what the cache costs --------------------------------------------------------
 
 _CACHE_METHODS = (

@@ -10,8 +10,8 @@ bench/http.py: run one after the other, never both at once.
 No network and no server: the request goes straight into Django's handlers, one after
 another, each with a different patient's token. Prints p50 / p95 per request for
   * GET /api/v1/health through the WSGI handler with the full middleware, with the
-    API's short stack (bench/lean_wsgi.py), with no middleware, and through the ASGI
-    handler (config.asgi, where Django runs a sync view in a thread of its own)
+    API's short stack (``API_MIDDLEWARE`` in bench/_common.py), with no middleware, and
+    through the ASGI handler (config.asgi, where a sync view runs in a thread of its own)
   * the sold-out refusal (POST /api/v1/flash-sales/{id}/reserve, 409) the same ways
   * a reserve that takes a place, with its SQL queries
 then a cProfile of the refusal and of /health through the WSGI handler: the share of
@@ -45,8 +45,6 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from bench.lean_wsgi import API_MIDDLEWARE, MiddlewareHandler  # noqa: E402
 
 HEALTH = "/api/v1/health"
 
@@ -191,8 +189,8 @@ def main() -> None:
     factory = RequestFactory()
     handlers = {
         "full middleware": WSGIHandler(),
-        "API middleware": MiddlewareHandler(API_MIDDLEWARE),
-        "no middleware": MiddlewareHandler([]),
+        "API middleware": _common.middleware_handler(_common.API_MIDDLEWARE),
+        "no middleware": _common.middleware_handler([]),
     }
 
     for path, method, expected, label, with_tokens in (

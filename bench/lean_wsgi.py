@@ -2,40 +2,22 @@
 
     granian --interface wsgi bench.lean_wsgi:application --workers 2 --blocking-threads 8
 
-Only for ``bench/http.py`` (``--server granian-wsgi-lean``) and ``bench/api_profile.py``:
-it shows what the page middleware (sessions, CSRF, messages, the staff session, htmx,
-static files, the domain-error pages) costs an API request. The API keeps what it needs
-from the full stack: the client's address and request id, the security headers, the
-language and the JSON error format.
+Only for ``bench/http.py`` (``--server granian-wsgi-lean``): it shows what the page
+middleware (sessions, CSRF, messages, the staff session, htmx, static files, the
+domain-error pages) costs an API request. The API keeps what it needs from the full stack
+(``bench._common.API_MIDDLEWARE``): the client's address and request id, the security
+headers, the language and the JSON error format.
 """
 
 import os
 
+import django
 from django.core.handlers.wsgi import WSGIHandler
-from django.test.utils import override_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup(set_prefix=False)
 
-API_MIDDLEWARE = [
-    "yachi.core.middleware.RequestOriginMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "yachi.web.security.SecurityHeadersMiddleware",
-    "yachi.core.middleware.LanguageMiddleware",
-    "yachi.core.api_errors.JsonErrorsMiddleware",
-]
-
-
-class MiddlewareHandler(WSGIHandler):
-    """A WSGI handler built with its own middleware list instead of ``MIDDLEWARE``."""
-
-    def __init__(self, middleware: list[str]):
-        self.middleware = middleware
-        super().__init__()
-
-    def load_middleware(self, is_async=False):
-        with override_settings(MIDDLEWARE=self.middleware):
-            super().load_middleware(is_async=is_async)
+from bench._common import API_MIDDLEWARE, middleware_handler  # noqa: E402
 
 
 def dispatcher(api, pages):
@@ -46,11 +28,4 @@ def dispatcher(api, pages):
     return application
 
 
-def _application():
-    import django
-
-    django.setup(set_prefix=False)
-    return dispatcher(MiddlewareHandler(API_MIDDLEWARE), WSGIHandler())
-
-
-application = _application()
+application = dispatcher(middleware_handler(API_MIDDLEWARE), WSGIHandler())
