@@ -66,6 +66,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from importlib import metadata  # noqa: E402
@@ -93,7 +94,7 @@ HEALTH = "/api/v1/health"
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Timeout)\b.*: ")
 
 
-def _uvicorn(app: str, http: str, extra: list[str] = ()) -> callable:
+def _uvicorn(app: str, http: str, extra: list[str] = ()) -> Callable:
     def command(args) -> list[str]:
         return [
             PYTHON,
@@ -120,7 +121,7 @@ def _uvicorn(app: str, http: str, extra: list[str] = ()) -> callable:
     return command
 
 
-def _granian(app: str, interface: str) -> callable:
+def _granian(app: str, interface: str) -> Callable:
     def command(args) -> list[str]:
         threads = []
         if interface == "wsgi" and args.threads:
@@ -360,11 +361,17 @@ PROFILE_MARKERS = [
 THREAD_FILES = ("(threading.py)", "(concurrent/futures/thread.py)", "(queue.py)")
 
 
-def spy(server: Server, seconds: float, output: Path) -> subprocess.Popen:
-    """py-spy sampling every process of the server, for the measured part of a line."""
+def spy(server: Server, seconds: float, output: Path, mode: str) -> subprocess.Popen:
+    """py-spy sampling every process of the server, for the measured part of a line.
+
+    A thread blocked in a socket, or waiting for the GIL, counts as busy in ``threads``
+    mode (where requests wait as well as work); ``gil`` keeps only the thread that holds
+    the GIL (where the interpreter's time goes).
+    """
     command = [
         str(Path(PYTHON).with_name("py-spy")),
         "record",
+        *(["--gil"] if mode == "gil" else []),
         "--pid",
         str(server.process.pid),
         "--subprocesses",
@@ -418,7 +425,7 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
     spying = None
     if args.py_spy and line != "yardstick":
         profile = requests.folder / f"{server.name}-{line}-{run}.py-spy.txt"
-        spying = spy(server, args.duration, profile)
+        spying = spy(server, args.duration, profile, args.py_spy)
     result = wrk(server.url, requests_file, seconds=args.duration, **load)
     after = _common.load_average()
     requests.consumed(line, result["last_line"])
@@ -576,8 +583,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8780)
     parser.add_argument(
         "--py-spy",
-        action="store_true",
-        help="profile the server's processes during each Yachi line (py-spy, root or ptrace)",
+        nargs="?",
+        const="threads",
+        choices=["threads", "gil"],
+        help="profile the server's processes during each Yachi line (py-spy, root or ptrace): "
+        "every thread that is not idle (threads), or only the one holding the GIL (gil)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
