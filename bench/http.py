@@ -29,8 +29,9 @@ reserve ÷ health, booking ÷ health.
 ``--server`` names how Yachi is served, one or several in the same run:
 
   serve               `yachi serve --workers N` as shipped: uvicorn, ASGI,
-                      yachi.core.server.NoDelayH11Protocol, access log on
-  uvicorn-h11         the same server and protocol without the access log
+                      yachi.core.server.NoDelayH11Protocol, access log on, uvicorn's
+                      "auto" loop (uvloop, now that it is installed)
+  uvicorn-h11         the same protocol on asyncio's loop, without the access log
   uvicorn             uvicorn with httptools and uvloop (ASGI)
   granian-wsgi        granian --interface wsgi, config.wsgi:application, ``--threads``
                       blocking threads per worker
@@ -165,7 +166,9 @@ def _serve(args) -> list[str]:
 
 SERVERS = {
     "serve": _serve,
-    "uvicorn-h11": _uvicorn("config.asgi:application", "yachi.core.server:NoDelayH11Protocol"),
+    "uvicorn-h11": _uvicorn(
+        "config.asgi:application", "yachi.core.server:NoDelayH11Protocol", ["--loop", "asyncio"]
+    ),
     "uvicorn": _uvicorn("config.asgi:application", "httptools", ["--loop", "uvloop"]),
     "granian-wsgi": _granian("config.wsgi:application", "wsgi"),
     "granian-asgi": _granian("config.asgi:application", "asginl"),
