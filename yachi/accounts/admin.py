@@ -4,7 +4,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.accounts.models import ApiToken, User
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record
@@ -35,11 +34,14 @@ class UserCreationForm(SetPasswordMixin, forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
+    """Numbers are encrypted: a search finds a whole number (through its blind index),
+    and that column cannot be sorted."""
+
     add_form = UserCreationForm
-    list_display = ("phone", "name", "role", "is_active", "date_joined", "last_login")
+    list_display = ("mobile_number", "name", "role", "is_active", "date_joined", "last_login")
     list_filter = ("role", "is_active")
-    search_fields = ("name",)
+    search_fields = ("phone_index__matches", "name")
     ordering = ("role", "name")
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
@@ -54,6 +56,11 @@ class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
         ),
     )
     filter_horizontal = ()
+
+    # A method, not the field: a column of ciphertext cannot be sorted, even from the URL.
+    @admin.display(description=_("mobile number"))
+    def mobile_number(self, user):
+        return user.phone
 
     def save_model(self, request, obj, form, change):
         before = {}
@@ -74,13 +81,12 @@ class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(PhoneSearchMixin, admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are listed for revocation; they are issued with `yachi token` or by logging in."""
 
     list_display = ("user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("label",)
-    search_fields = ("user__name",)
-    phone_index_lookup = "user__phone_index"
+    search_fields = ("user__phone_index__matches", "user__name")
     readonly_fields = ("user", "digest", "label", "created_at", "expires_at", "last_used_at")
     list_select_related = ("user",)
 

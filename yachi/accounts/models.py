@@ -8,12 +8,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from yachi.accounts.choices import STAFF_ROLES, Role
-from yachi.compliance.facade import BlindIndexField, EncryptedCharField, blind_index
+from yachi.compliance.facade import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedQuerySet,
+    blind_index,
+)
 
 PHONE_NORMALIZER = "yachi.accounts.phones.normalize_phone"
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(EncryptedQuerySet):
     def by_phone(self, phone: str):
         """Users with this mobile number, found through its blind index."""
         return self.filter(phone_index=blind_index("phone", phone))
@@ -131,6 +136,8 @@ class SmsCode(models.Model):
     consumed_at = models.DateTimeField(null=True, blank=True)
     sent = models.BooleanField(default=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["phone_index", "-created_at"], name="smscode_phone_recent")]

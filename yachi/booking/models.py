@@ -11,7 +11,7 @@ from yachi.booking.choices import (
     Status,
     WaitlistStatus,
 )
-from yachi.compliance.facade import EncryptedTextField
+from yachi.compliance.facade import EncryptedQuerySet, EncryptedTextField
 from yachi.core.models import BaseModel
 
 
@@ -175,6 +175,8 @@ class EmergencyCase(BaseModel):
     nearest_clinic = models.ForeignKey(
         "clinics.Clinic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("emergency")

@@ -3,7 +3,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yachi.compliance.facade import BlindIndexField, EncryptedCharField, EncryptedTextField
+from yachi.compliance.facade import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedQuerySet,
+    EncryptedTextField,
+)
 from yachi.core.models import BaseModel
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 from yachi.patients.storage import face_storage
@@ -58,6 +63,8 @@ class Patient(BaseModel):
     )
     removed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = EncryptedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
@@ -95,6 +102,8 @@ class ClinicalNote(BaseModel):
     findings = EncryptedTextField(_("examination findings"), blank=True)
     diagnosis = EncryptedTextField(_("diagnosis"))
     treatment = EncryptedTextField(_("treatment and advice"), blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("clinical note")
