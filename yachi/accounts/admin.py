@@ -35,14 +35,14 @@ class UserCreationForm(SetPasswordMixin, forms.ModelForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Numbers are encrypted: a search finds a whole number (through its blind index),
-    and that column cannot be sorted."""
+    """Numbers and names are encrypted: a search finds a whole number or a whole name
+    (through their blind indexes), and those columns cannot be sorted."""
 
     add_form = UserCreationForm
-    list_display = ("mobile_number", "name", "role", "is_active", "date_joined", "last_login")
+    list_display = ("mobile_number", "full_name", "role", "is_active", "date_joined", "last_login")
     list_filter = ("role", "is_active")
-    search_fields = ("phone_index__matches", "name")
-    ordering = ("role", "name")
+    search_fields = ("phone_index__matches", "name_index__matches")
+    ordering = ("role", "-date_joined")
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
@@ -57,10 +57,14 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ()
 
-    # A method, not the field: a column of ciphertext cannot be sorted, even from the URL.
+    # Methods, not fields: a column of ciphertext cannot be sorted, even from the URL.
     @admin.display(description=_("mobile number"))
     def mobile_number(self, user):
         return user.phone
+
+    @admin.display(description=_("name"))
+    def full_name(self, user):
+        return user.name
 
     def save_model(self, request, obj, form, change):
         before = {}
@@ -86,7 +90,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     list_display = ("user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("label",)
-    search_fields = ("user__phone_index__matches", "user__name")
+    search_fields = ("user__phone_index__matches", "user__name_index__matches")
     readonly_fields = ("user", "digest", "label", "created_at", "expires_at", "last_used_at")
     list_select_related = ("user",)
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from yachi.patients.models import FamilyAccount, Patient
 
@@ -12,11 +13,20 @@ class PatientInline(admin.TabularInline):
 
 @admin.register(FamilyAccount)
 class FamilyAccountAdmin(admin.ModelAdmin):
-    list_display = ("owner", "created_at")
-    # Numbers are encrypted: a search finds a whole one through its index.
-    search_fields = ("owner__phone_index__matches", "owner__name", "members__name")
+    list_display = ("holder_name", "created_at")
+    # Names and numbers are encrypted: a search finds a whole one through its index.
+    search_fields = (
+        "owner__phone_index__matches",
+        "owner__name_index__matches",
+        "members__name_index__matches",
+    )
     readonly_fields = ("owner",)
     inlines = [PatientInline]
+    list_select_related = ("owner",)
+
+    @admin.display(description=_("account holder"))
+    def holder_name(self, account):
+        return account.owner.display_name
 
     def has_add_permission(self, request):
         return False
