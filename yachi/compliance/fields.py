@@ -5,9 +5,9 @@ SM4-GCM ciphertext in the column (``envelope.py``); ``EncryptedDateField``,
 ``EncryptedDecimalField`` and ``EncryptedJSONField`` hold a date, a ``Decimal`` or a
 JSON value, sealed as its text. ``None`` stays NULL and ``""`` stays ``""``. Ciphertext
 is random, so the database cannot compare, sort or search it: every lookup but
-``isnull`` is refused, and so is a model ordering on such a field (a system check).
-To find rows by an encrypted value, add a ``BlindIndexField`` next to it and filter
-on that::
+``isnull`` is refused, and so is ordering by such a field (``EncryptedQuerySet``, which
+the system checks make every model with one use). To find rows by an encrypted value,
+add a ``BlindIndexField`` next to it and filter on that::
 
     phone = EncryptedCharField(max_length=11)
     phone_index = BlindIndexField(source="phone", purpose="phone",
