@@ -7,6 +7,11 @@ written with plain SQL in batches by primary key, so a large table is never held
 memory and the historical models are not needed. A value that is already a
 ciphertext is left alone, so running it again (after an interrupted run) is harmless.
 
+On PostgreSQL each updated row queues a deferred foreign-key check, and a check still
+pending makes the migration's later ``ALTER TABLE`` or ``CREATE INDEX`` fail ("pending
+trigger events"); both functions therefore check constraints at once for the rest of
+the migration's transaction.
+
 ``columns`` maps each column to its encryption context (``app_label.model_name.field``,
 as the field computes it); ``text`` maps a column to the function that spells a raw
 database value the way the field spells it (a date as ISO text, a decimal with its
@@ -33,6 +38,7 @@ def encrypt_columns(
     indexes: dict[str, tuple[str, str]] | None = None,
 ) -> int:
     """Encrypt every plaintext value of ``columns``; how many rows changed."""
+    _constraints_at_once(schema_editor)
     text, indexes = text or {}, indexes or {}
 
     def seal(column: str, raw):
@@ -58,6 +64,7 @@ def encrypt_columns(
 
 def decrypt_columns(schema_editor, *, table: str, columns: dict[str, str]) -> int:
     """Put every encrypted value of ``columns`` back in clear; how many rows changed."""
+    _constraints_at_once(schema_editor)
     names = list(columns)
     changed = 0
     for pk, values in _rows(schema_editor, table, names):
@@ -85,6 +92,12 @@ def fixed_point(places: int) -> Callable[[object], str]:
         return format(Decimal(str(raw)).quantize(quantum), "f")
 
     return spell
+
+
+def _constraints_at_once(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _sealed(value) -> bool:
