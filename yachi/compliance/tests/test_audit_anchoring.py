@@ -339,3 +339,16 @@ def test_the_periodic_job_writes_a_checkpoint_only_when_entries_came():
     assert checkpoint_audit_trail.call_local() == 1
     assert checkpoint_audit_trail.call_local() == 0
 
+
+def test_production_is_warned_when_checkpoints_lie_beside_the_database(settings, tmp_path):
+    from yachi.compliance.checks import checkpoints_kept_apart
+
+    settings.PRODUCTION = True
+    settings.DATA_DIR = tmp_path / "data"
+    settings.YACHI_AUDIT_CHECKPOINT_FILE = tmp_path / "data" / "audit-checkpoints.jsonl"
+    assert [warning.id for warning in checkpoints_kept_apart(None)] == ["compliance.W001"]
+    settings.YACHI_AUDIT_CHECKPOINT_FILE = tmp_path / "elsewhere" / "audit-checkpoints.jsonl"
+    assert checkpoints_kept_apart(None) == []
+    settings.PRODUCTION = False
+    settings.YACHI_AUDIT_CHECKPOINT_FILE = tmp_path / "data" / "audit-checkpoints.jsonl"
+    assert checkpoints_kept_apart(None) == []
