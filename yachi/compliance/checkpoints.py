@@ -130,7 +130,9 @@ def append_line(path: Path, line: str) -> None:
     One ``write`` on a descriptor opened with ``O_APPEND``: the kernel puts each at the
     end of the file in one piece, so processes appending at the same moment never mix
     their lines. A file whose last line was cut short (power lost mid-write) gets a line
-    break first, so that the cut line stays the only unreadable one.
+    break first, so that the cut line stays the only unreadable one. (Looking while
+    another process's append is half copied can add a needless break: an empty line,
+    which readers skip; never a split one.)
     """
     data = (line + "\n").encode()
     path.parent.mkdir(parents=True, exist_ok=True)
