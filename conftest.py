@@ -151,6 +151,11 @@ def _commits(node) -> bool:
 
 @pytest.fixture(scope="session")
 def _shared_world(django_db_setup, django_db_blocker) -> dict[str, World]:
+    from yachi.compliance.envelope import reset_caches
+
+    # Session fixtures are set up before the test's own clean slate: a data key that an
+    # earlier, rolled-back test created must not be remembered and used for these rows.
+    reset_caches()
     with django_db_blocker.unblock():
         _shared["world"] = World()
     return _shared
