@@ -6,6 +6,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
+from yachi.core.dates import day_in_range, moment_in_range
+
 
 class ErrorOut(Schema):
     code: str
@@ -37,10 +39,17 @@ def _iso_8601(shape: str, kind: type, example: str):
     return BeforeValidator(check)
 
 
-IsoDate = Annotated[date, _iso_8601(r"^\d{4}-\d{2}-\d{2}$", date, "2026-03-01")]
+# Dates and moments between 1900 and 2200 (``yachi.core.dates``): any date of birth or
+# record, and never a year whose arithmetic overflows (0001-01-01, 9999-12-31).
+IsoDate = Annotated[
+    date,
+    _iso_8601(r"^\d{4}-\d{2}-\d{2}$", date, "2026-03-01"),
+    AfterValidator(day_in_range),
+]
 IsoAwareDatetime = Annotated[
     AwareDatetime,
     _iso_8601(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", datetime, "2026-03-01T09:30:00+08:00"),
+    AfterValidator(moment_in_range),
 ]
 
 
