@@ -13,13 +13,13 @@ from yachi.booking.access import (
 from yachi.booking.choices import WaitlistStatus
 from yachi.booking.schemas import AppointmentOut
 from yachi.clinics import access as clinic_access
-from yachi.core.schemas import IsoAwareDatetime, LocalDatetime, errors
+from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["waitlist"])
 
 
-class WaitlistIn(Schema):
+class WaitlistIn(InputSchema):
     service_id: UUID
     doctor_id: UUID | None = None
     earliest: IsoAwareDatetime

@@ -4,9 +4,11 @@ from typing import Annotated
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, model_validator
 
 from yachi.core.dates import day_in_range, moment_in_range
+from yachi.core.text import one_line, several_lines
 
 
 class ErrorOut(Schema):
@@ -51,6 +53,28 @@ IsoAwareDatetime = Annotated[
     _iso_8601(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", datetime, "2026-03-01T09:30:00+08:00"),
     AfterValidator(moment_in_range),
 ]
+
+# Free text a client sends (``yachi.core.text``): one line (names, numbers, codes) or
+# several lines (notes, reasons), never NUL or another control character.
+Line = Annotated[str, AfterValidator(one_line)]
+Text = Annotated[str, AfterValidator(several_lines)]
+
+
+class InputSchema(Schema):
+    """What a client sends: a JSON object, whose text fields are ``Line`` or ``Text``.
+
+    Django Ninja's ``Schema`` also reads attributes of any object (for answers built
+    from models), so a bare ``5`` or ``"x"`` would pass as a body whose fields all have
+    defaults. A request body or query must be an object.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        value = data._obj if isinstance(data, DjangoGetter) else data
+        if value is None or isinstance(value, str | bytes | int | float | list | tuple):
+            raise ValueError("send a JSON object")
+        return data
 
 
 def _local(moment):
