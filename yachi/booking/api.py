@@ -27,7 +27,9 @@ from yachi.patients import access as patient_access
 
 router = Router(tags=["booking"])
 
-WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
+# The lifecycle steps read no body.
+STEP_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
 class AvailabilityQuery(InputSchema):
@@ -197,22 +199,20 @@ def _advance(request, appointment_id: str, to_status: str):
     )
 
 
-@router.post(
-    "/appointments/{appointment_id}/arrive", response={200: AppointmentOut, **WRITE_ERRORS}
-)
+@router.post("/appointments/{appointment_id}/arrive", response={200: AppointmentOut, **STEP_ERRORS})
 def mark_arrived(request, appointment_id: str):
     """Staff: the patient has arrived."""
     return _advance(request, appointment_id, Status.ARRIVED)
 
 
-@router.post("/appointments/{appointment_id}/start", response={200: AppointmentOut, **WRITE_ERRORS})
+@router.post("/appointments/{appointment_id}/start", response={200: AppointmentOut, **STEP_ERRORS})
 def start_treatment(request, appointment_id: str):
     """Staff: treatment has begun."""
     return _advance(request, appointment_id, Status.IN_TREATMENT)
 
 
 @router.post(
-    "/appointments/{appointment_id}/complete", response={200: AppointmentOut, **WRITE_ERRORS}
+    "/appointments/{appointment_id}/complete", response={200: AppointmentOut, **STEP_ERRORS}
 )
 def complete(request, appointment_id: str):
     """Staff: the visit is over."""
@@ -220,7 +220,7 @@ def complete(request, appointment_id: str):
 
 
 @router.post(
-    "/appointments/{appointment_id}/no-show", response={200: AppointmentOut, **WRITE_ERRORS}
+    "/appointments/{appointment_id}/no-show", response={200: AppointmentOut, **STEP_ERRORS}
 )
 def mark_no_show(request, appointment_id: str):
     """Staff: the patient did not come."""

@@ -137,7 +137,9 @@ def access_case(*, actor, case_id) -> EmergencyCase:
     raise missing
 
 
-@router.post("/emergencies", response={201: EmergencyOut, **errors(400, 401, 403, 404, 409, 422)})
+@router.post(
+    "/emergencies", response={201: EmergencyOut, **errors(400, 401, 403, 404, 409, 413, 422)}
+)
 def request_help(request, payload: EmergencyIn):
     """Acute toothache: the nearest doctors on duty are asked at once."""
     account = patient_access.account_of(request.user)

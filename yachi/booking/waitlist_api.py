@@ -76,7 +76,7 @@ class WaitlistOut(Schema):
         return list(obj.offers.select_related("doctor").order_by("-created_at"))
 
 
-@router.post("/waitlist", response={201: WaitlistOut, **errors(400, 401, 404, 409, 422)})
+@router.post("/waitlist", response={201: WaitlistOut, **errors(400, 401, 404, 409, 413, 422)})
 def join(request, payload: WaitlistIn):
     """Wait for a time with a service (and perhaps a doctor) inside a window; a freed time
     is offered in fair order (people in pain first) and held for 15 minutes."""

@@ -20,7 +20,9 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The error answers an endpoint documents, all in the one ``{"code", "message"}`` shape.
 
     Clients switch on the status, so every status an endpoint can give is declared:
-    401 wherever a token is needed, 400 and 422 wherever a body or query is parsed.
+    401 wherever a token is needed, 404 wherever a path names something, 422 wherever
+    a query or header is read, 400, 413 and 422 wherever a body is; 429 where a limit
+    applies. ``tests/test_openapi.py`` checks what each operation's shape implies.
     """
     return dict.fromkeys(statuses, ErrorOut)
 
