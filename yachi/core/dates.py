@@ -6,7 +6,7 @@ and moment that comes in (API fields, query strings, forms) must lie between
 ``EARLIEST_DAY`` and ``LATEST_DAY``: wide enough for any date of birth and any record a
 clinic keeps, far enough inside Python's range that time-zone shifts and week or
 month arithmetic never leave it. How far ahead a booking may be is the clinic's rule
-and is checked by the booking services (ADR 0016).
+and is checked by the booking services (ADR 0019).
 """
 
 from datetime import date, datetime
