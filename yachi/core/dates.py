@@ -12,6 +12,7 @@ and is checked by the booking services (ADR 0019).
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from yachi.core.errors import InvalidInput
@@ -54,6 +55,14 @@ def moment_from_text(text: str, *, zone: ZoneInfo | None = None) -> datetime:
             raise ValueError("give the time with its UTC offset, e.g. +08:00")
         moment = moment.replace(tzinfo=zone)
     return moment_in_range(moment)
+
+
+def within_accepted_years(value: date | datetime) -> None:
+    """A form field validator: Django forms (the pages', the admin's) get the same range."""
+    try:
+        day_in_range(value.date() if isinstance(value, datetime) else value)
+    except ValueError:
+        raise ValidationError(_range_text(), code="date_out_of_range") from None
 
 
 def _range_text() -> str:

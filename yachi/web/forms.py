@@ -1,21 +1,6 @@
-from datetime import date, datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
-from yachi.core.dates import EARLIEST_DAY, LATEST_DAY, day_in_range
-
-
-def _within_accepted_years(value: date | datetime) -> None:
-    try:
-        day_in_range(value.date() if isinstance(value, datetime) else value)
-    except ValueError:
-        raise ValidationError(
-            _("Enter a date between %(earliest)s and %(latest)s."),
-            code="date_out_of_range",
-            params={"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
-        ) from None
+from yachi.core.dates import within_accepted_years
 
 
 class Form(forms.Form):
@@ -30,4 +15,4 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField | forms.DateTimeField):
-                field.validators.append(_within_accepted_years)
+                field.validators.append(within_accepted_years)
