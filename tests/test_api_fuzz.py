@@ -6,12 +6,14 @@ logged-in patient, as the front desk of clinic A, and with no or a forged token.
 Whatever comes in, the answer is one the contract lists, with a body that matches it;
 errors are ``{"code", "message"}``; nothing is ever a 5xx.
 
-The personas are built once for the whole module, in a transaction rolled back at its
-end; each request runs inside a savepoint rolled back afterwards, so every generated
+The records the requests address (visits, orders, a flash sale, tokens) are added to
+the shared world once for the whole module, in a transaction rolled back at its end;
+each request runs inside a savepoint rolled back afterwards, so every generated
 request meets the same personas and no example depends on another. The seed is fixed
 (``deterministic``), so CI sees the same requests on every run.
 """
 
+import copy
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -102,18 +104,25 @@ def fuzz_schema(*, forged_tokens: bool, examples: int, boundaries: bool):
 
 
 @pytest.fixture(scope="module")
-def personas(django_db_setup, django_db_blocker):
-    """The shared personas, built once: a visit booked for the parent and one for a
-    stranger, a flash sale, a small catalogue with orders, and a token each for the
-    parent and the front desk."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        world = World()
-        _fill_known_values(world)
-        world.patient_token = token_issue(user=world.patient_parent, label="fuzz")
-        world.front_desk_token = token_issue(user=world.clinic_a_front_desk, label="fuzz")
-        yield world
-        KNOWN_VALUES.clear()
-        transaction.set_rollback(True)
+def personas(_shared_world, django_db_blocker):
+    """The shared personas with, for this module only, a visit booked for the parent and
+    one for a stranger, a flash sale, a small catalogue with orders, and a token each
+    for the parent and the front desk."""
+    from yachi.clinics.models import Chain
+
+    with django_db_blocker.unblock():
+        shared = _shared_world.get("world")
+        if shared is None or not Chain.objects.filter(public_id=shared.chain.public_id).exists():
+            # A committing test flushed it: build it again, as the session did at first.
+            _shared_world["world"] = shared = World()
+        with transaction.atomic():
+            world = copy.deepcopy(shared)
+            _fill_known_values(world)
+            world.patient_token = token_issue(user=world.patient_parent, label="fuzz")
+            world.front_desk_token = token_issue(user=world.clinic_a_front_desk, label="fuzz")
+            yield world
+            KNOWN_VALUES.clear()
+            transaction.set_rollback(True)
 
 
 def _fill_known_values(world) -> None:
@@ -170,12 +179,13 @@ def _mall_values(world) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def in_process(db):
+def in_process(world):
     """Requests share the test's database connection, as with Django's test client.
 
     The WSGI handler closes "old" connections at the start and end of each request;
     inside the test's transaction that would break the connection, so, like
-    Django's own test client, the fuzzer's requests skip it.
+    Django's own test client, the fuzzer's requests skip it. The requests see the shared
+    world's rows, so these tests ask for ``world`` and run among those that use it.
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

@@ -40,7 +40,7 @@ def me_of(user) -> MeOut:
 @router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, **errors(400, 413, 422, 429)})
 def request_sms_code(request, payload: SmsCodeIn):
     """Send a 6-digit login code by SMS (limited per number)."""
-    sent = services.sms_code_request(phone=payload.phone, ip=request.META.get("REMOTE_ADDR"))
+    sent = services.sms_code_request(phone=payload.phone, ip=request.client_ip)
     return Status(
         202,
         SmsCodeOut(
@@ -55,9 +55,7 @@ def request_sms_code(request, payload: SmsCodeIn):
 @router.post("/auth/login", auth=None, response={200: LoginOut, **errors(400, 413, 422, 429)})
 def login(request, payload: LoginIn):
     """Exchange a phone number and its SMS code for a bearer token."""
-    user = services.sms_code_verify(
-        phone=payload.phone, code=payload.code, ip=request.META.get("REMOTE_ADDR")
-    )
+    user = services.sms_code_verify(phone=payload.phone, code=payload.code, ip=request.client_ip)
     token = services.token_issue(user=user, label="sms-login")
     return LoginOut(
         token=token,
@@ -76,7 +74,7 @@ def staff_login(request, payload: StaffLoginIn):
         phone=payload.phone,
         password=payload.password,
         otp=payload.otp,
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=request.client_ip,
     )
     hours = settings.YACHI_STAFF_TOKEN_TTL_HOURS
     token = services.token_issue(user=user, label="staff-login", ttl_hours=hours)

@@ -3,6 +3,7 @@
 import csv
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
@@ -15,6 +16,7 @@ from yachi.accounts.models import User
 from yachi.clinics import facade as clinics
 from yachi.compliance.audit import audit_record
 from yachi.compliance.models import AuditAction, AuditEntry
+from yachi.compliance.selectors import audit_anchoring
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, PermissionDenied
 from yachi.web.console import console_context
@@ -83,6 +85,9 @@ def audit_page(request):
             "actions": AuditAction.choices,
             "params": request.GET,
             "query": query.urlencode(),
+            # The whole trail's state, for whoever runs the installation.
+            "anchoring": audit_anchoring() if request.user.role == Role.ADMIN else None,
+            "checkpoint_minutes": settings.YACHI_AUDIT_CHECKPOINT_MINUTES,
             "section": "audit",
             **console_context(request),
         },

@@ -68,7 +68,7 @@ def payment_start(request, payment_id: str, payload: StartIn):
         method=payload.method,
         channel=payload.channel,
         payer_openid=request.auth.wechat_openid or "",
-        client_ip=request.META.get("REMOTE_ADDR", ""),
+        client_ip=request.client_ip,
         return_url=payload.return_url,
     )
     url = start.url

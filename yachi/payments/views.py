@@ -32,7 +32,7 @@ def callback(request, method: str):
             method=method,
             headers=request.headers,
             body=body,
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            remote_addr=request.client_ip,
         )
     except DomainError:
         raise Http404 from None
@@ -67,7 +67,7 @@ def simulator_page(request, out_trade_no: str):
                 method=Method.SIMULATOR,
                 headers={SIGNATURE_HEADER: sign(body)},
                 body=body,
-                remote_addr=request.META.get("REMOTE_ADDR", ""),
+                remote_addr=request.client_ip,
             )
             return redirect("web:pay", payment_id=intent.public_id)
     return render(request, "payments/simulator.html", {"intent": intent, "error": error})
@@ -100,7 +100,7 @@ def pay_page(request, payment_id: str):
                 method=request.POST.get("method", ""),
                 channel="h5" if request.POST.get("method") == Method.WECHATPAY else "",
                 payer_openid=request.user.wechat_openid or "",
-                client_ip=request.META.get("REMOTE_ADDR", ""),
+                client_ip=request.client_ip,
                 return_url=request.path,
             )
         except DomainError as exc:
