@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "yachi.core.middleware.LanguageMiddleware",
     "yachi.core.api_errors.JsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which would read a form body Django cannot parse.
+    "yachi.web.middleware.PageInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

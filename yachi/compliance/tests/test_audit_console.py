@@ -122,3 +122,16 @@ def test_a_manager_does_not_see_the_state_of_the_whole_trail(client, world):
     audit_record(action=AuditAction.LOGIN, actor=world.clinic_a_manager)
     page = client.get("/console/audit/").content.decode()
     assert "检查点" not in page
+
+
+@pytest.mark.django_db
+def test_searching_the_trail_for_far_days_is_a_clear_refusal(client, world):
+    manager = world.clinic_a_manager
+    secret = pyotp.random_base32()
+    staff_auth.totp_enroll(user=manager, secret=secret, code=pyotp.TOTP(secret).now())
+    client.force_login(manager)
+    for query in ({"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "yesterday"}):
+        for url in ("/console/audit/", "/console/audit/export.csv"):
+            response = client.get(url, query)
+            assert response.status_code == 422, (url, query)
+    assert not AuditEntry.objects.filter(action="audit_exported").exists()
