@@ -16,6 +16,8 @@ BIN := $(VENV)/bin
 # The PostgreSQL + Redis pass of the suite; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yachi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Test processes per pass (pytest-xdist); each has its own data directory and databases.
+TEST_WORKERS ?= auto
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -55,12 +57,12 @@ test: install-test lint test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== test suite on SQLite (embedded default)"
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres:
 	@if $(BIN)/python -m yachi.core.reachable "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		echo "== test suite on PostgreSQL + Redis"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS); \
 	elif [ -n "$$YACHI_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL or Redis is not reachable, but YACHI_REQUIRE_POSTGRES is set" >&2; exit 1; \
 	else \

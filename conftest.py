@@ -6,7 +6,9 @@ desk. ``patient_parent`` holds a family account with ``patient_child`` on it;
 ``other_patient`` is a stranger to them.
 """
 
+import copy
 import socket
+import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,10 +36,12 @@ def _clean_slate(settings):
     from yachi.compliance.envelope import reset_caches
     from yachi.messaging.providers.local import MemoryProvider
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     # Keys cached by an earlier test may name rows that a flush has since deleted.
     reset_caches()
+    # Checkpoints of their own: one test's must not be held against a database that has
+    # since been rolled back or flushed.
+    settings.YACHI_AUDIT_CHECKPOINT_FILE = settings.DATA_DIR / f"audit-{uuid.uuid4().hex}.jsonl"
     MemoryProvider.outbox.clear()
     yield
     MemoryProvider.outbox.clear()
@@ -119,9 +123,79 @@ class World:
             )
 
 
+# --- the shared world ------------------------------------------------------------------------
+#
+# Most tests run inside a transaction that is rolled back (``db``). For them the personas
+# are built once per process, committed before the first test that asks for them, and
+# handed to each test as a deep copy (as Django's ``setUpTestData`` does), so that no test
+# sees what another changed in memory. Tests that commit for real (``transactional_db``,
+# ``live_server``) end with a flush that deletes the shared rows too: the first of them
+# reuses the shared world, later ones build their own.
+#
+# So that nothing else sees the shared rows, database tests without the world run before
+# those with it, and the rows are flushed before a committing test that does not use them.
+
+_shared: dict[str, World] = {}
+
+
+def _commits(node) -> bool:
+    """Whether a test (an item, or a fixture request's node) commits for real."""
+    names = node.fixturenames
+    marker = node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup, django_db_blocker) -> dict[str, World]:
+    from yachi.compliance.envelope import reset_caches
+
+    # Session fixtures are set up before the test's own clean slate: a data key that an
+    # earlier, rolled-back test created must not be remembered and used for these rows.
+    reset_caches()
+    with django_db_blocker.unblock():
+        _shared["world"] = World()
+    return _shared
+
+
 @pytest.fixture
-def world(db):
+def world(request, _shared_world, db):
+    from yachi.clinics.models import Chain
+
+    shared = _shared_world.get("world")
+    if shared is not None and Chain.objects.filter(public_id=shared.chain.public_id).exists():
+        if _commits(request.node):
+            del _shared_world["world"]  # this test's flush deletes it
+        return copy.deepcopy(shared)
+    _shared_world.pop("world", None)
     return World()
+
+
+@pytest.fixture(autouse=True)
+def _committing_tests_start_empty(request, django_db_blocker):
+    if not _shared or "world" in request.fixturenames or not _commits(request.node):
+        return
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+    _shared.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Keep pytest-django's order (rolled-back tests, committing ones, the rest), with the
+    rolled-back tests that do not use the shared world first."""
+
+    def without_world(item) -> bool:
+        names = getattr(item, "fixturenames", ())
+        uses_db = "db" in names or item.get_closest_marker("django_db") is not None
+        return uses_db and "world" not in names and not _commits(item)
+
+    items[:] = [i for i in items if without_world(i)] + [i for i in items if not without_world(i)]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ at start-up instead of silently falling back to a default. A secret may also be
 given as a file: ``NAME_FILE=/run/secrets/name`` wins over ``NAME``.
 """
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -62,6 +63,19 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envnetworks(name: str) -> list[str]:
+    """Comma-separated addresses or CIDR networks (``10.0.0.0/8, 2001:db8::/32``)."""
+    values = envlist(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network ({exc})"
+            ) from exc
+    return values
 
 
 def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:

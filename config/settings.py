@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import envbool, envchoice, envfloat, envint, envjson, envlist, envstr
+from config.env import envbool, envchoice, envfloat, envint, envjson, envlist, envnetworks, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("YACHI_DATA_DIR", "var")).resolve()
@@ -48,6 +48,10 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of Yachi, the only peers whose X-Forwarded-For,
+# X-Forwarded-Proto and X-Request-ID are believed (yachi.core.middleware). None by
+# default: without a proxy every client could otherwise choose its own address.
+YACHI_TRUSTED_PROXIES = envnetworks("YACHI_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,7 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "yachi.core.middleware.RequestIdMiddleware",
+    "yachi.core.middleware.RequestOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that may replace a response (the API's JSON errors), so that
     # every answer carries the headers.
@@ -89,6 +93,8 @@ MIDDLEWARE = [
     "yachi.core.middleware.LanguageMiddleware",
     "yachi.core.api_errors.JsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which would read a form body Django cannot parse.
+    "yachi.web.middleware.PageInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,6 +257,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("YACHI_SSL_REDIRECT", False)
+# Believed only from YACHI_TRUSTED_PROXIES: the header is dropped from any other peer.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 # Sent on HTTPS responses only; a year in production, so browsers never try plain HTTP.
 SECURE_HSTS_SECONDS = envint("YACHI_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
@@ -302,6 +309,8 @@ LOGGING = {
         # access token in their query string.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Checkpoints of the audit trail are evidence, whatever LOG_LEVEL says (ADR 0017).
+        "yachi.audit.checkpoints": {"level": "INFO"},
     },
 }
 
@@ -327,8 +336,14 @@ YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)
 YACHI_SMS_DAILY_LIMIT = envint("YACHI_SMS_DAILY_LIMIT", 10)
 YACHI_SMS_CODE_ATTEMPTS = envint("YACHI_SMS_CODE_ATTEMPTS", 5)
+# Per network address, within an hour: beyond this many codes requested, or failed
+# logins, each next attempt waits 2, 4, 8 … seconds after the last, at most the cap
+# (yachi/accounts/throttle.py). Slowed, not refused: people behind one NAT still log in.
 YACHI_SMS_IP_HOURLY_LIMIT = envint("YACHI_SMS_IP_HOURLY_LIMIT", 20)
 YACHI_LOGIN_IP_HOURLY_FAILURES = envint("YACHI_LOGIN_IP_HOURLY_FAILURES", 30)
+YACHI_IP_BACKOFF_MAX_SECONDS = envint("YACHI_IP_BACKOFF_MAX_SECONDS", 300)
+if YACHI_IP_BACKOFF_MAX_SECONDS < 1:
+    raise ImproperlyConfigured("YACHI_IP_BACKOFF_MAX_SECONDS must be at least 1")
 
 # --- messaging providers (yachi/messaging/providers; ADR 0008) ------------------------------
 
@@ -423,6 +438,17 @@ YACHI_QUIET_HOURS = (envint("YACHI_QUIET_HOURS_START", 21), envint("YACHI_QUIET_
 YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)
 if YACHI_AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("YACHI_AUDIT_RETENTION_DAYS must be at least 180")
+# The end of the audit chain is written down outside the database (ADR 0017): signed
+# checkpoints appended to a file, which in production belongs on another disk or host or
+# is shipped with the logs; also logged on "yachi.audit.checkpoints" and, optionally,
+# pushed to a Redis of their own (persistent, no eviction: not the cache's).
+YACHI_AUDIT_CHECKPOINT_FILE = Path(
+    envstr("YACHI_AUDIT_CHECKPOINT_FILE") or DATA_DIR / "audit-checkpoints.jsonl"
+)
+YACHI_AUDIT_CHECKPOINT_MINUTES = envint("YACHI_AUDIT_CHECKPOINT_MINUTES", 5)
+if not 1 <= YACHI_AUDIT_CHECKPOINT_MINUTES <= 60:
+    raise ImproperlyConfigured("YACHI_AUDIT_CHECKPOINT_MINUTES must be between 1 and 60")
+YACHI_AUDIT_CHECKPOINT_REDIS_URL = envstr("YACHI_AUDIT_CHECKPOINT_REDIS_URL", "")
 # The version of the privacy notice and consent texts patients accept (PIPL); raising
 # it asks everyone to accept again at their next visit to the app.
 YACHI_CONSENT_VERSION = envstr("YACHI_CONSENT_VERSION", "2026-11")

@@ -90,3 +90,16 @@ def test_a_chair_taken_out_of_service_in_the_admin_reduces_availability(
     )
     assert response.status_code == 302
     assert not offered()
+
+
+def test_leave_in_year_9999_is_refused_by_the_admin(client, world, administrator):
+    from yachi.rostering.models import ShiftException
+
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:rostering_shiftexception_add"),
+        {"doctor": world.clinic_a_doctor.pk, "date": "9999-12-31", "kind": "leave"},
+    )
+    assert response.status_code == 200
+    assert "2200-12-31" in response.content.decode()
+    assert not ShiftException.objects.exists()

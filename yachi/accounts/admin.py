@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from yachi.accounts import staff_auth
 from yachi.accounts.models import ApiToken, User
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record
@@ -56,6 +58,25 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     filter_horizontal = ()
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset two-step login"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """For a member who lost the phone with their authenticator app: the factor is
+        switched off (audited) and their sessions end; a role that requires one sets up
+        a new app at the next login."""
+        members = list(queryset.filter(totp_confirmed_at__isnull=False))
+        for member in members:
+            staff_auth.totp_reset(actor=request.user, user=member)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step login was reset for %(count)d account.",
+                "Two-step login was reset for %(count)d accounts.",
+                len(members),
+            )
+            % {"count": len(members)},
+        )
 
     # Methods, not fields: a column of ciphertext cannot be sorted, even from the URL.
     @admin.display(description=_("mobile number"))

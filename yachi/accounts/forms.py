@@ -52,15 +52,26 @@ class StaffLoginForm(Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
 
-class TotpForm(Form):
-    code = forms.CharField(
-        label=_("Code from your authenticator app"),
+def _authenticator_code(label, **attrs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         min_length=6,
         max_length=7,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", **attrs}
         ),
     )
+
+
+class TotpForm(Form):
+    code = _authenticator_code(_("Code from your authenticator app"), autofocus=True)
+
+
+class TotpReplaceForm(Form):
+    """Moving the second factor to a new app: proof of the current one first."""
+
+    current = _authenticator_code(_("Code from your current authenticator app"), autofocus=True)
+    code = _authenticator_code(_("Code from the new authenticator app"))
 
 
 class PasswordChangeForm(Form):

@@ -47,7 +47,7 @@ def _code_digest(phone: str, code: str) -> str:
 
 
 def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
-    """Send a login code, within the per-phone limits.
+    """Send a login code, within the per-phone limits and the per-address backoff.
 
     A staff member's phone gets the same answer but no code: staff log in with a
     password, and the answer must not tell which numbers belong to staff.
@@ -70,15 +70,7 @@ def sms_code_request(*, phone: str, ip: str | None = None) -> SmsCodeSent:
             _("Too many codes for this number today. Please try again tomorrow."),
             code="sms_daily_limit",
         )
-    if ip and (
-        SmsCode.objects.filter(ip=ip, created_at__gte=now - timedelta(hours=1)).count()
-        >= settings.YACHI_SMS_IP_HOURLY_LIMIT
-    ):
-        raise RateLimited(
-            _("Too many codes requested from this network. Please try again later."),
-            code="address_rate_limited",
-            retry_after=3600,
-        )
+    throttle.check_sms_address(ip)
 
     code = f"{secrets.randbelow(1_000_000):06d}"
     deliver = not User.objects.by_phone(phone).exclude(role=Role.PATIENT).exists()

@@ -1,5 +1,6 @@
 """Staff authentication: password (with lockout and a configurable profile), a TOTP
-second factor for the roles that need one, and password change and expiry."""
+second factor for the roles that need one (set up once, replaced only with the current
+code, reset by an administrator), and password change and expiry."""
 
 import secrets
 from dataclasses import dataclass
@@ -16,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts import throttle
-from yachi.accounts.choices import STAFF_ROLES
+from yachi.accounts.choices import STAFF_ROLES, Role
 from yachi.accounts.models import ApiToken, LoginFailure, PasswordHistory, User
 from yachi.accounts.passwords import profile
 from yachi.accounts.phones import normalize_phone
 from yachi.accounts.services import audit_failed_login
 from yachi.compliance.facade import AuditAction, audit_record
-from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
+from yachi.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 
 ISSUER = "Yachi"
 # Compared against when the number has no staff account, so that a wrong number
@@ -88,10 +89,6 @@ def login_succeeded(*, user: User, method: str) -> None:
     audit_record(action=AuditAction.LOGIN, actor=user, details={"method": method})
 
 
-def needs_totp(user: User) -> bool:
-    return user.has_totp or user.role in settings.YACHI_TOTP_REQUIRED_ROLES
-
-
 def next_step(user: User) -> Step:
     if user.has_totp:
         return TOTP
@@ -136,19 +133,84 @@ def totp_uri(*, user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.phone, issuer_name=ISSUER)
 
 
-def totp_enroll(*, user: User, secret: str, code: str) -> None:
-    """Turn on the second factor once the member proves their app shows the codes."""
+def _proven_step(secret: str, code: str) -> int:
+    """The time step of a code from the app being set up, or a refusal."""
     step = _current_step(secret, code)
     if step is None:
         raise InvalidInput(
             _("The code does not match. Check the time on your phone and try again."),
             code="totp_mismatch",
         )
-    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, timezone.now(), step
-    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    return step
+
+
+def _factor_fields(secret: str, step: int) -> dict:
+    return {"totp_secret": secret, "totp_confirmed_at": timezone.now(), "totp_last_step": step}
+
+
+@transaction.atomic
+def totp_enroll(*, user: User, secret: str, code: str) -> None:
+    """Turn on the second factor of an account that has none, once the member proves
+    their app shows the codes.
+
+    Only an account without a factor can enrol: one that has a factor replaces it with
+    ``totp_replace`` (the current code) or an administrator resets it. The condition is
+    part of the update, so two enrolments racing each other cannot both win.
+    """
+    step = _proven_step(secret, code)
+    switched_on = User.objects.filter(pk=user.pk, totp_confirmed_at__isnull=True).update(
+        **_factor_fields(secret, step)
+    )
+    if not switched_on:
+        raise Conflict(
+            _("Two-step login is already on for this account."), code="totp_already_enrolled"
+        )
+    user.refresh_from_db(fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
     audit_record(
         action=AuditAction.SECOND_FACTOR_ENABLED,
         actor=user,
+        object_type="user",
+        object_id=user.public_id,
+    )
+
+
+def totp_replace(*, user: User, current_code: str, secret: str, code: str, ip: str | None) -> None:
+    """Move a member's second factor to a new app: the code of the current one proves
+    that the person asking holds it, not just a logged-in session.
+
+    The current code is checked like a login code (counted towards the lockout,
+    single-use) and before the transaction, so that a wrong guess stays counted.
+    """
+    step = _proven_step(secret, code)
+    totp_verify(user=user, code=current_code, ip=ip)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(**_factor_fields(secret, step))
+        user.refresh_from_db(fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+        audit_record(
+            action=AuditAction.SECOND_FACTOR_REPLACED,
+            actor=user,
+            object_type="user",
+            object_id=user.public_id,
+        )
+
+
+@transaction.atomic
+def totp_reset(*, actor: User, user: User) -> None:
+    """An administrator switches off a member's second factor (a lost or changed phone).
+
+    The member's sessions and tokens end too, since a lost phone may still hold one;
+    at the next login a role that requires the factor sets up a new app.
+    """
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only an administrator can reset two-step login."))
+    User.objects.filter(pk=user.pk).update(
+        totp_secret="", totp_confirmed_at=None, session_epoch=F("session_epoch") + 1
+    )
+    user.refresh_from_db(fields=["totp_secret", "totp_confirmed_at", "session_epoch"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(
+        action=AuditAction.SECOND_FACTOR_RESET,
+        actor=actor,
         object_type="user",
         object_id=user.public_id,
     )

@@ -1,4 +1,6 @@
-"""Start-up checks: nothing asks the database to search or sort ciphertext.
+"""Start-up checks (Django's system checks, run by every command, ``yachi serve``
+included): compliance's settings, and nothing that asks the database to search or sort
+ciphertext.
 
 Encrypted fields refuse lookups at query time (``fields.py``), but a search box or a
 sortable column fails only when someone uses it, and ordering by an encrypted column
@@ -8,11 +10,34 @@ every registered admin must search through blind indexes (``phone_index__matches
 and name no encrypted field in its ordering, filters or sortable columns.
 """
 
+from pathlib import Path
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core import checks
 
 from yachi.compliance.fields import EncryptedFieldMixin, EncryptedQuerySet, refers_to_encrypted
+
+
+@checks.register(checks.Tags.security)
+def checkpoints_kept_apart(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """In production, checkpoints beside the database protect it from nobody who holds
+    the machine: whoever can rewrite the database can rewrite them too."""
+    if not settings.PRODUCTION:
+        return []
+    data_dir = Path(settings.DATA_DIR).resolve()
+    if not settings.YACHI_AUDIT_CHECKPOINT_FILE.resolve().is_relative_to(data_dir):
+        return []
+    return [
+        checks.Warning(
+            f"the audit checkpoints are written inside the data directory ({data_dir}), "
+            "beside the database they anchor",
+            hint="Point YACHI_AUDIT_CHECKPOINT_FILE at another disk or host, or ship the "
+            "file or the yachi.audit.checkpoints log off the machine (ADR 0017).",
+            id="compliance.W001",
+        )
+    ]
 
 
 @checks.register(checks.Tags.models)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from yachi.core.client_address import client_address, is_trusted, parse_address, trusted_networks
+
 
 @dataclass(frozen=True)
 class RequestOrigin:
@@ -20,7 +22,7 @@ _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", 
 _request_origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar(
     "request_origin", default=None
 )
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def current_request_id() -> str:
@@ -38,23 +40,50 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-class RequestIdMiddleware:
-    """Gives every request an id that appears in the logs and in ``X-Request-ID``.
+# Headers only a proxy should set. From any other peer they are what the client chose,
+# and are dropped before anything (Django's is_secure, a view) can read them.
+_FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_X_REQUEST_ID",
+)
 
-    A well-formed id sent by a proxy is kept so that one request can be followed
-    across services; anything else is replaced.
+
+class RequestOriginMiddleware:
+    """Where a request comes from: the client's address, its device and a request id,
+    for the throttles, the audit trail, payment providers and the logs.
+
+    The one place that reads forwarded headers (``core.client_address``). Only a
+    configured proxy (``YACHI_TRUSTED_PROXIES``) is believed: its ``X-Forwarded-For``
+    names the client (``request.client_ip``), and its well-formed ``X-Request-ID``
+    is kept so that one request can be followed across services. Anyone else gets
+    their own address and a fresh id.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        networks = trusted_networks(tuple(settings.YACHI_TRUSTED_PROXIES))
+        peer = request.META.get("REMOTE_ADDR") or ""
+        if not is_trusted(parse_address(peer), networks):
+            for header in _FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        request.client_ip = client_address(
+            peer=peer,
+            forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""),
+            networks=networks,
+        )
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         origin = RequestOrigin(
             request_id=request_id,
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=request.client_ip,
             device=request.headers.get("User-Agent", "")[:200],
         )
         token, origin_token = _request_id.set(request_id), _request_origin.set(origin)

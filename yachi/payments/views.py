@@ -15,38 +15,44 @@ from yachi.payments.providers.base import ProviderRefused
 from yachi.payments.providers.simulator import SIGNATURE_HEADER, SimulatorProvider, sign
 from yachi.web.decorators import patient_required
 
-MAX_NOTIFICATION_BYTES = 64 * 1024
-
 
 @csrf_exempt
 @require_POST
 def callback(request, method: str):
-    """A provider's notification. Not signed by a user: its own signature is checked."""
-    if method not in gateway.CHANNELS or len(request.body) > MAX_NOTIFICATION_BYTES:
+    """A provider's notification. Not signed by a user: its own signature is checked.
+
+    Read from the stream up to one byte past the limit, whatever the body's size or
+    Content-Type, so that even a huge or garbled notification is recorded.
+    """
+    if method not in gateway.CHANNELS:
         raise Http404
+    body = request.read(gateway.MAX_NOTIFICATION_BYTES + 1)
     try:
         answer = gateway.callback_receive(
             method=method,
             headers=request.headers,
-            body=request.body,
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            body=body,
+            remote_addr=request.client_ip,
         )
     except DomainError:
         raise Http404 from None
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
+@patient_required
 @require_http_methods(["GET", "POST"])
 def simulator_page(request, out_trade_no: str):
-    """Stands in for the provider's cashier page; only where the simulator is enabled."""
+    """Stands in for the provider's cashier page; only where the simulator is enabled.
+
+    Only the payer, logged in, may confirm: a trade number in an address is an
+    identifier, not a credential.
+    """
     if not settings.YACHI_PAYMENT_SIMULATOR:
         raise Http404
     intent = PaymentIntent.objects.filter(
-        out_trade_no=out_trade_no, method=Method.SIMULATOR
+        out_trade_no=out_trade_no, method=Method.SIMULATOR, payer=request.user
     ).first()
-    if intent is None or (
-        request.user.is_authenticated and intent.payer_id not in (None, request.user.pk)
-    ):
+    if intent is None:
         raise Http404
     error = ""
     if request.method == "POST":
@@ -61,7 +67,7 @@ def simulator_page(request, out_trade_no: str):
                 method=Method.SIMULATOR,
                 headers={SIGNATURE_HEADER: sign(body)},
                 body=body,
-                remote_addr=request.META.get("REMOTE_ADDR", ""),
+                remote_addr=request.client_ip,
             )
             return redirect("web:pay", payment_id=intent.public_id)
     return render(request, "payments/simulator.html", {"intent": intent, "error": error})
@@ -94,7 +100,7 @@ def pay_page(request, payment_id: str):
                 method=request.POST.get("method", ""),
                 channel="h5" if request.POST.get("method") == Method.WECHATPAY else "",
                 payer_openid=request.user.wechat_openid or "",
-                client_ip=request.META.get("REMOTE_ADDR", ""),
+                client_ip=request.client_ip,
                 return_url=request.path,
             )
         except DomainError as exc:

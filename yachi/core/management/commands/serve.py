@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from yachi.core.server import server_options
+
 
 class Command(BaseCommand):
     help = "Migrate the database, then serve Yachi (ASGI) with its job consumer."
@@ -35,14 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Yachi listening on http://{host}:{port}/ (data in {settings.DATA_DIR})")
         try:
             uvicorn.run(
-                "config.asgi:application",
-                host=host,
-                port=port,
-                workers=max(1, workers),
-                http="yachi.core.server:NoDelayH11Protocol",
-                log_level="info",
-                proxy_headers=True,
-                lifespan="off",
+                "config.asgi:application", **server_options(host=host, port=port, workers=workers)
             )
         finally:
             if consumer is not None:
