@@ -26,6 +26,40 @@ def test_every_admin_page_opens(client, world, administrator):
             assert client.get(reverse(f"admin:{info}_add")).status_code == 200, info
 
 
+def test_every_admin_list_answers_a_search_and_a_sort_without_touching_ciphertext(
+    client, world, administrator
+):
+    """Names and numbers are encrypted: searches go through blind indexes, and a
+    column of ciphertext cannot be sorted, whatever the URL asks for."""
+    client.force_login(administrator)
+    for model, model_admin in admin.site._registry.items():
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        url = reverse(f"admin:{info}_changelist")
+        for term in ("张妈妈", "13800000001", "张"):
+            assert client.get(url, {"q": term}).status_code == 200, (info, term)
+        for column in range(len(model_admin.list_display)):
+            assert client.get(url, {"o": f"-{column}"}).status_code == 200, (info, column)
+
+
+@pytest.mark.parametrize(
+    ("model", "term"),
+    [
+        ("accounts_user", "张妈妈"),
+        ("accounts_user", "+8613800000001"),
+        ("patients_familyaccount", "张小宝"),
+        ("patients_familyaccount", "13800000001"),
+    ],
+)
+def test_an_administrator_finds_a_person_by_the_whole_name_or_number(
+    client, world, administrator, model, term
+):
+    client.force_login(administrator)
+    page = client.get(reverse(f"admin:{model}_changelist"), {"q": term}).content.decode()
+    assert "张妈妈" in page and "陌生人" not in page
+    partial = client.get(reverse(f"admin:{model}_changelist"), {"q": "张"}).content.decode()
+    assert "张妈妈" not in partial
+
+
 def test_only_administrators_reach_the_admin(client, world):
     client.force_login(world.clinic_a_manager)
     assert client.get("/admin/").status_code == 302

@@ -139,7 +139,7 @@ class AppointmentOut(Schema):
 
     @staticmethod
     def resolve_patient(obj):
-        return {"id": obj.patient.public_id, "name": str(obj.patient)}
+        return {"id": obj.patient.public_id, "name": obj.patient.display_name}
 
     @staticmethod
     def resolve_chair(obj):

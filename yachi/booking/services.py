@@ -174,7 +174,8 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
             raise SlotTaken()
         if _overlapping(Appointment.objects.filter(patient=patient), part_start, part_end).exists():
             raise PatientBusy(
-                _("%(name)s already has an appointment at that time.") % {"name": patient}
+                _("%(name)s already has an appointment at that time.")
+                % {"name": patient.display_name}
             )
 
         def write(chair_id, part_start=part_start, part_end=part_end, patient=patient):

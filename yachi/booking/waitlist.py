@@ -166,7 +166,7 @@ def _hold_for(entry: WaitlistEntry, doctor, start: datetime, end: datetime) -> W
         recipient=entry.patient.account.owner,
         kind="waitlist_offer",
         params={
-            "patient": str(entry.patient),
+            "patient": entry.patient.display_name,
             "service": entry.service.display_name,
             "doctor": doctor.name,
             "clinic": entry.clinic.display_name,

@@ -22,6 +22,7 @@ def no_configured_keys(monkeypatch, settings, tmp_path):
     for name in KEY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(f"{name}_FILE", raising=False)
+    monkeypatch.delenv("YACHI_KEYS_FILE", raising=False)
     settings.DATA_DIR = tmp_path
     reset_caches()
     return tmp_path
