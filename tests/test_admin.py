@@ -103,3 +103,39 @@ def test_leave_in_year_9999_is_refused_by_the_admin(client, world, administrator
     assert response.status_code == 200
     assert "2200-12-31" in response.content.decode()
     assert not ShiftException.objects.exists()
+
+
+def test_a_password_an_administrator_sets_is_audited_and_kept_in_the_history(
+    client, world, administrator
+):
+    from yachi.accounts.models import PasswordHistory
+    from yachi.compliance.models import AuditAction, AuditEntry
+
+    member = world.clinic_a_front_desk
+    previous = member.password
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_password_change", args=[member.pk])
+    answer = client.post(
+        url, {"password1": "Kq7#mWz9pL", "password2": "Kq7#mWz9pL", "usable_password": "true"}
+    )
+    assert answer.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("Kq7#mWz9pL")
+    entry = AuditEntry.objects.get(action=AuditAction.PASSWORD_CHANGED, object_id=member.public_id)
+    assert entry.actor == str(administrator.public_id)
+    assert entry.details == {"by": "administrator"}
+    assert PasswordHistory.objects.filter(user=member, password=previous).exists()
+
+
+def test_a_weak_password_an_administrator_tries_changes_nothing(client, world, administrator):
+    from yachi.compliance.models import AuditAction, AuditEntry
+
+    member = world.clinic_a_front_desk
+    previous = member.password
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_password_change", args=[member.pk])
+    answer = client.post(url, {"password1": "abc", "password2": "abc", "usable_password": "true"})
+    assert answer.status_code == 200
+    member.refresh_from_db()
+    assert member.password == previous
+    assert not AuditEntry.objects.filter(action=AuditAction.PASSWORD_CHANGED).exists()

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import SetPasswordMixin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -86,6 +88,21 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("name"))
     def full_name(self, user):
         return user.name
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own page; the new password is recorded and audited with it."""
+        user = self.get_object(request, unquote(id))
+        previous = user.password if user else ""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            changed = request.method == "POST" and response.status_code == 302
+            if changed and user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != previous:
+                    staff_auth.password_set_by_administrator(
+                        actor=request.user, user=user, previous_hash=previous
+                    )
+        return response
 
     def save_model(self, request, obj, form, change):
         before = {}

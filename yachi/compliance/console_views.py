@@ -15,6 +15,7 @@ from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics import facade as clinics
 from yachi.compliance.audit import audit_record
+from yachi.compliance.blindindex import blind_index
 from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.compliance.selectors import audit_anchoring
 from yachi.core.dates import day_param
@@ -106,6 +107,18 @@ class _Echo:
         return value
 
 
+def _export_filters(params) -> dict:
+    """What the export was filtered by; a searched mobile number only by its blind index,
+    since the audit trail keeps no number in clear."""
+    filters = {key: value for key, value in params.items() if key != "page"}
+    if filters.get("phone"):
+        try:
+            filters["phone"] = blind_index("phone", filters["phone"])
+        except DomainError:
+            filters["phone"] = ""
+    return filters
+
+
 @staff_required
 def audit_export(request):
     """The filtered trail as CSV; the export itself is recorded."""
@@ -113,7 +126,7 @@ def audit_export(request):
     audit_record(
         action=AuditAction.AUDIT_EXPORTED,
         actor=request.user,
-        details={key: value for key, value in request.GET.items() if key != "page"},
+        details=_export_filters(request.GET),
     )
     writer = csv.writer(_Echo())
     header = [

@@ -135,3 +135,15 @@ def test_searching_the_trail_for_far_days_is_a_clear_refusal(client, world):
             response = client.get(url, query)
             assert response.status_code == 422, (url, query)
     assert not AuditEntry.objects.filter(action="audit_exported").exists()
+
+
+def test_an_export_filtered_by_a_mobile_number_keeps_no_number_in_the_trail(client, world):
+    from yachi.compliance.facade import blind_index
+
+    manager = world.clinic_a_manager
+    client.force_login(manager)
+    export = client.get("/console/audit/export.csv", {"phone": "13800000001"})
+    b"".join(export.streaming_content)
+    entry = AuditEntry.objects.get(action="audit_exported", actor_id=manager.pk)
+    assert "13800000001" not in str(entry.details)
+    assert entry.details["phone"] == blind_index("phone", "13800000001")
