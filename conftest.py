@@ -8,6 +8,7 @@ desk. ``patient_parent`` holds a family account with ``patient_child`` on it;
 
 import copy
 import socket
+import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,9 @@ def _clean_slate(settings):
     cache.clear()
     # Keys cached by an earlier test may name rows that a flush has since deleted.
     reset_caches()
+    # Checkpoints of their own: one test's must not be held against a database that has
+    # since been rolled back or flushed.
+    settings.YACHI_AUDIT_CHECKPOINT_FILE = settings.DATA_DIR / f"audit-{uuid.uuid4().hex}.jsonl"
     MemoryProvider.outbox.clear()
     yield
     MemoryProvider.outbox.clear()
@@ -147,6 +151,11 @@ def _commits(node) -> bool:
 
 @pytest.fixture(scope="session")
 def _shared_world(django_db_setup, django_db_blocker) -> dict[str, World]:
+    from yachi.compliance.envelope import reset_caches
+
+    # Session fixtures are set up before the test's own clean slate: a data key that an
+    # earlier, rolled-back test created must not be remembered and used for these rows.
+    reset_caches()
     with django_db_blocker.unblock():
         _shared["world"] = World()
     return _shared

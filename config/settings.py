@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "yachi.core.middleware.LanguageMiddleware",
     "yachi.core.api_errors.JsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which would read a form body Django cannot parse.
+    "yachi.web.middleware.PageInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -307,6 +309,8 @@ LOGGING = {
         # access token in their query string.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Checkpoints of the audit trail are evidence, whatever LOG_LEVEL says (ADR 0017).
+        "yachi.audit.checkpoints": {"level": "INFO"},
     },
 }
 
@@ -434,6 +438,17 @@ YACHI_QUIET_HOURS = (envint("YACHI_QUIET_HOURS_START", 21), envint("YACHI_QUIET_
 YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)
 if YACHI_AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("YACHI_AUDIT_RETENTION_DAYS must be at least 180")
+# The end of the audit chain is written down outside the database (ADR 0017): signed
+# checkpoints appended to a file, which in production belongs on another disk or host or
+# is shipped with the logs; also logged on "yachi.audit.checkpoints" and, optionally,
+# pushed to a Redis of their own (persistent, no eviction: not the cache's).
+YACHI_AUDIT_CHECKPOINT_FILE = Path(
+    envstr("YACHI_AUDIT_CHECKPOINT_FILE") or DATA_DIR / "audit-checkpoints.jsonl"
+)
+YACHI_AUDIT_CHECKPOINT_MINUTES = envint("YACHI_AUDIT_CHECKPOINT_MINUTES", 5)
+if not 1 <= YACHI_AUDIT_CHECKPOINT_MINUTES <= 60:
+    raise ImproperlyConfigured("YACHI_AUDIT_CHECKPOINT_MINUTES must be between 1 and 60")
+YACHI_AUDIT_CHECKPOINT_REDIS_URL = envstr("YACHI_AUDIT_CHECKPOINT_REDIS_URL", "")
 # The version of the privacy notice and consent texts patients accept (PIPL); raising
 # it asks everyone to accept again at their next visit to the app.
 YACHI_CONSENT_VERSION = envstr("YACHI_CONSENT_VERSION", "2026-11")

@@ -43,8 +43,8 @@ os.environ.setdefault("YACHI_JOBS_IMMEDIATE", "1")
 
 from config.settings import *  # noqa: E402, F403
 
-# Models that exercise the encrypted fields exist only in the test database: no
-# production table carries an encrypted field yet, and a test app needs no migrations.
+# Models that exercise every kind of encrypted field, apart from the production models
+# that use some of them, exist only in the test database (a test app needs no migrations).
 INSTALLED_APPS = [*INSTALLED_APPS, "yachi.compliance.tests"]  # noqa: F405
 
 # Password hashing is not what the tests test; the real hasher costs ~100 ms a hash.

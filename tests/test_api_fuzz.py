@@ -1,16 +1,19 @@
 """Every operation of the published API, fed generated requests, valid and invalid.
 
 Schemathesis reads the OpenAPI document the application serves and, for each
-operation, sends boundary cases and random data through the real WSGI stack, first
-as a logged-in patient, then with no or a forged token. Whatever comes in, the answer
-is one the contract lists, with a body that matches it; errors are
-``{"code", "message"}``; nothing is ever a 5xx.
+operation, sends boundary cases and random data through the real WSGI stack: as a
+logged-in patient, as the front desk of clinic A, and with no or a forged token.
+Whatever comes in, the answer is one the contract lists, with a body that matches it;
+errors are ``{"code", "message"}``; nothing is ever a 5xx.
 
-Each request runs inside a transaction that is rolled back afterwards, so every
-generated request meets the same personas and no example depends on another.
-The seed is fixed (``deterministic``), so CI sees the same requests on every run.
+The records the requests address (visits, orders, a flash sale, tokens) are added to
+the shared world once for the whole module, in a transaction rolled back at its end;
+each request runs inside a savepoint rolled back afterwards, so every generated
+request meets the same personas and no example depends on another. The seed is fixed
+(``deterministic``), so CI sees the same requests on every run.
 """
 
+import copy
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -23,7 +26,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from conftest import tomorrow_at
+from conftest import World, tomorrow_at
 from yachi.accounts.services import token_issue
 from yachi.booking.services import appointments_book
 from yachi.shop.flash_services import flash_sale_create
@@ -67,10 +70,18 @@ def _field_names(case) -> set[str]:
     return fields
 
 
-def fuzz_schema(*, forged_tokens: bool, examples: int):
-    """The API as the application serves it, with the fuzzer's settings."""
+def fuzz_schema(*, forged_tokens: bool, examples: int, boundaries: bool):
+    """The API as the application serves it, with the fuzzer's settings.
+
+    ``boundaries`` adds Schemathesis's coverage phase: every boundary case the schema
+    defines (lengths, ranges, formats, missing and wrong-typed fields), about sixty per
+    operation. They probe validation, which answers alike whoever asks, so one persona
+    runs them; the others get random examples, where the personas' real ids lead past
+    "not found" into the services.
+    """
     config = schemathesis.Config.from_dict(
         {
+            "phases": {"coverage": {"enabled": boundaries}},
             "generation": {
                 "deterministic": True,
                 "max-examples": examples,
@@ -92,9 +103,29 @@ def fuzz_schema(*, forged_tokens: bool, examples: int):
     return schema
 
 
-@pytest.fixture
-def personas(world):
-    """The shared personas, with a visit booked for the parent and one for a stranger."""
+@pytest.fixture(scope="module")
+def personas(_shared_world, django_db_blocker):
+    """The shared personas with, for this module only, a visit booked for the parent and
+    one for a stranger, a flash sale, a small catalogue with orders, and a token each
+    for the parent and the front desk."""
+    from yachi.clinics.models import Chain
+
+    with django_db_blocker.unblock():
+        shared = _shared_world.get("world")
+        if shared is None or not Chain.objects.filter(public_id=shared.chain.public_id).exists():
+            # A committing test flushed it: build it again, as the session did at first.
+            _shared_world["world"] = shared = World()
+        with transaction.atomic():
+            world = copy.deepcopy(shared)
+            _fill_known_values(world)
+            world.patient_token = token_issue(user=world.patient_parent, label="fuzz")
+            world.front_desk_token = token_issue(user=world.clinic_a_front_desk, label="fuzz")
+            yield world
+            KNOWN_VALUES.clear()
+            transaction.set_rollback(True)
+
+
+def _fill_known_values(world) -> None:
     visits = [
         appointments_book(
             actor=user,
@@ -127,8 +158,6 @@ def personas(world):
         start=[tomorrow_at(14).isoformat(), tomorrow_at(15, 30).isoformat()],
         **_mall_values(world),
     )
-    yield world
-    KNOWN_VALUES.clear()
 
 
 def _mall_values(world) -> dict[str, list[str]]:
@@ -150,17 +179,13 @@ def _mall_values(world) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def patient_token(personas):
-    return token_issue(user=personas.patient_parent, label="fuzz")
-
-
-@pytest.fixture
-def in_process():
+def in_process(world):
     """Requests share the test's database connection, as with Django's test client.
 
     The WSGI handler closes "old" connections at the start and end of each request;
     inside the test's transaction that would break the connection, so, like
-    Django's own test client, the fuzzer's requests skip it.
+    Django's own test client, the fuzzer's requests skip it. The requests see the shared
+    world's rows, so these tests ask for ``world`` and run among those that use it.
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -185,22 +210,34 @@ def error_is_code_and_message(ctx, response, case):
     assert isinstance(body.get("message"), str) and body["message"], body
 
 
-# The personas are built once per operation and shared by its examples (each rolled
-# back), which is what Hypothesis's function-scoped fixture check warns about.
+# Each operation's examples share one test's database savepoint (each rolled back in
+# turn), which is what Hypothesis's function-scoped fixture check warns about.
 FUZZ_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-patient_schema = fuzz_schema(forged_tokens=False, examples=25)
-# Without a valid token most operations stop at 401, so fewer random examples do.
-stranger_schema = fuzz_schema(forged_tokens=True, examples=10)
+# A few examples each, so that the whole module stays within a minute: the patient
+# meets every boundary case too; the stranger mostly meets 401, so fewer do.
+patient_schema = fuzz_schema(forged_tokens=False, examples=8, boundaries=True)
+front_desk_schema = fuzz_schema(forged_tokens=False, examples=12, boundaries=False)
+stranger_schema = fuzz_schema(forged_tokens=True, examples=5, boundaries=False)
 
 
 @patient_schema.parametrize()
 @FUZZ_SETTINGS
-def test_a_patient_only_gets_documented_answers(case, patient_token, in_process):
+def test_a_patient_only_gets_documented_answers(case, personas, in_process):
     with rolled_back():
         case.call_and_validate(
-            headers={"Authorization": f"Bearer {patient_token}"},
+            headers={"Authorization": f"Bearer {personas.patient_token}"},
+            additional_checks=[error_is_code_and_message],
+        )
+
+
+@front_desk_schema.parametrize()
+@FUZZ_SETTINGS
+def test_the_front_desk_only_gets_documented_answers(case, personas, in_process):
+    with rolled_back():
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {personas.front_desk_token}"},
             additional_checks=[error_is_code_and_message],
         )
 

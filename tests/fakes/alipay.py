@@ -119,6 +119,11 @@ class FakeAlipay(FakeServer):
         fields = self._notification_fields(trade)
         return self._notification(fields, **tampering)
 
+    def garbled_notification(self, out_trade_no: str, **fields: str) -> Notification:
+        """A payment notification signed as Alipay does, with ``fields`` in it that its
+        documentation does not allow."""
+        return self._notification(self._notification_fields(self.trades[out_trade_no]) | fields)
+
     def refund_notification(self, out_request_no: str, **tampering) -> Notification:
         refund = self.refunds[out_request_no]
         trade = self.trades[refund.out_trade_no]

@@ -178,6 +178,14 @@ class FakeWeChatPay(FakeServer):
             "TRANSACTION.SUCCESS", "transaction", "支付成功", self._trade_json(trade), **tampering
         )
 
+    def garbled_notification(self, out_trade_no: str, resource) -> Callback:
+        """A payment notification signed and encrypted as WeChat Pay does, carrying
+        ``resource`` (a function of the usual one) where its documentation allows none."""
+        trade_json = self._trade_json(self.trades[out_trade_no])
+        return self._notification(
+            "TRANSACTION.SUCCESS", "transaction", "支付成功", resource(trade_json)
+        )
+
     def refund_notification(self, out_refund_no: str, **tampering) -> Callback:
         refund = self.refunds[out_refund_no]
         trade = self.trades[refund.out_trade_no]

@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from yachi.accounts import staff_auth
-from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.accounts.models import ApiToken, User
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record
@@ -37,12 +38,15 @@ class UserCreationForm(SetPasswordMixin, forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
+    """Numbers and names are encrypted: a search finds a whole number or a whole name
+    (through their blind indexes), and those columns cannot be sorted."""
+
     add_form = UserCreationForm
-    list_display = ("phone", "name", "role", "is_active", "date_joined", "last_login")
+    list_display = ("mobile_number", "full_name", "role", "is_active", "date_joined", "last_login")
     list_filter = ("role", "is_active")
-    search_fields = ("name",)
-    ordering = ("role", "name")
+    search_fields = ("phone_index__matches", "name_index__matches")
+    ordering = ("role", "-date_joined")
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
@@ -76,6 +80,30 @@ class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
             % {"count": len(members)},
         )
 
+    # Methods, not fields: a column of ciphertext cannot be sorted, even from the URL.
+    @admin.display(description=_("mobile number"))
+    def mobile_number(self, user):
+        return user.phone
+
+    @admin.display(description=_("name"))
+    def full_name(self, user):
+        return user.name
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own page; the new password is recorded and audited with it."""
+        user = self.get_object(request, unquote(id))
+        previous = user.password if user else ""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            changed = request.method == "POST" and response.status_code == 302
+            if changed and user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != previous:
+                    staff_auth.password_set_by_administrator(
+                        actor=request.user, user=user, previous_hash=previous
+                    )
+        return response
+
     def save_model(self, request, obj, form, change):
         before = {}
         if change:
@@ -95,13 +123,12 @@ class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(PhoneSearchMixin, admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are listed for revocation; they are issued with `yachi token` or by logging in."""
 
     list_display = ("user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("label",)
-    search_fields = ("user__name",)
-    phone_index_lookup = "user__phone_index"
+    search_fields = ("user__phone_index__matches", "user__name_index__matches")
     readonly_fields = ("user", "digest", "label", "created_at", "expires_at", "last_used_at")
     list_select_related = ("user",)
 

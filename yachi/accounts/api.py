@@ -37,7 +37,7 @@ def me_of(user) -> MeOut:
     )
 
 
-@router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, **errors(400, 422, 429)})
+@router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, **errors(400, 413, 422, 429)})
 def request_sms_code(request, payload: SmsCodeIn):
     """Send a 6-digit login code by SMS (limited per number)."""
     sent = services.sms_code_request(phone=payload.phone, ip=request.client_ip)
@@ -52,7 +52,7 @@ def request_sms_code(request, payload: SmsCodeIn):
     )
 
 
-@router.post("/auth/login", auth=None, response={200: LoginOut, **errors(400, 422)})
+@router.post("/auth/login", auth=None, response={200: LoginOut, **errors(400, 413, 422, 429)})
 def login(request, payload: LoginIn):
     """Exchange a phone number and its SMS code for a bearer token."""
     user = services.sms_code_verify(phone=payload.phone, code=payload.code, ip=request.client_ip)
@@ -65,7 +65,7 @@ def login(request, payload: LoginIn):
 
 
 @router.post(
-    "/auth/staff-login", auth=None, response={200: LoginOut, **errors(400, 401, 403, 422, 429)}
+    "/auth/staff-login", auth=None, response={200: LoginOut, **errors(400, 401, 403, 413, 422, 429)}
 )
 def staff_login(request, payload: StaffLoginIn):
     """Staff: mobile number, password and (for managers and administrators, or anyone who
@@ -84,7 +84,7 @@ def staff_login(request, payload: StaffLoginIn):
 @router.post(
     "/auth/wechat-login",
     auth=None,
-    response={200: LoginOut, **errors(400, 404, 409, 422, 503)},
+    response={200: LoginOut, **errors(400, 404, 409, 413, 422, 503)},
 )
 def wechat_login(request, payload: WeChatCodeIn):
     """Mini-program: log in with the code from `wx.login` (the account must have bound
@@ -94,7 +94,7 @@ def wechat_login(request, payload: WeChatCodeIn):
     return LoginOut(token=token, expires_in=settings.YACHI_TOKEN_TTL_DAYS * 86400, user=me_of(user))
 
 
-@router.post("/me/wechat", response={204: None, **errors(400, 401, 409, 422, 503)})
+@router.post("/me/wechat", response={204: None, **errors(400, 401, 409, 413, 422, 503)})
 def bind_wechat(request, payload: WeChatCodeIn):
     """Bind the caller's account to their WeChat (the code from `wx.login`), so that
     subscribe messages reach them and the mini-program can log in by itself."""

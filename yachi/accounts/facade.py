@@ -1,5 +1,6 @@
 """What other contexts may use of accounts."""
 
+from yachi.accounts.names import NAME_NORMALIZER, NAME_PURPOSE, normalize_name
 from yachi.accounts.privacy import account_erase, account_export
 
-__all__ = ["account_erase", "account_export"]
+__all__ = ["NAME_NORMALIZER", "NAME_PURPOSE", "account_erase", "account_export", "normalize_name"]

@@ -8,12 +8,18 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from yachi.accounts.choices import STAFF_ROLES, Role
-from yachi.compliance.facade import BlindIndexField, EncryptedCharField, blind_index
+from yachi.accounts.names import NAME_NORMALIZER, NAME_PURPOSE
+from yachi.compliance.facade import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedQuerySet,
+    blind_index,
+)
 
 PHONE_NORMALIZER = "yachi.accounts.phones.normalize_phone"
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(EncryptedQuerySet):
     def by_phone(self, phone: str):
         """Users with this mobile number, found through its blind index."""
         return self.filter(phone_index=blind_index("phone", phone))
@@ -48,7 +54,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone_index = BlindIndexField(
         source="phone", purpose="phone", normalize=PHONE_NORMALIZER, unique=True
     )
-    name = models.CharField(_("name"), max_length=64, blank=True)
+    # Encrypted too; found only by the whole name, through its blind index (ADR 0018).
+    name = EncryptedCharField(_("name"), max_length=64, blank=True)
+    name_index = BlindIndexField(
+        source="name", purpose=NAME_PURPOSE, normalize=NAME_NORMALIZER, blank=True
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PATIENT)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -72,7 +82,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return f"{self.name or self.phone} ({self.get_role_display()})"
+        # Never the name or the number: a __str__ is copied in clear into the admin's
+        # change log and other places (ADR 0007). Pages show display_name.
+        return f"{self.get_role_display()} {str(self.public_id)[:8]}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.phone
 
     def _get_session_auth_hash(self, secret=None):
         return salted_hmac(
@@ -132,11 +148,13 @@ class SmsCode(models.Model):
     sent = models.BooleanField(default=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
+    objects = EncryptedQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["phone_index", "-created_at"], name="smscode_phone_recent")]
 
     def __str__(self) -> str:
-        return f"code for {self.phone} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"code {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PasswordHistory(models.Model):

@@ -32,11 +32,13 @@ def account_erase(user: User) -> list[str]:
     SmsCode.objects.filter(phone_index=index).delete()
     LoginFailure.objects.filter(phone_key=index).delete()
     ApiToken.objects.filter(user=user).delete()
-    # update(): the blind index is set directly to a value no number can have.
+    # update() skips the blind indexes' pre_save: the number's is set to a value no
+    # number can have, the name's emptied with the name, so neither finds the row again.
     User.objects.filter(pk=user.pk).update(
         phone="",
         phone_index=f"erased:{uuid.uuid4().hex}",
         name="",
+        name_index="",
         is_active=False,
         totp_secret="",
         password="!erased",  # noqa: S106  (an unusable hash, not a password)

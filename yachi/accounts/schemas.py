@@ -3,9 +3,11 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from yachi.core.schemas import InputSchema, Line
 
-class SmsCodeIn(Schema):
-    phone: str
+
+class SmsCodeIn(InputSchema):
+    phone: Line
 
 
 class SmsCodeOut(Schema):
@@ -15,19 +17,19 @@ class SmsCodeOut(Schema):
     code: str | None = None
 
 
-class LoginIn(Schema):
-    phone: str
-    code: str
+class LoginIn(InputSchema):
+    phone: Line
+    code: Line
 
 
-class WeChatCodeIn(Schema):
-    code: str = Field(min_length=1, max_length=128)
+class WeChatCodeIn(InputSchema):
+    code: Line = Field(min_length=1, max_length=128)
 
 
-class StaffLoginIn(Schema):
-    phone: str
-    password: str
-    otp: str = ""
+class StaffLoginIn(InputSchema):
+    phone: Line
+    password: Line
+    otp: Line = ""
 
 
 class MeOut(Schema):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yachi.accounts import throttle
 from yachi.accounts.choices import Role
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
+from yachi.accounts.names import NAME_PURPOSE
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record, blind_index
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
@@ -247,6 +248,9 @@ def patient_user_ensure(*, phone: str, name: str = "") -> User:
             )
         account = patients.account_open(user=user, name=name)
         if name and not user.name:
-            User.objects.filter(pk=user.pk).update(name=name)
+            # update() skips the blind index's pre_save: it is set here with the name.
+            User.objects.filter(pk=user.pk).update(
+                name=name, name_index=blind_index(NAME_PURPOSE, name)
+            )
             patients.holder_rename(account=account, name=name)
     return user

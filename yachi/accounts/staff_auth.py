@@ -250,6 +250,22 @@ def password_change(*, user: User, current: str | None, new: str) -> None:
 
 
 @transaction.atomic
+def password_set_by_administrator(*, actor: User, user: User, previous_hash: str) -> None:
+    """Record a password an administrator set in the admin (whose form already checked it
+    against the profile): the old one joins the history, the change is audited."""
+    if previous_hash and not previous_hash.startswith("!"):
+        PasswordHistory.objects.create(user=user, password=previous_hash)
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+    audit_record(
+        action=AuditAction.PASSWORD_CHANGED,
+        actor=actor,
+        object_type="user",
+        object_id=user.public_id,
+        details={"by": "administrator"},
+    )
+
+
+@transaction.atomic
 def sessions_end_everywhere(*, user: User) -> None:
     """Log out on every device: all sessions and all API tokens."""
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)

@@ -50,7 +50,7 @@ def doctor_absence_cancel(*, actor, doctor, clinic, day: date, reason: str) -> i
             recipient=appointment.patient.account.owner,
             kind="appointment_cancelled_by_clinic",
             params={
-                "patient": str(appointment.patient),
+                "patient": appointment.patient.display_name,
                 "service": appointment.service.display_name,
                 "doctor": appointment.doctor.name,
                 "time": local_time(appointment.start, clinic),

@@ -1,7 +1,5 @@
 """The console page for a doctor's sudden absence."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from yachi.booking.absence import doctor_absence_cancel
 from yachi.clinics import selectors as clinic_selectors
 from yachi.clinics.access import staff_clinic_by_id
+from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
@@ -27,10 +26,9 @@ def absence_page(request, clinic_id):
             doctor = next((d for d in doctors if str(d.public_id) == form["doctor"]), None)
             if doctor is None:
                 raise InvalidInput(_("Choose a doctor of this clinic."))
-            try:
-                day = date.fromisoformat(form["day"])
-            except ValueError:
-                raise InvalidInput(_("Choose a day.")) from None
+            day = day_param(form["day"])
+            if day is None:
+                raise InvalidInput(_("Choose a day."))
             if day < today:
                 raise InvalidInput(_("That day has passed."))
             count = doctor_absence_cancel(

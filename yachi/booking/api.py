@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 from pydantic import Field
 
@@ -22,16 +22,18 @@ from yachi.booking.schemas import (
 from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.core.errors import InvalidInput, PermissionDenied
-from yachi.core.schemas import IsoDate, errors
+from yachi.core.schemas import InputSchema, IsoDate, Line, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["booking"])
 
-WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
+# The lifecycle steps read no body.
+STEP_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
-class AvailabilityQuery(Schema):
-    service_id: str
+class AvailabilityQuery(InputSchema):
+    service_id: Line
     days: int = Field(7, ge=1, le=selectors.MAX_DAYS)
     party_size: int = Field(1, ge=1, le=6)
 
@@ -134,7 +136,7 @@ def book_family(
     return HttpStatus(201, _book(request, response, payload, payload.patient_ids, idempotency_key))
 
 
-class AppointmentListQuery(Schema):
+class AppointmentListQuery(InputSchema):
     scope: Literal["upcoming", "past", "all"] = "all"
     limit: int = Field(100, ge=1, le=500)
     date: IsoDate | None = None
@@ -197,22 +199,20 @@ def _advance(request, appointment_id: str, to_status: str):
     )
 
 
-@router.post(
-    "/appointments/{appointment_id}/arrive", response={200: AppointmentOut, **WRITE_ERRORS}
-)
+@router.post("/appointments/{appointment_id}/arrive", response={200: AppointmentOut, **STEP_ERRORS})
 def mark_arrived(request, appointment_id: str):
     """Staff: the patient has arrived."""
     return _advance(request, appointment_id, Status.ARRIVED)
 
 
-@router.post("/appointments/{appointment_id}/start", response={200: AppointmentOut, **WRITE_ERRORS})
+@router.post("/appointments/{appointment_id}/start", response={200: AppointmentOut, **STEP_ERRORS})
 def start_treatment(request, appointment_id: str):
     """Staff: treatment has begun."""
     return _advance(request, appointment_id, Status.IN_TREATMENT)
 
 
 @router.post(
-    "/appointments/{appointment_id}/complete", response={200: AppointmentOut, **WRITE_ERRORS}
+    "/appointments/{appointment_id}/complete", response={200: AppointmentOut, **STEP_ERRORS}
 )
 def complete(request, appointment_id: str):
     """Staff: the visit is over."""
@@ -220,7 +220,7 @@ def complete(request, appointment_id: str):
 
 
 @router.post(
-    "/appointments/{appointment_id}/no-show", response={200: AppointmentOut, **WRITE_ERRORS}
+    "/appointments/{appointment_id}/no-show", response={200: AppointmentOut, **STEP_ERRORS}
 )
 def mark_no_show(request, appointment_id: str):
     """Staff: the patient did not come."""

@@ -1,6 +1,6 @@
 """The clinic console's booking pages: calendar, booking at the desk, lifecycle buttons."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from yachi.booking.choices import TRANSITIONS, Channel, Status
 from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.clinics import selectors as clinic_selectors
+from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
@@ -36,10 +37,7 @@ def _clinic(request, clinic_id):
 
 
 def _day(raw, zone) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except (TypeError, ValueError):
-        return timezone.now().astimezone(zone).date()
+    return day_param(raw, default=timezone.now().astimezone(zone).date())
 
 
 @staff_required
@@ -268,12 +266,7 @@ def _people_of_phone(phone: str) -> list:
 def _book_at_desk(request, clinic, service, doctor, source, walk_in):
     if service is None or doctor is None:
         raise DomainError(_("Choose a service and a doctor."), code="invalid")
-    try:
-        start = datetime.fromisoformat(source.get("start", ""))
-    except ValueError:
-        raise DomainError(_("Choose a time."), code="invalid") from None
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=ZoneInfo(clinic.timezone))
+    start = moment_param(source.get("start"), zone=ZoneInfo(clinic.timezone))
     with transaction.atomic():
         return _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start)
 

@@ -415,7 +415,7 @@ def _tell_displaced(appointment, previous: datetime, *, kind: str) -> None:
         recipient=appointment.patient.account.owner,
         kind=kind,
         params={
-            "patient": str(appointment.patient),
+            "patient": appointment.patient.display_name,
             "service": appointment.service.display_name,
             "doctor": appointment.doctor.name,
             "time": local_time(appointment.start, clinic),
@@ -441,7 +441,7 @@ def _tell_everyone(
             "doctor": dispatch.doctor.name,
             "clinic": clinic.display_name,
             "address": clinic.address,
-            "patient": str(case.patient),
+            "patient": case.patient.display_name,
             "time": local_time(appointment.start, clinic),
             "phone": clinic.phone,
         },

@@ -11,15 +11,15 @@ from yachi.booking.models import EmergencyCase
 from yachi.booking.schemas import local
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
-from yachi.core.schemas import LocalDatetime, errors
+from yachi.core.schemas import InputSchema, LocalDatetime, Text, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["emergencies"])
 
 
-class EmergencyIn(Schema):
+class EmergencyIn(InputSchema):
     pain_level: StrictInt = Field(ge=1, le=10)
-    symptoms: str = Field("", max_length=500)
+    symptoms: Text = Field("", max_length=500)
     latitude: StrictFloat | StrictInt = Field(ge=-90, le=90)
     longitude: StrictFloat | StrictInt = Field(ge=-180, le=180)
     patient_id: UUID | None = None
@@ -137,7 +137,9 @@ def access_case(*, actor, case_id) -> EmergencyCase:
     raise missing
 
 
-@router.post("/emergencies", response={201: EmergencyOut, **errors(400, 401, 403, 404, 409, 422)})
+@router.post(
+    "/emergencies", response={201: EmergencyOut, **errors(400, 401, 403, 404, 409, 413, 422)}
+)
 def request_help(request, payload: EmergencyIn):
     """Acute toothache: the nearest doctors on duty are asked at once."""
     account = patient_access.account_of(request.user)

@@ -11,7 +11,12 @@ from yachi.booking.choices import (
     Status,
     WaitlistStatus,
 )
-from yachi.compliance.facade import EncryptedTextField
+from yachi.compliance.facade import (
+    EncryptedCharField,
+    EncryptedDecimalField,
+    EncryptedQuerySet,
+    EncryptedTextField,
+)
 from yachi.core.models import BaseModel
 
 
@@ -40,7 +45,8 @@ class Appointment(BaseModel):
         _("status"), max_length=16, choices=Status.choices, default=Status.BOOKED
     )
     price_fen = models.PositiveIntegerField(_("price (fen)"))
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    # What the patient wrote when booking (often symptoms): encrypted (ADR 0018).
+    note = EncryptedCharField(_("note"), max_length=500, blank=True)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
     # The patient said, from a reminder, that they will come.
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -55,7 +61,10 @@ class Appointment(BaseModel):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    # May be the patient's own words ("发烧了"): encrypted like the note.
+    cancel_reason = EncryptedCharField(max_length=200, blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appointment")
@@ -151,8 +160,9 @@ class EmergencyCase(BaseModel):
     )
     pain_level = models.PositiveSmallIntegerField(_("pain (1–10)"))
     symptoms = EncryptedTextField(_("symptoms"), blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    # Where the patient was: encrypted; distances are computed in Python (ADR 0018).
+    latitude = EncryptedDecimalField(max_digits=9, decimal_places=6)
+    longitude = EncryptedDecimalField(max_digits=9, decimal_places=6)
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -176,6 +186,8 @@ class EmergencyCase(BaseModel):
         "clinics.Clinic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = EncryptedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("emergency")
         verbose_name_plural = _("emergencies")
@@ -197,8 +209,11 @@ class EmergencyDispatch(models.Model):
     doctor = models.ForeignKey("clinics.Doctor", on_delete=models.CASCADE, related_name="+")
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="+")
     round = models.PositiveSmallIntegerField()
-    distance_km = models.DecimalField(max_digits=7, decimal_places=2)
+    # Three distances to known clinics would place the patient: encrypted as well.
+    distance_km = EncryptedDecimalField(max_digits=7, decimal_places=2)
     notified_at = models.DateTimeField()
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -44,8 +44,8 @@ def read_link(token: str) -> tuple[str, str] | None:
 
 def _params(appointment: Appointment) -> dict:
     return {
-        "patient": str(appointment.patient),
-        "name": str(appointment.patient),
+        "patient": appointment.patient.display_name,
+        "name": appointment.patient.display_name,
         "service": appointment.service.display_name,
         "doctor": appointment.doctor.name,
         "clinic": appointment.clinic.display_name,

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from yachi.booking.policy import patient_may_change
 from yachi.core.money import fen_to_yuan
-from yachi.core.schemas import IsoAwareDatetime, LocalDatetime
+from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, Text
 
 
 def local(moment: datetime, clinic) -> datetime:
@@ -35,28 +35,28 @@ class AvailabilityOut(Schema):
     days: list[DayOut]
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(InputSchema):
     doctor_id: UUID
     service_id: UUID
     start: IsoAwareDatetime
     patient_id: UUID | None = None
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)
 
 
-class FamilyAppointmentIn(Schema):
+class FamilyAppointmentIn(InputSchema):
     doctor_id: UUID
     service_id: UUID
     start: IsoAwareDatetime
     patient_ids: list[UUID] = Field(min_length=1, max_length=6)
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(InputSchema):
     start: IsoAwareDatetime
 
 
-class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
+class CancelIn(InputSchema):
+    reason: Text = Field("", max_length=200)
 
 
 class NamedRef(Schema):
@@ -139,7 +139,7 @@ class AppointmentOut(Schema):
 
     @staticmethod
     def resolve_patient(obj):
-        return {"id": obj.patient.public_id, "name": str(obj.patient)}
+        return {"id": obj.patient.public_id, "name": obj.patient.display_name}
 
     @staticmethod
     def resolve_chair(obj):

@@ -43,6 +43,11 @@ def _zone(clinic) -> ZoneInfo:
     return ZoneInfo(clinic.timezone)
 
 
+def booking_horizon(actor) -> timedelta:
+    """How far ahead ``actor`` may book: a fortnight for patients, half a year for staff."""
+    return timedelta(days=PATIENT_HORIZON_DAYS if actor.is_patient else STAFF_HORIZON_DAYS)
+
+
 def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, now: datetime):
     """The requested time is one the clinic offers: rostered, on the grid, in range."""
     clinic = service.clinic
@@ -63,13 +68,11 @@ def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, n
         raise SlotUnavailable()
     if actor.is_patient:
         earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
-        horizon = PATIENT_HORIZON_DAYS
     else:
         earliest = now - timedelta(minutes=clinic.slot_step_minutes)
-        horizon = STAFF_HORIZON_DAYS
     if start < earliest:
         raise SlotUnavailable(_("This time has already passed or is too soon to book."))
-    if start > now + timedelta(days=horizon):
+    if start > now + booking_horizon(actor):
         raise SlotUnavailable(_("This time is too far ahead to book yet."))
     day = local.date()
     working = rostering.working_intervals(
@@ -171,7 +174,8 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
             raise SlotTaken()
         if _overlapping(Appointment.objects.filter(patient=patient), part_start, part_end).exists():
             raise PatientBusy(
-                _("%(name)s already has an appointment at that time.") % {"name": patient}
+                _("%(name)s already has an appointment at that time.")
+                % {"name": patient.display_name}
             )
 
         def write(chair_id, part_start=part_start, part_end=part_end, patient=patient):

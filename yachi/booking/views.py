@@ -1,7 +1,7 @@
 """The patient's booking pages: clinic → service → doctor → 7-day grid → time → confirm."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -20,27 +20,19 @@ from yachi.booking.policy import patient_may_change, patient_may_reschedule
 from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.clinics import selectors as clinic_selectors
-from yachi.core.errors import DomainError, NotFound
+from yachi.core.dates import day_param, moment_param
+from yachi.core.errors import DomainError, InvalidInput, NotFound
 from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 from yachi.web.decorators import patient_required
 
 
-def _parse_day(raw: str | None) -> date | None:
+def _start(raw: str | None) -> datetime:
+    """The start of a slot the patient picked from a list; anything else cannot be booked."""
     try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _parse_start(raw: str | None) -> datetime:
-    try:
-        start = datetime.fromisoformat(raw or "")
-    except ValueError:
+        return moment_param(raw)
+    except InvalidInput:
         raise SlotUnavailable() from None
-    if start.tzinfo is None:
-        raise SlotUnavailable()
-    return start
 
 
 def _chosen_people(request, account) -> list:
@@ -91,7 +83,7 @@ def doctors_page(request, service_id):
 
 def _grid_context(request, *, doctor, service, party_size: int, link):
     days = selectors.doctor_availability(doctor=doctor, service=service, party_size=party_size)
-    selected = _parse_day(request.GET.get("day"))
+    selected = day_param(request.GET.get("day"))
     if selected not in {d.day for d in days}:
         selected = next((d.day for d in days if d.slots), days[0].day)
     chosen = next(d for d in days if d.day == selected)
@@ -149,7 +141,7 @@ def confirm_page(request):
     try:
         service = clinic_access.service_by_id(source.get("service"))
         doctor = clinic_access.doctor_by_id(source.get("doctor"))
-        start = _parse_start(source.get("start"))
+        start = _start(source.get("start"))
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("web:book_clinics")
@@ -270,7 +262,7 @@ def reschedule_page(request, appointment_id):
             services.appointment_reschedule(
                 actor=request.user,
                 appointment=appointment,
-                start=_parse_start(request.POST.get("start")),
+                start=_start(request.POST.get("start")),
             )
         except DomainError as exc:
             messages.error(request, str(exc.message))
@@ -287,7 +279,7 @@ def reschedule_page(request, appointment_id):
     chosen = request.GET.get("start")
     context.update(
         appointment=appointment,
-        chosen_start=_parse_start(chosen) if chosen else None,
+        chosen_start=_start(chosen) if chosen else None,
         tab="appointments",
     )
     template = "booking/partials/grid.html" if request.htmx else "booking/reschedule.html"

@@ -25,6 +25,7 @@ from yachi.booking.services import (
     _refresh_after_commit,
     _transition,
     _write_with_chair,
+    booking_horizon,
 )
 from yachi.clinics import facade as clinics
 from yachi.core.errors import Conflict, InvalidInput
@@ -50,6 +51,11 @@ def waitlist_join(
         raise InvalidInput(_("Choose a window that ends in the future."), code="invalid_window")
     if latest - max(earliest, now) > timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(_("The window can be at most 14 days."), code="invalid_window")
+    if earliest > now + booking_horizon(actor):
+        # Freed times are offered only as far ahead as the person could book them.
+        raise InvalidInput(
+            _("This window is too far ahead to wait for yet."), code="invalid_window"
+        )
     if doctor is not None and not (
         clinics.doctor_works_at(doctor=doctor, clinic=service.clinic)
         and clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill)
@@ -160,7 +166,7 @@ def _hold_for(entry: WaitlistEntry, doctor, start: datetime, end: datetime) -> W
         recipient=entry.patient.account.owner,
         kind="waitlist_offer",
         params={
-            "patient": str(entry.patient),
+            "patient": entry.patient.display_name,
             "service": entry.service.display_name,
             "doctor": doctor.name,
             "clinic": entry.clinic.display_name,

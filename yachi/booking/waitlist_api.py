@@ -13,13 +13,13 @@ from yachi.booking.access import (
 from yachi.booking.choices import WaitlistStatus
 from yachi.booking.schemas import AppointmentOut
 from yachi.clinics import access as clinic_access
-from yachi.core.schemas import IsoAwareDatetime, LocalDatetime, errors
+from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["waitlist"])
 
 
-class WaitlistIn(Schema):
+class WaitlistIn(InputSchema):
     service_id: UUID
     doctor_id: UUID | None = None
     earliest: IsoAwareDatetime
@@ -76,7 +76,7 @@ class WaitlistOut(Schema):
         return list(obj.offers.select_related("doctor").order_by("-created_at"))
 
 
-@router.post("/waitlist", response={201: WaitlistOut, **errors(400, 401, 404, 409, 422)})
+@router.post("/waitlist", response={201: WaitlistOut, **errors(400, 401, 404, 409, 413, 422)})
 def join(request, payload: WaitlistIn):
     """Wait for a time with a service (and perhaps a doctor) inside a window; a freed time
     is offered in fair order (people in pain first) and held for 15 minutes."""

@@ -1,6 +1,6 @@
 """The patient's waitlist pages: join, see offers, accept or decline."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -17,7 +17,8 @@ from yachi.booking.access import (
 )
 from yachi.booking.choices import WaitlistStatus
 from yachi.clinics import access as clinic_access
-from yachi.core.errors import DomainError
+from yachi.core.dates import day_param
+from yachi.core.errors import DomainError, InvalidInput
 from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 from yachi.web.decorators import patient_required
@@ -44,8 +45,9 @@ def waitlist_join_page(request):
     today = timezone.now().astimezone(zone).date()
     if request.method == "POST":
         try:
-            first = date.fromisoformat(source.get("first", ""))
-            last = date.fromisoformat(source.get("last", ""))
+            first, last = day_param(source.get("first")), day_param(source.get("last"))
+            if first is None or last is None:
+                raise InvalidInput(_("Choose the first and last day."))
             patient = next(
                 (p for p in everyone if str(p.public_id) == source.get("who")), everyone[0]
             )
@@ -58,8 +60,6 @@ def waitlist_join_page(request):
                 latest=datetime.combine(last, time(22), tzinfo=zone),
                 is_emergency=source.get("pain") == "on",
             )
-        except ValueError:
-            messages.error(request, _("Choose the first and last day."))
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.clinics import services
 from yachi.clinics.models import (
     Chain,
@@ -112,11 +111,10 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(PhoneSearchMixin, admin.ModelAdmin):
+class DoctorAdmin(admin.ModelAdmin):
     list_display = ("name", "title", "is_active")
     list_filter = ("title", "is_active", "clinics")
-    search_fields = ("name",)
-    phone_index_lookup = "user__phone_index"
+    search_fields = ("name", "user__phone_index__matches")
     filter_horizontal = ("clinics",)
     autocomplete_fields = ("user",)
     inlines = [SkillInline]

@@ -1,14 +1,14 @@
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from yachi.clinics import access, selectors
 from yachi.clinics.choices import Skill
 from yachi.clinics.schemas import ClinicOut, DoctorOut, ServiceOut
-from yachi.core.schemas import errors
+from yachi.core.schemas import InputSchema, errors
 
 router = Router(tags=["clinics"])
 
 
-class DoctorFilter(Schema):
+class DoctorFilter(InputSchema):
     skill: Skill | None = None
 
 

@@ -8,6 +8,7 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self):
+        from yachi.compliance import checks  # noqa: F401 (registers them)
         from yachi.compliance.keys import keyring
 
         # Missing or malformed keys stop the process now, with the variable's name,

@@ -5,15 +5,27 @@ previous entry's digest, its own sequence number and its content. Editing an ent
 breaks its digest; deleting one leaves a gap in the sequence; swapping two breaks the
 links. Someone with the database alone cannot re-forge the chain, because they do
 not hold the key.
+
+Deleting the newest entries leaves no gap, so the end of the chain is vouched for
+twice more: the head row is signed with the same key (a head rewound without it does
+not verify), and checkpoints outside the database (``checkpoints.py``) remember how far
+the chain went, against a head put back from an older copy. The signatures are HMACs
+over their own prefixes, so that none can pass for another or for an entry's digest.
 """
 
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from yachi.compliance.sm4 import hmac_sm3
 
 GENESIS = "0" * 64
+
+
+def instant(moment: datetime | None) -> str:
+    """One spelling of an instant, whatever zone it was made or read in ("" for none)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment else ""
 
 
 def canonical(content: dict) -> bytes:
@@ -32,9 +44,28 @@ class Link:
     digest: str
 
 
+def head_signature(key: bytes, state: dict) -> str:
+    """The signature of everything the head row says (``AuditHead.state()``)."""
+    return hmac_sm3(key, b"audit-head\n" + canonical(state))
+
+
+def checkpoint_signature(key: bytes, *, number: int, seq: int, digest: str, at: str) -> str:
+    """The signature of checkpoint ``number``: entry ``seq`` had ``digest`` at ``at``."""
+    state = {"number": number, "seq": seq, "digest": digest, "at": at}
+    return hmac_sm3(key, b"audit-checkpoint\n" + canonical(state))
+
+
+def span(first: int, last: int) -> str:
+    """``entry #4`` or ``entries #4–#7``, for messages."""
+    return f"entry #{first}" if first == last else f"entries #{first}–#{last}"
+
+
 @dataclass(frozen=True)
 class Break:
-    seq: int
+    """Where the trail breaks: an entry's number, or None when the fault is not in one
+    entry (a checkpoint store gone or altered)."""
+
+    seq: int | None
     reason: str
 
 

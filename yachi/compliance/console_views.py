@@ -1,8 +1,9 @@
 """The audit trail in the console: managers search it and export what they found."""
 
 import csv
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
@@ -14,7 +15,10 @@ from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics import facade as clinics
 from yachi.compliance.audit import audit_record
+from yachi.compliance.blindindex import blind_index
 from yachi.compliance.models import AuditAction, AuditEntry
+from yachi.compliance.selectors import audit_anchoring
+from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, PermissionDenied
 from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
@@ -38,17 +42,10 @@ def _scope(user):
     return AuditEntry.objects.filter(Q(clinic__in=public_ids) | Q(actor_id__in=staff))
 
 
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _filtered(request):
     entries = _scope(request.user)
     params = request.GET
-    start, end = _day(params.get("from")), _day(params.get("to"))
+    start, end = day_param(params.get("from")), day_param(params.get("to"))
     zone = timezone.get_current_timezone()
     if start:
         entries = entries.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=zone))
@@ -89,6 +86,9 @@ def audit_page(request):
             "actions": AuditAction.choices,
             "params": request.GET,
             "query": query.urlencode(),
+            # The whole trail's state, for whoever runs the installation.
+            "anchoring": audit_anchoring() if request.user.role == Role.ADMIN else None,
+            "checkpoint_minutes": settings.YACHI_AUDIT_CHECKPOINT_MINUTES,
             "section": "audit",
             **console_context(request),
         },
@@ -107,6 +107,18 @@ class _Echo:
         return value
 
 
+def _export_filters(params) -> dict:
+    """What the export was filtered by; a searched mobile number only by its blind index,
+    since the audit trail keeps no number in clear."""
+    filters = {key: value for key, value in params.items() if key != "page"}
+    if filters.get("phone"):
+        try:
+            filters["phone"] = blind_index("phone", filters["phone"])
+        except DomainError:
+            filters["phone"] = ""
+    return filters
+
+
 @staff_required
 def audit_export(request):
     """The filtered trail as CSV; the export itself is recorded."""
@@ -114,7 +126,7 @@ def audit_export(request):
     audit_record(
         action=AuditAction.AUDIT_EXPORTED,
         actor=request.user,
-        details={key: value for key, value in request.GET.items() if key != "page"},
+        details=_export_filters(request.GET),
     )
     writer = csv.writer(_Echo())
     header = [

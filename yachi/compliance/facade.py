@@ -1,27 +1,47 @@
 """What other contexts may use of compliance: encrypted fields, blind-index lookups and
 the audit trail.
 
-A model declares ``EncryptedTextField`` / ``EncryptedCharField`` (with a
-``BlindIndexField`` where it must be found by the value) and looks rows up with
-``blind_index(purpose, value)``. Keys and rotation stay inside this context.
+A model declares ``EncryptedTextField`` / ``EncryptedCharField`` (or the typed
+``EncryptedDateField``, ``EncryptedDecimalField``, ``EncryptedJSONField``), with a
+``BlindIndexField`` where it must be found by the value, and looks rows up with
+``blind_index(purpose, value)`` or, for a search term, ``<index>__matches``. The
+migration that encrypts a column encrypts its existing values with
+``encrypt_columns``. Keys and rotation stay inside this context.
 """
 
 from yachi.compliance.audit import audit_record
 from yachi.compliance.blindindex import blind_index
+from yachi.compliance.columns import decrypt_columns, encrypt_columns, fixed_point, iso_date
 from yachi.compliance.envelope import decrypt_bytes, encrypt_bytes
 from yachi.compliance.errors import EncryptedLookupRefused, EncryptionError
-from yachi.compliance.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from yachi.compliance.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedDecimalField,
+    EncryptedJSONField,
+    EncryptedQuerySet,
+    EncryptedTextField,
+)
 from yachi.compliance.models import AuditAction
 
 __all__ = [
     "AuditAction",
     "BlindIndexField",
     "EncryptedCharField",
+    "EncryptedDateField",
+    "EncryptedDecimalField",
+    "EncryptedJSONField",
     "EncryptedLookupRefused",
+    "EncryptedQuerySet",
     "EncryptedTextField",
     "EncryptionError",
     "audit_record",
     "blind_index",
     "decrypt_bytes",
+    "decrypt_columns",
     "encrypt_bytes",
+    "encrypt_columns",
+    "fixed_point",
+    "iso_date",
 ]

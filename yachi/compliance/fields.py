@@ -1,16 +1,20 @@
 """Model fields that keep their values encrypted at rest.
 
 ``EncryptedTextField`` and ``EncryptedCharField`` hold plaintext on the instance and
-SM4-GCM ciphertext in the column (``envelope.py``). ``None`` stays NULL and ``""``
-stays ``""``. Ciphertext is random, so the database cannot compare, sort or search it:
-every lookup but ``isnull`` is refused. To find rows by an encrypted value, add a
-``BlindIndexField`` next to it and filter on that::
+SM4-GCM ciphertext in the column (``envelope.py``); ``EncryptedDateField``,
+``EncryptedDecimalField`` and ``EncryptedJSONField`` hold a date, a ``Decimal`` or a
+JSON value, sealed as its text. ``None`` stays NULL and ``""`` stays ``""``. Ciphertext
+is random, so the database cannot compare, sort or search it: every lookup but
+``isnull`` is refused, and so is ordering by such a field (``EncryptedQuerySet``, which
+the system checks make every model with one use). To find rows by an encrypted value,
+add a ``BlindIndexField`` next to it and filter on that::
 
     phone = EncryptedCharField(max_length=11)
     phone_index = BlindIndexField(source="phone", purpose="phone",
                                   normalize="yachi.accounts.phones.normalize_phone")
 
     Person.objects.filter(phone_index=blind_index("phone", "13800000001"))
+    Person.objects.filter(phone_index__matches="138 0000 0001")  # normalized, as a search
 
 The index is filled in ``pre_save``, so ``save()`` and ``bulk_create()`` keep it right.
 ``QuerySet.update()``, ``bulk_update()`` and ``save(update_fields=...)`` do not call
@@ -21,39 +25,59 @@ A value is bound to its model and field name; renaming either needs ``context=``
 the old ``app_label.model_name.field_name`` or a re-encryption of the column.
 """
 
+import json
+from decimal import Decimal
+
 from django.apps import apps as global_apps
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import DataError, models
+from django.db.models import F, OrderBy
+from django.db.models.lookups import Exact
 
 from yachi.compliance import blindindex, envelope
 from yachi.compliance.errors import EncryptedLookupRefused
+from yachi.core.errors import DomainError
 
 
 class EncryptedFieldMixin:
+    """Seals a field's value as text; a typed field says how its value reads as text."""
+
     def __init__(self, *args, context: str | None = None, **kwargs):
-        self.context = context
+        # Not "context": DecimalField keeps its decimal context under that name.
+        self.fixed_context = context
         super().__init__(*args, **kwargs)
 
     @property
     def encryption_context(self) -> str:
         """What the ciphertext is bound to: ``app_label.model_name.field_name``."""
-        return self.context or f"{self.model._meta.label_lower}.{self.name}"
+        return self.fixed_context or f"{self.model._meta.label_lower}.{self.name}"
 
     def get_internal_type(self) -> str:
         # Ciphertext is longer than the plaintext it holds, whatever max_length says.
         return "TextField"
 
+    def to_text(self, value) -> str:
+        return str(value)
+
+    def from_text(self, text: str):
+        return self.to_python(text)
+
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        return envelope.encrypt(value, context=self.encryption_context)
+        return envelope.encrypt(self.to_text(value), context=self.encryption_context)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        # The column holds text whatever the type: no date, decimal or JSON adapter
+        # of the database may touch the ciphertext.
+        return value if prepared else self.get_prep_value(value)
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
-        return envelope.decrypt(value, context=self.encryption_context)
+        return self.from_text(envelope.decrypt(value, context=self.encryption_context))
 
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
@@ -72,8 +96,8 @@ class EncryptedFieldMixin:
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        if self.context:
-            kwargs["context"] = self.context
+        if self.fixed_context:
+            kwargs["context"] = self.fixed_context
         return name, path, args, kwargs
 
     def check(self, **kwargs):
@@ -86,6 +110,17 @@ class EncryptedFieldMixin:
                     hint="Put unique=True on a BlindIndexField of this field instead.",
                     obj=self,
                     id="compliance.E001",
+                )
+            )
+        ordering = [str(item).lstrip("-") for item in self.model._meta.ordering or ()]
+        if self.name in ordering or self.attname in ordering:
+            errors.append(
+                checks.Error(
+                    "A model cannot be ordered by an encrypted field: the database would "
+                    "sort the ciphertext, which is random.",
+                    hint="Order by another field, or sort in Python after reading.",
+                    obj=self,
+                    id="compliance.E003",
                 )
             )
         return errors
@@ -106,6 +141,36 @@ class EncryptedCharField(EncryptedFieldMixin, models.CharField):
                 f"{self.encryption_context}: value longer than max_length={self.max_length}"
             )
         return super().get_prep_value(value)
+
+
+class EncryptedDateField(EncryptedFieldMixin, models.DateField):
+    """A date, sealed as its ISO text (``2019-05-01``)."""
+
+    description = "Date, encrypted with SM4"
+
+    def to_text(self, value) -> str:
+        return value.isoformat()
+
+
+class EncryptedDecimalField(EncryptedFieldMixin, models.DecimalField):
+    """A ``Decimal`` rounded to ``decimal_places``, sealed as its fixed-point text."""
+
+    description = "Decimal number, encrypted with SM4"
+
+    def to_text(self, value) -> str:
+        return format(value.quantize(Decimal(1).scaleb(-self.decimal_places)), "f")
+
+
+class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):
+    """A JSON value (a dict of message parameters), sealed as its JSON text."""
+
+    description = "JSON, encrypted with SM4"
+
+    def to_text(self, value) -> str:
+        return json.dumps(value, cls=self.encoder, ensure_ascii=False, separators=(",", ":"))
+
+    def from_text(self, text: str):
+        return json.loads(text, cls=self.decoder)
 
 
 class BlindIndexField(models.CharField):
@@ -164,3 +229,68 @@ class BlindIndexField(models.CharField):
                 )
             )
         return errors
+
+
+# Refused terms never reach the database as a value any index could hold.
+_NO_MATCH = object()
+
+
+@BlindIndexField.register_lookup
+class BlindIndexMatches(Exact):
+    """``phone_index__matches="138 0000 0001"``: the rows whose source equals the term.
+
+    The term is normalized and indexed as the field's purpose says, so this is what an
+    admin search uses (``search_fields = ["phone_index__matches"]``). A term that the
+    normalization refuses (not a mobile number) matches no row instead of failing.
+    """
+
+    lookup_name = "matches"
+
+    def get_prep_lookup(self):
+        try:
+            return blindindex.blind_index(self.lhs.output_field.purpose, self.rhs)
+        except DomainError:
+            return _NO_MATCH
+
+    def as_sql(self, compiler, connection):
+        if self.rhs is _NO_MATCH:
+            raise EmptyResultSet
+        return super().as_sql(compiler, connection)
+
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators["exact"] % rhs
+
+
+def refers_to_encrypted(model, path: str) -> bool:
+    """Whether ``path`` (``name``, ``-patient__name``, ``^owner__phone``) ends on an
+    encrypted field, following relations from ``model``."""
+    field = None
+    for part in path.lstrip("-^=@").split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a lookup, a transform or an annotation: not one of our columns
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    return isinstance(field, EncryptedFieldMixin)
+
+
+class EncryptedQuerySet(models.QuerySet):
+    """The queryset of every model with encrypted fields: ordering by one is refused.
+
+    The database would sort the ciphertext, which is random, and give a wrong order
+    without any error; sort in Python after reading instead. A system check makes
+    every such model use this queryset (``checks.py``).
+    """
+
+    def order_by(self, *field_names):
+        for item in field_names:
+            if isinstance(item, OrderBy):
+                item = item.expression
+            name = item.name if isinstance(item, F) else item
+            if isinstance(name, str) and refers_to_encrypted(self.model, name):
+                raise EncryptedLookupRefused(
+                    f"{self.model._meta.label_lower}: '{name}' is encrypted, so the database "
+                    "cannot sort by it; sort in Python after reading."
+                )
+        return super().order_by(*field_names)

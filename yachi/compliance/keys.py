@@ -9,9 +9,15 @@
 ``YACHI_AUDIT_KEY``
     base64(32 bytes), the key that chains audit entries.
 
-Each may be given as a file (``NAME_FILE``). Production refuses to start without all
-three. Elsewhere, whatever is not set is generated once into ``$YACHI_DATA_DIR/keys.json``
-(mode 0600), so that a development machine encrypts for real without any setup.
+Each may be given as a file (``NAME_FILE``), and all three in one JSON file named by
+``YACHI_KEYS_FILE`` (``{"YACHI_MASTER_KEYS": "...", ...}``, the shape of the generated
+file); a variable set on its own wins over the key file. Production refuses to start
+without all three, and refuses keys read from a file inside the data directory or a
+``keys.json`` left there: a copy of that directory (a backup, a stolen disk) would
+hold the keys beside the data they protect. Outside production, whatever is not set
+is generated once into the key file (``YACHI_KEYS_FILE``, by default
+``$YACHI_DATA_DIR/keys.json``, mode 0600), so that a development machine encrypts for
+real without any setup.
 """
 
 import base64
@@ -35,6 +41,8 @@ from yachi.compliance.sm4 import KEY_SIZE
 MASTER_KEYS = "YACHI_MASTER_KEYS"
 INDEX_KEY = "YACHI_INDEX_KEY"
 AUDIT_KEY = "YACHI_AUDIT_KEY"
+KEY_VARIABLES = (MASTER_KEYS, INDEX_KEY, AUDIT_KEY)
+KEYS_FILE = "YACHI_KEYS_FILE"
 SECRET_SIZE = 32
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
@@ -60,21 +68,26 @@ def keyring() -> Keyring:
 
 
 def load_keyring() -> Keyring:
-    values = {name: envstr(name) for name in (MASTER_KEYS, INDEX_KEY, AUDIT_KEY)}
+    values = {name: envstr(name) for name in KEY_VARIABLES}
     sources = {name: name for name in values}
+    files = {
+        name: Path(os.environ[f"{name}_FILE"]) for name in values if os.environ.get(f"{name}_FILE")
+    }
     missing = [name for name, value in values.items() if not value]
-    if missing and settings.PRODUCTION:
+    if missing and settings.PRODUCTION and not os.environ.get(KEYS_FILE):
         raise ImproperlyConfigured(
             f"{', '.join(missing)} required in production (each may also be given as a "
-            "file, NAME_FILE); see docs/configuration.md"
+            f"file, NAME_FILE, or all in one file, {KEYS_FILE}); see docs/configuration.md"
         )
     if missing:
-        path = development_keys_path()
-        stored = _development_keys(path)
+        path = keys_file_path()
+        stored = _read_keys_file(path)
         for name in missing:
             if not stored.get(name):
                 raise ImproperlyConfigured(f"{path} has no {name}")
-            values[name], sources[name] = stored[name], f"{name} in {path}"
+            values[name], sources[name], files[name] = stored[name], f"{name} in {path}", path
+    if settings.PRODUCTION:
+        _refuse_keys_beside_the_data(files)
     return Keyring(
         master_keys=MappingProxyType(
             parse_master_keys(values[MASTER_KEYS], source=sources[MASTER_KEYS])
@@ -82,6 +95,37 @@ def load_keyring() -> Keyring:
         index_key=decode_key(values[INDEX_KEY], size=SECRET_SIZE, source=sources[INDEX_KEY]),
         audit_key=decode_key(values[AUDIT_KEY], size=SECRET_SIZE, source=sources[AUDIT_KEY]),
     )
+
+
+def data_directories() -> list[Path]:
+    """Where the data lives: the data directory, and the SQLite database's own."""
+    places = [Path(settings.DATA_DIR).resolve()]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        places.append(Path(database["NAME"]).resolve().parent)
+    return places
+
+
+def _refuse_keys_beside_the_data(files: dict[str, Path]) -> None:
+    """Production keys never sit where a copy of the data would take them along."""
+    places = data_directories()
+    for name, path in files.items():
+        resolved = path.resolve()
+        for place in places:
+            if resolved.is_relative_to(place):
+                raise ImproperlyConfigured(
+                    f"{name} is read from {path}, inside {place}, where the data lives: a "
+                    "copy of that directory would hold the keys with the data they protect. "
+                    f"Keep the keys elsewhere (e.g. {KEYS_FILE}=/etc/yachi/keys.json); see "
+                    "docs/security.md"
+                )
+    leftover = Path(settings.DATA_DIR) / "keys.json"
+    if leftover.exists():
+        raise ImproperlyConfigured(
+            f"{leftover} holds encryption keys beside the data: move it out of the data "
+            f"directory (and point {KEYS_FILE} at its new place) or delete it if its keys "
+            "are not in use; see docs/security.md"
+        )
 
 
 def parse_master_keys(raw: str, *, source: str) -> dict[str, bytes]:
@@ -109,21 +153,23 @@ def decode_key(value: str, *, size: int, source: str) -> bytes:
     return key
 
 
-# --- development keys ----------------------------------------------------------------------
+# --- the key file ---------------------------------------------------------------------------
 
 
-def development_keys_path() -> Path:
-    return Path(settings.DATA_DIR) / "keys.json"
+def keys_file_path() -> Path:
+    """``YACHI_KEYS_FILE``, or outside production the generated ``$YACHI_DATA_DIR/keys.json``."""
+    configured = os.environ.get(KEYS_FILE)
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "keys.json"
 
 
 def development_master_key_add() -> str:
-    """Put a new master key first in the development keys; the others stay listed."""
+    """Put a new master key first in the key file; the others stay listed."""
     if settings.PRODUCTION or envstr(MASTER_KEYS):
         raise ImproperlyConfigured(
             f"master keys come from {MASTER_KEYS} here: add the new key there, first"
         )
-    path = development_keys_path()
-    stored = _development_keys(path)
+    path = keys_file_path()
+    stored = _read_keys_file(path)
     key_id = f"dev-{secrets.token_hex(4)}"
     stored[MASTER_KEYS] = f"{key_id}:{_new_secret(KEY_SIZE)},{stored[MASTER_KEYS]}"
     _write(path, stored, replace=True)
@@ -131,15 +177,29 @@ def development_master_key_add() -> str:
     return key_id
 
 
-def _development_keys(path: Path) -> dict[str, str]:
-    if not path.exists():
+def _read_keys_file(path: Path) -> dict[str, str]:
+    """The keys of the key file; outside production, one is generated if there is none."""
+    if not path.exists() and not settings.PRODUCTION:
         generated = {
             MASTER_KEYS: f"dev-{secrets.token_hex(4)}:{_new_secret(KEY_SIZE)}",
             INDEX_KEY: _new_secret(SECRET_SIZE),
             AUDIT_KEY: _new_secret(SECRET_SIZE),
         }
         _write(path, generated, replace=False)
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{KEYS_FILE}={path} cannot be read: {exc}") from exc
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{path} is not valid JSON") from exc
+    if not isinstance(stored, dict) or not all(isinstance(v, str) for v in stored.values()):
+        raise ImproperlyConfigured(f"{path} must be a JSON object of key names to strings")
+    unknown = sorted(set(stored) - set(KEY_VARIABLES))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{path} names {', '.join(unknown)}; it may hold only {', '.join(KEY_VARIABLES)}"
+        )
+    return stored
 
 
 def _new_secret(size: int) -> str:

@@ -1,8 +1,8 @@
-from datetime import UTC
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from yachi.compliance.chain import instant
 
 
 class DataKey(models.Model):
@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     ORDER_HANDLED = "order_handled", _("Mall order handled")
     FLASH_SALE_CREATED = "flash_sale_created", _("Flash sale created")
     FLASH_SALE_PAUSED = "flash_sale_paused", _("Flash sale paused or resumed")
+    AUDIT_HEAD_INVALID = "audit_head_invalid", _("Audit trail's end found altered or missing")
 
 
 class AuditEntry(models.Model):
@@ -103,8 +104,7 @@ class AuditEntry(models.Model):
     def content(self) -> dict:
         """What the digest covers (everything but the links themselves)."""
         return {
-            # One spelling of the instant, whatever zone the value was made or read in.
-            "created_at": self.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "created_at": instant(self.created_at),
             "actor_id": self.actor_id,
             "actor": self.actor,
             "actor_role": self.actor_role,
@@ -121,18 +121,36 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The end of the chain, and where it starts after the retention purge.
+    """The end of the chain, where it starts after the retention purge, and how far
+    the checkpoints outside the database have seen it.
 
     One row. Writers lock it to append, so entries get consecutive numbers in the order
-    they commit. ``base_*`` is the last purged entry, signed with the audit key so that
-    a forged starting point is detected like any other break.
+    they commit. ``base_*`` is the last purged entry. ``signature`` is an HMAC with the
+    audit key over all the rest (``state()``), rewritten by every statement that changes
+    the row: a head rewound or rebuilt by someone without the key does not verify, and
+    one put back from an older copy is caught by the checkpoints (ADR 0017).
     """
 
     seq = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64)
     base_seq = models.BigIntegerField(default=0)
     base_digest = models.CharField(max_length=64)
-    base_signature = models.CharField(max_length=64, blank=True)
+    checkpoint_count = models.BigIntegerField(default=0)
+    checkpoint_seq = models.BigIntegerField(default=0)
+    checkpointed_at = models.DateTimeField(null=True, blank=True)
+    signature = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"audit head at #{self.seq}"
+
+    def state(self) -> dict:
+        """What the signature covers (everything but the signature itself)."""
+        return {
+            "seq": self.seq,
+            "digest": self.digest,
+            "base_seq": self.base_seq,
+            "base_digest": self.base_digest,
+            "checkpoint_count": self.checkpoint_count,
+            "checkpoint_seq": self.checkpoint_seq,
+            "checkpointed_at": instant(self.checkpointed_at),
+        }

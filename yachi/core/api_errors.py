@@ -2,7 +2,9 @@
 
 import logging
 
-from django.http import Http404, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -17,16 +19,30 @@ _GENERIC = {
     403: ("forbidden", lambda: _("You are not allowed to do this.")),
     404: ("not_found", lambda: _("Not found.")),
     405: ("method_not_allowed", lambda: _("This method is not allowed here.")),
-    413: ("too_large", lambda: _("The request is too large.")),
+    413: ("payload_too_large", lambda: _("The request is too large.")),
     415: ("unsupported_media_type", lambda: _("Send the request body as JSON.")),
     429: ("rate_limited", lambda: _("Too many requests. Please try again later.")),
     500: ("server_error", lambda: _("Something went wrong on our side. Please try again.")),
 }
 
 
+# Bodies Django refuses to read: more than DATA_UPLOAD_MAX_MEMORY_SIZE (or too many
+# fields or files), or not what their Content-Type says (a multipart body without its
+# boundary, a connection cut short). The client's mistake, so a 4xx and no traceback.
+BODY_TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+BODY_UNREADABLE = (MultiPartParserError, UnreadablePostError)
+
+
 def error_body(status: int) -> dict:
     code, message = _GENERIC.get(status, _GENERIC[500] if status >= 500 else _GENERIC[400])
     return {"code": code, "message": message()}
+
+
+def invalid_body() -> dict:
+    return {
+        "code": "invalid_body",
+        "message": _("The request body could not be read: check its format and Content-Type."),
+    }
 
 
 def _field_path(location: list) -> str:
@@ -62,7 +78,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400:
+            # Django Ninja's only 400: a body that does not parse as JSON.
+            return JsonResponse(invalid_body(), status=400)
         return JsonResponse(error_body(exc.status_code), status=exc.status_code)
+
+    for exception in BODY_TOO_LARGE:
+        api.add_exception_handler(exception, _body_too_large)
+    for exception in BODY_UNREADABLE:
+        api.add_exception_handler(exception, _body_unreadable)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
@@ -72,6 +96,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unexpected(request, exc):
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return JsonResponse(error_body(500), status=500)
+
+
+def _body_too_large(request, exc):
+    logger.warning("refused the body of %s %s: %s", request.method, request.path, exc)
+    return JsonResponse(error_body(413), status=413)
+
+
+def _body_unreadable(request, exc):
+    logger.warning("refused the body of %s %s: %s", request.method, request.path, exc)
+    return JsonResponse(invalid_body(), status=400)
 
 
 class JsonErrorsMiddleware:

@@ -38,7 +38,8 @@ def subtract(intervals: Iterable[Interval], removed: Iterable[Interval]) -> list
 
 
 def overlaps(a: Interval, b: Interval) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+    """Whether ``a`` and ``b`` share a moment; an empty interval shares none."""
+    return a[0] < b[1] and b[0] < a[1] and a[0] < a[1] and b[0] < b[1]
 
 
 def total_seconds(intervals: Iterable[Interval]) -> float:
@@ -46,6 +47,8 @@ def total_seconds(intervals: Iterable[Interval]) -> float:
 
 
 def clip(intervals: Iterable[Interval], window: Interval) -> list[Interval]:
-    """The parts of ``intervals`` that fall inside ``window``."""
+    """The parts of ``intervals`` that fall inside ``window``; none for an empty window."""
     low, high = window
+    if low >= high:
+        return []
     return [(max(s, low), min(e, high)) for s, e in merge(intervals) if s < high and e > low]

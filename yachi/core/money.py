@@ -1,8 +1,15 @@
 """Money is kept as integer fen (0.01 CNY); yuan appear only at the edges."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 FEN_PER_YUAN = 100
+# The most a signed 64-bit column holds; no real amount comes near it.
+MAX_FEN = 2**63 - 1
+
+# Plain decimal yuan in ASCII digits: a sign, the yuan, and fen after the point (further
+# zeros allowed). No exponent, grouping or underscores: nobody writes a price that way.
+_YUAN_TEXT = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]{0,2})0*)?")
 
 
 def fen_to_yuan(fen: int) -> Decimal:
@@ -14,16 +21,24 @@ def yuan_to_fen(yuan: Decimal | str | int) -> int:
 
 
 def format_yuan(fen: int) -> str:
-    return f"¥{fen_to_yuan(fen):,.2f}"
+    """¥1,234.50; a negative amount (a refund) as −¥60.00, the sign before the yuan sign."""
+    sign = "−" if fen < 0 else ""
+    return f"{sign}¥{fen_to_yuan(abs(fen)):,.2f}"
 
 
 def exact_fen(text: str) -> int | None:
-    """The fen of a yuan amount written as text ("9.90"), or None when it is not a finite
-    number with at most two decimals: never rounded to something nobody wrote."""
-    try:
-        fen = Decimal(text.strip()) * FEN_PER_YUAN
-    except (InvalidOperation, AttributeError):
+    """The fen of a yuan amount written as text ("9.90"), or None when it is not a plain
+    number with at most two decimals that a ledger can hold: never rounded to something
+    nobody wrote."""
+    match = _YUAN_TEXT.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None or not any(match.groups()[1:]):  # no digit at all: "", ".", "-"
         return None
-    if not fen.is_finite() or fen != fen.to_integral_value():
+    sign, yuan_digits, fen_digits = match.groups()
+    # Digits are counted before any arithmetic, so that a huge text costs nothing.
+    yuan_digits = yuan_digits.lstrip("0")
+    if len(yuan_digits) > len(str(MAX_FEN // FEN_PER_YUAN)):
         return None
-    return int(fen)
+    fen = int(yuan_digits or "0") * FEN_PER_YUAN + int((fen_digits or "").ljust(2, "0"))
+    if fen > MAX_FEN:
+        return None
+    return -fen if sign == "-" else fen

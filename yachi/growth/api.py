@@ -19,7 +19,7 @@ from yachi.growth.schemas import (
 
 router = Router(tags=["coupons and points"])
 
-WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _patient(user):

@@ -4,7 +4,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import LocalDatetime
+from yachi.core.schemas import InputSchema, Line, LocalDatetime, Text
 from yachi.growth import describe
 
 
@@ -76,7 +76,7 @@ class CouponOut(Schema):
         return obj.created_at
 
 
-class CouponQuery(Schema):
+class CouponQuery(InputSchema):
     status: Literal["available", "held", "redeemed", "expired", "void"] | None = None
     limit: int = Field(100, ge=1, le=500)
 
@@ -106,7 +106,7 @@ class PointsOut(Schema):
     entries: list[PointsEntryOut]
 
 
-class PointsQuery(Schema):
+class PointsQuery(InputSchema):
     limit: int = Field(50, ge=1, le=500)
 
 
@@ -144,14 +144,14 @@ class RewardOut(Schema):
         return max(0, obj.total_quantity - obj.issued_count)
 
 
-class RedeemIn(Schema):
-    idempotency_key: str | None = Field(
+class RedeemIn(InputSchema):
+    idempotency_key: Line | None = Field(
         None, min_length=1, max_length=128, description="or send the Idempotency-Key header"
     )
 
 
-class CouponIssueIn(Schema):
+class CouponIssueIn(InputSchema):
     template_id: UUID
-    phone: str | None = Field(None, min_length=11, max_length=20)
+    phone: Line | None = Field(None, min_length=11, max_length=20)
     user_id: UUID | None = None
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Text = Field(min_length=1, max_length=200)

@@ -38,7 +38,7 @@ def get_preferences(request):
     return services.preference_of(request.user)
 
 
-@router.put("/notification-preferences", response={200: PreferenceIO, **errors(400, 401, 422)})
+@router.put("/notification-preferences", response={200: PreferenceIO, **errors(400, 401, 413, 422)})
 def set_preferences(request, payload: PreferenceIO):
     """Turn SMS, WeChat and offers on or off. Service messages always reach the in-app inbox."""
     return services.preference_update(

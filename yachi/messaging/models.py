@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yachi.compliance.facade import EncryptedJSONField, EncryptedQuerySet
 from yachi.core.models import BaseModel
 from yachi.messaging.choices import Category, Channel, Status
 
@@ -22,7 +23,8 @@ class Notification(BaseModel):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     idempotency_key = models.CharField(max_length=160)
-    params = models.JSONField(default=dict)
+    # Names, times, symptoms: what the message says about someone, encrypted (ADR 0018).
+    params = EncryptedJSONField(default=dict)
     language = models.CharField(max_length=8, default="zh-hans")
     scheduled_for = models.DateTimeField(_("send at"), db_index=True)
     status = models.CharField(
@@ -36,6 +38,8 @@ class Notification(BaseModel):
     error = models.CharField(max_length=300, blank=True)
     object_type = models.CharField(max_length=32, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from ninja import Schema
 from pydantic import Field, StrictBool
 
-from yachi.core.schemas import LocalDatetime
+from yachi.core.schemas import InputSchema, LocalDatetime
 from yachi.messaging.render import render
 
 
@@ -39,12 +39,12 @@ class NotificationOut(Schema):
         return render(obj.kind, obj.params, get_language())[1]
 
 
-class NotificationQuery(Schema):
+class NotificationQuery(InputSchema):
     scope: Literal["all", "inbox", "sent", "scheduled"] = "all"
     limit: int = Field(100, ge=1, le=500)
 
 
-class PreferenceIO(Schema):
+class PreferenceIO(InputSchema):
     sms: StrictBool
     wechat: StrictBool
     marketing: StrictBool

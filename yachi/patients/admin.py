@@ -1,6 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from yachi.accounts.admin_search import PhoneSearchMixin
 from yachi.patients.models import FamilyAccount, Patient
 
 
@@ -12,12 +12,21 @@ class PatientInline(admin.TabularInline):
 
 
 @admin.register(FamilyAccount)
-class FamilyAccountAdmin(PhoneSearchMixin, admin.ModelAdmin):
-    list_display = ("owner", "created_at")
-    search_fields = ("owner__name", "members__name")
-    phone_index_lookup = "owner__phone_index"
+class FamilyAccountAdmin(admin.ModelAdmin):
+    list_display = ("holder_name", "created_at")
+    # Names and numbers are encrypted: a search finds a whole one through its index.
+    search_fields = (
+        "owner__phone_index__matches",
+        "owner__name_index__matches",
+        "members__name_index__matches",
+    )
     readonly_fields = ("owner",)
     inlines = [PatientInline]
+    list_select_related = ("owner",)
+
+    @admin.display(description=_("account holder"))
+    def holder_name(self, account):
+        return account.owner.display_name
 
     def has_add_permission(self, request):
         return False

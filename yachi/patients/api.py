@@ -21,7 +21,7 @@ def list_family_members(request):
     return selectors.family_members(access.account_of(request.user))
 
 
-@router.post("/family-members", response={201: PatientOut, **errors(400, 401, 404, 409, 422)})
+@router.post("/family-members", response={201: PatientOut, **errors(400, 401, 404, 409, 413, 422)})
 def add_family_member(request, payload: FamilyMemberIn):
     """Add a family member; an account holds at most 5 (409 `family_limit`)."""
     member = services.family_member_add(
@@ -41,7 +41,7 @@ def get_family_member(request, patient_id: str):
 
 
 @router.put(
-    "/family-members/{patient_id}", response={200: PatientOut, **errors(400, 401, 404, 422)}
+    "/family-members/{patient_id}", response={200: PatientOut, **errors(400, 401, 404, 413, 422)}
 )
 def update_family_member(request, patient_id: str, payload: FamilyMemberIn):
     """Change a family member, or the holder's own details (with the holder's id)."""
@@ -77,7 +77,7 @@ def list_consents(request):
 
 @router.post(
     "/consents",
-    response={200: list[ConsentOut], **errors(400, 401, 404, 409, 422)},
+    response={200: list[ConsentOut], **errors(400, 401, 404, 409, 413, 422)},
     tags=["privacy"],
 )
 def give_consent(request, payload: ConsentIn):
@@ -118,7 +118,7 @@ def list_face_photos(request, patient_id: str):
 
 @router.post(
     "/family-members/{patient_id}/face-photos",
-    response={201: FacePhotoOut, **errors(400, 401, 403, 404, 422)},
+    response={201: FacePhotoOut, **errors(400, 401, 403, 404, 413, 422)},
     tags=["privacy"],
 )
 def upload_face_photo(request, patient_id: str, file: UploadedFile = File(...)):

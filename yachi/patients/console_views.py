@@ -17,9 +17,14 @@ from yachi.patients.models import Patient
 from yachi.web.console import console_context
 from yachi.web.decorators import staff_required
 
+# A common name is shared by many: a search by name shows at most this many people.
+NAME_MATCHES = 20
+
 
 def _find(term: str) -> list[Patient]:
-    """People with this mobile number (their whole family) or this ID number."""
+    """People with this mobile number (their whole family), this ID number or this
+    whole name. Names are encrypted: they are found through the blind index of the
+    whole name, never by a part of it (ADR 0018)."""
     term = term.strip()
     try:
         user = User.objects.by_phone(term).filter(role="patient").first()
@@ -32,7 +37,8 @@ def _find(term: str) -> list[Patient]:
     try:
         normalize_id_number(term)
     except DomainError:
-        return []
+        named = Patient.objects.filter(name_index__matches=term, removed_at__isnull=True)
+        return list(named.order_by("pk")[:NAME_MATCHES])
     return list(Patient.objects.filter(id_number_index=blind_index("id_number", term)))
 
 

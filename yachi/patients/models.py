@@ -3,7 +3,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yachi.compliance.facade import BlindIndexField, EncryptedCharField, EncryptedTextField
+from yachi.accounts.facade import NAME_NORMALIZER, NAME_PURPOSE
+from yachi.compliance.facade import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedQuerySet,
+    EncryptedTextField,
+)
 from yachi.core.models import BaseModel
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 from yachi.patients.storage import face_storage
@@ -37,11 +44,16 @@ class Patient(BaseModel):
     # appointments and records point at it.
     seat = models.PositiveSmallIntegerField(null=True, blank=True)
     relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
-    name = models.CharField(_("name"), max_length=64, blank=True)
+    # Name and date of birth are encrypted (ADR 0018): the name is found only whole,
+    # through its blind index; the date of birth is not searchable at all.
+    name = EncryptedCharField(_("name"), max_length=64, blank=True)
+    name_index = BlindIndexField(
+        source="name", purpose=NAME_PURPOSE, normalize=NAME_NORMALIZER, blank=True
+    )
     gender = models.CharField(
         _("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN
     )
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
     phone = EncryptedCharField(_("mobile number"), max_length=11, blank=True)
     phone_index = BlindIndexField(
         source="phone",
@@ -57,6 +69,8 @@ class Patient(BaseModel):
         blank=True,
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("patient")
@@ -74,7 +88,13 @@ class Patient(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.phone or str(self.public_id)
+        # Never the name or the number: a __str__ is copied in clear into the admin's
+        # change log and other places (ADR 0007). Pages show display_name.
+        return f"patient {str(self.public_id)[:8]}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.phone or str(self.public_id)[:8]
 
     @property
     def is_holder(self) -> bool:
@@ -95,6 +115,8 @@ class ClinicalNote(BaseModel):
     findings = EncryptedTextField(_("examination findings"), blank=True)
     diagnosis = EncryptedTextField(_("diagnosis"))
     treatment = EncryptedTextField(_("treatment and advice"), blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("clinical note")

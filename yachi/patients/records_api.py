@@ -21,7 +21,7 @@ def list_notes(request, patient_id: str):
 
 @router.post(
     "/patients/{patient_id}/notes",
-    response={201: ClinicalNoteOut, **errors(400, 401, 403, 404, 422)},
+    response={201: ClinicalNoteOut, **errors(400, 401, 403, 404, 413, 422)},
 )
 def write_note(request, patient_id: str, payload: ClinicalNoteIn):
     """Doctors: write a clinical note, optionally for one of the patient's appointments."""

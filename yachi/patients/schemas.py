@@ -4,17 +4,17 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import IsoDate, LocalDatetime
+from yachi.core.schemas import InputSchema, IsoDate, Line, LocalDatetime, Text
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.identity import masked
 
 
-class FamilyMemberIn(Schema):
-    name: str = Field(max_length=64)
+class FamilyMemberIn(InputSchema):
+    name: Line = Field(max_length=64)
     relationship: Relationship
     gender: Gender = Gender.UNKNOWN
     birth_date: IsoDate | None = None
-    id_number: str | None = Field(
+    id_number: Line | None = Field(
         None, max_length=20, description="resident ID number; omit to leave it unchanged"
     )
 
@@ -42,9 +42,9 @@ class PatientOut(Schema):
         return masked(obj.id_number)
 
 
-class ConsentIn(Schema):
-    kind: str
-    version: str
+class ConsentIn(InputSchema):
+    kind: Line
+    version: Line
 
 
 class ConsentOut(Schema):
@@ -78,11 +78,11 @@ class FacePhotoOut(Schema):
         return obj.patient.public_id
 
 
-class ClinicalNoteIn(Schema):
-    diagnosis: str = Field(max_length=5000)
-    chief_complaint: str = Field("", max_length=5000)
-    findings: str = Field("", max_length=5000)
-    treatment: str = Field("", max_length=5000)
+class ClinicalNoteIn(InputSchema):
+    diagnosis: Text = Field(max_length=5000)
+    chief_complaint: Text = Field("", max_length=5000)
+    findings: Text = Field("", max_length=5000)
+    treatment: Text = Field("", max_length=5000)
     appointment_id: UUID | None = None
 
 

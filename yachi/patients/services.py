@@ -4,8 +4,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.accounts.facade import NAME_PURPOSE
 from yachi.accounts.models import User
 from yachi.booking import facade as booking
+from yachi.compliance.facade import blind_index
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 from yachi.patients.identity import normalize_id_number
@@ -118,7 +120,10 @@ def family_member_update(
     # A full save, so that the blind index follows the ID number.
     patient.save()
     if patient.is_holder and patient.account.owner.name != name:
-        User.objects.filter(pk=patient.account.owner_id).update(name=name)
+        # update() skips the blind index's pre_save: it is set here with the name.
+        User.objects.filter(pk=patient.account.owner_id).update(
+            name=name, name_index=blind_index(NAME_PURPOSE, name)
+        )
     return patient
 
 
@@ -134,4 +139,8 @@ def family_member_remove(*, patient: Patient) -> None:
 
 
 def holder_rename(*, account: FamilyAccount, name: str) -> None:
-    Patient.objects.filter(account=account, seat=0, name="").update(name=name)
+    """Give a nameless holder a name. The name is encrypted, so "has no name yet" is
+    asked of its blind index, which is empty exactly when the name is."""
+    Patient.objects.filter(account=account, seat=0, name_index="").update(
+        name=name, name_index=blind_index(NAME_PURPOSE, name)
+    )

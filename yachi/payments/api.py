@@ -44,7 +44,7 @@ def payment_coupons(request, payment_id: str):
 
 @router.post(
     "/payments/{payment_id}/coupon",
-    response={200: PaymentOut, **errors(400, 401, 404, 409, 422)},
+    response={200: PaymentOut, **errors(400, 401, 404, 409, 413, 422)},
 )
 def payment_use_coupon(request, payment_id: str, payload: CouponIn):
     """Use one coupon on a treatment bill before paying starts; the amount goes down."""
@@ -54,7 +54,7 @@ def payment_use_coupon(request, payment_id: str, payload: CouponIn):
 
 @router.post(
     "/payments/{payment_id}/start",
-    response={200: StartOut, **errors(400, 401, 404, 409, 422, 503)},
+    response={200: StartOut, **errors(400, 401, 404, 409, 413, 422, 503)},
 )
 def payment_start(request, payment_id: str, payload: StartIn):
     """Open the trade: JSAPI parameters for `wx.requestPayment`, or a page to open.

@@ -42,6 +42,7 @@ class CallbackOutcome(models.TextChoices):
     APPLIED = "applied", _("Applied")
     DUPLICATE = "duplicate", _("Already applied")
     BAD_SIGNATURE = "bad_signature", _("Signature not valid")
+    MALFORMED = "malformed", _("Not readable")
     AMOUNT_MISMATCH = "amount_mismatch", _("Amount does not match")
     UNKNOWN_TRADE = "unknown_trade", _("Unknown trade")
     IGNORED = "ignored", _("Ignored")

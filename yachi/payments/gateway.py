@@ -34,6 +34,9 @@ from yachi.payments.services import (
 
 logger = logging.getLogger(__name__)
 
+# Notifications are a few hundred bytes; more is read no further.
+MAX_NOTIFICATION_BYTES = 64 * 1024
+
 # The channels each online method offers, the first being the default.
 CHANNELS = {
     Method.WECHATPAY: ("jsapi", "h5"),
@@ -166,13 +169,28 @@ def _record(method, outcome, *, body, remote_addr, event=None, detail=""):
     )
 
 
+def _parse(provider, *, headers, body: bytes):
+    """The verified event, or ``InvalidCallback`` saying why not, whatever was sent."""
+    if len(body) > MAX_NOTIFICATION_BYTES:
+        raise InvalidCallback(f"over {MAX_NOTIFICATION_BYTES} bytes", code="malformed")
+    try:
+        return provider.parse_callback(headers=headers, body=body)
+    except InvalidCallback:
+        raise
+    except Exception as exc:
+        # An adapter must say "malformed" itself; if one does not, the notification is
+        # still recorded and the provider asked to send it again, not answered a 500.
+        logger.exception("%s could not read a notification", provider.name)
+        raise InvalidCallback(f"unreadable: {exc!r}", code="malformed") from None
+
+
 def callback_receive(
     *, method: str, headers: Mapping[str, str], body: bytes, remote_addr: str = ""
 ) -> CallbackAnswer:
     """Verify and apply one provider notification; every outcome is recorded."""
     provider = provider_for(method)
     try:
-        event = provider.parse_callback(headers=headers, body=body)
+        event = _parse(provider, headers=headers, body=body)
     except InvalidCallback as exc:
         if exc.code == "unsupported_event":
             # Verified, but nothing we act on: answer ok so the provider stops resending.
@@ -181,13 +199,10 @@ def callback_receive(
             )
             return provider.callback_answer(ok=True)
         logger.warning("rejected %s callback from %s: %s", method, remote_addr, exc)
-        _record(
-            method,
-            CallbackOutcome.BAD_SIGNATURE,
-            body=body,
-            remote_addr=remote_addr,
-            detail=str(exc),
+        outcome = (
+            CallbackOutcome.MALFORMED if exc.code == "malformed" else CallbackOutcome.BAD_SIGNATURE
         )
+        _record(method, outcome, body=body, remote_addr=remote_addr, detail=str(exc))
         return provider.callback_answer(ok=False)
     outcome, detail = _apply_event(method, event)
     if outcome in (CallbackOutcome.AMOUNT_MISMATCH, CallbackOutcome.UNKNOWN_TRADE):

@@ -4,7 +4,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import LocalDatetime
+from yachi.core.schemas import InputSchema, Line, LocalDatetime
 
 
 class PaymentOut(Schema):
@@ -30,11 +30,11 @@ class MethodOut(Schema):
     channels: list[str]
 
 
-class StartIn(Schema):
+class StartIn(InputSchema):
     method: Literal["wechatpay", "alipay", "simulator"]
     channel: Literal["jsapi", "h5", "wap", "page", ""] = ""
     # Where the provider's page sends the payer back: a path on this site only.
-    return_url: str = Field("", max_length=300, pattern=r"^(/[^/\\].*)?$")
+    return_url: Line = Field("", max_length=300, pattern=r"^(/[^/\\].*)?$")
 
 
 class StartOut(Schema):
@@ -49,5 +49,5 @@ class CouponOut(Schema):
     discount_fen: int
 
 
-class CouponIn(Schema):
+class CouponIn(InputSchema):
     coupon_id: UUID

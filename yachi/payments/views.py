@@ -15,20 +15,23 @@ from yachi.payments.providers.base import ProviderRefused
 from yachi.payments.providers.simulator import SIGNATURE_HEADER, SimulatorProvider, sign
 from yachi.web.decorators import patient_required
 
-MAX_NOTIFICATION_BYTES = 64 * 1024
-
 
 @csrf_exempt
 @require_POST
 def callback(request, method: str):
-    """A provider's notification. Not signed by a user: its own signature is checked."""
-    if method not in gateway.CHANNELS or len(request.body) > MAX_NOTIFICATION_BYTES:
+    """A provider's notification. Not signed by a user: its own signature is checked.
+
+    Read from the stream up to one byte past the limit, whatever the body's size or
+    Content-Type, so that even a huge or garbled notification is recorded.
+    """
+    if method not in gateway.CHANNELS:
         raise Http404
+    body = request.read(gateway.MAX_NOTIFICATION_BYTES + 1)
     try:
         answer = gateway.callback_receive(
             method=method,
             headers=request.headers,
-            body=request.body,
+            body=body,
             remote_addr=request.client_ip,
         )
     except DomainError:
@@ -36,17 +39,20 @@ def callback(request, method: str):
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
+@patient_required
 @require_http_methods(["GET", "POST"])
 def simulator_page(request, out_trade_no: str):
-    """Stands in for the provider's cashier page; only where the simulator is enabled."""
+    """Stands in for the provider's cashier page; only where the simulator is enabled.
+
+    Only the payer, logged in, may confirm: a trade number in an address is an
+    identifier, not a credential.
+    """
     if not settings.YACHI_PAYMENT_SIMULATOR:
         raise Http404
     intent = PaymentIntent.objects.filter(
-        out_trade_no=out_trade_no, method=Method.SIMULATOR
+        out_trade_no=out_trade_no, method=Method.SIMULATOR, payer=request.user
     ).first()
-    if intent is None or (
-        request.user.is_authenticated and intent.payer_id not in (None, request.user.pk)
-    ):
+    if intent is None:
         raise Http404
     error = ""
     if request.method == "POST":

@@ -1,11 +1,19 @@
+from django import forms
 from django.contrib import admin
 
+from yachi.core.dates import within_accepted_years
 from yachi.rostering import services
 from yachi.rostering.models import ShiftException, WeeklyShift
 
 
 class RosterAdmin(admin.ModelAdmin):
     """Roster edits go through the services so that availability is refreshed."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.DateField):
+            field.validators.append(within_accepted_years)
+        return field
 
     def delete_queryset(self, request, queryset):
         for item in queryset:

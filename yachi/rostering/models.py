@@ -1,10 +1,17 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yachi.clinics.choices import Weekday
 from yachi.core.models import BaseModel
 from yachi.rostering.choices import ExceptionKind, ShiftKind
+
+# Leave is planned up to a year ahead and recorded up to a year back; a date further away
+# is a slip of the keyboard (2062 for 2026), and the last dates of the calendar have no
+# next day to end on.
+REACH_DAYS = 366
 
 
 class WeeklyShift(BaseModel):
@@ -28,10 +35,16 @@ class WeeklyShift(BaseModel):
         ordering = ["doctor", "weekday", "start_time"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="weekly_shift_order"
+                condition=Q(end_time__gt=F("start_time")),
+                name="weekly_shift_order",
+                violation_error_message=_("A shift must end after it starts."),
             ),
             models.UniqueConstraint(
-                fields=["doctor", "weekday", "start_time"], name="weekly_shift_unique"
+                fields=["doctor", "weekday", "start_time"],
+                name="weekly_shift_unique",
+                violation_error_message=_(
+                    "This doctor already has a shift starting at this time on this weekday."
+                ),
             ),
         ]
 
@@ -64,17 +77,33 @@ class ShiftException(BaseModel):
         ordering = ["date", "start_time"]
         indexes = [models.Index(fields=["doctor", "date"], name="shift_exception_day")]
         constraints = [
+            # Both times or neither: a comparison with a missing time is unknown, which
+            # a check constraint lets through, so each time is required explicitly.
             models.CheckConstraint(
-                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
-                | Q(end_time__gt=F("start_time")),
+                condition=Q(start_time__isnull=True, end_time__isnull=True)
+                | Q(
+                    start_time__isnull=False,
+                    end_time__isnull=False,
+                    end_time__gt=F("start_time"),
+                ),
                 name="shift_exception_order",
+                violation_error_message=_(
+                    "Give a start and an end, the end after the start, or neither for the whole day."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=ExceptionKind.EXTRA)
                 | (Q(start_time__isnull=False) & Q(clinic__isnull=False)),
                 name="extra_shift_has_time_and_clinic",
+                violation_error_message=_("An extra shift needs a clinic and its times."),
             ),
         ]
+
+    def clean(self):
+        if self.date and abs((self.date - timezone.localdate()).days) > REACH_DAYS:
+            raise ValidationError(
+                {"date": _("Choose a date no more than a year from today.")}, code="too_far"
+            )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

@@ -1,16 +1,26 @@
 """Changes to doctors' working time. Each one announces ``RosterChanged`` so that
 whatever was derived from the roster (cached availability) is refreshed."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
+from yachi.core.errors import InvalidInput
 from yachi.core.events import publish
 from yachi.rostering.events import RosterChanged
 from yachi.rostering.models import ShiftException, WeeklyShift
 
 
+def _checked(row: models.Model) -> None:
+    """The model's rules (times in order, dates within reach), as the error callers show."""
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from exc
+
+
 @transaction.atomic
 def weekly_shift_save(*, shift: WeeklyShift) -> WeeklyShift:
-    shift.full_clean()
+    _checked(shift)
     shift.save()
     publish(RosterChanged(doctor_id=shift.doctor_id))
     return shift
@@ -27,7 +37,7 @@ def weekly_shift_delete(*, shift: WeeklyShift) -> None:
 def shift_exception_save(*, exception: ShiftException) -> ShiftException:
     # An edit may have moved the exception to another date: refresh every day then.
     day = exception.date if exception.pk is None else None
-    exception.full_clean()
+    _checked(exception)
     exception.save()
     publish(RosterChanged(doctor_id=exception.doctor_id, day=day))
     return exception

@@ -22,7 +22,7 @@ from yachi.shop.schemas import (
 
 router = Router(tags=["mall"])
 
-WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _clinic(clinic_id):
@@ -159,7 +159,9 @@ def set_cart_quantity(request, sku_id: str, payload: CartQuantityIn):
     return cart_out(request.user)
 
 
-@router.delete("/shop/cart/{sku_id}", response={200: CartOut, **WRITE_ERRORS})
+@router.delete(
+    "/shop/cart/{sku_id}", response={200: CartOut, **errors(400, 401, 403, 404, 409, 422)}
+)
 def remove_from_cart(request, sku_id: str):
     sku = access.cart_sku_by_id(actor=request.user, sku_id=sku_id)
     services.cart_remove(user=request.user, sku=sku)

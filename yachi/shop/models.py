@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from yachi.compliance.facade import EncryptedCharField
+from yachi.compliance.facade import EncryptedCharField, EncryptedQuerySet
 from yachi.core.models import BaseModel
 from yachi.shop.choices import (
     HOLDING,
@@ -116,6 +116,8 @@ class Order(BaseModel):
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=120, blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")

@@ -4,7 +4,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field, StrictInt
 
-from yachi.core.schemas import LocalDatetime
+from yachi.core.schemas import InputSchema, Line, LocalDatetime, Text
 from yachi.shop.choices import Category
 
 
@@ -31,12 +31,12 @@ class ProductOut(Schema):
     skus: list[SkuOut]
 
 
-class ProductQuery(Schema):
+class ProductQuery(InputSchema):
     category: Category | None = None
     clinic_id: UUID | None = None
 
 
-class ProductDetailQuery(Schema):
+class ProductDetailQuery(InputSchema):
     clinic_id: UUID | None = None
 
 
@@ -57,27 +57,27 @@ class CartOut(Schema):
     subtotal_fen: int
 
 
-class CartAddIn(Schema):
+class CartAddIn(InputSchema):
     sku_id: UUID
     quantity: StrictInt = Field(1, ge=1, le=99)
 
 
-class CartQuantityIn(Schema):
+class CartQuantityIn(InputSchema):
     quantity: StrictInt = Field(ge=1, le=99)
 
 
-class CheckoutIn(Schema):
+class CheckoutIn(InputSchema):
     clinic_id: UUID
     fulfilment: Literal["pickup", "delivery"] = "pickup"
-    recipient_name: str = Field("", max_length=64)
-    recipient_phone: str = Field("", max_length=32)
-    address: str = Field("", max_length=200, description="needed for delivery")
+    recipient_name: Line = Field("", max_length=64)
+    recipient_phone: Line = Field("", max_length=32)
+    address: Line = Field("", max_length=200, description="needed for delivery")
     coupon_id: UUID | None = None
     points: StrictInt = Field(0, ge=0, le=10_000_000, description="points to pay with")
 
 
-class CancelIn(Schema):
-    reason: str = Field("", max_length=80)
+class CancelIn(InputSchema):
+    reason: Text = Field("", max_length=80)
 
 
 class PaymentOut(Schema):
@@ -120,5 +120,5 @@ class OrderOut(Schema):
     payment: PaymentOut | None
 
 
-class OrderListQuery(Schema):
+class OrderListQuery(InputSchema):
     limit: int = Field(50, ge=1, le=200)

@@ -257,7 +257,7 @@ def test_a_body_that_is_not_json_is_a_clear_error(api, world):
         headers={"Authorization": f"Bearer {api.token}"},
     )
     assert response.status_code == 400
-    assert response.json()["code"] == "bad_request"
+    assert response.json()["code"] == "invalid_body"
 
 
 def test_unknown_paths_and_methods_answer_in_json(api):

@@ -292,3 +292,18 @@ def test_finished_appointments_do_not_hold_the_slot(world, status):
     Appointment.objects.filter(pk=existing.pk).update(status=status)
     _raw_insert(existing, tomorrow_at(10), tomorrow_at(10, 30))
     assert Appointment.objects.count() == 2
+
+
+def test_what_the_patient_writes_is_stored_encrypted(world):
+    """A note is often a symptom, and so may be the reason for cancelling."""
+    appointment = book(world, tomorrow_at(10), note="左下后牙咬合痛三天")
+    appointment_cancel(actor=world.patient_parent, appointment=appointment, reason="发烧了")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT note, cancel_reason FROM booking_appointment WHERE id = %s", [appointment.pk]
+        )
+        stored = cursor.fetchone()
+    for value in stored:
+        assert value.startswith("sm4gcm:v1:") and "痛" not in value and "发烧" not in value
+    appointment.refresh_from_db()
+    assert (appointment.note, appointment.cancel_reason) == ("左下后牙咬合痛三天", "发烧了")

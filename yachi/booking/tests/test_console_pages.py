@@ -127,3 +127,43 @@ def test_saturation_grid(desk, world):
     booked(world)
     page = desk.get(f"/console/clinic/{world.clinic_a.public_id}/saturation/").content.decode()
     assert "王医生" in page and "6%" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_the_calendar_refuses_a_far_or_garbled_day_with_a_message(desk, world, view):
+    url = f"/console/clinic/{world.clinic_a.public_id}/calendar/"
+    for day in ("0001-01-01", "9999-12-31", "1899-12-31", "someday"):
+        page = desk.get(url, {"date": day, "view": view})
+        assert page.status_code == 422, day
+        assert "1900-01-01" in page.content.decode() and "2200-12-31" in page.content.decode()
+    assert desk.get(url, {"date": "2200-12-31", "view": view}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_booking_at_the_desk_refuses_a_far_day_and_a_far_time(desk, world):
+    url = f"/console/clinic/{world.clinic_a.public_id}/book/"
+    assert desk.get(url, {"date": "9999-12-31"}).status_code == 422
+    response = desk.post(
+        url,
+        {
+            "service": str(world.cleaning_a.public_id),
+            "doctor": str(world.clinic_a_doctor.public_id),
+            "phone": "13800000009",
+            "name": "新患者",
+            "start": "9999-12-31T10:00",
+        },
+    )
+    assert response.status_code == 422
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_doctors_absence_in_year_9999_is_refused(client, world):
+    client.force_login(world.clinic_a_manager)
+    response = client.post(
+        f"/console/clinic/{world.clinic_a.public_id}/absence/",
+        {"doctor": str(world.clinic_a_doctor.public_id), "day": "9999-12-31", "reason": "病假"},
+        follow=True,
+    )
+    assert "2200-12-31" in response.content.decode()

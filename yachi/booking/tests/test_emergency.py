@@ -80,7 +80,8 @@ def ask(world, **overrides):
 
 
 def notified(case):
-    return [d.doctor for d in case.dispatches.order_by("distance_km")]
+    """The doctors asked, nearest first: distances are encrypted, so sorted here."""
+    return [d.doctor for d in sorted(case.dispatches.all(), key=lambda d: d.distance_km)]
 
 
 def test_the_three_nearest_doctors_on_duty_are_asked(world, city):
@@ -89,6 +90,28 @@ def test_the_three_nearest_doctors_on_duty_are_asked(world, city):
     assert notified(case) == city[:3]
     texts = Notification.objects.filter(kind="emergency_request", channel="sms")
     assert {n.recipient for n in texts} == {d.user for d in city[:3]}
+
+
+def test_where_the_patient_is_and_how_far_they_are_is_stored_encrypted(world, city):
+    """Three distances to known clinics would place the patient as well as the position."""
+    case = ask(world)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT latitude, longitude FROM booking_emergencycase WHERE id = %s", [case.pk]
+        )
+        stored = list(cursor.fetchone())
+        cursor.execute(
+            "SELECT distance_km FROM booking_emergencydispatch WHERE case_id = %s", [case.pk]
+        )
+        stored += [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 5
+    for value in stored:
+        assert value.startswith("sm4gcm:v1:") and "31.23" not in value and "121.47" not in value
+    case.refresh_from_db()
+    assert (float(case.latitude), float(case.longitude)) == (HERE["latitude"], HERE["longitude"])
+    distances = sorted(d.distance_km for d in case.dispatches.all())
+    assert [f"{d:.0f}" for d in distances] == ["1", "2", "3"]
+    assert all(d.as_tuple().exponent == -2 for d in distances)  # to ten metres, as before
 
 
 def test_doctors_off_duty_or_without_the_skill_are_not_asked(world, city):

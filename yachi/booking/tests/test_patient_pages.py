@@ -137,3 +137,35 @@ def test_appointment_list_stays_within_its_query_budget(
         page = parent_client.get("/appointments/")
     assert page.content.decode().count("appointment card") == 0
     assert page.content.decode().count('class="card appointment"') == 5
+
+
+@pytest.mark.django_db
+def test_a_date_of_birth_in_year_1_is_refused_by_the_family_form(parent_client, world):
+    page = parent_client.post(
+        "/family/add/",
+        {"name": "张爷爷", "relationship": "parent", "gender": "male", "birth_date": "0001-01-01"},
+    )
+    assert page.status_code == 422
+    assert "1900-01-01" in page.content.decode()
+    assert world.patient_parent.family_account.members.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_waitlist_page_refuses_a_window_in_year_9999(parent_client, world):
+    from yachi.booking.models import WaitlistEntry
+
+    for first, last in (("9999-12-20", "9999-12-31"), ("2200-12-20", "2200-12-31")):
+        page = parent_client.post(
+            "/waitlist/join/",
+            {"service": str(world.cleaning_a.public_id), "first": first, "last": last},
+        )
+        assert page.status_code == 200
+        assert "flash-error" in page.content.decode()
+    assert not WaitlistEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_slot_grid_refuses_a_far_day(parent_client, world):
+    url = f"/book/service/{world.cleaning_a.public_id}/doctor/{world.clinic_a_doctor.public_id}/"
+    assert parent_client.get(url, {"day": "9999-12-31"}).status_code == 422
+    assert parent_client.get(url).status_code == 200

@@ -13,7 +13,7 @@ from yachi.booking.choices import OfferStatus
 from yachi.booking.errors import SlotTaken
 from yachi.booking.models import Appointment, WaitlistEntry, WaitlistOffer
 from yachi.booking.services import appointment_cancel, appointments_book
-from yachi.core.errors import Conflict
+from yachi.core.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -132,6 +132,31 @@ def test_joining_twice_is_refused(world):
     wait(world, world.patient_parent)
     with pytest.raises(Conflict):
         wait(world, world.patient_parent)
+
+
+@pytest.mark.django_db
+def test_a_window_beyond_the_booking_horizon_is_refused(world):
+    from datetime import datetime
+
+    from conftest import SHANGHAI
+
+    far = [
+        (datetime(9999, 12, 20, 7, tzinfo=SHANGHAI), datetime(9999, 12, 31, 22, tzinfo=SHANGHAI)),
+        (tomorrow_at(8, days=15), tomorrow_at(18, days=16)),
+    ]
+    for earliest, latest in far:
+        with pytest.raises(InvalidInput) as refused:
+            waitlist.waitlist_join(
+                actor=world.patient_parent,
+                patient=world.parent,
+                service=world.cleaning_a,
+                earliest=earliest,
+                latest=latest,
+            )
+        assert refused.value.code == "invalid_window"
+    assert not WaitlistEntry.objects.exists()
+    # The last bookable fortnight is still fine.
+    wait(world, world.patient_parent)
 
 
 def test_the_waitlist_over_the_api(api, world):

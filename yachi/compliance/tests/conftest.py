@@ -22,6 +22,7 @@ def no_configured_keys(monkeypatch, settings, tmp_path):
     for name in KEY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(f"{name}_FILE", raising=False)
+    monkeypatch.delenv("YACHI_KEYS_FILE", raising=False)
     settings.DATA_DIR = tmp_path
     reset_caches()
     return tmp_path
@@ -60,3 +61,44 @@ def write_raw_column(model, field: str, pk, value) -> None:
     column = connection.ops.quote_name(model._meta.get_field(field).column)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])
+
+
+def some_entries(count: int, actor=None, days_ago: int = 0):
+    """``count`` chart reads, appended one by one as staff would."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yachi.compliance.audit import audit_record
+    from yachi.compliance.models import AuditAction
+
+    at = timezone.now() - timedelta(days=days_ago)
+    return [
+        audit_record(
+            action=AuditAction.CLINICAL_READ,
+            actor=actor,
+            object_type="patient",
+            object_id=f"p{n}",
+            at=at,
+        )
+        for n in range(count)
+    ]
+
+
+def sql(statement: str, params=()):
+    """Plain SQL, as someone with access to the database would write it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def verify_command(*arguments: str) -> tuple[int, str]:
+    """``yachi audit verify``: its exit code and, when it fails, its message."""
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("audit", "verify", *arguments)
+    except CommandError as exc:
+        return exc.returncode, str(exc)
+    return 0, ""

@@ -6,7 +6,15 @@ directly, and no production database ever has them.
 
 from django.db import models
 
-from yachi.compliance.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from yachi.compliance.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedDecimalField,
+    EncryptedJSONField,
+    EncryptedQuerySet,
+    EncryptedTextField,
+)
 
 
 class Person(models.Model):
@@ -23,6 +31,11 @@ class Person(models.Model):
         null=True,
     )
     notes = EncryptedTextField(null=True, blank=True)
+    born = EncryptedDateField(null=True, blank=True)
+    latitude = EncryptedDecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    extra = EncryptedJSONField(null=True, blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
@@ -31,6 +44,8 @@ class Person(models.Model):
 class Note(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True)
     body = EncryptedTextField(blank=True)
+
+    objects = EncryptedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"note {self.pk}"

@@ -2,37 +2,17 @@
 
 import importlib
 import threading
-from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
-from yachi.compliance.audit import audit_purge, audit_record, audit_verify
-from yachi.compliance.models import AuditAction, AuditEntry, AuditHead
+from yachi.compliance.audit import audit_purge, audit_verify
+from yachi.compliance.models import AuditEntry, AuditHead
+from yachi.compliance.tests.conftest import some_entries, sql, verify_command
 from yachi.core.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def some_entries(count: int, actor=None, days_ago: int = 0):
-    at = timezone.now() - timedelta(days=days_ago)
-    return [
-        audit_record(
-            action=AuditAction.CLINICAL_READ,
-            actor=actor,
-            object_type="patient",
-            object_id=f"p{n}",
-            at=at,
-        )
-        for n in range(count)
-    ]
-
-
-def sql(statement: str, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
 
 
 APPEND_ONLY = importlib.import_module("yachi.compliance.migrations.0003_audit_append_only")
@@ -53,14 +33,6 @@ def without_append_only_trigger(statement: str, params=()):
             sql(statement, params)
         finally:
             sql(guard.sql[0])
-
-
-def verify_command():
-    try:
-        call_command("audit", "verify")
-    except CommandError as exc:
-        return exc.returncode, str(exc)
-    return 0, ""
 
 
 def test_entries_are_numbered_and_chained(world):
@@ -166,7 +138,7 @@ def test_purge_removes_only_old_entries_and_the_chain_still_verifies(db, setting
     assert audit_verify().intact
 
 
-def test_a_forged_purge_checkpoint_is_noticed(db, settings):
+def test_a_forged_purge_starting_point_is_noticed(db, settings):
     settings.YACHI_AUDIT_RETENTION_DAYS = 180
     some_entries(3, days_ago=400)
     some_entries(2)
@@ -174,7 +146,9 @@ def test_a_forged_purge_checkpoint_is_noticed(db, settings):
     # Someone deletes more and moves the starting point without the key.
     sql("DELETE FROM compliance_auditentry WHERE seq = 4")
     AuditHead.objects.update(base_seq=4)
-    assert not audit_verify().intact
+    verdict = audit_verify()
+    assert not verdict.intact
+    assert any("signature does not match" in problem.reason for problem in verdict.problems)
 
 
 def test_purge_command_refuses_short_retention(db):

@@ -86,3 +86,64 @@ def test_front_desk_and_doctors_cannot_open_the_trail(client, world):
     client.force_login(world.clinic_a_front_desk)
     assert client.get("/console/audit/").status_code == 403
     assert client.get("/console/audit/export.csv").status_code == 403
+
+
+def test_an_administrator_sees_whether_checkpoints_keep_up(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yachi.compliance.audit import audit_checkpoint
+    from yachi.compliance.models import AuditHead
+
+    admin = world.clinic_a_manager
+    admin.role = "admin"
+    admin.save()
+    client.force_login(admin)
+    audit_record(action=AuditAction.LOGIN, actor=admin)
+    page = client.get("/console/audit/").content.decode()
+    assert "数据库之外尚无检查点" in page
+    checkpoint = audit_checkpoint()
+    audit_record(action=AuditAction.LOGIN, actor=admin)
+    page = client.get("/console/audit/").content.decode()
+    assert f"第 #{checkpoint.seq} 条" in page and "1 条记录等待下一个检查点" in page
+    assert "检查点已延迟" not in page
+    # The job consumer stopped a while ago, and entries keep coming.
+    AuditHead.objects.update(checkpointed_at=timezone.now() - timedelta(hours=1))
+    page = client.get("/console/audit/").content.decode()
+    assert "检查点已延迟" in page
+
+
+def test_a_manager_does_not_see_the_state_of_the_whole_trail(client, world):
+    from yachi.accounts.choices import Role
+
+    client.force_login(world.clinic_a_manager)
+    assert world.clinic_a_manager.role == Role.MANAGER
+    audit_record(action=AuditAction.LOGIN, actor=world.clinic_a_manager)
+    page = client.get("/console/audit/").content.decode()
+    assert "检查点" not in page
+
+
+@pytest.mark.django_db
+def test_searching_the_trail_for_far_days_is_a_clear_refusal(client, world):
+    manager = world.clinic_a_manager
+    secret = pyotp.random_base32()
+    staff_auth.totp_enroll(user=manager, secret=secret, code=pyotp.TOTP(secret).now())
+    client.force_login(manager)
+    for query in ({"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "yesterday"}):
+        for url in ("/console/audit/", "/console/audit/export.csv"):
+            response = client.get(url, query)
+            assert response.status_code == 422, (url, query)
+    assert not AuditEntry.objects.filter(action="audit_exported").exists()
+
+
+def test_an_export_filtered_by_a_mobile_number_keeps_no_number_in_the_trail(client, world):
+    from yachi.compliance.facade import blind_index
+
+    manager = world.clinic_a_manager
+    client.force_login(manager)
+    export = client.get("/console/audit/export.csv", {"phone": "13800000001"})
+    b"".join(export.streaming_content)
+    entry = AuditEntry.objects.get(action="audit_exported", actor_id=manager.pk)
+    assert "13800000001" not in str(entry.details)
+    assert entry.details["phone"] == blind_index("phone", "13800000001")

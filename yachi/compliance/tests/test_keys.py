@@ -1,6 +1,8 @@
-"""Where the keys come from: the environment (or files) in production, a generated
-file on a development machine, and a refusal to start when they are missing or wrong."""
+"""Where the keys come from: the environment (or files, or one key file) in production,
+a generated file on a development machine, and a refusal to start when they are
+missing, wrong, or kept beside the data they protect."""
 
+import base64
 import json
 import os
 import stat
@@ -118,12 +120,134 @@ def test_the_keyring_never_shows_its_keys(use_keys):
         assert str(key) not in shown and key.hex() not in shown
 
 
+def _key_file(path: Path, **keys) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(keys))
+    return path
+
+
+def _all_keys() -> dict[str, str]:
+    return {
+        "YACHI_MASTER_KEYS": new_master_key("prod1"),
+        "YACHI_INDEX_KEY": new_secret(),
+        "YACHI_AUDIT_KEY": new_secret(),
+    }
+
+
+def test_production_takes_the_three_keys_from_one_file_outside_the_data_directory(
+    no_configured_keys, settings, monkeypatch, tmp_path_factory
+):
+    settings.PRODUCTION = True
+    keys = _all_keys()
+    path = _key_file(tmp_path_factory.mktemp("etc-yachi") / "keys.json", **keys)
+    monkeypatch.setenv("YACHI_KEYS_FILE", str(path))
+
+    ring = load_keyring()
+
+    assert list(ring.master_keys) == ["prod1"]
+    assert base64.b64encode(ring.index_key).decode() == keys["YACHI_INDEX_KEY"]
+    assert list(no_configured_keys.iterdir()) == []  # nothing written beside the data
+
+
+def test_a_key_set_on_its_own_wins_over_the_key_file(no_configured_keys, monkeypatch, tmp_path):
+    path = _key_file(tmp_path / "elsewhere" / "keys.json", **_all_keys())
+    monkeypatch.setenv("YACHI_KEYS_FILE", str(path))
+    monkeypatch.setenv("YACHI_MASTER_KEYS", new_master_key("override"))
+
+    assert list(load_keyring().master_keys) == ["override"]
+
+
+def test_a_development_machine_generates_its_keys_into_the_configured_key_file(
+    no_configured_keys, monkeypatch, tmp_path_factory
+):
+    path = tmp_path_factory.mktemp("home") / "yachi-keys.json"
+    monkeypatch.setenv("YACHI_KEYS_FILE", str(path))
+
+    ring = load_keyring()
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["YACHI_MASTER_KEYS"].startswith(ring.current_master_key_id)
+    assert not (no_configured_keys / "keys.json").exists()
+
+
+@pytest.mark.parametrize("where", ["key file", "variable file", "link to the data directory"])
+def test_production_refuses_keys_read_from_inside_the_data_directory(
+    no_configured_keys, settings, monkeypatch, tmp_path_factory, where
+):
+    """A copy of the data directory (a backup, a stolen disk) must not open the data."""
+    settings.PRODUCTION = True
+    keys = _all_keys()
+    if where == "key file":
+        monkeypatch.setenv(
+            "YACHI_KEYS_FILE", str(_key_file(no_configured_keys / "secrets" / "keys.json", **keys))
+        )
+    elif where == "variable file":
+        for name, value in keys.items():
+            monkeypatch.setenv(name, value)
+        inside = no_configured_keys / "index_key"
+        inside.write_text(keys["YACHI_INDEX_KEY"])
+        monkeypatch.delenv("YACHI_INDEX_KEY")
+        monkeypatch.setenv("YACHI_INDEX_KEY_FILE", str(inside))
+    else:
+        real = _key_file(no_configured_keys / "keys.prod", **keys)
+        link = tmp_path_factory.mktemp("etc") / "keys.json"
+        link.symlink_to(real)
+        monkeypatch.setenv("YACHI_KEYS_FILE", str(link))
+
+    with pytest.raises(ImproperlyConfigured, match="where the data lives") as refused:
+        load_keyring()
+
+    for value in keys.values():
+        assert value.split(":")[-1] not in str(refused.value)
+
+
+def test_production_refuses_to_start_while_a_generated_keys_json_lies_in_the_data_directory(
+    no_configured_keys, settings, monkeypatch
+):
+    load_keyring()  # a development start generated $YACHI_DATA_DIR/keys.json
+    settings.PRODUCTION = True
+    for name, value in _all_keys().items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=r"keys\.json holds encryption keys"):
+        load_keyring()
+
+
+@pytest.mark.parametrize(
+    ("content", "complaint"),
+    [
+        ("not json", "is not valid JSON"),
+        ('["a list"]', "must be a JSON object"),
+        ('{"YACHI_MASTER_KEY": "typo"}', "names YACHI_MASTER_KEY; it may hold only"),
+    ],
+)
+def test_a_malformed_key_file_stops_the_start(
+    no_configured_keys, monkeypatch, tmp_path, content, complaint
+):
+    path = tmp_path / "keys" / "keys.json"
+    path.parent.mkdir()
+    path.write_text(content)
+    monkeypatch.setenv("YACHI_KEYS_FILE", str(path))
+
+    with pytest.raises(ImproperlyConfigured, match=complaint):
+        load_keyring()
+
+
+def test_production_refuses_a_key_file_that_is_not_there(no_configured_keys, settings, monkeypatch):
+    settings.PRODUCTION = True
+    monkeypatch.setenv("YACHI_KEYS_FILE", "/nonexistent/yachi/keys.json")
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        load_keyring()
+    assert not Path("/nonexistent/yachi/keys.json").exists()
+
+
 def _check(environment: dict) -> subprocess.CompletedProcess:
     """``manage.py check`` in a fresh process: the whole start-up, settings to apps."""
     base = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(KEY_VARIABLES) and key != "DJANGO_SETTINGS_MODULE"
+        if not key.startswith((*KEY_VARIABLES, "YACHI_KEYS_FILE"))
+        and key != "DJANGO_SETTINGS_MODULE"
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -136,12 +260,15 @@ def _check(environment: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_a_production_process_refuses_to_start_without_keys_and_starts_with_them(tmp_path):
+def test_a_production_process_refuses_keys_missing_or_beside_the_data_and_starts_with_a_key_file(
+    tmp_path,
+):
+    data = tmp_path / "data"
     production = {
         "YACHI_ENV": "production",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "clinic.example.cn",
-        "YACHI_DATA_DIR": str(tmp_path),
+        "YACHI_DATA_DIR": str(data),
     }
 
     refused = _check(production)
@@ -149,11 +276,14 @@ def test_a_production_process_refuses_to_start_without_keys_and_starts_with_them
     assert "ImproperlyConfigured" in refused.stderr
     assert "YACHI_MASTER_KEYS" in refused.stderr
 
-    keys = {
-        "YACHI_MASTER_KEYS": new_master_key("prod1"),
-        "YACHI_INDEX_KEY": new_secret(),
-        "YACHI_AUDIT_KEY": new_secret(),
-    }
-    started = _check({**production, **keys})
+    inside = _key_file(data / "keys.json", **_all_keys())
+    beside = _check({**production, "YACHI_KEYS_FILE": str(inside)})
+    assert beside.returncode != 0
+    assert "where the data lives" in beside.stderr
+
+    outside = tmp_path / "etc" / "keys.json"
+    outside.parent.mkdir()
+    inside.rename(outside)
+    started = _check({**production, "YACHI_KEYS_FILE": str(outside)})
     assert started.returncode == 0, started.stderr
-    assert not (tmp_path / "keys.json").exists()
+    assert not (data / "keys.json").exists()

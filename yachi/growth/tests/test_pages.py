@@ -180,3 +180,19 @@ def test_front_desk_and_patients_cannot_manage_coupons(client, world, fixed_off)
     client.force_login(world.patient_parent)
     assert client.get("/console/coupons/").status_code == 403
     assert not Coupon.objects.exists() and not PointsEntry.objects.exists()
+
+
+def test_a_template_valid_until_year_9999_is_refused(manager_client):
+    response = manager_client.post(
+        "/console/coupons/new/",
+        {
+            "name": "永久券",
+            "kind": "fixed_amount",
+            "amount_off": "10",
+            "applies_to": "any",
+            "valid_until": "9999-12-31 23:59",
+        },
+    )
+    assert response.status_code == 200
+    assert "2200-12-31" in response.content.decode()
+    assert not CouponTemplate.objects.filter(name="永久券").exists()

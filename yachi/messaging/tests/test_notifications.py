@@ -40,6 +40,22 @@ def test_one_message_per_channel_and_never_twice(world):
     assert "王医生" in sms_to(user.phone)[0].text
 
 
+def test_what_a_message_says_about_someone_is_stored_encrypted(world):
+    from django.db import connection
+
+    services.notify(
+        recipient=world.patient_parent, kind="appointment_reminder", params=PARAMS, key="k1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT params FROM messaging_notification")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 2
+    for value in stored:
+        assert value.startswith("sm4gcm:v1:") and "张妈妈" not in value and "10:00" not in value
+    assert {n.params["patient"] for n in Notification.objects.all()} == {"张妈妈"}
+    assert "张妈妈" in sms_to(world.patient_parent.phone)[0].text
+
+
 def test_a_retried_job_does_not_send_again(world):
     user = world.patient_parent
     notification = services.notify(

@@ -207,9 +207,11 @@ def test_erasure_keeps_medical_records_and_says_until_when(api, world):
     child = Patient.objects.get(pk=world.patient_child.pk)
     assert child.name != "张小宝" and child.birth_date is None
     assert Appointment.objects.get(pk=upcoming.pk).status == "cancelled"
+    # Nor can the closed login be found by the name any more, even through its index.
+    assert not User.objects.filter(name_index__matches="张妈妈").exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM accounts_user WHERE name = '张妈妈'")
-        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT name FROM accounts_user WHERE id = %s", [world.patient_parent.pk])
+        assert cursor.fetchone()[0] == ""
 
 
 def test_staff_cannot_use_the_patient_rights_endpoints(api, world):

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from yachi.core.dates import moment_in_range
 from yachi.payments.providers.base import (
     CallbackAnswer,
     CallbackEvent,
@@ -181,6 +182,8 @@ class AlipayProvider:
             raise InvalidCallback(f"for app {fields.get('app_id')!r}", code="wrong_app")
         try:
             return self._event(fields)
+        except InvalidCallback:
+            raise
         except (KeyError, ProviderError) as exc:
             raise InvalidCallback(
                 f"notification lacks or garbles {exc}", code="malformed"
@@ -320,4 +323,7 @@ def _fen(yuan: str) -> int:
 
 
 def _beijing(text: str) -> datetime:
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=SHANGHAI)
+    try:
+        return moment_in_range(datetime.strptime(text, TIME_FORMAT).replace(tzinfo=SHANGHAI))
+    except (TypeError, ValueError):
+        raise ProviderError(f"Alipay time {text!r}", code="unexpected_answer") from None

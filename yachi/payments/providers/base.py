@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from yachi.core.dates import moment_in_range
+from yachi.core.text import has_control_characters
+
 
 class ProviderError(Exception):
     """Base of what an adapter may raise; ``code`` is the provider's own, if any."""
@@ -21,7 +24,9 @@ class ProviderError(Exception):
 
 
 class InvalidCallback(ProviderError):
-    """A notification that failed verification (signature, timestamp, decryption)."""
+    """A notification that failed verification (signature, timestamp, decryption), or
+    that is verified but cannot be read (``code="malformed"``) or is not acted on
+    (``code="unsupported_event"``)."""
 
 
 class ProviderRefused(ProviderError):
@@ -84,6 +89,43 @@ class CallbackEvent:
     out_refund_no: str = ""
     provider_refund_id: str = ""
     raw: Mapping = field(default_factory=dict)
+
+    # What the payments context looks up and stores of a notification, and how long it
+    # may be (the columns it goes into).
+    TEXT_FIELDS = {
+        "notification_id": 200,
+        "out_trade_no": 64,
+        "state": 32,
+        "provider_trade_no": 64,
+        "out_refund_no": 64,
+        "provider_refund_id": 64,
+    }
+
+    def __post_init__(self):
+        """A signed notification is still a provider's text: what would not fit, look up
+        or store cleanly (a number as a trade number, NUL, a year 9999) is malformed."""
+        for name, limit in self.TEXT_FIELDS.items():
+            value = getattr(self, name)
+            if (
+                not isinstance(value, str)
+                or len(value) > limit
+                or has_control_characters(value, multiline=False)
+            ):
+                raise InvalidCallback(f"{name} {value!r:.80}", code="malformed")
+        required = [self.notification_id, self.out_trade_no]
+        if self.kind == "refund":
+            required.append(self.out_refund_no)
+        if self.kind not in ("payment", "refund") or not all(required):
+            raise InvalidCallback(f"{self.kind!r} notification lacks its numbers", code="malformed")
+        if type(self.amount_fen) is not int or self.amount_fen < 0:
+            raise InvalidCallback(f"amount {self.amount_fen!r:.40}", code="malformed")
+        if self.paid_at is not None:
+            try:
+                if not isinstance(self.paid_at, datetime) or self.paid_at.tzinfo is None:
+                    raise ValueError("not an aware moment")
+                moment_in_range(self.paid_at)
+            except ValueError:
+                raise InvalidCallback(f"paid at {self.paid_at!r:.60}", code="malformed") from None
 
 
 @dataclass(frozen=True)

@@ -105,17 +105,22 @@ class SimulatorProvider:
     def parse_callback(self, *, headers: Mapping[str, str], body: bytes) -> CallbackEvent:
         signature = headers.get(SIGNATURE_HEADER, "")
         if not hmac.compare_digest(signature, sign(body)):
-            raise InvalidCallback("bad simulator signature")
-        data = json.loads(body)
-        return CallbackEvent(
-            kind="payment",
-            notification_id=f"sim:{data['out_trade_no']}:{data['event']}",
-            out_trade_no=data["out_trade_no"],
-            state=data["event"],
-            amount_fen=int(data["amount_fen"]),
-            provider_trade_no=data.get("provider_trade_no", ""),
-            raw=data,
-        )
+            raise InvalidCallback("bad simulator signature", code="invalid_signature")
+        try:
+            data = json.loads(body)
+            return CallbackEvent(
+                kind="payment",
+                notification_id=f"sim:{data['out_trade_no']}:{data['event']}",
+                out_trade_no=data["out_trade_no"],
+                state=data["event"],
+                amount_fen=data["amount_fen"],
+                provider_trade_no=data.get("provider_trade_no", ""),
+                raw=data,
+            )
+        except InvalidCallback:
+            raise
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise InvalidCallback(f"notification garbled: {exc!r}", code="malformed") from None
 
     def callback_answer(self, *, ok: bool) -> CallbackAnswer:
         body = json.dumps({"code": "SUCCESS" if ok else "FAIL"}).encode()

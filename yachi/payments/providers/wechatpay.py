@@ -18,7 +18,6 @@ import json
 import secrets
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,7 @@ import httpx
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from yachi.core.dates import moment_from_text
 from yachi.payments.providers.base import (
     CallbackAnswer,
     CallbackEvent,
@@ -203,6 +203,15 @@ class WeChatPayProvider:
         except _Unverified as exc:
             raise InvalidCallback(str(exc), code=exc.code) from None
         try:
+            return self._event(body)
+        except InvalidCallback:
+            raise
+        except (ProviderError, AttributeError, KeyError, TypeError, ValueError) as exc:
+            # Signed by WeChat Pay, yet not what its documentation describes.
+            raise InvalidCallback(f"notification garbled: {exc}", code="malformed") from None
+
+    def _event(self, body: bytes) -> CallbackEvent:
+        try:
             notification = json.loads(body)
             resource = notification["resource"]
             event_type = notification["event_type"]
@@ -364,12 +373,18 @@ class WeChatPayProvider:
             )
         amount = data.get("amount") or {}
         success_time = data.get("success_time")
+        try:
+            paid_at = moment_from_text(success_time) if success_time else None
+        except (TypeError, ValueError):
+            raise ProviderError(
+                f"WeChat Pay success_time {success_time!r}", code="unexpected_answer"
+            ) from None
         return ProviderTrade(
             out_trade_no=data.get("out_trade_no", out_trade_no),
             state=state,
             amount_fen=amount.get("total"),
             provider_trade_no=data.get("transaction_id", ""),
-            paid_at=datetime.fromisoformat(success_time) if success_time else None,
+            paid_at=paid_at,
         )
 
 

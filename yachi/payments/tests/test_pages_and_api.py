@@ -185,3 +185,70 @@ def test_expired_bill_is_not_payable_on_the_page(client, world, bill):
     page = client.post(f"/pay/{bill.public_id}/", {"method": "simulator"})
     assert page.status_code == 200
     assert "该笔款项已无法支付" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_payer_logged_in_can_confirm_a_simulated_payment(client, world, bill):
+    from yachi.payments import gateway
+
+    gateway.payment_start(intent=bill, method=Method.SIMULATOR)
+    page = f"/payments/simulator/{bill.out_trade_no}/"
+    anonymous = client.post(page)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    client.force_login(world.other_patient)
+    assert client.post(page).status_code == 404
+    client.force_login(world.clinic_a_front_desk)
+    assert client.post(page).status_code == 403
+    bill.refresh_from_db()
+    assert bill.status == IntentStatus.CREATED and not CallbackRecord.objects.exists()
+    client.force_login(world.patient_parent)
+    assert client.post(page).status_code == 302
+    bill.refresh_from_db()
+    assert bill.status == IntentStatus.PAID
+
+
+SIGNED_GARBLE = [
+    b"not json",
+    b"[]",
+    b'{"event": "paid"}',
+    b'{"event": "paid", "out_trade_no": 20261128000001, "amount_fen": 19900}',
+    b'{"event": "paid", "out_trade_no": "%s", "amount_fen": "all of it"}',
+    b'{"event": "paid", "out_trade_no": "%s\\u0000", "amount_fen": 19900}',
+    b'{"event": "paid", "out_trade_no": "%s", "amount_fen": -1}',
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", SIGNED_GARBLE)
+def test_a_signed_but_garbled_simulator_notification_is_recorded(client, bill, body):
+    from yachi.payments.providers.simulator import SIGNATURE_HEADER, sign
+
+    if b"%s" in body:
+        body = body % bill.out_trade_no.encode()
+    response = client.post(
+        "/payments/notify/simulator/",
+        body,
+        content_type="application/json",
+        headers={SIGNATURE_HEADER: sign(body)},
+    )
+    assert response.status_code == 500  # the simulator's "not processed"
+    record = CallbackRecord.objects.get()
+    assert record.outcome == CallbackOutcome.MALFORMED and record.detail
+    bill.refresh_from_db()
+    assert bill.status == IntentStatus.CREATED
+
+
+@pytest.mark.django_db
+def test_a_huge_notification_is_recorded_without_being_read(client, bill):
+    body = b'{"event": "paid", "padding": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    response = client.post(
+        "/payments/notify/simulator/",
+        body,
+        content_type="application/json",
+        headers={"X-Simulator-Signature": "forged"},
+    )
+    assert response.status_code == 500
+    record = CallbackRecord.objects.get()
+    assert record.outcome == CallbackOutcome.MALFORMED and "65536" in record.detail
+    bill.refresh_from_db()
+    assert bill.status == IntentStatus.CREATED

@@ -130,3 +130,62 @@ def test_mini_program_gets_wechat_pay_parameters_once_wechat_is_bound(
     assert wechatpay.pay_with(params)  # the signature WeChat's client checks is ours
     methods = {m["method"] for m in api.get("/payment-methods").json()}
     assert {"wechatpay", "simulator"} <= methods
+
+
+WECHAT_GARBLES = {
+    "a paid time that is no time": lambda r: r | {"success_time": "yesterday"},
+    "a paid time in year 9999": lambda r: r | {"success_time": "9999-12-31T23:59:59+08:00"},
+    "a trade state WeChat Pay does not have": lambda r: r | {"trade_state": "PAID_TWICE"},
+    "an amount in words": lambda r: r | {"amount": {"total": "990"}},
+    "a trade number that is a number": lambda r: r | {"out_trade_no": 20261128000001},
+    "a trade number with NUL": lambda r: r | {"out_trade_no": r["out_trade_no"] + "\x00"},
+    "a transaction id too long to keep": lambda r: r | {"transaction_id": "4" * 65},
+    "a list for a resource": lambda r: [r],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("garble", WECHAT_GARBLES)
+def test_a_signed_but_garbled_wechat_pay_notification_is_recorded_and_changes_nothing(
+    client, wechatpay, intent, garble
+):
+    gateway.payment_start(intent=intent, method=Method.WECHATPAY, channel="h5", client_ip="1.2.3.4")
+    wechatpay.pay(intent.out_trade_no)
+    garbled = wechatpay.garbled_notification(intent.out_trade_no, WECHAT_GARBLES[garble])
+    assert _post(client, "wechatpay", garbled).status_code == 500  # "send it again"
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.CREATED and not intent.entries.exists()
+    assert CallbackRecord.objects.get().outcome == CallbackOutcome.MALFORMED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"gmt_payment": "yesterday"},
+        {"gmt_payment": "9999-12-31 23:59:59"},
+        {"total_amount": "nine yuan"},
+        {"notify_id": "N\x00"},
+    ],
+)
+def test_a_signed_but_garbled_alipay_notification_is_recorded_and_changes_nothing(
+    client, alipay, intent, fields
+):
+    start = gateway.payment_start(intent=intent, method=Method.ALIPAY, channel="wap")
+    alipay.open_page(start.url)
+    alipay.pay(intent.out_trade_no)
+    answer = _post(client, "alipay", alipay.garbled_notification(intent.out_trade_no, **fields))
+    assert answer.content == b"failure"
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.CREATED and not intent.entries.exists()
+    assert CallbackRecord.objects.get().outcome == CallbackOutcome.MALFORMED
+
+
+@pytest.mark.django_db
+def test_a_signed_alipay_status_we_do_not_act_on_is_ignored_not_garbled(client, alipay, intent):
+    start = gateway.payment_start(intent=intent, method=Method.ALIPAY, channel="wap")
+    alipay.open_page(start.url)
+    alipay.pay(intent.out_trade_no)
+    notification = alipay.garbled_notification(intent.out_trade_no, trade_status="WAIT_BUYER_PAY")
+    assert _post(client, "alipay", notification).content == b"success"
+    assert CallbackRecord.objects.get().outcome == CallbackOutcome.IGNORED

@@ -105,3 +105,23 @@ def test_a_manager_pauses_a_sale_and_no_place_can_be_taken_until_resumed(client,
         (world.clinic_a_manager.pk, {"active": False}),
         (world.clinic_a_manager.pk, {"active": True}),
     ]
+
+
+def test_a_sale_in_year_9999_is_refused_by_the_form(client, world):
+    client.force_login(world.clinic_a_manager)
+    response = client.post(
+        f"/console/clinic/{world.clinic_a.public_id}/flash-sales/",
+        {
+            "title": "种植套餐",
+            "price": "3999.00",
+            "original_price": "8800",
+            "places": "20",
+            "per_person_limit": "1",
+            "starts_at": "9999-12-31T10:00",
+            "ends_at": "9999-12-31T23:59",
+            "payment_window_minutes": "30",
+        },
+    )
+    assert response.status_code != 302
+    assert "2200-12-31" in response.content.decode()
+    assert not FlashSale.objects.exists()

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from yachi.compliance.errors import EncryptionError
 from yachi.compliance.keys import (
     MASTER_KEYS,
-    development_keys_path,
     development_master_key_add,
     keyring,
+    keys_file_path,
 )
 from yachi.compliance.management import positive_integer
 from yachi.compliance.selectors import data_keys_by_master_key
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generate",
             action="store_true",
-            help="outside production: first add a new current master key to the development keys",
+            help="outside production: first add a new current master key to the key file",
         )
         parser.add_argument("--batch-size", type=positive_integer, default=100)
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 key_id = development_master_key_add()
             except ImproperlyConfigured as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(f"Master key {key_id} added to {development_keys_path()}.")
+            self.stdout.write(f"Master key {key_id} added to {keys_file_path()}.")
         ring = keyring()
         current = ring.current_master_key_id
         try:
