@@ -55,20 +55,35 @@ def ensure_database(url: str) -> None:
 
 
 def empty_stores() -> None:
-    """Migrate, then empty the bench database and its Redis database.
+    """A bench database made anew and migrated, and its Redis database emptied.
 
-    The embedded default lives in a fresh temporary data directory and starts empty.
+    A PostgreSQL bench database is dropped and created again rather than flushed: rows
+    left by an earlier run are sealed with that run's development keys, which a migration
+    that encrypts existing rows could not open. The embedded default lives in a fresh
+    temporary data directory and starts empty.
     """
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
-    call_command("migrate", verbosity=0)
     if settings.DATABASE_VENDOR != "sqlite":
-        call_command("flush", interactive=False, verbosity=0)
+        connections.close_all()
+        recreate_database(os.environ["DATABASE_URL"])
+    call_command("migrate", verbosity=0)
     if settings.REDIS_URL:
         import redis
 
         redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        # FORCE ends the connections an earlier bench server may have left behind.
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def describe_stores() -> str:
