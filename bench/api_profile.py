@@ -3,9 +3,9 @@
     python bench/api_profile.py                          # PostgreSQL + Redis (defaults below)
     python bench/api_profile.py --runs 2000 --profile-runs 500
 
-Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_bench (created when
-missing, flushed) and REDIS_URL=redis://127.0.0.1:6379/11 (flushed), the databases of
-bench/http.py: run one after the other, never both at once.
+Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_bench (dropped and made
+anew) and REDIS_URL=redis://127.0.0.1:6379/11 (flushed), the databases of bench/http.py:
+run one after the other, never both at once.
 
 No network and no server: the request goes straight into Django's handlers, one after
 another, each with a different patient's token. Prints p50 / p95 per request for

@@ -6,7 +6,7 @@
     python bench/http.py --repeat 3 --duration 10 --warmup 2 --workers 2
 
 Needs wrk (`make bench` installs Debian's) and PostgreSQL + Redis: DATABASE_URL defaults to
-postgres://postgres@127.0.0.1:5432/yachi_bench (created when missing, flushed) and
+postgres://postgres@127.0.0.1:5432/yachi_bench (dropped and made anew) and
 REDIS_URL to redis://127.0.0.1:6379/11 (flushed).
 
 One load generator, wrk (``--connections`` keep-alive connections, ``--wrk-threads``
