@@ -3,8 +3,8 @@
     python bench/flash_sale.py                 # PostgreSQL + Redis (defaults below)
     python bench/flash_sale.py --requests 4000 --clients 64 --workers 2
 
-Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_flash_bench (created when
-missing, dropped and made anew) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
+Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_flash_bench (dropped
+and made anew) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
   * POST /api/v1/flash-sales/{id}/reserve over HTTP against uvicorn (ASGI, N worker
     processes), many keep-alive connections from several load-generating processes,
     each request a different buyer:
