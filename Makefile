@@ -18,11 +18,14 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yachi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # Test processes per pass (pytest-xdist); each has its own data directory and databases.
 TEST_WORKERS ?= auto
+# The HTTP and API benches' own database and Redis database (both flushed by a run).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yachi_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo serve install install-test system-test-packages test lint test-sqlite test-postgres messages openapi bench clean
+.PHONY: demo serve install install-test system-test-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
 
 demo: install
 	$(BIN)/yachi demo --host $(HOST) --port $(PORT)
@@ -76,9 +79,25 @@ messages: install
 openapi: install
 	$(BIN)/python manage.py export_openapi docs/api/openapi.json
 
-bench: install
+# wrk, the HTTP bench's load generator, from Debian.
+bench-packages:
+	@if command -v wrk >/dev/null; then :; else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "wrk is missing and this user cannot install it: apt-get install wrk" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+# The in-process benches on the embedded default, then (where PostgreSQL and Redis are
+# reachable) the API's in-process costs and the HTTP bench; see docs/benchmarks.md.
+bench: install bench-packages
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/crypto.py
+	@if $(BIN)/python -m yachi.core.reachable "$(BENCH_DATABASE_URL)" "$(BENCH_REDIS_URL)"; then \
+		DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python bench/api_profile.py && \
+		DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python bench/http.py; \
+	else \
+		echo "== PostgreSQL + Redis not reachable: bench/api_profile.py and bench/http.py are skipped"; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var test-results

@@ -2,65 +2,107 @@
 
     python bench/booking.py            # embedded default: SQLite + file cache
     DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/booking.py
+    python bench/booking.py --history 4 # the front-desk calendar also at 4× the history
 
-Builds the demo in a throw-away database, then times, in-process through the full
-Django stack (middleware, API, ORM, cache; no network):
-  * 7-day availability of one doctor, cold (cache emptied) and warm
-  * bookings one after another
-  * the front desk's day calendar
+Builds the demo in a throw-away database (a PostgreSQL one is flushed), then times,
+in-process through the full Django stack (middleware, API, ORM, cache; no network):
+  * 7-day availability of one doctor, cold (the cache emptied before each read, not
+    timed) and warm, with what each read costs the cache: calls to the cache backend and, with Redis, round trips
+  * bookings one after another, with their SQL queries
+  * the front desk's day calendar (all doctors) with its SQL queries, on the demo's
+    year of history and again after older years are added (``--history`` times the
+    demo's history in all), so a cost that grows with the history shows
 Prints one line per figure.
 """
 
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("YACHI_DATA_DIR", tempfile.mkdtemp(prefix="yachi-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("YACHI_SMS_PROVIDER", "memory")
+# Scripts here import each other as the package ``bench``; this folder must leave the
+# path, or bench/http.py would stand in for the standard library's http package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
-import django
+import argparse  # noqa: E402
+import time  # noqa: E402
+from datetime import timedelta  # noqa: E402
 
-django.setup()
+from bench import _common  # noqa: E402
+
+_common.configure()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 setup_test_environment()  # allows the test client on "testserver"
 
+# One demo year is 52 weeks and a day: copies moved by whole 53-week steps keep their
+# weekday and never meet the original or each other.
+YEAR_STEP = timedelta(weeks=53)
+MOMENTS = (
+    "start",
+    "end",
+    "moved_from",
+    "confirmed_at",
+    "moved_for_emergency_at",
+    "arrived_at",
+    "treatment_started_at",
+    "completed_at",
+    "cancelled_at",
+    "no_show_at",
+)
 
-def timed(label: str, runs: int, action) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        begin = time.perf_counter()
+
+def queries_of(action) -> int:
+    with CaptureQueriesContext(connection) as queries:
         action()
-        samples.append((time.perf_counter() - begin) * 1000)
-    samples.sort()
-    p50 = statistics.median(samples)
-    p95 = samples[int(len(samples) * 0.95) - 1]
-    print(f"{label:<46} n={runs:<5} p50={p50:7.2f} ms  p95={p95:7.2f} ms  {1000 / p50:8.0f}/s")
-    return samples
+    return len(queries.captured_queries)
+
+
+def add_older_years(years: int) -> int:
+    """Copies of every past appointment moved back one, two… 53-week steps: the clinic's
+    history grows (as after years of use) while today and the coming weeks stay as they are."""
+    from django.utils import timezone
+
+    from yachi.booking.models import Appointment
+
+    skip = {"id", "public_id", "created_at", "updated_at"}
+    fields = [f.attname for f in Appointment._meta.concrete_fields if f.attname not in skip]
+    past = list(Appointment.objects.filter(end__lte=timezone.now()).values(*fields))
+    added = 0
+    for step in range(1, years + 1):
+        shift = YEAR_STEP * step
+        copies = []
+        for row in past:
+            copy = dict(row)
+            for name in MOMENTS:
+                if copy.get(name) is not None:
+                    copy[name] = copy[name] - shift
+            copies.append(Appointment(**copy))
+        Appointment.objects.bulk_create(copies, batch_size=2000)
+        added += len(copies)
+    return added
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--history", type=int, default=4, help="times the demo's history for the second calendar"
+    )
+    args = parser.parse_args()
+
     from yachi.accounts.models import User
     from yachi.accounts.services import token_issue
     from yachi.clinics.models import Doctor, Service
     from yachi.compliance.facade import blind_index
     from yachi.demo.builder import build_demo
 
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"database: {engine}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
-    call_command("migrate", verbosity=0)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
+    print(f"{_common.describe_stores()}; load average {_common.load_average()}")
+    _common.empty_stores()
     begin = time.perf_counter()
     summary = build_demo(log=lambda *_: None)
     print(f"demo build: {summary.appointments} appointments in {time.perf_counter() - begin:.1f} s")
@@ -71,12 +113,27 @@ def main() -> None:
     url = f"/api/v1/doctors/{doctor.public_id}/availability"
     params = {"service_id": str(service.public_id), "days": 7}
 
-    def cold():
-        cache.clear()
+    def read():
         assert client.get(url, params).status_code == 200
 
-    timed("availability, 7 days, cold cache", 50, cold)
-    timed("availability, 7 days, warm cache", 500, lambda: client.get(url, params))
+    with _common.counting_cache() as counts:
+        for label, runs, prepare in (
+            ("availability, 7 days, cold cache", 50, cache.clear),
+            ("availability, 7 days, warm cache", 500, None),
+        ):
+            read()
+            if prepare:
+                prepare()
+            counts.reset()
+            queries = queries_of(read)
+            trips = counts.round_trips if settings.REDIS_URL else "-"
+            _common.timed(
+                label,
+                runs,
+                read,
+                extra=f"cache calls={counts.calls} round trips={trips} SQL={queries}",
+                prepare=prepare,
+            )
 
     patients = list(User.objects.filter(role="patient").order_by("pk")[:200])
     tokens = [token_issue(user=p, label="bench") for p in patients]
@@ -100,13 +157,34 @@ def main() -> None:
         )
         assert response.status_code in (201, 409), response.content
 
-    timed("booking (POST /appointments)", min(60, len(free) // 2), book)
+    booked = queries_of(book)
+    _common.timed(
+        "booking (POST /appointments)", min(60, len(free) // 2 - 1), book, extra=f"SQL={booked}"
+    )
 
     desk = Client()
     desk.force_login(User.objects.by_phone("13700000001").get())
     clinic = doctor.clinics.first()
     calendar = f"/console/clinic/{clinic.public_id}/calendar/"
-    timed("front desk day calendar (all doctors)", 50, lambda: desk.get(calendar))
+
+    def day_calendar():
+        assert desk.get(calendar).status_code == 200
+
+    from yachi.booking.models import Appointment
+
+    for times in sorted({1, max(1, args.history)}):
+        if times > 1:
+            added = add_older_years(times - 1)
+            print(f"history × {times}: {added} older appointments added")
+        history = Appointment.objects.filter(clinic=clinic).count()
+        day_calendar()
+        _common.timed(
+            f"front desk day calendar, history × {times}",
+            50,
+            day_calendar,
+            extra=f"SQL={queries_of(day_calendar)} appointments of the clinic={history}",
+        )
+    print(f"load average {_common.load_average()}")
 
 
 if __name__ == "__main__":

@@ -12,20 +12,22 @@ Prints, in-process and single-threaded:
 AES-256-GCM through the same library is printed for comparison only.
 """
 
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("YACHI_DATA_DIR", tempfile.mkdtemp(prefix="yachi-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Scripts here import each other as the package ``bench``; this folder must leave the
+# path, or bench/http.py would stand in for the standard library's http package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
-import django
+import os  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
 
-django.setup()
+from bench import _common  # noqa: E402
+
+_common.configure()
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -3,8 +3,8 @@
     python bench/flash_sale.py                 # PostgreSQL + Redis (defaults below)
     python bench/flash_sale.py --requests 4000 --clients 64 --workers 2
 
-Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_flash_bench (created when
-missing, flushed) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
+Defaults: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yachi_flash_bench (dropped
+and made anew) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
   * POST /api/v1/flash-sales/{id}/reserve over HTTP against uvicorn (ASGI, N worker
     processes), many keep-alive connections from several load-generating processes,
     each request a different buyer:
@@ -15,44 +15,33 @@ missing, flushed) and REDIS_URL=redis://127.0.0.1:6379/12 (flushed). Measures:
 Prints one line per figure.
 """
 
-import argparse
-import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yachi_flash_bench")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
-os.environ.setdefault("YACHI_DATA_DIR", tempfile.mkdtemp(prefix="yachi-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("YACHI_SMS_PROVIDER", "memory")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Scripts here import each other as the package ``bench``; this folder must leave the
+# path, or bench/http.py would stand in for the standard library's http package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
+import argparse  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
 
-def ensure_database(url: str) -> None:
-    import psycopg
+from bench import _common  # noqa: E402
 
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+_common.configure(
+    database_url="postgres://postgres@127.0.0.1:5432/yachi_flash_bench",
+    redis_url="redis://127.0.0.1:6379/12",
+)
 
 import httpx  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+ROOT = _common.ROOT
 
 
 def report(label: str, count: int, seconds: float, latencies: list[float] | None = None) -> None:
@@ -66,39 +55,11 @@ def report(label: str, count: int, seconds: float, latencies: list[float] | None
 
 
 def world(buyers: int):
-    from datetime import timedelta
-
-    from yachi.accounts.models import User
-    from yachi.accounts.services import token_issue
-    from yachi.clinics.models import Chain, Clinic
-    from yachi.shop.flash_services import flash_sale_create
-
-    chain = Chain.objects.create(name="牙齿口腔", name_en="Yachi Dental")
-    clinic = Clinic.objects.create(
-        chain=chain,
-        name="静安店",
-        name_en="Jing'an",
-        address="上海市静安区",
-        phone="021-60000000",
-        latitude="31.228611",
-        longitude="121.454722",
-    )
-    tokens = []
-    for index in range(buyers):
-        user = User.objects.create(phone=f"186{index:08d}", name=f"用户{index}", role="patient")
-        tokens.append(token_issue(user=user, label="bench"))
-    now = timezone.now()
+    clinic = _common.bench_clinic()
+    tokens = [token for _, token in _common.patients_with_tokens(buyers)]
 
     def sale(places):
-        return flash_sale_create(
-            clinic=clinic,
-            title="儿童涂氟",
-            price_fen=990,
-            original_price_fen=12800,
-            places=places,
-            starts_at=now - timedelta(minutes=1),
-            ends_at=now + timedelta(days=1),
-        )
+        return _common.flash_sale(clinic=clinic, places=places)
 
     return tokens, sale
 
@@ -306,9 +267,7 @@ def main() -> None:
         f"flash sales through Redis: {flash_store.enabled()}; uvicorn workers: {args.workers}; "
         f"clients: {args.clients}"
     )
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    flash_store.client().flushdb()
+    _common.empty_stores()
     begin = time.perf_counter()
     tokens, new_sale = world(args.requests)
     print(f"set-up: {len(tokens)} buyers with tokens in {time.perf_counter() - begin:.1f} s")

@@ -20,7 +20,9 @@ def _serve(protocol):
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # proto 0, as for workers
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listening.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, http=protocol, lifespan="off", log_level="warning")
+    # asyncio's own loop, whose transports leave Nagle alone on such a socket; uvloop (a
+    # development dependency, which uvicorn's "auto" loop would pick) turns it off itself.
+    config = uvicorn.Config(app, http=protocol, loop="asyncio", lifespan="off", log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
