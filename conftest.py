@@ -58,8 +58,8 @@ class World:
 
     def __init__(self):
         from tests import factories as f
-        from yachi.accounts.choices import Role
         from yachi.clinics.choices import Skill
+        from yachi.core.roles import Role
         from yachi.patients.choices import Relationship
         from yachi.patients.consents import Kind, consent_grant, current_version
         from yachi.patients.services import family_member_add

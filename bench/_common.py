@@ -163,10 +163,10 @@ def bench_clinic(*, name: str = "静安店", chairs: int = 3, chain=None):
 
 def rostered_doctors(*, clinic, count: int, first: int = 1) -> list:
     """``count`` general dentists working at ``clinic`` every day 09:00–12:00 and 13:00–18:00."""
-    from yachi.accounts.choices import Role
     from yachi.accounts.models import User
     from yachi.clinics.choices import DoctorTitle, Skill
     from yachi.clinics.models import Doctor, DoctorSkill
+    from yachi.core.roles import Role
     from yachi.rostering.models import WeeklyShift
 
     doctors = []
@@ -194,10 +194,10 @@ def patients_with_tokens(count: int) -> list[tuple[object, str]]:
     """
     from django.db import transaction
 
-    from yachi.accounts.choices import Role
     from yachi.accounts.models import User
     from yachi.accounts.services import token_issue
     from yachi.compliance.envelope import current_data_key_id
+    from yachi.core.roles import Role
     from yachi.patients.choices import Relationship
     from yachi.patients.models import FamilyAccount, Patient
 
@@ -291,7 +291,7 @@ API_MIDDLEWARE = [
     "yachi.core.middleware.RequestOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "yachi.web.security.SecurityHeadersMiddleware",
+    "yachi.core.security.SecurityHeadersMiddleware",
     "yachi.core.middleware.LanguageMiddleware",
     "yachi.core.api_errors.JsonErrorsMiddleware",
 ]

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     # Outside everything that may replace a response (the API's JSON errors), so that
     # every answer carries the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "yachi.web.security.SecurityHeadersMiddleware",
+    "yachi.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yachi.core.middleware.LanguageMiddleware",
@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yachi.web.context_processors.console",
             ],
         },
     },

@@ -5,10 +5,10 @@ from datetime import time
 import factory
 from django.contrib.auth.hashers import make_password
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics.choices import DoctorTitle, Skill
 from yachi.clinics.models import Chain, Chair, Clinic, Doctor, DoctorSkill, Service, StaffMembership
+from yachi.core.roles import Role
 from yachi.patients.services import account_open
 from yachi.rostering.models import WeeklyShift
 

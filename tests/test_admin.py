@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from conftest import tomorrow_at
-from yachi.accounts.choices import Role
 from yachi.booking.selectors import doctor_availability
+from yachi.core.roles import Role
 
 
 @pytest.fixture

@@ -42,10 +42,10 @@ def test_demo_builds_a_believable_chain_once(capsys):
 
     from django.utils import timezone
 
-    from yachi.accounts.choices import Role
     from yachi.accounts.models import User
     from yachi.booking.models import Appointment
     from yachi.clinics.models import Clinic, Doctor
+    from yachi.core.roles import Role
     from yachi.patients.models import Patient
 
     call_command("demo", no_serve=True)

@@ -17,9 +17,9 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_patient_books import log_in, pick_tomorrow
 from tests.factories import STAFF_PASSWORD, StaffFactory
 from yachi.accounts import staff_auth
-from yachi.accounts.choices import Role
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointments_book
+from yachi.core.roles import Role
 
 pytestmark = pytest.mark.browser
 

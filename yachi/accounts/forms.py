@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yachi.accounts.phones import normalize_phone
 from yachi.core.errors import DomainError
-from yachi.web.forms import Form
+from yachi.core.forms import Form
 
 
 class PhoneField(forms.CharField):

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from yachi.accounts.choices import STAFF_ROLES, Role
 from yachi.accounts.names import NAME_NORMALIZER, NAME_PURPOSE
 from yachi.compliance.facade import (
     BlindIndexField,
@@ -15,6 +14,7 @@ from yachi.compliance.facade import (
     EncryptedQuerySet,
     blind_index,
 )
+from yachi.core.roles import STAFF_ROLES, Role
 
 PHONE_NORMALIZER = "yachi.accounts.phones.normalize_phone"
 

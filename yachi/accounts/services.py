@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts import throttle
-from yachi.accounts.choices import Role
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.names import NAME_PURPOSE
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record, blind_index
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
+from yachi.core.roles import Role
 from yachi.messaging.facade import send_sms
 from yachi.patients import facade as patients
 

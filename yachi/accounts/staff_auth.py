@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts import throttle
-from yachi.accounts.choices import STAFF_ROLES, Role
 from yachi.accounts.models import ApiToken, LoginFailure, PasswordHistory, User
 from yachi.accounts.passwords import profile
 from yachi.accounts.phones import normalize_phone
 from yachi.accounts.services import audit_failed_login
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from yachi.core.roles import STAFF_ROLES, Role
 
 ISSUER = "Yachi"
 # Compared against when the number has no staff account, so that a wrong number

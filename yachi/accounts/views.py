@@ -23,7 +23,7 @@ from yachi.accounts.forms import (
 )
 from yachi.accounts.models import User
 from yachi.core.errors import DomainError
-from yachi.web.decorators import staff_required
+from yachi.core.pages import staff_required
 
 PATIENT_BACKEND = "yachi.accounts.backends.PhoneBackend"
 

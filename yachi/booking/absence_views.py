@@ -10,8 +10,7 @@ from yachi.clinics import selectors as clinic_selectors
 from yachi.clinics.access import staff_clinic_by_id
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
+from yachi.core.pages import staff_required
 
 
 @staff_required
@@ -49,5 +48,5 @@ def absence_page(request, clinic_id):
     return render(
         request,
         "booking/absence.html",
-        console_context(request, clinic, doctors=doctors, form=form, section="absence"),
+        dict(clinic=clinic, doctors=doctors, form=form, section="absence"),
     )

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yachi.accounts import services as accounts
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.booking import selectors, services
 from yachi.booking.access import access_appointment_by_id
@@ -25,11 +24,11 @@ from yachi.clinics import facade as clinics
 from yachi.clinics import selectors as clinic_selectors
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
+from yachi.core.pages import htmx_partial, staff_required
+from yachi.core.roles import Role
+from yachi.core.security import csp_extend
 from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
-from yachi.web.security import csp_extend
 
 
 def _clinic(request, clinic_id):
@@ -66,9 +65,8 @@ def calendar_page(request, clinic_id):
     doctors = clinic_selectors.clinic_doctors(clinic=clinic)
     chairs = clinic_selectors.clinic_chairs(clinic=clinic)
     columns = chairs if by == "chair" else doctors
-    context = console_context(
-        request,
-        clinic,
+    context = dict(
+        clinic=clinic,
         day=day,
         view=view,
         by=by,
@@ -125,7 +123,7 @@ def calendar_page(request, clinic_id):
             (column, [(d, cells.get((column.pk, d), [])) for d in week]) for column in columns
         ]
         context["prev"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
-    template = "console/partials/calendar_body.html" if request.htmx else "console/calendar.html"
+    template = htmx_partial(request, "console/partials/calendar_body.html", "console/calendar.html")
     return render(request, template, context)
 
 
@@ -139,7 +137,7 @@ def grid_page(request, clinic_id):
     return render(
         request,
         "console/grid.html",
-        console_context(request, clinic, rows=rows, days=days, section="grid"),
+        dict(clinic=clinic, rows=rows, days=days, section="grid"),
     )
 
 
@@ -215,9 +213,8 @@ def book_page(request, clinic_id):
     day = _day(source.get("date"), zone)
     phone = source.get("phone", "").strip()
     walk_in = source.get("walk_in") == "1"
-    context = console_context(
-        request,
-        clinic,
+    context = dict(
+        clinic=clinic,
         services=services_list,
         service=service,
         doctors=doctors,
@@ -247,8 +244,9 @@ def book_page(request, clinic_id):
             return redirect(_back(request, appointment))
     if service and doctor:
         context["slots"] = selectors.doctor_day_slots(doctor=doctor, service=service, day=day)
-    partial = request.htmx and request.htmx.target == "slots"
-    template = "console/partials/book_slots.html" if partial else "console/book.html"
+    template = htmx_partial(
+        request, "console/partials/book_slots.html", "console/book.html", target="slots"
+    )
     return render(request, template, context, status=422 if request.method == "POST" else 200)
 
 

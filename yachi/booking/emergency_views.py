@@ -13,10 +13,9 @@ from yachi.booking import emergency
 from yachi.booking.emergency_api import access_case, present
 from yachi.clinics import selectors as clinic_selectors
 from yachi.core.errors import DomainError
+from yachi.core.pages import htmx_partial, patient_required, staff_required
 from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
-from yachi.web.console import console_context
-from yachi.web.decorators import patient_required, staff_required
 
 
 def _coordinates(source) -> tuple[float, float] | None:
@@ -68,8 +67,8 @@ def emergency_page(request):
 @patient_required
 def emergency_case_page(request, case_id):
     case = present(access_case(actor=request.user, case_id=case_id))
-    template = (
-        "booking/partials/emergency_status.html" if request.htmx else "booking/emergency_case.html"
+    template = htmx_partial(
+        request, "booking/partials/emergency_status.html", "booking/emergency_case.html"
     )
     return render(request, template, {"case": case, "tab": "home"})
 
@@ -77,14 +76,10 @@ def emergency_case_page(request, case_id):
 @staff_required
 def doctor_emergencies(request):
     dispatches = emergency.cases_for_doctor(actor=request.user)
-    template = (
-        "booking/partials/doctor_emergencies.html"
-        if request.htmx
-        else "booking/doctor_emergencies.html"
+    template = htmx_partial(
+        request, "booking/partials/doctor_emergencies.html", "booking/doctor_emergencies.html"
     )
-    return render(
-        request, template, console_context(request, dispatches=dispatches, section="emergencies")
-    )
+    return render(request, template, dict(dispatches=dispatches, section="emergencies"))
 
 
 @staff_required

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from yachi.booking.policy import patient_may_change
 from yachi.core.money import fen_to_yuan
-from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, Text
+from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, PublicOut, Text
 
 
 def local(moment: datetime, clinic) -> datetime:
@@ -71,8 +71,7 @@ class DepositOut(Schema):
     expires_at: LocalDatetime
 
 
-class AppointmentOut(Schema):
-    id: UUID
+class AppointmentOut(PublicOut):
     status: str
     status_display: str
     start: datetime
@@ -88,10 +87,6 @@ class AppointmentOut(Schema):
     created_at: LocalDatetime
     # Present for services with a deposit: pay it (payments API) to confirm the time.
     deposit: DepositOut | None = None
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_deposit(obj):

@@ -22,9 +22,9 @@ from yachi.clinics import facade as clinics
 from yachi.clinics import selectors as clinic_selectors
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError, InvalidInput, NotFound
+from yachi.core.pages import htmx_partial, patient_required
 from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
-from yachi.web.decorators import patient_required
 
 
 def _start(raw: str | None) -> datetime:
@@ -131,7 +131,7 @@ def slots_page(request, service_id, doctor_id):
         who=who,
         tab="book",
     )
-    template = "booking/partials/grid.html" if request.htmx else "booking/slots.html"
+    template = htmx_partial(request, "booking/partials/grid.html", "booking/slots.html")
     return render(request, template, context)
 
 
@@ -282,5 +282,5 @@ def reschedule_page(request, appointment_id):
         chosen_start=_start(chosen) if chosen else None,
         tab="appointments",
     )
-    template = "booking/partials/grid.html" if request.htmx else "booking/reschedule.html"
+    template = htmx_partial(request, "booking/partials/grid.html", "booking/reschedule.html")
     return render(request, template, context)

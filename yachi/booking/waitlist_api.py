@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import Field, StrictBool
 
 from yachi.booking import waitlist
@@ -13,7 +13,7 @@ from yachi.booking.access import (
 from yachi.booking.choices import WaitlistStatus
 from yachi.booking.schemas import AppointmentOut
 from yachi.clinics import access as clinic_access
-from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, errors
+from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, PublicOut, errors
 from yachi.patients import access as patient_access
 
 router = Router(tags=["waitlist"])
@@ -28,24 +28,18 @@ class WaitlistIn(InputSchema):
     is_emergency: StrictBool = Field(False, description="in pain: offered freed times first")
 
 
-class OfferOut(Schema):
-    id: UUID
+class OfferOut(PublicOut):
     start: datetime
     expires_at: LocalDatetime
     status: str
     doctor: str
 
     @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
-
-    @staticmethod
     def resolve_doctor(obj):
         return obj.doctor.name
 
 
-class WaitlistOut(Schema):
-    id: UUID
+class WaitlistOut(PublicOut):
     patient_id: UUID
     service: str
     doctor: str | None
@@ -54,10 +48,6 @@ class WaitlistOut(Schema):
     is_emergency: bool
     status: str
     offers: list[OfferOut]
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_patient_id(obj):

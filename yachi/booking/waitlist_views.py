@@ -19,9 +19,9 @@ from yachi.booking.choices import WaitlistStatus
 from yachi.clinics import access as clinic_access
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
+from yachi.core.pages import patient_required
 from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
-from yachi.web.decorators import patient_required
 
 
 @patient_required

@@ -1,23 +1,18 @@
 from decimal import Decimal
-from uuid import UUID
 
 from ninja import Schema
 
 from yachi.core.money import fen_to_yuan
+from yachi.core.schemas import PublicOut
 
 
-class ClinicOut(Schema):
-    id: UUID
+class ClinicOut(PublicOut):
     name: str
     address: str
     phone: str
     latitude: Decimal
     longitude: Decimal
     timezone: str
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_name(obj):
@@ -29,17 +24,12 @@ class SkillOut(Schema):
     name: str
 
 
-class DoctorOut(Schema):
-    id: UUID
+class DoctorOut(PublicOut):
     name: str
     title: str
     title_display: str
     bio: str
     skills: list[SkillOut]
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_title_display(obj):
@@ -50,8 +40,7 @@ class DoctorOut(Schema):
         return [{"code": s.skill, "name": s.get_skill_display()} for s in obj.skills.all()]
 
 
-class ServiceOut(Schema):
-    id: UUID
+class ServiceOut(PublicOut):
     code: str
     name: str
     description: str
@@ -59,10 +48,6 @@ class ServiceOut(Schema):
     price: Decimal
     price_fen: int
     required_skill: str
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_name(obj):

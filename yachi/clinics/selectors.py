@@ -1,8 +1,8 @@
 from django.db.models import Min, Prefetch, QuerySet
 
-from yachi.accounts.choices import Role
 from yachi.clinics.choices import Skill
 from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Service
+from yachi.core.roles import Role
 
 
 def active_clinics() -> QuerySet[Clinic]:

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics import facade as clinics
 from yachi.compliance.audit import audit_record
@@ -20,8 +19,8 @@ from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.compliance.selectors import audit_anchoring
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, PermissionDenied
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
+from yachi.core.pages import staff_required
+from yachi.core.roles import Role
 
 PAGE_SIZE = 50
 
@@ -90,7 +89,7 @@ def audit_page(request):
             "anchoring": audit_anchoring() if request.user.role == Role.ADMIN else None,
             "checkpoint_minutes": settings.YACHI_AUDIT_CHECKPOINT_MINUTES,
             "section": "audit",
-            **console_context(request),
+            **{},
         },
     )
 

@@ -1,6 +1,7 @@
 import re
 from datetime import date, datetime
 from typing import Annotated
+from uuid import UUID
 
 from django.utils import timezone
 from ninja import Schema
@@ -14,6 +15,16 @@ from yachi.core.text import one_line, several_lines
 class ErrorOut(Schema):
     code: str
     message: str
+
+
+class PublicOut(Schema):
+    """The base of every answer that names a stored object: by its public id, never its row."""
+
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.public_id
 
 
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Subquery
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
 from yachi.compliance.audit import audit_record_many
 from yachi.compliance.models import AuditAction
 from yachi.core.middleware import RequestOrigin
+from yachi.core.roles import Role
 from yachi.patients.models import ClinicalNote, Consent, FamilyAccount
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -1,9 +1,9 @@
 """Open treatment bills for the first demo patients: a scaling at the first clinic, to
 pay in the app (with the 洁牙7折 coupon they hold) or at the desk."""
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics.models import Service
+from yachi.core.roles import Role
 from yachi.payments.bills import bill_create
 
 

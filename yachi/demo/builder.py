@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.booking.choices import Channel, Status
 from yachi.booking.models import Appointment
@@ -33,6 +32,7 @@ from yachi.clinics.models import (
     StaffMembership,
 )
 from yachi.compliance.envelope import current_data_key_id
+from yachi.core.roles import Role
 from yachi.demo.activity import build_activity
 from yachi.demo.bills import build_bills
 from yachi.demo.growth import build_growth

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
+from yachi.core.roles import Role
 from yachi.growth import ledger, services
 from yachi.growth.choices import Applicability, CouponKind, CouponStatus, PointsReason
 from yachi.growth.models import Coupon, CouponTemplate

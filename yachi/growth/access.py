@@ -3,9 +3,9 @@
 Another person's coupon and a coupon that does not exist get the same answer.
 """
 
-from yachi.accounts.choices import Role
 from yachi.core.errors import PermissionDenied
 from yachi.core.models import as_public_id
+from yachi.core.roles import Role
 from yachi.growth.errors import CouponNotFound, CouponTemplateNotFound
 from yachi.growth.models import Coupon, CouponTemplate
 

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yachi.core.errors import DomainError
+from yachi.core.pages import staff_required
 from yachi.growth import access, ledger, selectors, services
 from yachi.growth.forms import TemplateForm
 from yachi.growth.models import CouponTemplate
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
 
 
 def _masked(phone: str) -> str:
@@ -31,7 +30,7 @@ def templates_page(request):
         {
             "templates": selectors.templates_with_counts(),
             "section": "coupons",
-            **console_context(request),
+            **{},
         },
     )
 
@@ -59,7 +58,7 @@ def template_edit(request, template_id=None):
     return render(
         request,
         "growth/console_template_form.html",
-        {"form": form, "template": template, "section": "coupons", **console_context(request)},
+        {"form": form, "template": template, "section": "coupons", **{}},
     )
 
 
@@ -74,7 +73,7 @@ def template_detail(request, template_id):
             "counts": selectors.template_counts(template),
             "coupons": selectors.recent_coupons_of_template(template),
             "section": "coupons",
-            **console_context(request),
+            **{},
         },
     )
 
@@ -130,7 +129,7 @@ def issue_page(request):
             "reason": source.get("reason", ""),
             "key": uuid.uuid4().hex,
             "section": "coupons",
-            **console_context(request),
+            **{},
         },
     )
 
@@ -149,7 +148,7 @@ def points_page(request):
             entries=selectors.points_entries_of(user=patient, limit=100),
             key=uuid.uuid4().hex,
         )
-    return render(request, "growth/console_points.html", {**context, **console_context(request)})
+    return render(request, "growth/console_points.html", {**context, **{}})
 
 
 @staff_required

@@ -3,9 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yachi.core.forms import Form
 from yachi.core.money import fen_to_yuan, yuan_to_fen
 from yachi.growth.choices import Applicability, CouponKind
-from yachi.web.forms import Form
 
 
 class TemplateForm(Form):

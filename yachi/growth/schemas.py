@@ -4,12 +4,11 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import InputSchema, Line, LocalDatetime, Text
+from yachi.core.schemas import InputSchema, Line, LocalDatetime, PublicOut, Text
 from yachi.growth import describe
 
 
-class CouponOut(Schema):
-    id: UUID
+class CouponOut(PublicOut):
     code: str
     status: str
     status_display: str
@@ -26,10 +25,6 @@ class CouponOut(Schema):
     expires_at: LocalDatetime
     issued_at: LocalDatetime
     redeemed_at: LocalDatetime | None
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_status_display(obj):
@@ -81,8 +76,7 @@ class CouponQuery(InputSchema):
     limit: int = Field(100, ge=1, le=500)
 
 
-class PointsEntryOut(Schema):
-    id: UUID
+class PointsEntryOut(PublicOut):
     delta: int
     reason: str
     reason_display: str
@@ -90,10 +84,6 @@ class PointsEntryOut(Schema):
     reference: str
     balance_after: int
     created_at: LocalDatetime
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_reason_display(obj):
@@ -110,8 +100,7 @@ class PointsQuery(InputSchema):
     limit: int = Field(50, ge=1, le=500)
 
 
-class RewardOut(Schema):
-    id: UUID
+class RewardOut(PublicOut):
     title: str
     benefit: str
     condition: str
@@ -120,10 +109,6 @@ class RewardOut(Schema):
     valid_days: int | None
     valid_until: LocalDatetime | None
     remaining: int | None = Field(description="coupons left to give; null when unlimited")
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_title(obj):

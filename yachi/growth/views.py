@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yachi.core.errors import DomainError
+from yachi.core.pages import patient_required
 from yachi.growth import describe, ledger, rewards, selectors
-from yachi.web.decorators import patient_required
 
 TABS = ("available", "used", "expired")
 

@@ -1,16 +1,13 @@
 from typing import Literal
-from uuid import UUID
 
 from django.utils.translation import get_language
-from ninja import Schema
 from pydantic import Field, StrictBool
 
-from yachi.core.schemas import InputSchema, LocalDatetime
+from yachi.core.schemas import InputSchema, LocalDatetime, PublicOut
 from yachi.messaging.render import render
 
 
-class NotificationOut(Schema):
-    id: UUID
+class NotificationOut(PublicOut):
     kind: str
     channel: str
     category: str
@@ -21,10 +18,6 @@ class NotificationOut(Schema):
     scheduled_for: LocalDatetime
     sent_at: LocalDatetime | None
     read_at: LocalDatetime | None
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_status_display(obj):

@@ -3,9 +3,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yachi.core.pages import patient_required
 from yachi.messaging import selectors, services
 from yachi.messaging.render import render as render_message
-from yachi.web.decorators import patient_required
 
 
 @patient_required

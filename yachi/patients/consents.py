@@ -8,9 +8,12 @@ the facial-photo consent deletes the photos.
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,3 +127,13 @@ def consent_withdraw(*, actor, account: FamilyAccount, kind: str) -> int:
             details={"kind": kind, "facial_photos_deleted": deleted},
         )
     return deleted
+
+
+def privacy_policy_gate(request):
+    """Before any gated patient page: the current privacy policy accepted (PIPL), or the
+    consent page that asks for it."""
+    from yachi.patients.access import account_of
+
+    if has_consent(account=account_of(request.user), kind=Kind.PRIVACY_POLICY):
+        return None
+    return redirect(f"{reverse('web:consent')}?{urlencode({'next': request.get_full_path()})}")

@@ -11,11 +11,10 @@ from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError
+from yachi.core.pages import staff_required
 from yachi.patients import records
 from yachi.patients.identity import masked, normalize_id_number
 from yachi.patients.models import Patient
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
 
 # A common name is shared by many: a search by name shows at most this many people.
 NAME_MATCHES = 20
@@ -59,7 +58,7 @@ def patient_search(request):
             "term": term,
             "found": found,
             "section": "patients",
-            **console_context(request),
+            **{},
         },
     )
 
@@ -101,6 +100,6 @@ def chart_page(request, patient_id):
             "notes": notes,
             "visits": booking.appointments_of_patient(patient_id=patient.pk),
             "section": "patients",
-            **console_context(request),
+            **{},
         },
     )

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yachi.core.forms import Form
 from yachi.patients.choices import Gender, Relationship
-from yachi.web.forms import Form
 
 
 class FamilyMemberForm(Form):

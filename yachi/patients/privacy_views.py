@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from yachi.compliance import privacy
 from yachi.core.errors import DomainError
+from yachi.core.pages import patient_required
 from yachi.patients import access, consents
-from yachi.web.decorators import patient_required
 
 Kind = consents.Kind
 
@@ -33,7 +33,7 @@ def policy_page(request):
     return render(request, template, {"version": consents.current_version(), "tab": "me"})
 
 
-@patient_required(consent=False)
+@patient_required(gated=False)
 def consent_page(request):
     """First visit, or a new version of the texts: the privacy notice must be accepted;
     the sensitive kinds are separate, optional and can be changed later."""

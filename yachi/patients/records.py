@@ -10,11 +10,11 @@ from uuid import UUID
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yachi.accounts.choices import Role
 from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, NotFound, PermissionDenied
+from yachi.core.roles import Role
 from yachi.patients.models import ClinicalNote, Patient
 
 

@@ -4,7 +4,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import InputSchema, IsoDate, Line, LocalDatetime, Text
+from yachi.core.schemas import InputSchema, IsoDate, Line, LocalDatetime, PublicOut, Text
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.identity import masked
 
@@ -19,8 +19,7 @@ class FamilyMemberIn(InputSchema):
     )
 
 
-class PatientOut(Schema):
-    id: UUID
+class PatientOut(PublicOut):
     name: str
     relationship: str
     relationship_display: str
@@ -28,10 +27,6 @@ class PatientOut(Schema):
     birth_date: date | None
     is_holder: bool
     id_number: str = Field(description="masked: region and last four only")
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_relationship_display(obj):
@@ -61,17 +56,12 @@ class WithdrawOut(Schema):
     facial_photos_deleted: int
 
 
-class FacePhotoOut(Schema):
-    id: UUID
+class FacePhotoOut(PublicOut):
     patient_id: UUID
     content_type: str
     width: int
     height: int
     created_at: LocalDatetime
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_patient_id(obj):
@@ -91,8 +81,7 @@ class NamedRef(Schema):
     name: str
 
 
-class ClinicalNoteOut(Schema):
-    id: UUID
+class ClinicalNoteOut(PublicOut):
     patient_id: UUID
     clinic: NamedRef
     author: NamedRef
@@ -102,10 +91,6 @@ class ClinicalNoteOut(Schema):
     diagnosis: str
     treatment: str
     created_at: LocalDatetime
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_patient_id(obj):

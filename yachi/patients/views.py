@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yachi.core.errors import DomainError
+from yachi.core.pages import patient_required
 from yachi.patients import access, selectors, services
 from yachi.patients.choices import FAMILY_SEATS, Relationship
 from yachi.patients.forms import FamilyMemberForm, ProfileForm
-from yachi.web.decorators import patient_required
 
 
 def _safe_next(request, default):

@@ -6,18 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.accounts.choices import Role
 from yachi.accounts.models import User
 from yachi.clinics.access import staff_clinic_by_id
 from yachi.clinics.facade import Service
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import exact_fen, format_yuan
+from yachi.core.pages import staff_required
+from yachi.core.roles import Role
 from yachi.payments import bills, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
 
 TILL_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 
@@ -68,9 +67,8 @@ def payments_page(request, clinic_id):
     return render(
         request,
         "payments/console_list.html",
-        console_context(
-            request,
-            clinic,
+        dict(
+            clinic=clinic,
             page=page,
             status=status,
             statuses=IntentStatus.choices,
@@ -88,9 +86,8 @@ def payment_page(request, payment_id):
     return render(
         request,
         "payments/console_detail.html",
-        console_context(
-            request,
-            intent.clinic,
+        dict(
+            clinic=intent.clinic,
             intent=intent,
             entries=intent.entries.select_related("recorded_by"),
             refunds=intent.refunds.all(),
@@ -149,7 +146,5 @@ def reconciliation_page(request):
     return render(
         request,
         "payments/console_reconciliation.html",
-        console_context(
-            request, reports=reports, methods=dict(Method.choices), section="reconciliation"
-        ),
+        dict(reports=reports, methods=dict(Method.choices), section="reconciliation"),
     )

@@ -4,11 +4,10 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import InputSchema, Line, LocalDatetime
+from yachi.core.schemas import InputSchema, Line, LocalDatetime, PublicOut
 
 
-class PaymentOut(Schema):
-    id: UUID
+class PaymentOut(PublicOut):
     purpose: str
     description: str
     amount_fen: int
@@ -18,10 +17,6 @@ class PaymentOut(Schema):
     expires_at: LocalDatetime
     paid_at: LocalDatetime | None
     created_at: LocalDatetime
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
 
 class MethodOut(Schema):

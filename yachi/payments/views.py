@@ -7,13 +7,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yachi.core.errors import DomainError
+from yachi.core.pages import patient_required
 from yachi.payments import bills, gateway
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import PaymentIntent
 from yachi.payments.providers.base import ProviderRefused
 from yachi.payments.providers.simulator import SIGNATURE_HEADER, SimulatorProvider, sign
-from yachi.web.decorators import patient_required
 
 
 @csrf_exempt

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from yachi.accounts.choices import Role
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.roles import Role
 from yachi.shop.choices import Category
 from yachi.shop.errors import StockNegative
 from yachi.shop.models import Product, Sku, Stock

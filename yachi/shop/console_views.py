@@ -8,11 +8,10 @@ from django.views.decorators.http import require_POST
 
 from yachi.clinics import access as clinic_access
 from yachi.core.errors import DomainError
+from yachi.core.pages import staff_required
 from yachi.shop import access, catalogue, selectors, services
 from yachi.shop.choices import Category, OrderStatus
 from yachi.shop.models import Sku
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
 
 
 def _clinic(request, clinic_id):
@@ -36,9 +35,8 @@ def orders_page(request, clinic_id):
     return render(
         request,
         "shop/console/orders.html",
-        console_context(
-            request,
-            clinic,
+        dict(
+            clinic=clinic,
             orders=orders,
             status=status,
             statuses=OrderStatus.choices,
@@ -54,9 +52,8 @@ def order_page(request, order_id):
     return render(
         request,
         "shop/console/order.html",
-        console_context(
-            request,
-            order.clinic,
+        dict(
+            clinic=order.clinic,
             order=order,
             refund_pending=services.refund_pending(order),
             section="shop_orders",
@@ -104,7 +101,7 @@ def stock_page(request, clinic_id):
     return render(
         request,
         "shop/console/stock.html",
-        console_context(request, clinic, products=products, section="shop_stock"),
+        dict(clinic=clinic, products=products, section="shop_stock"),
     )
 
 
@@ -133,9 +130,7 @@ def products_page(request):
     return render(
         request,
         "shop/console/products.html",
-        console_context(
-            request, products=products, categories=Category.choices, section="shop_products"
-        ),
+        dict(products=products, categories=Category.choices, section="shop_products"),
     )
 
 
@@ -170,8 +165,7 @@ def product_page(request, product_id):
     return render(
         request,
         "shop/console/product.html",
-        console_context(
-            request,
+        dict(
             product=product,
             skus=_with_yuan(Sku.objects.filter(product=product).order_by("price_fen", "pk")),
             categories=Category.choices,

@@ -7,7 +7,7 @@ from ninja import Header, Router, Schema, Status
 
 from yachi.core.errors import PermissionDenied
 from yachi.core.idempotency import validate_key
-from yachi.core.schemas import LocalDatetime, errors
+from yachi.core.schemas import LocalDatetime, PublicOut, errors
 from yachi.payments.facade import intent_by_reference
 from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_on_offer
 from yachi.shop.flash_services import flash_reserve
@@ -15,8 +15,7 @@ from yachi.shop.flash_services import flash_reserve
 router = Router(tags=["flash sales"])
 
 
-class FlashSaleOut(Schema):
-    id: UUID
+class FlashSaleOut(PublicOut):
     title: str
     description: str
     clinic_id: UUID
@@ -30,10 +29,6 @@ class FlashSaleOut(Schema):
     ends_at: LocalDatetime
     payment_window_minutes: int
     phase: Literal["upcoming", "on_sale", "sold_out", "ended"]
-
-    @staticmethod
-    def resolve_id(obj):
-        return obj.public_id
 
     @staticmethod
     def resolve_clinic_id(obj):

@@ -11,16 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yachi.accounts.choices import Role
 from yachi.clinics import access as clinic_access
 from yachi.core.errors import DomainError, PermissionDenied
+from yachi.core.forms import Form
 from yachi.core.money import yuan_to_fen
+from yachi.core.pages import staff_required
+from yachi.core.roles import Role
 from yachi.shop import flash_store
 from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_of_clinic
 from yachi.shop.flash_services import flash_sale_create, flash_sale_set_active
-from yachi.web.console import console_context
-from yachi.web.decorators import staff_required
-from yachi.web.forms import Form
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 
@@ -105,8 +104,8 @@ def flash_sales_page(request, clinic_id):
             else:
                 messages.success(request, _("Flash sale created."))
                 return redirect("console:flash_sales", clinic_id=clinic.public_id)
-    context = console_context(
-        request, clinic, rows=_rows(clinic), form=form, may_create=may_create, section="flash"
+    context = dict(
+        clinic=clinic, rows=_rows(clinic), form=form, may_create=may_create, section="flash"
     )
     return render(request, "shop/console_flash_sales.html", context)
 

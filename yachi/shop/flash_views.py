@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yachi.core.errors import DomainError
+from yachi.core.pages import patient_required
 from yachi.payments.facade import intent_by_reference
 from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_on_offer
 from yachi.shop.flash_services import flash_reserve
-from yachi.web.decorators import patient_required
 
 
 def flash_sales_page(request):

@@ -18,10 +18,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts.choices import Role
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.roles import Role
 from yachi.growth import facade as growth
 from yachi.payments import facade as payments
 from yachi.shop.choices import Fulfilment, OrderKind, OrderStatus

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from yachi.clinics import access as clinic_access
 from yachi.clinics import selectors as clinic_selectors
 from yachi.core.errors import DomainError
+from yachi.core.pages import htmx_partial, patient_required
 from yachi.shop import access, selectors, services
 from yachi.shop.choices import Category, Fulfilment, OrderStatus
-from yachi.web.decorators import patient_required
 
 SESSION_CLINIC = "shop_clinic"
 
@@ -205,7 +205,7 @@ def checkout_page(request):
         "idempotency_key": source.get("idempotency_key") or uuid.uuid4().hex,
         "tab": "shop",
     }
-    template = "shop/partials/summary.html" if request.htmx else "shop/checkout.html"
+    template = htmx_partial(request, "shop/partials/summary.html", "shop/checkout.html")
     return render(request, template, context)
 
 

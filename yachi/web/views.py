@@ -1,11 +1,11 @@
 from django.shortcuts import render
 
 from yachi.booking import selectors as booking
+from yachi.core.pages import patient_required
 from yachi.growth import facade as growth
 from yachi.messaging import selectors as messaging_selectors
 from yachi.patients import access as patient_access
 from yachi.patients import selectors as patient_selectors
-from yachi.web.decorators import patient_required
 
 
 def home(request):

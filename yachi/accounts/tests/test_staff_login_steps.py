@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from tests.factories import STAFF_PASSWORD, StaffFactory
 from yachi.accounts import staff_auth
-from yachi.accounts.choices import Role
 from yachi.accounts.models import ApiToken, LoginFailure, User
 from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.core.errors import Conflict, PermissionDenied
+from yachi.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -115,7 +115,7 @@ def test_an_administrator_sees_whether_checkpoints_keep_up(client, world):
 
 
 def test_a_manager_does_not_see_the_state_of_the_whole_trail(client, world):
-    from yachi.accounts.choices import Role
+    from yachi.core.roles import Role
 
     client.force_login(world.clinic_a_manager)
     assert world.clinic_a_manager.role == Role.MANAGER

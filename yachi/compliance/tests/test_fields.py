@@ -178,7 +178,7 @@ def test_a_unique_or_indexed_encrypted_field_is_reported_by_the_checks():
 @pytest.fixture
 def administrator():
     from tests.factories import StaffFactory
-    from yachi.accounts.choices import Role
+    from yachi.core.roles import Role
 
     return StaffFactory(role=Role.ADMIN, is_superuser=True)
 

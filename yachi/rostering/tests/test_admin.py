@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import StaffFactory
-from yachi.accounts.choices import Role
+from yachi.core.roles import Role
 from yachi.rostering.choices import ExceptionKind
 from yachi.rostering.models import ShiftException
 from yachi.rostering.tests.helpers import MONDAY, coming, hours

@@ -49,6 +49,6 @@ def get_item(mapping, key):
 
 @register.filter
 def role_label(role: str) -> str:
-    from yachi.accounts.choices import Role
+    from yachi.core.roles import Role
 
     return Role(role).label if role in Role.values else role

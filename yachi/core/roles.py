@@ -1,3 +1,5 @@
+"""The roles a person can hold; every context reads them, so they live in the kernel."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,0 +1,21 @@
+"""What every console page's sidebar needs: the member's clinics and the current one
+(the first of them unless the view names another).
+
+A context processor, so that no context's views reach into web for it. Both values are
+lazy: a page that never shows the sidebar never asks which clinics the member has.
+"""
+
+from django.utils.functional import SimpleLazyObject
+
+from yachi.clinics import facade as clinics
+
+
+def console(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_clinic_staff:
+        return {}
+    mine = SimpleLazyObject(lambda: list(clinics.staff_clinics(user)))
+    return {
+        "my_clinics": mine,
+        "clinic": SimpleLazyObject(lambda: mine[0] if mine else None),
+    }
