@@ -2,21 +2,17 @@
 
 from ninja import NinjaAPI
 
-from yachi.accounts.api import router as accounts_router
 from yachi.accounts.auth import token_auth
-from yachi.booking.api import router as booking_router
-from yachi.booking.emergency_api import router as emergency_router
-from yachi.booking.waitlist_api import router as waitlist_router
-from yachi.clinics.api import router as clinics_router
-from yachi.compliance.api import router as privacy_router
+from yachi.accounts.urls import api_router as accounts
+from yachi.booking.urls import api_router as booking
+from yachi.clinics.urls import api_router as clinics
+from yachi.compliance.urls import api_router as compliance
 from yachi.core.api_errors import install_error_handlers
-from yachi.growth.api import router as growth_router
-from yachi.messaging.api import router as messaging_router
-from yachi.patients.api import router as patients_router
-from yachi.patients.records_api import router as records_router
-from yachi.payments.api import router as payments_router
-from yachi.shop.api import router as shop_router
-from yachi.shop.flash_api import router as flash_router
+from yachi.growth.urls import api_router as growth
+from yachi.messaging.urls import api_router as messaging
+from yachi.patients.urls import api_router as patients
+from yachi.payments.urls import api_router as payments
+from yachi.shop.urls import api_router as shop
 
 api = NinjaAPI(
     title="Yachi API",
@@ -37,16 +33,15 @@ def health(request):
     return {"status": "ok"}
 
 
-api.add_router("/", accounts_router)
-api.add_router("/", clinics_router)
-api.add_router("/", patients_router)
-api.add_router("/", booking_router)
-api.add_router("/", waitlist_router)
-api.add_router("/", emergency_router)
-api.add_router("/", records_router)
-api.add_router("/", privacy_router)
-api.add_router("/", messaging_router)
-api.add_router("/", payments_router)
-api.add_router("/", growth_router)
-api.add_router("/", shop_router)
-api.add_router("/", flash_router)
+for context in (
+    accounts,
+    clinics,
+    patients,
+    booking,
+    compliance,
+    messaging,
+    payments,
+    growth,
+    shop,
+):
+    api.add_router("/", context)

@@ -1,8 +1,11 @@
-"""Provider-facing endpoints (notifications) and the development payment simulator."""
+"""Provider-facing endpoints (notifications) and the development payment simulator, in
+``urlpatterns``; the payments pages of the app and the console in ``patient_patterns`` and
+``console_patterns``, which ``yachi.web`` mounts in its ``web`` and ``console`` namespaces."""
 
 from django.urls import path
+from ninja import Router
 
-from yachi.payments import views
+from yachi.payments import api, console_views, views
 
 app_name = "payments"
 
@@ -10,3 +13,20 @@ urlpatterns = [
     path("notify/<str:method>/", views.callback, name="callback"),
     path("simulator/<str:out_trade_no>/", views.simulator_page, name="simulator"),
 ]
+
+patient_patterns = [
+    path("me/payments/", views.payments_page, name="payments"),
+    path("pay/<str:payment_id>/", views.pay_page, name="pay"),
+]
+
+console_patterns = [
+    path("clinic/<str:clinic_id>/payments/", console_views.payments_page, name="payments"),
+    path("payments/reconciliation/", console_views.reconciliation_page, name="reconciliation"),
+    path("payments/<str:payment_id>/", console_views.payment_page, name="payment"),
+    path("payments/<str:payment_id>/take/", console_views.payment_take, name="payment_take"),
+    path("payments/<str:payment_id>/refund/", console_views.payment_refund, name="payment_refund"),
+]
+
+# The context's part of the JSON API, which ``config.api`` mounts.
+api_router = Router()
+api_router.add_router("", api.router)
