@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
-from yachi.booking.models import Appointment, WaitlistEntry, WaitlistOffer
+from yachi.booking.models import Appointment
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
 
@@ -35,35 +35,3 @@ def access_appointment_by_id(*, actor, appointment_id) -> Appointment:
     if allowed is not None and appointment.clinic_id not in allowed:
         raise _not_found()
     return appointment
-
-
-def waitlist_entries_of(user):
-    return WaitlistEntry.objects.filter(patient__account__owner=user).select_related(
-        "patient", "service", "doctor"
-    )
-
-
-def access_waitlist_entry_by_id(*, actor, entry_id) -> WaitlistEntry:
-    missing = NotFound(_("Waitlist entry not found."), code="waitlist_not_found")
-    try:
-        entry = waitlist_entries_of(actor).filter(public_id=UUID(str(entry_id))).first()
-    except ValueError:
-        raise missing from None
-    if entry is None or not actor.is_patient:
-        raise missing
-    return entry
-
-
-def access_waitlist_offer_by_id(*, actor, offer_id) -> WaitlistOffer:
-    missing = NotFound(_("Offer not found."), code="offer_not_found")
-    try:
-        offer = (
-            WaitlistOffer.objects.select_related("entry", "appointment")
-            .filter(public_id=UUID(str(offer_id)), entry__patient__account__owner=actor)
-            .first()
-        )
-    except ValueError:
-        raise missing from None
-    if offer is None or not actor.is_patient:
-        raise missing
-    return offer

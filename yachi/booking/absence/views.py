@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.booking.absence import doctor_absence_cancel
+from yachi.booking.absence.services import doctor_absence_cancel
 from yachi.clinics import selectors as clinic_selectors
 from yachi.clinics.access import staff_clinic_by_id
 from yachi.core.dates import day_param
@@ -47,6 +47,6 @@ def absence_page(request, clinic_id):
             return redirect("console:absence", clinic_id=clinic.public_id)
     return render(
         request,
-        "booking/absence.html",
+        "booking/console/absence.html",
         dict(clinic=clinic, doctors=doctors, form=form, section="absence"),
     )

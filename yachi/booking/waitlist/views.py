@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.booking import waitlist
-from yachi.booking.access import (
+from yachi.booking.choices import WaitlistStatus
+from yachi.booking.waitlist import services as waitlist
+from yachi.booking.waitlist.access import (
     access_waitlist_entry_by_id,
     access_waitlist_offer_by_id,
     waitlist_entries_of,
 )
-from yachi.booking.choices import WaitlistStatus
 from yachi.clinics import access as clinic_access
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
@@ -31,7 +31,9 @@ def waitlist_page(request):
         .exclude(status=WaitlistStatus.WITHDRAWN)
         .order_by("-created_at")
     )
-    return render(request, "booking/waitlist.html", {"entries": entries, "tab": "appointments"})
+    return render(
+        request, "booking/waitlist/waitlist.html", {"entries": entries, "tab": "appointments"}
+    )
 
 
 @patient_required
@@ -69,7 +71,7 @@ def waitlist_join_page(request):
             return redirect("web:waitlist")
     return render(
         request,
-        "booking/waitlist_join.html",
+        "booking/waitlist/waitlist_join.html",
         {"service": service, "doctor": doctor, "everyone": everyone, "today": today, "tab": "book"},
     )
 

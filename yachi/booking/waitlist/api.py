@@ -4,14 +4,14 @@ from uuid import UUID
 from ninja import Router, Status
 from pydantic import Field, StrictBool
 
-from yachi.booking import waitlist
-from yachi.booking.access import (
+from yachi.booking.choices import WaitlistStatus
+from yachi.booking.schemas import AppointmentOut
+from yachi.booking.waitlist import services as waitlist
+from yachi.booking.waitlist.access import (
     access_waitlist_entry_by_id,
     access_waitlist_offer_by_id,
     waitlist_entries_of,
 )
-from yachi.booking.choices import WaitlistStatus
-from yachi.booking.schemas import AppointmentOut
 from yachi.clinics import access as clinic_access
 from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, PublicOut, errors
 from yachi.patients import access as patient_access

@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.booking.choices import Channel, EmergencyStatus, Status
+from yachi.booking.emergency.access import emergency_for_doctor
+from yachi.booking.emergency.models import EmergencyCase, EmergencyDispatch
 from yachi.booking.errors import SlotTaken
 from yachi.booking.events import AppointmentRescheduled
-from yachi.booking.models import Appointment, EmergencyCase, EmergencyDispatch
-from yachi.booking.reminders import link_url, local_time
+from yachi.booking.models import Appointment
+from yachi.booking.reminders.services import link_url, local_time
 from yachi.booking.services import (
     _free_chairs,
     _overlapping,
@@ -35,7 +37,7 @@ from yachi.booking.services import (
 )
 from yachi.clinics import facade as clinics
 from yachi.clinics.choices import Skill
-from yachi.core.errors import Conflict, InvalidInput, NotFound
+from yachi.core.errors import Conflict, InvalidInput
 from yachi.core.events import publish
 from yachi.core.geo import distance_km
 from yachi.messaging import facade as messaging
@@ -211,21 +213,6 @@ def escalate(*, now: datetime | None = None) -> int:
                 _next_round(locked, now=now)
                 moved += 1
     return moved
-
-
-def emergency_for_doctor(*, actor, case_id) -> tuple[EmergencyCase, EmergencyDispatch]:
-    """A case this doctor was asked to take (anything else is not found)."""
-    doctor = clinics.doctor_of_user(actor)
-    dispatch = (
-        EmergencyDispatch.objects.select_related("case", "clinic")
-        .filter(case__public_id=case_id, doctor=doctor)
-        .first()
-        if doctor
-        else None
-    )
-    if dispatch is None:
-        raise NotFound(_("Emergency not found."), code="emergency_not_found")
-    return dispatch.case, dispatch
 
 
 def emergency_accept(*, actor, case_id, now: datetime | None = None) -> EmergencyCase:
@@ -458,14 +445,3 @@ def _tell_everyone(
             object_type="emergency",
             object_id=case.public_id,
         )
-
-
-def cases_for_doctor(*, actor) -> list[EmergencyDispatch]:
-    doctor = clinics.doctor_of_user(actor)
-    if doctor is None:
-        return []
-    return list(
-        EmergencyDispatch.objects.filter(doctor=doctor)
-        .select_related("case__patient", "case__accepted_doctor", "clinic")
-        .order_by("-notified_at")[:50]
-    )
