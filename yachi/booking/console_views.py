@@ -46,7 +46,7 @@ def console_home(request):
         return redirect("console:calendar", clinic_id=_clinic(request, chosen).public_id)
     clinics_list = clinics.staff_clinics(request.user)
     if not clinics_list:
-        return render(request, "console/no_clinic.html")
+        return render(request, "booking/console/no_clinic.html")
     return redirect("console:calendar", clinic_id=clinics_list[0].public_id)
 
 
@@ -123,7 +123,9 @@ def calendar_page(request, clinic_id):
             (column, [(d, cells.get((column.pk, d), [])) for d in week]) for column in columns
         ]
         context["prev"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
-    template = htmx_partial(request, "console/partials/calendar_body.html", "console/calendar.html")
+    template = htmx_partial(
+        request, "booking/console/partials/calendar_body.html", "booking/console/calendar.html"
+    )
     return render(request, template, context)
 
 
@@ -136,7 +138,7 @@ def grid_page(request, clinic_id):
     days = [cell.day for cell in rows[0][1]] if rows else []
     return render(
         request,
-        "console/grid.html",
+        "booking/console/grid.html",
         dict(clinic=clinic, rows=rows, days=days, section="grid"),
     )
 
@@ -146,7 +148,7 @@ def appointment_panel(request, appointment_id):
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
     return render(
         request,
-        "console/partials/appointment_panel.html",
+        "booking/console/partials/appointment_panel.html",
         {
             "appointment": appointment,
             "next": request.GET.get("next", ""),
@@ -245,7 +247,10 @@ def book_page(request, clinic_id):
     if service and doctor:
         context["slots"] = selectors.doctor_day_slots(doctor=doctor, service=service, day=day)
     template = htmx_partial(
-        request, "console/partials/book_slots.html", "console/book.html", target="slots"
+        request,
+        "booking/console/partials/book_slots.html",
+        "booking/console/book.html",
+        target="slots",
     )
     return render(request, template, context, status=422 if request.method == "POST" else 200)
 
