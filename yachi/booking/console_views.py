@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,21 +12,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.accounts import services as accounts
-from yachi.accounts.models import User
 from yachi.booking import selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import day_layout
-from yachi.booking.choices import TRANSITIONS, Channel, Status
+from yachi.booking.choices import TRANSITIONS, Status
 from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.clinics import selectors as clinic_selectors
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, staff_required
-from yachi.core.roles import Role
 from yachi.core.security import csp_extend
-from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
 
 
@@ -228,10 +223,22 @@ def book_page(request, clinic_id):
         section="book",
     )
     if phone:
-        context["people"] = _people_of_phone(phone)
+        context["people"] = selectors.people_of_phone(phone)
     if request.method == "POST":
         try:
-            appointment = _book_at_desk(request, clinic, service, doctor, source, walk_in)
+            if service is None or doctor is None:
+                raise DomainError(_("Choose a service and a doctor."), code="invalid")
+            appointment = services.appointment_book_at_desk(
+                actor=request.user,
+                doctor=doctor,
+                service=service,
+                start=moment_param(source.get("start"), zone=zone),
+                phone=source.get("phone", ""),
+                name=source.get("name", ""),
+                patient_id=source.get("patient"),
+                note=source.get("note", ""),
+                walk_in=walk_in,
+            )
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -253,43 +260,3 @@ def book_page(request, clinic_id):
         target="slots",
     )
     return render(request, template, context, status=422 if request.method == "POST" else 200)
-
-
-def _people_of_phone(phone: str) -> list:
-    try:
-        found = User.objects.by_phone(phone)
-    except DomainError:
-        return []
-    user = found.filter(role=Role.PATIENT).first()
-    if user is None:
-        return []
-    return patients.everyone_on(patients.account_open(user=user))
-
-
-def _book_at_desk(request, clinic, service, doctor, source, walk_in):
-    if service is None or doctor is None:
-        raise DomainError(_("Choose a service and a doctor."), code="invalid")
-    start = moment_param(source.get("start"), zone=ZoneInfo(clinic.timezone))
-    with transaction.atomic():
-        return _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start)
-
-
-def _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start):
-    user = accounts.patient_user_ensure(phone=source.get("phone", ""), name=source.get("name", ""))
-    everyone = patients.everyone_on(patients.account_open(user=user))
-    patient = next((p for p in everyone if str(p.public_id) == source.get("patient")), everyone[0])
-    booked = services.appointments_book(
-        actor=request.user,
-        doctor=doctor,
-        service=service,
-        start=start,
-        patients=[patient],
-        channel=Channel.WALK_IN if walk_in else Channel.CONSOLE,
-        note=source.get("note", "")[:500],
-    )
-    appointment = booked.appointments[0]
-    if walk_in:
-        appointment = services.appointment_advance(
-            actor=request.user, appointment=appointment, to_status=Status.ARRIVED
-        )
-    return appointment
