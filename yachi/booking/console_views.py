@@ -16,9 +16,7 @@ from yachi.booking import selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import day_layout
 from yachi.booking.choices import TRANSITIONS, Status
-from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
-from yachi.clinics import selectors as clinic_selectors
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, staff_required
@@ -27,7 +25,7 @@ from yachi.rostering import facade as rostering
 
 
 def _clinic(request, clinic_id):
-    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    return clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _day(raw, zone) -> date:
@@ -57,8 +55,8 @@ def calendar_page(request, clinic_id):
     view = "week" if request.GET.get("view") == "week" else "day"
     by = "chair" if request.GET.get("by") == "chair" else "doctor"
     show_cancelled = request.GET.get("cancelled") == "1"
-    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
-    chairs = clinic_selectors.clinic_chairs(clinic=clinic)
+    doctors = clinics.clinic_doctors(clinic=clinic)
+    chairs = clinics.clinic_chairs(clinic=clinic)
     columns = chairs if by == "chair" else doctors
     context = dict(
         clinic=clinic,
@@ -127,7 +125,7 @@ def calendar_page(request, clinic_id):
 @staff_required
 def grid_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)
-    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    doctors = clinics.clinic_doctors(clinic=clinic)
     grid = selectors.clinic_saturation_grid(clinic=clinic, doctors=doctors)
     rows = [(doctor, grid[doctor.pk]) for doctor in doctors]
     days = [cell.day for cell in rows[0][1]] if rows else []
@@ -201,9 +199,9 @@ def book_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)
     zone = ZoneInfo(clinic.timezone)
     source = request.POST if request.method == "POST" else request.GET
-    services_list = clinic_selectors.clinic_services(clinic=clinic)
+    services_list = clinics.clinic_services(clinic=clinic)
     service = next((s for s in services_list if str(s.public_id) == source.get("service")), None)
-    doctors = clinic_selectors.clinic_doctors(
+    doctors = clinics.clinic_doctors(
         clinic=clinic, skill=service.required_skill if service else None
     )
     doctor = next((d for d in doctors if str(d.public_id) == source.get("doctor")), None)

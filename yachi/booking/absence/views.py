@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.booking.absence.services import doctor_absence_cancel
-from yachi.clinics import selectors as clinic_selectors
-from yachi.clinics.access import staff_clinic_by_id
+from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.pages import staff_required
@@ -15,8 +14,8 @@ from yachi.core.pages import staff_required
 
 @staff_required
 def absence_page(request, clinic_id):
-    clinic = staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
-    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    doctors = clinics.clinic_doctors(clinic=clinic)
     today = timezone.localdate()
     form = {"doctor": "", "day": today.isoformat(), "reason": ""}
     if request.method == "POST":

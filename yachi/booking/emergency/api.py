@@ -8,7 +8,7 @@ from yachi.booking.emergency import services as emergency
 from yachi.booking.emergency.access import access_case
 from yachi.booking.emergency.selectors import present
 from yachi.core.schemas import InputSchema, LocalDatetime, Text, errors
-from yachi.patients import access as patient_access
+from yachi.patients import facade as patients
 
 router = Router(tags=["emergencies"])
 
@@ -51,11 +51,11 @@ class EmergencyOut(Schema):
 )
 def request_help(request, payload: EmergencyIn):
     """Acute toothache: the nearest doctors on duty are asked at once."""
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     patient = (
-        patient_access.access_family_member_by_id(actor=request.user, patient_id=payload.patient_id)
+        patients.access_family_member_by_id(actor=request.user, patient_id=payload.patient_id)
         if payload.patient_id
-        else patient_access.holder(account)
+        else patients.holder(account)
     )
     case = emergency.emergency_request(
         actor=request.user,

@@ -36,7 +36,6 @@ from yachi.booking.services import (
     _write_with_chair,
 )
 from yachi.clinics import facade as clinics
-from yachi.clinics.choices import Skill
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.core.events import publish
 from yachi.core.geo import distance_km
@@ -81,7 +80,7 @@ def candidates(
     """Emergency doctors on duty soon, nearest first, each at their nearest such clinic."""
     best: dict[int, Candidate] = {}
     doctors = clinics.Doctor.objects.filter(
-        is_active=True, skills__skill=Skill.EMERGENCY
+        is_active=True, skills__skill=clinics.Skill.EMERGENCY
     ).prefetch_related("clinics")
     for doctor in doctors:
         if doctor.pk in exclude:
@@ -244,7 +243,7 @@ def _travel_minutes(distance: Decimal) -> int:
 def _emergency_service(clinic):
     service = (
         clinics.Service.objects.filter(
-            clinic=clinic, required_skill=Skill.EMERGENCY, is_active=True
+            clinic=clinic, required_skill=clinics.Skill.EMERGENCY, is_active=True
         )
         .order_by("duration_minutes")
         .first()

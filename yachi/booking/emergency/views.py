@@ -13,10 +13,9 @@ from yachi.booking.emergency import selectors
 from yachi.booking.emergency import services as emergency
 from yachi.booking.emergency.access import access_case
 from yachi.booking.emergency.selectors import present
-from yachi.clinics import selectors as clinic_selectors
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, patient_required, staff_required
-from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 
 
@@ -27,7 +26,7 @@ def _coordinates(source) -> tuple[float, float] | None:
     except (KeyError, InvalidOperation, ValueError):
         pass
     clinic = next(
-        (c for c in clinic_selectors.active_clinics() if str(c.public_id) == source.get("near")),
+        (c for c in clinics.active_clinics() if str(c.public_id) == source.get("near")),
         None,
     )
     return (float(clinic.latitude), float(clinic.longitude)) if clinic else None
@@ -35,7 +34,7 @@ def _coordinates(source) -> tuple[float, float] | None:
 
 @patient_required
 def emergency_page(request):
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     everyone = patients.everyone_on(account)
     if request.method == "POST":
         where = _coordinates(request.POST)
@@ -62,7 +61,7 @@ def emergency_page(request):
     return render(
         request,
         "booking/emergency/emergency.html",
-        {"everyone": everyone, "clinics": clinic_selectors.active_clinics(), "tab": "home"},
+        {"everyone": everyone, "clinics": clinics.active_clinics(), "tab": "home"},
     )
 
 

@@ -16,11 +16,10 @@ from yachi.booking.waitlist.access import (
     access_waitlist_offer_by_id,
     waitlist_entries_of,
 )
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.pages import patient_required
-from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 
 
@@ -39,9 +38,9 @@ def waitlist_page(request):
 @patient_required
 def waitlist_join_page(request):
     source = request.POST if request.method == "POST" else request.GET
-    service = clinic_access.service_by_id(source.get("service"))
-    doctor = clinic_access.doctor_by_id(source["doctor"]) if source.get("doctor") else None
-    account = patient_access.account_of(request.user)
+    service = clinics.service_by_id(source.get("service"))
+    doctor = clinics.doctor_by_id(source["doctor"]) if source.get("doctor") else None
+    account = patients.account_of(request.user)
     everyone = patients.everyone_on(account)
     zone = ZoneInfo(service.clinic.timezone)
     today = timezone.now().astimezone(zone).date()
