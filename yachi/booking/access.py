@@ -3,13 +3,12 @@
 "Not yours" and "does not exist" give the same answer, so ids cannot be probed.
 """
 
-from uuid import UUID
-
 from django.utils.translation import gettext as _
 
 from yachi.booking.models import Appointment
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 
 
 def _not_found() -> NotFound:
@@ -17,10 +16,9 @@ def _not_found() -> NotFound:
 
 
 def access_appointment_by_id(*, actor, appointment_id) -> Appointment:
-    try:
-        public_id = UUID(str(appointment_id))
-    except ValueError:
-        raise _not_found() from None
+    public_id = as_public_id(appointment_id)
+    if public_id is None:
+        raise _not_found()
     queryset = Appointment.objects.select_related(
         "clinic", "doctor", "chair", "service", "patient", "patient__account"
     )
