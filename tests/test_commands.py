@@ -157,7 +157,7 @@ def assert_emergency_doctors_around_the_clock():
 
     import time_machine
 
-    from yachi.booking.emergency import candidates
+    from yachi.booking.emergency.services import candidates
 
     zone = ZoneInfo("Asia/Shanghai")
     midnight = datetime.combine(datetime.now(zone).date(), datetime.min.time(), tzinfo=zone)

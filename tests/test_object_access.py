@@ -14,10 +14,10 @@ import pytest
 from config.api import api as ninja_api
 from conftest import tomorrow_at
 from tests.factories import png_upload
-from yachi.booking.emergency import emergency_request
+from yachi.booking.emergency.services import emergency_request
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointments_book
-from yachi.booking.waitlist import _hold_for, waitlist_join
+from yachi.booking.waitlist.services import _hold_for, waitlist_join
 from yachi.messaging.services import notify
 from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 

@@ -3,13 +3,12 @@
 "Not yours" and "does not exist" give the same answer, so ids cannot be probed.
 """
 
-from uuid import UUID
-
 from django.utils.translation import gettext as _
 
-from yachi.booking.models import Appointment, WaitlistEntry, WaitlistOffer
+from yachi.booking.models import Appointment
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 
 
 def _not_found() -> NotFound:
@@ -17,10 +16,9 @@ def _not_found() -> NotFound:
 
 
 def access_appointment_by_id(*, actor, appointment_id) -> Appointment:
-    try:
-        public_id = UUID(str(appointment_id))
-    except ValueError:
-        raise _not_found() from None
+    public_id = as_public_id(appointment_id)
+    if public_id is None:
+        raise _not_found()
     queryset = Appointment.objects.select_related(
         "clinic", "doctor", "chair", "service", "patient", "patient__account"
     )
@@ -35,35 +33,3 @@ def access_appointment_by_id(*, actor, appointment_id) -> Appointment:
     if allowed is not None and appointment.clinic_id not in allowed:
         raise _not_found()
     return appointment
-
-
-def waitlist_entries_of(user):
-    return WaitlistEntry.objects.filter(patient__account__owner=user).select_related(
-        "patient", "service", "doctor"
-    )
-
-
-def access_waitlist_entry_by_id(*, actor, entry_id) -> WaitlistEntry:
-    missing = NotFound(_("Waitlist entry not found."), code="waitlist_not_found")
-    try:
-        entry = waitlist_entries_of(actor).filter(public_id=UUID(str(entry_id))).first()
-    except ValueError:
-        raise missing from None
-    if entry is None or not actor.is_patient:
-        raise missing
-    return entry
-
-
-def access_waitlist_offer_by_id(*, actor, offer_id) -> WaitlistOffer:
-    missing = NotFound(_("Offer not found."), code="offer_not_found")
-    try:
-        offer = (
-            WaitlistOffer.objects.select_related("entry", "appointment")
-            .filter(public_id=UUID(str(offer_id)), entry__patient__account__owner=actor)
-            .first()
-        )
-    except ValueError:
-        raise missing from None
-    if offer is None or not actor.is_patient:
-        raise missing
-    return offer

@@ -19,11 +19,10 @@ from yachi.booking.schemas import (
     FamilyAppointmentIn,
     RescheduleIn,
 )
-from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.schemas import InputSchema, IsoDate, Line, errors
-from yachi.patients import access as patient_access
+from yachi.patients import facade as patients
 
 router = Router(tags=["booking"])
 
@@ -48,8 +47,8 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
 
     `party_size` > 1 offers only starts where that many people can be seen back to back.
     """
-    doctor = clinic_access.doctor_by_id(doctor_id)
-    service = clinic_access.service_by_id(query.service_id)
+    doctor = clinics.doctor_by_id(doctor_id)
+    service = clinics.service_by_id(query.service_id)
     if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
         raise InvalidInput(_("This doctor does not work at this clinic."), code="doctor_not_here")
     if not clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill):
@@ -82,18 +81,15 @@ def _patients_for(actor, patient_ids) -> list:
         raise PermissionDenied(
             _("Staff book appointments in the clinic console."), code="patients_only"
         )
-    account = patient_access.account_of(actor)
+    account = patients.account_of(actor)
     if not patient_ids:
-        return [patient_access.holder(account)]
-    return [
-        patient_access.access_family_member_by_id(actor=actor, patient_id=pid)
-        for pid in patient_ids
-    ]
+        return [patients.holder(account)]
+    return [patients.access_family_member_by_id(actor=actor, patient_id=pid) for pid in patient_ids]
 
 
 def _book(request, response, payload, patient_ids, idempotency_key):
-    doctor = clinic_access.doctor_by_id(payload.doctor_id)
-    service = clinic_access.service_by_id(payload.service_id)
+    doctor = clinics.doctor_by_id(payload.doctor_id)
+    service = clinics.service_by_id(payload.service_id)
     booked = services.appointments_book(
         actor=request.user,
         doctor=doctor,
@@ -148,7 +144,7 @@ def list_appointments(request, query: Query[AppointmentListQuery]):
     Front desk and managers: one day (`date`, default today) at their clinics."""
     user = request.user
     if user.is_patient:
-        account = patient_access.account_of(user)
+        account = patients.account_of(user)
         appointments = selectors.appointments_of_account(
             account_id=account.pk, scope=query.scope, limit=query.limit
         )

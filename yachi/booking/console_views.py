@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,26 +12,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.accounts import services as accounts
-from yachi.accounts.models import User
 from yachi.booking import selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import day_layout
-from yachi.booking.choices import TRANSITIONS, Channel, Status
-from yachi.clinics import access as clinic_access
+from yachi.booking.choices import TRANSITIONS, Status
 from yachi.clinics import facade as clinics
-from yachi.clinics import selectors as clinic_selectors
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, staff_required
-from yachi.core.roles import Role
 from yachi.core.security import csp_extend
-from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
 
 
 def _clinic(request, clinic_id):
-    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    return clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _day(raw, zone) -> date:
@@ -46,7 +39,7 @@ def console_home(request):
         return redirect("console:calendar", clinic_id=_clinic(request, chosen).public_id)
     clinics_list = clinics.staff_clinics(request.user)
     if not clinics_list:
-        return render(request, "console/no_clinic.html")
+        return render(request, "booking/console/no_clinic.html")
     return redirect("console:calendar", clinic_id=clinics_list[0].public_id)
 
 
@@ -62,8 +55,8 @@ def calendar_page(request, clinic_id):
     view = "week" if request.GET.get("view") == "week" else "day"
     by = "chair" if request.GET.get("by") == "chair" else "doctor"
     show_cancelled = request.GET.get("cancelled") == "1"
-    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
-    chairs = clinic_selectors.clinic_chairs(clinic=clinic)
+    doctors = clinics.clinic_doctors(clinic=clinic)
+    chairs = clinics.clinic_chairs(clinic=clinic)
     columns = chairs if by == "chair" else doctors
     context = dict(
         clinic=clinic,
@@ -123,20 +116,22 @@ def calendar_page(request, clinic_id):
             (column, [(d, cells.get((column.pk, d), [])) for d in week]) for column in columns
         ]
         context["prev"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
-    template = htmx_partial(request, "console/partials/calendar_body.html", "console/calendar.html")
+    template = htmx_partial(
+        request, "booking/console/partials/calendar_body.html", "booking/console/calendar.html"
+    )
     return render(request, template, context)
 
 
 @staff_required
 def grid_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)
-    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    doctors = clinics.clinic_doctors(clinic=clinic)
     grid = selectors.clinic_saturation_grid(clinic=clinic, doctors=doctors)
     rows = [(doctor, grid[doctor.pk]) for doctor in doctors]
     days = [cell.day for cell in rows[0][1]] if rows else []
     return render(
         request,
-        "console/grid.html",
+        "booking/console/grid.html",
         dict(clinic=clinic, rows=rows, days=days, section="grid"),
     )
 
@@ -146,7 +141,7 @@ def appointment_panel(request, appointment_id):
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
     return render(
         request,
-        "console/partials/appointment_panel.html",
+        "booking/console/partials/appointment_panel.html",
         {
             "appointment": appointment,
             "next": request.GET.get("next", ""),
@@ -204,9 +199,9 @@ def book_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)
     zone = ZoneInfo(clinic.timezone)
     source = request.POST if request.method == "POST" else request.GET
-    services_list = clinic_selectors.clinic_services(clinic=clinic)
+    services_list = clinics.clinic_services(clinic=clinic)
     service = next((s for s in services_list if str(s.public_id) == source.get("service")), None)
-    doctors = clinic_selectors.clinic_doctors(
+    doctors = clinics.clinic_doctors(
         clinic=clinic, skill=service.required_skill if service else None
     )
     doctor = next((d for d in doctors if str(d.public_id) == source.get("doctor")), None)
@@ -226,10 +221,22 @@ def book_page(request, clinic_id):
         section="book",
     )
     if phone:
-        context["people"] = _people_of_phone(phone)
+        context["people"] = selectors.people_of_phone(phone)
     if request.method == "POST":
         try:
-            appointment = _book_at_desk(request, clinic, service, doctor, source, walk_in)
+            if service is None or doctor is None:
+                raise DomainError(_("Choose a service and a doctor."), code="invalid")
+            appointment = services.appointment_book_at_desk(
+                actor=request.user,
+                doctor=doctor,
+                service=service,
+                start=moment_param(source.get("start"), zone=zone),
+                phone=source.get("phone", ""),
+                name=source.get("name", ""),
+                patient_id=source.get("patient"),
+                note=source.get("note", ""),
+                walk_in=walk_in,
+            )
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -245,46 +252,9 @@ def book_page(request, clinic_id):
     if service and doctor:
         context["slots"] = selectors.doctor_day_slots(doctor=doctor, service=service, day=day)
     template = htmx_partial(
-        request, "console/partials/book_slots.html", "console/book.html", target="slots"
+        request,
+        "booking/console/partials/book_slots.html",
+        "booking/console/book.html",
+        target="slots",
     )
     return render(request, template, context, status=422 if request.method == "POST" else 200)
-
-
-def _people_of_phone(phone: str) -> list:
-    try:
-        found = User.objects.by_phone(phone)
-    except DomainError:
-        return []
-    user = found.filter(role=Role.PATIENT).first()
-    if user is None:
-        return []
-    return patients.everyone_on(patients.account_open(user=user))
-
-
-def _book_at_desk(request, clinic, service, doctor, source, walk_in):
-    if service is None or doctor is None:
-        raise DomainError(_("Choose a service and a doctor."), code="invalid")
-    start = moment_param(source.get("start"), zone=ZoneInfo(clinic.timezone))
-    with transaction.atomic():
-        return _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start)
-
-
-def _book_patient_at_desk(request, clinic, service, doctor, source, walk_in, start):
-    user = accounts.patient_user_ensure(phone=source.get("phone", ""), name=source.get("name", ""))
-    everyone = patients.everyone_on(patients.account_open(user=user))
-    patient = next((p for p in everyone if str(p.public_id) == source.get("patient")), everyone[0])
-    booked = services.appointments_book(
-        actor=request.user,
-        doctor=doctor,
-        service=service,
-        start=start,
-        patients=[patient],
-        channel=Channel.WALK_IN if walk_in else Channel.CONSOLE,
-        note=source.get("note", "")[:500],
-    )
-    appointment = booked.appointments[0]
-    if walk_in:
-        appointment = services.appointment_advance(
-            actor=request.user, appointment=appointment, to_status=Status.ARRIVED
-        )
-    return appointment

@@ -9,7 +9,6 @@ cancelled, the doctor fell ill — comes back with a compensation coupon and an 
 
 import logging
 from datetime import timedelta
-from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
+from yachi.core.models import as_public_id
 from yachi.core.money import format_yuan
 from yachi.payments import facade as payments
 
@@ -32,7 +32,7 @@ def reference_of(appointment: Appointment) -> str:
 
 
 def _appointment_of(intent) -> Appointment:
-    public_id = UUID(intent.reference.removeprefix(PREFIX))
+    public_id = as_public_id(intent.reference.removeprefix(PREFIX))
     return (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("service", "clinic", "patient__account")

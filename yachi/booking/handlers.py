@@ -1,9 +1,10 @@
 """How booking follows other contexts' events."""
 
-from yachi.booking import cache, deposits, reminders
+from yachi.booking import cache, deposits
 from yachi.booking.choices import Status
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
+from yachi.booking.reminders import services as reminders
 from yachi.clinics.facade import ChairsChanged
 from yachi.core.events import subscribe
 from yachi.rostering.facade import RosterChanged

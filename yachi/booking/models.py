@@ -3,20 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from yachi.booking.choices import (
-    ACTIVE_STATUSES,
-    Channel,
-    EmergencyStatus,
-    OfferStatus,
-    Status,
-    WaitlistStatus,
-)
-from yachi.compliance.facade import (
-    EncryptedCharField,
-    EncryptedDecimalField,
-    EncryptedQuerySet,
-    EncryptedTextField,
-)
+from yachi.booking.choices import ACTIVE_STATUSES, Channel, Status
+from yachi.compliance.facade import EncryptedCharField, EncryptedQuerySet
 from yachi.core.models import BaseModel
 
 
@@ -88,137 +76,8 @@ class Appointment(BaseModel):
         return self.status in ACTIVE_STATUSES
 
 
-class WaitlistEntry(BaseModel):
-    """Someone who wants a time that is full: a service, perhaps a doctor, a window."""
+# The sub-domains' models belong to this app too; importing them here lets Django find them.
+from yachi.booking.emergency.models import EmergencyCase, EmergencyDispatch  # noqa: E402
+from yachi.booking.waitlist.models import WaitlistEntry, WaitlistOffer  # noqa: E402
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="+")
-    service = models.ForeignKey("clinics.Service", on_delete=models.CASCADE, related_name="+")
-    doctor = models.ForeignKey(
-        "clinics.Doctor", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    earliest = models.DateTimeField(_("from"))
-    latest = models.DateTimeField(_("until"))
-    is_emergency = models.BooleanField(_("in pain"), default=False)
-    status = models.CharField(
-        _("status"), max_length=12, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
-    )
-
-    class Meta:
-        verbose_name = _("waitlist entry")
-        verbose_name_plural = _("waitlist entries")
-        # The fair order: people in pain first, then first come, first served.
-        ordering = ["-is_emergency", "created_at", "pk"]
-        indexes = [models.Index(fields=["clinic", "status"], name="waitlist_clinic_status")]
-        constraints = [
-            models.CheckConstraint(condition=Q(latest__gt=F("earliest")), name="waitlist_window"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.patient} waiting for {self.service_id}"
-
-
-class WaitlistOffer(BaseModel):
-    """A freed time offered to one waiting person, held for them by a pending
-    appointment until ``expires_at``: nobody else can book it meanwhile."""
-
-    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
-    doctor = models.ForeignKey("clinics.Doctor", on_delete=models.CASCADE, related_name="+")
-    start = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
-    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
-
-    class Meta:
-        verbose_name = _("waitlist offer")
-        verbose_name_plural = _("waitlist offers")
-        constraints = [
-            # One freed time is offered to each waiting person at most once.
-            models.UniqueConstraint(
-                fields=["entry", "doctor", "start"], name="offer_once_per_slot"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"offer {self.start:%Y-%m-%d %H:%M} to entry {self.entry_id}"
-
-
-class EmergencyCase(BaseModel):
-    """Acute toothache (急性牙痛): a patient who needs a doctor now.
-
-    The nearest doctors on duty are asked three at a time; the first to accept gets
-    the case (a conditional update decides between simultaneous accepts) and an
-    emergency appointment at the earliest time they can see the patient.
-    """
-
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    pain_level = models.PositiveSmallIntegerField(_("pain (1–10)"))
-    symptoms = EncryptedTextField(_("symptoms"), blank=True)
-    # Where the patient was: encrypted; distances are computed in Python (ADR 0018).
-    latitude = EncryptedDecimalField(max_digits=9, decimal_places=6)
-    longitude = EncryptedDecimalField(max_digits=9, decimal_places=6)
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=EmergencyStatus.choices,
-        default=EmergencyStatus.SEARCHING,
-    )
-    round = models.PositiveSmallIntegerField(default=0)
-    round_started_at = models.DateTimeField(null=True, blank=True)
-    accepted_doctor = models.ForeignKey(
-        "clinics.Doctor", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    accepted_clinic = models.ForeignKey(
-        "clinics.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    eta_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    nearest_clinic = models.ForeignKey(
-        "clinics.Clinic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    objects = EncryptedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("emergency")
-        verbose_name_plural = _("emergencies")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(pain_level__gte=1, pain_level__lte=10), name="emergency_pain_range"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"emergency {self.public_id} ({self.status})"
-
-
-class EmergencyDispatch(models.Model):
-    """One doctor asked to take one emergency."""
-
-    case = models.ForeignKey(EmergencyCase, on_delete=models.CASCADE, related_name="dispatches")
-    doctor = models.ForeignKey("clinics.Doctor", on_delete=models.CASCADE, related_name="+")
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="+")
-    round = models.PositiveSmallIntegerField()
-    # Three distances to known clinics would place the patient: encrypted as well.
-    distance_km = EncryptedDecimalField(max_digits=7, decimal_places=2)
-    notified_at = models.DateTimeField()
-
-    objects = EncryptedQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "doctor"], name="dispatch_once_per_doctor"),
-        ]
-
-    def __str__(self) -> str:
-        return f"case {self.case_id} → doctor {self.doctor_id}"
+__all__ = ["Appointment", "EmergencyCase", "EmergencyDispatch", "WaitlistEntry", "WaitlistOffer"]

@@ -9,12 +9,15 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yachi.accounts import facade as accounts
 from yachi.booking import cache
 from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
 from yachi.booking.slots import DayPlan, DaySlots, day_slots, saturation_level
 from yachi.clinics import facade as clinics
+from yachi.core.errors import DomainError
 from yachi.core.intervals import Interval
+from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
 
 MAX_DAYS = 14
@@ -292,3 +295,15 @@ def appointments_of_patient(*, patient_id: int, limit: int = 20) -> list[Appoint
             :limit
         ]
     )
+
+
+def people_of_phone(phone: str) -> list:
+    """Everyone on the family account of the patient with this mobile number; nobody for
+    an unknown or malformed number, or a staff member's."""
+    try:
+        user = accounts.patient_user_by_phone(phone)
+    except DomainError:
+        return []
+    if user is None:
+        return []
+    return patients.everyone_on(patients.account_open(user=user))

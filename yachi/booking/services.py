@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.accounts import facade as accounts
 from yachi.booking import cache, deposits
 from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
@@ -23,6 +24,7 @@ from yachi.clinics import facade as clinics
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.events import publish
+from yachi.patients import facade as patients_facade
 from yachi.rostering import facade as rostering
 
 PATIENT_HORIZON_DAYS = 14
@@ -470,4 +472,42 @@ def appointment_confirm(*, appointment: Appointment, now=None) -> Appointment:
         confirmed_at=now or timezone.now()
     )
     appointment.refresh_from_db()
+    return appointment
+
+
+def appointment_book_at_desk(
+    *,
+    actor,
+    doctor,
+    service,
+    start: datetime,
+    phone: str,
+    name: str = "",
+    patient_id: str | None = None,
+    note: str = "",
+    walk_in: bool = False,
+) -> Appointment:
+    """Book at the front desk for a caller or a walk-in, found by mobile number.
+
+    A new number is registered as a patient on the spot. ``patient_id`` picks someone on
+    that family account (the holder otherwise); a walk-in is checked in at once.
+    """
+    with transaction.atomic():
+        user = accounts.patient_user_ensure(phone=phone, name=name)
+        everyone = patients_facade.everyone_on(patients_facade.account_open(user=user))
+        patient = next((p for p in everyone if str(p.public_id) == patient_id), everyone[0])
+        booked = appointments_book(
+            actor=actor,
+            doctor=doctor,
+            service=service,
+            start=start,
+            patients=[patient],
+            channel=Channel.WALK_IN if walk_in else Channel.CONSOLE,
+            note=note[:500],
+        )
+        appointment = booked.appointments[0]
+        if walk_in:
+            appointment = appointment_advance(
+                actor=actor, appointment=appointment, to_status=Status.ARRIVED
+            )
     return appointment

@@ -3,7 +3,9 @@ from datetime import datetime
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from yachi.booking import deposits, emergency, waitlist
+from yachi.booking import deposits
+from yachi.booking.emergency import services as emergency
+from yachi.booking.waitlist import services as waitlist
 
 
 @db_task()

@@ -4,17 +4,13 @@ clinic console. ``yachi.web`` mounts them; the names live in its ``web`` and ``c
 from django.urls import path
 from ninja import Router
 
-from yachi.booking import (
-    absence_views,
-    api,
-    console_views,
-    emergency_api,
-    emergency_views,
-    link_views,
-    views,
-    waitlist_api,
-    waitlist_views,
-)
+from yachi.booking import api, console_views, views
+from yachi.booking.absence import views as absence_views
+from yachi.booking.emergency import api as emergency_api
+from yachi.booking.emergency import views as emergency_views
+from yachi.booking.reminders import views as link_views
+from yachi.booking.waitlist import api as waitlist_api
+from yachi.booking.waitlist import views as waitlist_views
 
 patient_patterns = [
     path("book/", views.clinics_page, name="book_clinics"),

@@ -17,13 +17,10 @@ from yachi.booking.access import access_appointment_by_id
 from yachi.booking.choices import Channel, Status
 from yachi.booking.errors import SlotUnavailable
 from yachi.booking.policy import patient_may_change, patient_may_reschedule
-from yachi.clinics import access as clinic_access
 from yachi.clinics import facade as clinics
-from yachi.clinics import selectors as clinic_selectors
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError, InvalidInput, NotFound
 from yachi.core.pages import htmx_partial, patient_required
-from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 
 
@@ -48,19 +45,19 @@ def clinics_page(request):
     return render(
         request,
         "booking/clinics.html",
-        {"clinics": clinic_selectors.active_clinics(), "tab": "book"},
+        {"clinics": clinics.active_clinics(), "tab": "book"},
     )
 
 
 @patient_required
 def services_page(request, clinic_id):
-    clinic = clinic_access.clinic_by_id(clinic_id)
+    clinic = clinics.clinic_by_id(clinic_id)
     return render(
         request,
         "booking/services.html",
         {
             "clinic": clinic,
-            "services": clinic_selectors.clinic_services(clinic=clinic),
+            "services": clinics.clinic_services(clinic=clinic),
             "tab": "book",
         },
     )
@@ -68,8 +65,8 @@ def services_page(request, clinic_id):
 
 @patient_required
 def doctors_page(request, service_id):
-    service = clinic_access.service_by_id(service_id)
-    doctors = clinic_selectors.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
+    service = clinics.service_by_id(service_id)
+    doctors = clinics.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
     rows = [
         (doctor, selectors.doctor_availability(doctor=doctor, service=service))
         for doctor in doctors
@@ -97,11 +94,11 @@ def _grid_context(request, *, doctor, service, party_size: int, link):
 
 @patient_required
 def slots_page(request, service_id, doctor_id):
-    service = clinic_access.service_by_id(service_id)
-    doctor = clinic_access.doctor_by_id(doctor_id)
+    service = clinics.service_by_id(service_id)
+    doctor = clinics.doctor_by_id(doctor_id)
     if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
         raise NotFound()
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     people = _chosen_people(request, account)
     who = [str(p.public_id) for p in people]
 
@@ -139,13 +136,13 @@ def slots_page(request, service_id, doctor_id):
 def confirm_page(request):
     source = request.POST if request.method == "POST" else request.GET
     try:
-        service = clinic_access.service_by_id(source.get("service"))
-        doctor = clinic_access.doctor_by_id(source.get("doctor"))
+        service = clinics.service_by_id(source.get("service"))
+        doctor = clinics.doctor_by_id(source.get("doctor"))
         start = _start(source.get("start"))
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("web:book_clinics")
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     people = _chosen_people(request, account)
     back = reverse("web:book_slots", args=[service.public_id, doctor.public_id])
     back += "?" + urlencode(
@@ -212,7 +209,7 @@ def confirm_page(request):
 @patient_required
 def appointments_page(request):
     scope = "past" if request.GET.get("scope") == "past" else "upcoming"
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     appointments = selectors.appointments_of_account(account_id=account.pk, scope=scope, limit=100)
     return render(
         request,

@@ -1,18 +1,17 @@
 """Public lookups of clinics, doctors and services by their public ids."""
 
-from uuid import UUID
-
 from django.utils.translation import gettext as _
 
 from yachi.clinics.models import Clinic, Doctor, Service
 from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 
 
-def _uuid(value, missing: NotFound) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise missing from None
+def _uuid(value, missing: NotFound):
+    public_id = as_public_id(value)
+    if public_id is None:
+        raise missing
+    return public_id
 
 
 def clinic_by_id(clinic_id) -> Clinic:

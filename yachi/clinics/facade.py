@@ -1,9 +1,15 @@
 """What other contexts may use of clinics, doctors, chairs and services."""
 
+from yachi.clinics.access import clinic_by_id, doctor_by_id, service_by_id, staff_clinic_by_id
+from yachi.clinics.choices import Skill, Weekday
 from yachi.clinics.events import ChairsChanged
 from yachi.clinics.models import Chair, Clinic, Doctor, Service
 from yachi.clinics.selectors import (
     active_chair_ids,
+    active_clinics,
+    clinic_chairs,
+    clinic_doctors,
+    clinic_services,
     doctor_has_skill,
     doctor_of_user,
     doctor_works_at,
@@ -18,11 +24,21 @@ __all__ = [
     "Clinic",
     "Doctor",
     "Service",
+    "Skill",
+    "Weekday",
     "active_chair_ids",
+    "active_clinics",
+    "clinic_by_id",
+    "clinic_chairs",
+    "clinic_doctors",
+    "clinic_services",
+    "doctor_by_id",
     "doctor_has_skill",
     "doctor_of_user",
     "doctor_works_at",
+    "service_by_id",
     "shortest_service_minutes",
+    "staff_clinic_by_id",
     "staff_clinic_ids",
     "staff_clinics",
 ]

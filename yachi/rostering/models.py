@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yachi.clinics.choices import Weekday
+from yachi.clinics.facade import Weekday
 from yachi.core.models import BaseModel
 from yachi.rostering.choices import ExceptionKind, ShiftKind
 

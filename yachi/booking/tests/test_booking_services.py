@@ -5,15 +5,18 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from conftest import tomorrow_at
-from yachi.booking.choices import ACTIVE_STATUSES, Status
+from yachi.booking.choices import ACTIVE_STATUSES, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
 from yachi.booking.models import Appointment
+from yachi.booking.selectors import people_of_phone
 from yachi.booking.services import (
     appointment_advance,
+    appointment_book_at_desk,
     appointment_cancel,
     appointment_reschedule,
     appointments_book,
 )
+from yachi.core.errors import InvalidInput
 
 
 def book(world, start, patient=None, doctor=None, service=None, actor=None, **kwargs):
@@ -307,3 +310,33 @@ def test_what_the_patient_writes_is_stored_encrypted(world):
         assert value.startswith("sm4gcm:v1:") and "痛" not in value and "发烧" not in value
     appointment.refresh_from_db()
     assert (appointment.note, appointment.cancel_reason) == ("左下后牙咬合痛三天", "发烧了")
+
+
+def test_the_front_desk_books_a_family_member_of_a_caller(world):
+    assert people_of_phone(world.patient_parent.phone) == [world.parent, world.patient_child]
+    appointment = appointment_book_at_desk(
+        actor=world.clinic_a_front_desk,
+        doctor=world.clinic_a_doctor,
+        service=world.cleaning_a,
+        start=tomorrow_at(10),
+        phone=world.patient_parent.phone,
+        patient_id=str(world.patient_child.public_id),
+        note="牙疼",
+    )
+    assert appointment.patient == world.patient_child
+    assert appointment.channel == Channel.CONSOLE
+    assert appointment.status == Status.BOOKED
+
+
+def test_the_front_desk_cannot_book_on_a_staff_number(world):
+    assert people_of_phone(world.clinic_a_front_desk.phone) == []
+    assert people_of_phone("not a number") == []
+    with pytest.raises(InvalidInput):
+        appointment_book_at_desk(
+            actor=world.clinic_a_front_desk,
+            doctor=world.clinic_a_doctor,
+            service=world.cleaning_a,
+            start=tomorrow_at(10),
+            phone=world.clinic_a_front_desk.phone,
+        )
+    assert not Appointment.objects.exists()

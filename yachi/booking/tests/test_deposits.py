@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conftest import tomorrow_at
 from yachi.booking import deposits
-from yachi.booking.absence import doctor_absence_cancel
+from yachi.booking.absence.services import doctor_absence_cancel
 from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointment_cancel, appointments_book

@@ -13,8 +13,8 @@ from django.utils import timezone
 from conftest import tomorrow_at
 from tests.factories import ChairFactory, ClinicFactory, DoctorFactory, ServiceFactory, weekly_hours
 from yachi.accounts.services import token_issue
-from yachi.booking import emergency
 from yachi.booking.choices import EmergencyStatus
+from yachi.booking.emergency import services as emergency
 from yachi.booking.models import Appointment, EmergencyCase
 from yachi.booking.services import appointments_book
 from yachi.clinics.choices import Skill

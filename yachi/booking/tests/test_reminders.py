@@ -7,7 +7,7 @@ import time_machine
 
 from conftest import tomorrow_at
 from yachi.booking.models import Appointment
-from yachi.booking.reminders import link_token
+from yachi.booking.reminders.services import link_token
 from yachi.booking.services import appointment_cancel, appointment_reschedule, appointments_book
 from yachi.messaging.choices import Status
 from yachi.messaging.models import Notification

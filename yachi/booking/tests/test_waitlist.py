@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from conftest import tomorrow_at
 from tests.factories import patient_user
-from yachi.booking import waitlist
 from yachi.booking.choices import OfferStatus
 from yachi.booking.errors import SlotTaken
 from yachi.booking.models import Appointment, WaitlistEntry, WaitlistOffer
 from yachi.booking.services import appointment_cancel, appointments_book
+from yachi.booking.waitlist import services as waitlist
 from yachi.core.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,17 +4,17 @@ from uuid import UUID
 from ninja import Router, Status
 from pydantic import Field, StrictBool
 
-from yachi.booking import waitlist
-from yachi.booking.access import (
+from yachi.booking.choices import WaitlistStatus
+from yachi.booking.schemas import AppointmentOut
+from yachi.booking.waitlist import services as waitlist
+from yachi.booking.waitlist.access import (
     access_waitlist_entry_by_id,
     access_waitlist_offer_by_id,
     waitlist_entries_of,
 )
-from yachi.booking.choices import WaitlistStatus
-from yachi.booking.schemas import AppointmentOut
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.schemas import InputSchema, IsoAwareDatetime, LocalDatetime, PublicOut, errors
-from yachi.patients import access as patient_access
+from yachi.patients import facade as patients
 
 router = Router(tags=["waitlist"])
 
@@ -70,14 +70,14 @@ class WaitlistOut(PublicOut):
 def join(request, payload: WaitlistIn):
     """Wait for a time with a service (and perhaps a doctor) inside a window; a freed time
     is offered in fair order (people in pain first) and held for 15 minutes."""
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     patient = (
-        patient_access.access_family_member_by_id(actor=request.user, patient_id=payload.patient_id)
+        patients.access_family_member_by_id(actor=request.user, patient_id=payload.patient_id)
         if payload.patient_id
-        else patient_access.holder(account)
+        else patients.holder(account)
     )
-    service = clinic_access.service_by_id(payload.service_id)
-    doctor = clinic_access.doctor_by_id(payload.doctor_id) if payload.doctor_id else None
+    service = clinics.service_by_id(payload.service_id)
+    doctor = clinics.doctor_by_id(payload.doctor_id) if payload.doctor_id else None
     entry = waitlist.waitlist_join(
         actor=request.user,
         patient=patient,

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.booking import emergency
-from yachi.booking.emergency_api import access_case, present
-from yachi.clinics import selectors as clinic_selectors
+from yachi.booking.emergency import selectors
+from yachi.booking.emergency import services as emergency
+from yachi.booking.emergency.access import access_case
+from yachi.booking.emergency.selectors import present
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, patient_required, staff_required
-from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 
 
@@ -25,7 +26,7 @@ def _coordinates(source) -> tuple[float, float] | None:
     except (KeyError, InvalidOperation, ValueError):
         pass
     clinic = next(
-        (c for c in clinic_selectors.active_clinics() if str(c.public_id) == source.get("near")),
+        (c for c in clinics.active_clinics() if str(c.public_id) == source.get("near")),
         None,
     )
     return (float(clinic.latitude), float(clinic.longitude)) if clinic else None
@@ -33,7 +34,7 @@ def _coordinates(source) -> tuple[float, float] | None:
 
 @patient_required
 def emergency_page(request):
-    account = patient_access.account_of(request.user)
+    account = patients.account_of(request.user)
     everyone = patients.everyone_on(account)
     if request.method == "POST":
         where = _coordinates(request.POST)
@@ -59,8 +60,8 @@ def emergency_page(request):
                 return redirect("web:emergency_case", case_id=case.public_id)
     return render(
         request,
-        "booking/emergency.html",
-        {"everyone": everyone, "clinics": clinic_selectors.active_clinics(), "tab": "home"},
+        "booking/emergency/emergency.html",
+        {"everyone": everyone, "clinics": clinics.active_clinics(), "tab": "home"},
     )
 
 
@@ -68,16 +69,20 @@ def emergency_page(request):
 def emergency_case_page(request, case_id):
     case = present(access_case(actor=request.user, case_id=case_id))
     template = htmx_partial(
-        request, "booking/partials/emergency_status.html", "booking/emergency_case.html"
+        request,
+        "booking/emergency/partials/emergency_status.html",
+        "booking/emergency/emergency_case.html",
     )
     return render(request, template, {"case": case, "tab": "home"})
 
 
 @staff_required
 def doctor_emergencies(request):
-    dispatches = emergency.cases_for_doctor(actor=request.user)
+    dispatches = selectors.cases_for_doctor(actor=request.user)
     template = htmx_partial(
-        request, "booking/partials/doctor_emergencies.html", "booking/doctor_emergencies.html"
+        request,
+        "booking/console/partials/doctor_emergencies.html",
+        "booking/console/doctor_emergencies.html",
     )
     return render(request, template, dict(dispatches=dispatches, section="emergencies"))
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
-from yachi.booking.reminders import link_url, local_time
+from yachi.booking.reminders.services import link_url, local_time
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.messaging import facade as messaging
 

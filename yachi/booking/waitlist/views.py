@@ -9,18 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.booking import waitlist
-from yachi.booking.access import (
+from yachi.booking.choices import WaitlistStatus
+from yachi.booking.waitlist import services as waitlist
+from yachi.booking.waitlist.access import (
     access_waitlist_entry_by_id,
     access_waitlist_offer_by_id,
     waitlist_entries_of,
 )
-from yachi.booking.choices import WaitlistStatus
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.pages import patient_required
-from yachi.patients import access as patient_access
 from yachi.patients import facade as patients
 
 
@@ -31,15 +30,17 @@ def waitlist_page(request):
         .exclude(status=WaitlistStatus.WITHDRAWN)
         .order_by("-created_at")
     )
-    return render(request, "booking/waitlist.html", {"entries": entries, "tab": "appointments"})
+    return render(
+        request, "booking/waitlist/waitlist.html", {"entries": entries, "tab": "appointments"}
+    )
 
 
 @patient_required
 def waitlist_join_page(request):
     source = request.POST if request.method == "POST" else request.GET
-    service = clinic_access.service_by_id(source.get("service"))
-    doctor = clinic_access.doctor_by_id(source["doctor"]) if source.get("doctor") else None
-    account = patient_access.account_of(request.user)
+    service = clinics.service_by_id(source.get("service"))
+    doctor = clinics.doctor_by_id(source["doctor"]) if source.get("doctor") else None
+    account = patients.account_of(request.user)
     everyone = patients.everyone_on(account)
     zone = ZoneInfo(service.clinic.timezone)
     today = timezone.now().astimezone(zone).date()
@@ -69,7 +70,7 @@ def waitlist_join_page(request):
             return redirect("web:waitlist")
     return render(
         request,
-        "booking/waitlist_join.html",
+        "booking/waitlist/waitlist_join.html",
         {"service": service, "doctor": doctor, "everyone": everyone, "today": today, "tab": "book"},
     )
 

@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.booking.choices import Channel, EmergencyStatus, Status
+from yachi.booking.emergency.access import emergency_for_doctor
+from yachi.booking.emergency.models import EmergencyCase, EmergencyDispatch
 from yachi.booking.errors import SlotTaken
 from yachi.booking.events import AppointmentRescheduled
-from yachi.booking.models import Appointment, EmergencyCase, EmergencyDispatch
-from yachi.booking.reminders import link_url, local_time
+from yachi.booking.models import Appointment
+from yachi.booking.reminders.services import link_url, local_time
 from yachi.booking.services import (
     _free_chairs,
     _overlapping,
@@ -34,8 +36,7 @@ from yachi.booking.services import (
     _write_with_chair,
 )
 from yachi.clinics import facade as clinics
-from yachi.clinics.choices import Skill
-from yachi.core.errors import Conflict, InvalidInput, NotFound
+from yachi.core.errors import Conflict, InvalidInput
 from yachi.core.events import publish
 from yachi.core.geo import distance_km
 from yachi.messaging import facade as messaging
@@ -79,7 +80,7 @@ def candidates(
     """Emergency doctors on duty soon, nearest first, each at their nearest such clinic."""
     best: dict[int, Candidate] = {}
     doctors = clinics.Doctor.objects.filter(
-        is_active=True, skills__skill=Skill.EMERGENCY
+        is_active=True, skills__skill=clinics.Skill.EMERGENCY
     ).prefetch_related("clinics")
     for doctor in doctors:
         if doctor.pk in exclude:
@@ -213,21 +214,6 @@ def escalate(*, now: datetime | None = None) -> int:
     return moved
 
 
-def emergency_for_doctor(*, actor, case_id) -> tuple[EmergencyCase, EmergencyDispatch]:
-    """A case this doctor was asked to take (anything else is not found)."""
-    doctor = clinics.doctor_of_user(actor)
-    dispatch = (
-        EmergencyDispatch.objects.select_related("case", "clinic")
-        .filter(case__public_id=case_id, doctor=doctor)
-        .first()
-        if doctor
-        else None
-    )
-    if dispatch is None:
-        raise NotFound(_("Emergency not found."), code="emergency_not_found")
-    return dispatch.case, dispatch
-
-
 def emergency_accept(*, actor, case_id, now: datetime | None = None) -> EmergencyCase:
     now = now or timezone.now()
     case, dispatch = emergency_for_doctor(actor=actor, case_id=case_id)
@@ -257,7 +243,7 @@ def _travel_minutes(distance: Decimal) -> int:
 def _emergency_service(clinic):
     service = (
         clinics.Service.objects.filter(
-            clinic=clinic, required_skill=Skill.EMERGENCY, is_active=True
+            clinic=clinic, required_skill=clinics.Skill.EMERGENCY, is_active=True
         )
         .order_by("duration_minutes")
         .first()
@@ -458,14 +444,3 @@ def _tell_everyone(
             object_type="emergency",
             object_id=case.public_id,
         )
-
-
-def cases_for_doctor(*, actor) -> list[EmergencyDispatch]:
-    doctor = clinics.doctor_of_user(actor)
-    if doctor is None:
-        return []
-    return list(
-        EmergencyDispatch.objects.filter(doctor=doctor)
-        .select_related("case__patient", "case__accepted_doctor", "clinic")
-        .order_by("-notified_at")[:50]
-    )

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.booking import reminders, services
+from yachi.booking import services
 from yachi.booking.models import Appointment
 from yachi.booking.policy import patient_may_change
+from yachi.booking.reminders import services as reminders
 from yachi.core.errors import DomainError
 
 
@@ -27,7 +28,7 @@ def appointment_link(request, token: str):
             .first()
         )
     if appointment is None:
-        return render(request, "booking/link_invalid.html", status=404)
+        return render(request, "booking/reminders/link_invalid.html", status=404)
     outdated = appointment.start.isoformat() != found[1] or appointment.start < timezone.now()
     if request.method == "POST" and not outdated:
         holder = appointment.patient.account.owner
@@ -45,7 +46,7 @@ def appointment_link(request, token: str):
         return redirect(request.path)
     return render(
         request,
-        "booking/link.html",
+        "booking/reminders/link.html",
         {
             "appointment": appointment,
             "outdated": outdated,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from yachi.booking.choices import Channel, OfferStatus, Status, WaitlistStatus
 from yachi.booking.errors import SlotTaken
-from yachi.booking.models import Appointment, WaitlistEntry, WaitlistOffer
-from yachi.booking.reminders import local_time
+from yachi.booking.models import Appointment
+from yachi.booking.reminders.services import local_time
 from yachi.booking.services import (
     _free_chairs,
     _overlapping,
@@ -27,6 +27,7 @@ from yachi.booking.services import (
     _write_with_chair,
     booking_horizon,
 )
+from yachi.booking.waitlist.models import WaitlistEntry, WaitlistOffer
 from yachi.clinics import facade as clinics
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.messaging import facade as messaging

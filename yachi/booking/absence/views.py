@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.booking.absence import doctor_absence_cancel
-from yachi.clinics import selectors as clinic_selectors
-from yachi.clinics.access import staff_clinic_by_id
+from yachi.booking.absence.services import doctor_absence_cancel
+from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.pages import staff_required
@@ -15,8 +14,8 @@ from yachi.core.pages import staff_required
 
 @staff_required
 def absence_page(request, clinic_id):
-    clinic = staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
-    doctors = clinic_selectors.clinic_doctors(clinic=clinic)
+    clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    doctors = clinics.clinic_doctors(clinic=clinic)
     today = timezone.localdate()
     form = {"doctor": "", "day": today.isoformat(), "reason": ""}
     if request.method == "POST":
@@ -47,6 +46,6 @@ def absence_page(request, clinic_id):
             return redirect("console:absence", clinic_id=clinic.public_id)
     return render(
         request,
-        "booking/absence.html",
+        "booking/console/absence.html",
         dict(clinic=clinic, doctors=doctors, form=form, section="absence"),
     )
