@@ -1,6 +1,18 @@
 """What other contexts may use of accounts."""
 
 from yachi.accounts.names import NAME_NORMALIZER, NAME_PURPOSE, normalize_name
-from yachi.accounts.privacy import account_erase, account_export
+from yachi.accounts.registrations import register_patient_opener, register_profile_part
+from yachi.accounts.selectors import patient_user_by_phone, user_id_by_phone, user_names
+from yachi.accounts.services import user_rename
 
-__all__ = ["NAME_NORMALIZER", "NAME_PURPOSE", "account_erase", "account_export", "normalize_name"]
+__all__ = [
+    "NAME_NORMALIZER",
+    "NAME_PURPOSE",
+    "normalize_name",
+    "patient_user_by_phone",
+    "register_patient_opener",
+    "register_profile_part",
+    "user_id_by_phone",
+    "user_names",
+    "user_rename",
+]

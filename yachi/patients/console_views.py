@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yachi.accounts.models import User
+from yachi.accounts import facade as accounts
 from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import blind_index
@@ -26,7 +26,7 @@ def _find(term: str) -> list[Patient]:
     whole name, never by a part of it (ADR 0018)."""
     term = term.strip()
     try:
-        user = User.objects.by_phone(term).filter(role="patient").first()
+        user = accounts.patient_user_by_phone(term)
     except DomainError:
         user = None
     if user is not None:
@@ -58,7 +58,6 @@ def patient_search(request):
             "term": term,
             "found": found,
             "section": "patients",
-            **{},
         },
     )
 
@@ -100,6 +99,5 @@ def chart_page(request, patient_id):
             "notes": notes,
             "visits": booking.appointments_of_patient(patient_id=patient.pk),
             "section": "patients",
-            **{},
         },
     )
