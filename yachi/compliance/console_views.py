@@ -28,7 +28,7 @@ def audit_page(request):
     query.pop("page", None)
     return render(
         request,
-        "compliance/audit.html",
+        "compliance/console/audit.html",
         {
             "page": page,
             "names": names,

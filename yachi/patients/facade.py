@@ -1,14 +1,9 @@
 """What other contexts may use of patients."""
 
-from yachi.patients.privacy import family_erase, family_export
-from yachi.patients.selectors import everyone_on, holder_of
-from yachi.patients.services import account_open, holder_rename
+from yachi.patients.selectors import everyone_on
+from yachi.patients.services import account_open
 
 __all__ = [
     "account_open",
     "everyone_on",
-    "family_erase",
-    "family_export",
-    "holder_of",
-    "holder_rename",
 ]

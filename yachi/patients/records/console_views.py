@@ -12,9 +12,10 @@ from yachi.clinics import facade as clinics
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
-from yachi.patients import records
 from yachi.patients.identity import masked, normalize_id_number
 from yachi.patients.models import Patient
+from yachi.patients.records import services as records
+from yachi.patients.records.access import chart_access
 
 # A common name is shared by many: a search by name shows at most this many people.
 NAME_MATCHES = 20
@@ -53,7 +54,7 @@ def patient_search(request):
                 found.append(person)
     return render(
         request,
-        "patients/console_search.html",
+        "patients/console/search.html",
         {
             "term": term,
             "found": found,
@@ -71,7 +72,7 @@ def _age(birth: date | None) -> int | None:
 
 @staff_required
 def chart_page(request, patient_id):
-    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    patient, clinic_ids = chart_access(actor=request.user, patient_id=patient_id)
     if request.method == "POST":
         try:
             records.clinical_note_write(
@@ -91,7 +92,7 @@ def chart_page(request, patient_id):
     notes = records.clinical_notes_read(actor=request.user, patient=patient, clinic_ids=clinic_ids)
     return render(
         request,
-        "patients/console_chart.html",
+        "patients/console/chart.html",
         {
             "patient": patient,
             "age": _age(patient.birth_date),

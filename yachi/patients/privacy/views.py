@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from yachi.compliance.facade import personal_data_erase, personal_data_export
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
-from yachi.patients import access, consents
+from yachi.patients import access
+from yachi.patients.privacy import consents
 
 Kind = consents.Kind
 
