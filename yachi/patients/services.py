@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts.facade import NAME_PURPOSE, user_rename
-from yachi.booking import facade as booking
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 from yachi.patients.identity import normalize_id_number
 from yachi.patients.models import FamilyAccount, Patient
+from yachi.patients.visits import visits
 
 
 class FamilyLimitReached(Conflict):
@@ -126,7 +126,7 @@ def family_member_update(
 def family_member_remove(*, patient: Patient) -> None:
     if patient.is_holder:
         raise InvalidInput(_("The account holder cannot be removed."), code="holder_not_removable")
-    if booking.patient_has_upcoming_appointments(patient_id=patient.pk):
+    if visits.patient_has_upcoming_appointments(patient_id=patient.pk):
         raise Conflict(
             _("Cancel this person's upcoming appointments before removing them."),
             code="member_has_appointments",

@@ -16,11 +16,11 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yachi.booking import facade as booking
 from yachi.compliance.facade import ErasedPart, ExportedPart, PersonalDataPart
 from yachi.patients.faces import face_photo_content, face_photos_delete_all
 from yachi.patients.models import ClinicalNote, FacePhoto, FamilyAccount, Patient
 from yachi.patients.services import account_open
+from yachi.patients.visits import visits
 
 RECORD_RETENTION_YEARS = 15
 ANONYMOUS = "—"
@@ -60,7 +60,7 @@ def family_export(account: FamilyAccount) -> tuple[dict, dict[str, bytes]]:
             }
             for p in people
         ],
-        "appointments": booking.appointments_export(patient_ids=ids),
+        "appointments": visits.appointments_export(patient_ids=ids),
         "clinical_notes": [
             {
                 "patient": str(n.patient.public_id),
@@ -103,14 +103,14 @@ def family_erase(account: FamilyAccount, *, reason: str) -> FamilyErasure:
     people = list(Patient.objects.filter(account=account))
     ids = [p.pk for p in people]
     report = FamilyErasure()
-    report.appointments_cancelled = booking.appointments_cancel_upcoming(
+    report.appointments_cancelled = visits.appointments_cancel_upcoming(
         patient_ids=ids, reason=reason
     )
     report.photos_deleted = face_photos_delete_all(account=account)
     with_notes = set(
         ClinicalNote.objects.filter(patient_id__in=ids).values_list("patient_id", flat=True)
     )
-    last_visits = booking.last_visits(patient_ids=ids)
+    last_visits = visits.last_visits(patient_ids=ids)
     for person in people:
         last = last_visits.get(person.pk)
         if person.pk in with_notes or last:

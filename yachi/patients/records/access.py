@@ -3,16 +3,16 @@ front desk and managers schedule, they do not read charts."""
 
 from django.utils.translation import gettext as _
 
-from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound, PermissionDenied
 from yachi.core.models import as_public_id
 from yachi.core.roles import Role
 from yachi.patients.models import ClinicalNote, Patient
+from yachi.patients.visits import visits
 
 
 def _clinics_of_patient(patient: Patient) -> set[int]:
-    visited = booking.clinic_ids_visited_by(patient_id=patient.pk)
+    visited = visits.clinic_ids_visited_by(patient_id=patient.pk)
     written = set(ClinicalNote.objects.filter(patient=patient).values_list("clinic_id", flat=True))
     return visited | written
 

@@ -1,11 +1,11 @@
 from ninja import Router, Status
 
-from yachi.booking import facade as booking
 from yachi.core.errors import NotFound
 from yachi.core.schemas import errors
 from yachi.patients.records import services as records
 from yachi.patients.records.access import chart_access
 from yachi.patients.schemas import ClinicalNoteIn, ClinicalNoteOut
+from yachi.patients.visits import visits
 
 router = Router(tags=["records"])
 
@@ -29,7 +29,7 @@ def write_note(request, patient_id: str, payload: ClinicalNoteIn):
     patient, clinic_ids = chart_access(actor=request.user, patient_id=patient_id)
     appointment = None
     if payload.appointment_id:
-        appointment = booking.appointment_by_public_id(public_id=payload.appointment_id)
+        appointment = visits.appointment_by_public_id(public_id=payload.appointment_id)
         if appointment is None:
             raise NotFound(code="appointment_not_found")
     note = records.clinical_note_write(

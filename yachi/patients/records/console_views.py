@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yachi.accounts import facade as accounts
-from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError
@@ -16,6 +15,7 @@ from yachi.patients.identity import masked, normalize_id_number
 from yachi.patients.models import Patient
 from yachi.patients.records import services as records
 from yachi.patients.records.access import chart_access
+from yachi.patients.visits import visits
 
 # A common name is shared by many: a search by name shows at most this many people.
 NAME_MATCHES = 20
@@ -49,7 +49,7 @@ def patient_search(request):
     if term:
         mine = clinics.staff_clinic_ids(request.user)
         for person in _find(term):
-            visited = booking.clinic_ids_visited_by(patient_id=person.pk)
+            visited = visits.clinic_ids_visited_by(patient_id=person.pk)
             if mine is None or visited & mine:
                 found.append(person)
     return render(
@@ -98,7 +98,7 @@ def chart_page(request, patient_id):
             "age": _age(patient.birth_date),
             "id_number": masked(patient.id_number),
             "notes": notes,
-            "visits": booking.appointments_of_patient(patient_id=patient.pk),
+            "visits": visits.appointments_of_patient(patient_id=patient.pk),
             "section": "patients",
         },
     )
