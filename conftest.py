@@ -61,7 +61,7 @@ class World:
         from yachi.clinics.choices import Skill
         from yachi.core.roles import Role
         from yachi.patients.choices import Relationship
-        from yachi.patients.consents import Kind, consent_grant, current_version
+        from yachi.patients.privacy.consents import Kind, consent_grant, current_version
         from yachi.patients.services import family_member_add
 
         self.chain = f.ChainFactory()

@@ -159,7 +159,7 @@ def png_upload(name: str = "face.png", size=(64, 48)):
 
 
 def consent_all(user) -> None:
-    from yachi.patients.consents import Kind, consent_grant, current_version
+    from yachi.patients.privacy.consents import Kind, consent_grant, current_version
 
     for kind in Kind:
         consent_grant(actor=user, account=user.family_account, kind=kind, version=current_version())

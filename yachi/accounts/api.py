@@ -2,6 +2,7 @@ from django.conf import settings
 from ninja import Router, Status
 
 from yachi.accounts import services, staff_auth, wechat
+from yachi.accounts.registrations import profile_parts
 from yachi.accounts.schemas import (
     LoginIn,
     LoginOut,
@@ -11,29 +12,20 @@ from yachi.accounts.schemas import (
     StaffLoginIn,
     WeChatCodeIn,
 )
-from yachi.clinics import facade as clinics
 from yachi.core.schemas import errors
-from yachi.patients import facade as patients
 
 router = Router(tags=["accounts"])
 
 
 def me_of(user) -> MeOut:
-    doctor = clinics.doctor_of_user(user)
-    patient_id = None
-    if user.is_patient:
-        patient_id = patients.holder_of(patients.account_open(user=user)).public_id
-    clinic_ids = []
-    if user.is_clinic_staff:
-        clinic_ids = [clinic.public_id for clinic in clinics.staff_clinics(user)]
+    """The account's own fields, and those the contexts above it add (``doctor_id``,
+    ``patient_id``, ``clinic_ids``) through ``register_profile_part``."""
     return MeOut(
         id=user.public_id,
         role=user.role,
         phone=user.phone,
         name=user.name,
-        doctor_id=doctor.public_id if doctor else None,
-        patient_id=patient_id,
-        clinic_ids=clinic_ids,
+        **profile_parts(user),
     )
 
 

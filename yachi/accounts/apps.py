@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "yachi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from yachi.accounts.privacy import PERSONAL_DATA
+        from yachi.accounts.selectors import user_id_by_phone, user_names
+        from yachi.compliance.facade import register_actor_lookup, register_personal_data
+
+        register_personal_data(PERSONAL_DATA)
+        register_actor_lookup(names=user_names, by_phone=user_id_by_phone)

@@ -1,12 +1,14 @@
-"""The account's part of a personal-data export and of an erasure (PIPL)."""
+"""The account's part of a personal-data export and of an erasure (PIPL), registered
+with compliance when the app loads."""
 
 import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
-from yachi.compliance.facade import blind_index
+from yachi.compliance.facade import ErasedPart, ExportedPart, PersonalDataPart, blind_index
 
 
 def account_export(user: User) -> dict:
@@ -22,7 +24,7 @@ def account_export(user: User) -> dict:
 
 
 @transaction.atomic
-def account_erase(user: User) -> list[str]:
+def account_erase(user: User) -> None:
     """Close the login for good: no number, no name, no tokens, no sessions.
 
     The row stays (appointments and records point at it) but can never log in again,
@@ -44,4 +46,16 @@ def account_erase(user: User) -> list[str]:
         password="!erased",  # noqa: S106  (an unusable hash, not a password)
         session_epoch=user.session_epoch + 1,
     )
-    return ["mobile number", "name", "login and devices"]
+
+
+def _export(user: User) -> ExportedPart:
+    return ExportedPart(data={"account": account_export(user)})
+
+
+def _erase(user: User, *, reason: str) -> ErasedPart:
+    account_erase(user)
+    return ErasedPart(deleted=[_("mobile numbers, login and devices")])
+
+
+# The login stands beneath every other part: exported first, erased last.
+PERSONAL_DATA = PersonalDataPart(name="account", order=10, exporter=_export, eraser=_erase)

@@ -16,11 +16,11 @@ from yachi.accounts import throttle
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.names import NAME_PURPOSE
 from yachi.accounts.phones import normalize_phone
+from yachi.accounts.registrations import patient_opened
 from yachi.compliance.facade import AuditAction, audit_record, blind_index
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from yachi.core.roles import Role
 from yachi.messaging.facade import send_sms
-from yachi.patients import facade as patients
 
 TOKEN_PREFIX = "yc_"  # noqa: S105  (a recognisable prefix, not a secret)
 # Tokens are looked up on every request; recording each use would turn every read
@@ -173,7 +173,7 @@ def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
         user = User.objects.by_phone(phone).first()
         if user is None:
             user = User.objects.create_user(phone=phone, role=Role.PATIENT)
-            patients.account_open(user=user)
+            patient_opened(user=user)
         elif user.role != Role.PATIENT:
             raise invalid
         if not user.is_active:
@@ -246,11 +246,14 @@ def patient_user_ensure(*, phone: str, name: str = "") -> User:
             raise InvalidInput(
                 _("This number belongs to a staff account, not a patient."), code="not_a_patient"
             )
-        account = patients.account_open(user=user, name=name)
-        if name and not user.name:
-            # update() skips the blind index's pre_save: it is set here with the name.
-            User.objects.filter(pk=user.pk).update(
-                name=name, name_index=blind_index(NAME_PURPOSE, name)
-            )
-            patients.holder_rename(account=account, name=name)
+        rename = bool(name and not user.name)
+        if rename:
+            user_rename(user_id=user.pk, name=name)
+        patient_opened(user=user, name=name, rename=rename)
     return user
+
+
+def user_rename(*, user_id: int, name: str) -> None:
+    """Give a user a new name (the patient's own record changes it with theirs)."""
+    # update() skips the blind index's pre_save: it is set here with the name.
+    User.objects.filter(pk=user_id).update(name=name, name_index=blind_index(NAME_PURPOSE, name))

@@ -188,7 +188,7 @@ def staff_login(request):
                 return _complete_staff_login(request, user, method="password")
     return _page(
         request,
-        "accounts/staff_login.html",
+        "accounts/console/login.html",
         {"form": form, "next": next_url},
         status=status,
         error=error,
@@ -216,7 +216,7 @@ def staff_totp(request):
                 error = exc
             else:
                 return _complete_staff_login(request, user, method="password+totp")
-    return _page(request, "accounts/staff_totp.html", {"form": form}, status=status, error=error)
+    return _page(request, "accounts/console/totp.html", {"form": form}, status=status, error=error)
 
 
 def staff_totp_enroll(request):
@@ -270,7 +270,7 @@ def staff_totp_enroll(request):
     uri = staff_auth.totp_uri(user=user, secret=secret)
     return _page(
         request,
-        "accounts/staff_totp_enroll.html",
+        "accounts/console/totp_enroll.html",
         {
             "form": form,
             "secret": secret,
@@ -305,7 +305,7 @@ def password_change(request):
                 return redirect("console:home")
     return _page(
         request,
-        "accounts/password_change.html",
+        "accounts/console/password_change.html",
         {
             "form": form,
             "expired": staff_auth.password_expired(request.user),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from yachi.accounts.models import User
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, DomainError, NotFound
-from yachi.messaging.providers import get_wechat, wechat_configured
+from yachi.messaging.facade import get_wechat, wechat_configured
 
 
 class WeChatNotSetUp(DomainError):

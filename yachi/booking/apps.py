@@ -10,8 +10,10 @@ class BookingConfig(AppConfig):
     def ready(self):
         from yachi.booking import (
             deposits,
+            facade,
             handlers,  # noqa: F401  (subscribes to other contexts' events)
         )
+        from yachi.patients.facade import register_visits
         from yachi.payments.facade import Purpose, register_owner
 
         register_owner(
@@ -19,4 +21,14 @@ class BookingConfig(AppConfig):
             on_paid=deposits.on_paid,
             on_closed=deposits.on_closed,
             # No on_refunded: a refunded deposit belongs to a cancelled appointment.
+        )
+        # What patients knows of appointments (it stands beneath booking).
+        register_visits(
+            appointment_by_public_id=facade.appointment_by_public_id,
+            appointments_export=facade.appointments_export,
+            appointments_of_patient=facade.appointments_of_patient,
+            clinic_ids_visited_by=facade.clinic_ids_visited_by,
+            last_visits=facade.last_visits,
+            patient_has_upcoming_appointments=facade.patient_has_upcoming_appointments,
+            appointments_cancel_upcoming=facade.appointments_cancel_upcoming,
         )

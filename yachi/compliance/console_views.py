@@ -1,84 +1,34 @@
 """The audit trail in the console: managers search it and export what they found."""
 
 import csv
-from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from yachi.accounts.models import User
-from yachi.clinics import facade as clinics
 from yachi.compliance.audit import audit_record
 from yachi.compliance.blindindex import blind_index
-from yachi.compliance.models import AuditAction, AuditEntry
-from yachi.compliance.selectors import audit_anchoring
-from yachi.core.dates import day_param
-from yachi.core.errors import DomainError, PermissionDenied
+from yachi.compliance.models import AuditAction
+from yachi.compliance.selectors import actor_names, audit_anchoring, audit_entries
+from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.core.roles import Role
 
 PAGE_SIZE = 50
 
 
-def _scope(user):
-    """Managers see what concerns their clinics or was done by their staff."""
-    if user.role == Role.ADMIN:
-        return AuditEntry.objects.all()
-    if user.role != Role.MANAGER:
-        raise PermissionDenied(_("The audit trail is for managers."), code="audit_forbidden")
-    clinic_ids = clinics.staff_clinic_ids(user) or set()
-    public_ids = [str(c.public_id) for c in clinics.staff_clinics(user)]
-    staff = set(
-        User.objects.filter(
-            Q(doctor__clinics__in=clinic_ids) | Q(memberships__clinic__in=clinic_ids)
-        ).values_list("pk", flat=True)
-    )
-    return AuditEntry.objects.filter(Q(clinic__in=public_ids) | Q(actor_id__in=staff))
-
-
-def _filtered(request):
-    entries = _scope(request.user)
-    params = request.GET
-    start, end = day_param(params.get("from")), day_param(params.get("to"))
-    zone = timezone.get_current_timezone()
-    if start:
-        entries = entries.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=zone))
-    if end:
-        entries = entries.filter(
-            created_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
-        )
-    if params.get("action") in AuditAction.values:
-        entries = entries.filter(action=params["action"])
-    if params.get("phone"):
-        try:
-            actor = User.objects.by_phone(params["phone"]).first()
-        except DomainError:
-            actor = None
-        entries = entries.filter(actor_id=actor.pk if actor else -1)
-    if params.get("object"):
-        entries = entries.filter(object_id=params["object"].strip())
-    return entries.order_by("-seq")
-
-
 @staff_required
 def audit_page(request):
-    entries = _filtered(request)
+    entries = audit_entries(user=request.user, params=request.GET)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = dict(
-        User.objects.filter(pk__in={e.actor_id for e in page if e.actor_id}).values_list(
-            "pk", "name"
-        )
-    )
+    names = actor_names(page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
-        "compliance/audit.html",
+        "compliance/console/audit.html",
         {
             "page": page,
             "names": names,
@@ -89,7 +39,6 @@ def audit_page(request):
             "anchoring": audit_anchoring() if request.user.role == Role.ADMIN else None,
             "checkpoint_minutes": settings.YACHI_AUDIT_CHECKPOINT_MINUTES,
             "section": "audit",
-            **{},
         },
     )
 
@@ -121,7 +70,7 @@ def _export_filters(params) -> dict:
 @staff_required
 def audit_export(request):
     """The filtered trail as CSV; the export itself is recorded."""
-    entries = _filtered(request)
+    entries = audit_entries(user=request.user, params=request.GET)
     audit_record(
         action=AuditAction.AUDIT_EXPORTED,
         actor=request.user,

@@ -7,11 +7,17 @@ A model declares ``EncryptedTextField`` / ``EncryptedCharField`` (or the typed
 ``blind_index(purpose, value)`` or, for a search term, ``<index>__matches``. The
 migration that encrypts a column encrypts its existing values with
 ``encrypt_columns``. Keys and rotation stay inside this context.
+
+Contexts that hold personal data register their part of the download and of the
+erasure with ``register_personal_data``; accounts and clinics tell the audit console
+who actors are and what a manager sees (``register_actor_lookup``,
+``register_audit_scope``).
 """
 
 from yachi.compliance.audit import audit_record
 from yachi.compliance.blindindex import blind_index
 from yachi.compliance.columns import decrypt_columns, encrypt_columns, fixed_point, iso_date
+from yachi.compliance.directory import AuditScope, register_actor_lookup, register_audit_scope
 from yachi.compliance.envelope import decrypt_bytes, encrypt_bytes
 from yachi.compliance.errors import EncryptedLookupRefused, EncryptionError
 from yachi.compliance.fields import (
@@ -24,9 +30,18 @@ from yachi.compliance.fields import (
     EncryptedTextField,
 )
 from yachi.compliance.models import AuditAction
+from yachi.compliance.privacy import (
+    ErasedPart,
+    ExportedPart,
+    PersonalDataPart,
+    personal_data_erase,
+    personal_data_export,
+    register_personal_data,
+)
 
 __all__ = [
     "AuditAction",
+    "AuditScope",
     "BlindIndexField",
     "EncryptedCharField",
     "EncryptedDateField",
@@ -36,6 +51,9 @@ __all__ = [
     "EncryptedQuerySet",
     "EncryptedTextField",
     "EncryptionError",
+    "ErasedPart",
+    "ExportedPart",
+    "PersonalDataPart",
     "audit_record",
     "blind_index",
     "decrypt_bytes",
@@ -44,4 +62,9 @@ __all__ = [
     "encrypt_columns",
     "fixed_point",
     "iso_date",
+    "personal_data_erase",
+    "personal_data_export",
+    "register_actor_lookup",
+    "register_audit_scope",
+    "register_personal_data",
 ]

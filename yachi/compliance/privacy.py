@@ -1,21 +1,22 @@
 """Personal-information rights (PIPL arts. 45 and 47): a patient downloads all their
-data, or asks for it to be deleted. Each context exports and erases its own part;
-this module puts them together, packs the download and answers in plain words."""
+data, or asks for it to be deleted. Each context exports and erases its own part,
+which it registers here when its app loads (``register_personal_data``); this module
+puts the parts together, packs the download and answers in plain words. It imports
+none of them: compliance lies beneath every context that holds personal data."""
 
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts import facade as accounts
 from yachi.compliance.audit import audit_record
 from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.core.errors import PermissionDenied
-from yachi.patients import facade as patients
 
 README = """这是您在牙齿口腔的全部个人信息。data.json 为结构化数据，photos/ 为面部照片。
 This is all the personal information Yachi Dental holds about you. data.json holds the
@@ -23,39 +24,91 @@ structured data; photos/ holds facial photos.
 """
 
 
-def _patient_account(user):
+@dataclass(frozen=True)
+class ExportedPart:
+    """What one context holds about the user: top-level keys of data.json, files of the zip,
+    and the object the audit entry names (``(object_type, object_id)``), if it has one."""
+
+    data: dict
+    files: dict[str, bytes] = field(default_factory=dict)
+    subject: tuple[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class ErasedPart:
+    """What one context deleted (in plain words), what it kept (``what``, ``until`` as an
+    ISO date or None, ``reason``) and the figures the audit entry records."""
+
+    deleted: list[str] = field(default_factory=list)
+    retained: list[dict] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+    subject: tuple[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class PersonalDataPart:
+    """One context's part: exported in ``order``, erased in the reverse order, so that what
+    stands on another part is erased before it. ``exporter(user)`` returns an
+    ``ExportedPart``; ``eraser(user, reason=...)`` an ``ErasedPart``."""
+
+    name: str
+    order: int
+    exporter: Callable[..., ExportedPart]
+    eraser: Callable[..., ErasedPart]
+
+
+_parts: dict[str, PersonalDataPart] = {}
+
+
+def register_personal_data(part: PersonalDataPart) -> None:
+    _parts[part.name] = part
+
+
+def _registered() -> list[PersonalDataPart]:
+    return sorted(_parts.values(), key=lambda part: part.order)
+
+
+def _patients_only(user) -> None:
     if not user.is_patient:
         raise PermissionDenied(
             _("Only patients can download or erase their data here."), code="patients_only"
         )
-    return patients.account_open(user=user)
+
+
+def _subject(parts) -> tuple[str, object]:
+    for part in parts:
+        if part.subject is not None:
+            return part.subject
+    return "user", None
 
 
 def personal_data_export(*, user) -> tuple[str, bytes]:
     """``(file name, zip bytes)`` with data.json, the photos and a short read-me."""
-    account = _patient_account(user)
-    family, files = patients.family_export(account)
+    _patients_only(user)
+    exported_at = timezone.now().isoformat()
+    parts = [part.exporter(user) for part in _registered()]
     activity = AuditEntry.objects.filter(actor_id=user.pk).order_by("-seq")[:500]
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "account": accounts.account_export(user),
-        **family,
-        "activity": [
-            {"at": e.created_at.isoformat(), "action": e.action, "ip": e.ip, "device": e.device}
-            for e in activity
-        ],
-    }
+    data = {"exported_at": exported_at}
+    files = {}
+    for part in parts:
+        data.update(part.data)
+        files.update(part.files)
+    data["activity"] = [
+        {"at": e.created_at.isoformat(), "action": e.action, "ip": e.ip, "device": e.device}
+        for e in activity
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         for name, content in files.items():
             archive.writestr(name, content)
+    object_type, object_id = _subject(parts)
     audit_record(
         action=AuditAction.DATA_EXPORTED,
         actor=user,
-        object_type="family_account",
-        object_id=account.public_id,
+        object_type=object_type,
+        object_id=object_id if object_id is not None else user.public_id,
         details={"photos": len(files)},
     )
     stamp = timezone.localdate().isoformat()
@@ -72,28 +125,14 @@ class ErasureResult:
 @transaction.atomic
 def personal_data_erase(*, user) -> ErasureResult:
     """Delete what the law lets us delete, keep medical records as long as it requires."""
-    account = _patient_account(user)
+    _patients_only(user)
     reason = _("Account closed at the patient's request")
-    family = patients.family_erase(account, reason=reason)
-    deleted = [
-        _("mobile numbers, login and devices"),
-        _("facial photos (%(count)s)") % {"count": family.photos_deleted},
-        _("upcoming appointments (%(count)s cancelled)") % {"count": family.appointments_cancelled},
-        _("names and details of %(count)s people without medical records")
-        % {"count": family.anonymised},
-    ]
-    retained = []
-    if family.records_kept_until:
-        retained.append(
-            {
-                "what": _("medical records and the details that identify the patient in them"),
-                "until": family.records_kept_until.isoformat(),
-                "reason": _(
-                    "Outpatient medical records must be kept for at least 15 years after "
-                    "the last visit (Medical Records Management Regulations, art. 29)."
-                ),
-            }
-        )
+    registered = _registered()
+    erased = {part.name: part.eraser(user, reason=reason) for part in reversed(registered)}
+    parts = [erased[part.name] for part in registered]
+    deleted = [text for part in parts for text in part.deleted]
+    retained = [entry for part in parts for entry in part.retained]
+    kept_until = next((entry["until"] for entry in retained if entry.get("until")), None)
     retained.append(
         {
             "what": _("the audit trail of what was done with the data"),
@@ -101,25 +140,19 @@ def personal_data_erase(*, user) -> ErasureResult:
             "reason": _("Kept for security and legal obligations, at least 180 days."),
         }
     )
+    object_type, object_id = _subject(parts)
     audit_record(
         action=AuditAction.DATA_ERASED,
         actor=user,
-        object_type="family_account",
-        object_id=account.public_id,
-        details={
-            "anonymised": family.anonymised,
-            "kept_for_records": family.kept_for_records,
-            "records_kept_until": family.records_kept_until.isoformat()
-            if family.records_kept_until
-            else None,
-        },
+        object_type=object_type,
+        object_id=object_id if object_id is not None else user.public_id,
+        details={key: value for part in parts for key, value in part.details.items()},
     )
-    accounts.account_erase(user)
-    if family.records_kept_until:
+    if kept_until:
         message = _(
             "Your account is closed and your personal information has been deleted, except "
             "your medical records, which the law requires us to keep until %(until)s."
-        ) % {"until": family.records_kept_until.isoformat()}
+        ) % {"until": kept_until}
     else:
         message = _("Your account is closed and your personal information has been deleted.")
     return ErasureResult(deleted=deleted, retained=retained, message=message)

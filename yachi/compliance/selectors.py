@@ -1,11 +1,16 @@
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from yachi.compliance.models import AuditHead, DataKey
+from yachi.compliance import directory
+from yachi.compliance.models import AuditAction, AuditEntry, AuditHead, DataKey
+from yachi.core.dates import day_param
+from yachi.core.errors import DomainError, PermissionDenied
+from yachi.core.roles import Role
 
 # Checkpoints this many runs behind mean the job is not running.
 CHECKPOINTS_LATE_AFTER_RUNS = 3
@@ -45,3 +50,45 @@ def audit_anchoring() -> AuditAnchoring | None:
         and timezone.now() - head.checkpointed_at > CHECKPOINTS_LATE_AFTER_RUNS * period
     )
     return AuditAnchoring(head.checkpoint_seq, head.checkpointed_at, waiting, late)
+
+
+def _audit_visible(user):
+    """Managers see what concerns their clinics or was done by their staff."""
+    if user.role == Role.ADMIN:
+        return AuditEntry.objects.all()
+    if user.role != Role.MANAGER:
+        raise PermissionDenied(_("The audit trail is for managers."), code="audit_forbidden")
+    scope = directory.audit_scope(user)
+    return AuditEntry.objects.filter(
+        Q(clinic__in=sorted(scope.clinics)) | Q(actor_id__in=scope.actors)
+    )
+
+
+def audit_entries(*, user, params):
+    """The part of the trail ``user`` may see, filtered by the console's search form
+    (``from``, ``to``, ``action``, ``phone``, ``object``), newest first."""
+    entries = _audit_visible(user)
+    start, end = day_param(params.get("from")), day_param(params.get("to"))
+    zone = timezone.get_current_timezone()
+    if start:
+        entries = entries.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end:
+        entries = entries.filter(
+            created_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    if params.get("action") in AuditAction.values:
+        entries = entries.filter(action=params["action"])
+    if params.get("phone"):
+        try:
+            actor_id = directory.actor_by_phone(params["phone"])
+        except DomainError:
+            actor_id = None
+        entries = entries.filter(actor_id=actor_id if actor_id is not None else -1)
+    if params.get("object"):
+        entries = entries.filter(object_id=params["object"].strip())
+    return entries.order_by("-seq")
+
+
+def actor_names(entries) -> dict[int, str]:
+    """The display names of the actors of these entries."""
+    return directory.actor_names({e.actor_id for e in entries if e.actor_id})

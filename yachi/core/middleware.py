@@ -25,10 +25,6 @@ _request_origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.Cont
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
-def current_request_id() -> str:
-    return _request_id.get()
-
-
 def current_request_origin() -> RequestOrigin | None:
     """Where the request being handled comes from (for the audit trail), if any."""
     return _request_origin.get()

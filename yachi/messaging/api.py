@@ -1,12 +1,8 @@
-from uuid import UUID
-
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from yachi.core.errors import NotFound
 from yachi.core.schemas import errors
 from yachi.messaging import selectors, services
-from yachi.messaging.models import Notification
+from yachi.messaging.access import access_notification_by_id
 from yachi.messaging.schemas import NotificationOut, NotificationQuery, PreferenceIO
 
 router = Router(tags=["notifications"])
@@ -21,14 +17,7 @@ def list_notifications(request, query: Query[NotificationQuery]):
 
 @router.post("/notifications/{notification_id}/read", response={204: None, **errors(401, 404)})
 def mark_read(request, notification_id: str):
-    missing = NotFound(_("Message not found."), code="notification_not_found")
-    try:
-        public_id = UUID(notification_id)
-    except ValueError:
-        raise missing from None
-    notification = Notification.objects.filter(public_id=public_id, recipient=request.user).first()
-    if notification is None:
-        raise missing
+    notification = access_notification_by_id(actor=request.user, notification_id=notification_id)
     services.inbox_mark_read(notification=notification)
     return Status(204, None)
 

@@ -1,8 +1,7 @@
-from uuid import UUID
-
 from django.utils.translation import gettext as _
 
 from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 from yachi.patients.models import FacePhoto, FamilyAccount, Patient
 from yachi.patients.services import account_open
 
@@ -17,11 +16,8 @@ def account_of(user) -> FamilyAccount:
 def access_family_member_by_id(*, actor, patient_id) -> Patient:
     """A person on the caller's own family account, the holder included."""
     missing = NotFound(_("Family member not found."), code="patient_not_found")
-    try:
-        public_id = UUID(str(patient_id))
-    except ValueError:
-        raise missing from None
-    if not actor.is_patient:
+    public_id = as_public_id(patient_id)
+    if public_id is None or not actor.is_patient:
         raise missing
     patient = (
         Patient.objects.select_related("account")
@@ -40,10 +36,9 @@ def holder(account: FamilyAccount) -> Patient:
 def access_face_photo_by_id(*, actor, photo_id) -> FacePhoto:
     """A facial photo of someone on the caller's own family account."""
     missing = NotFound(_("Photo not found."), code="photo_not_found")
-    try:
-        public_id = UUID(str(photo_id))
-    except ValueError:
-        raise missing from None
+    public_id = as_public_id(photo_id)
+    if public_id is None:
+        raise missing
     photo = (
         FacePhoto.objects.select_related("patient__account")
         .filter(public_id=public_id, patient__account__owner=actor)

@@ -2,7 +2,8 @@ from django.http import HttpResponse
 from ninja import File, Router, Status, UploadedFile
 
 from yachi.core.schemas import errors
-from yachi.patients import access, consents, faces, selectors, services
+from yachi.patients import access, faces, selectors, services
+from yachi.patients.privacy import consents
 from yachi.patients.schemas import (
     ConsentIn,
     ConsentOut,

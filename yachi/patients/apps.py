@@ -8,9 +8,17 @@ class PatientsConfig(AppConfig):
     verbose_name = _("Patients")
 
     def ready(self):
+        from yachi.accounts.facade import register_patient_opener, register_profile_part
+        from yachi.compliance.facade import register_personal_data
         from yachi.core.pages import register_patient_gate
-        from yachi.patients.consents import privacy_policy_gate
+        from yachi.patients.privacy.consents import privacy_policy_gate
+        from yachi.patients.privacy.personal_data import PERSONAL_DATA
+        from yachi.patients.selectors import profile_part
+        from yachi.patients.services import patient_user_opened
         from yachi.patients.storage import ensure_faces_stay_local
 
         ensure_faces_stay_local()
         register_patient_gate(privacy_policy_gate)
+        register_personal_data(PERSONAL_DATA)
+        register_profile_part(profile_part)
+        register_patient_opener(patient_user_opened)

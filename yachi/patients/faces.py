@@ -7,8 +7,8 @@ from django.db import transaction
 
 from yachi.compliance.facade import decrypt_bytes, encrypt_bytes
 from yachi.core.uploads import clean_image
-from yachi.patients.consents import Kind, require_consent
 from yachi.patients.models import FacePhoto, FamilyAccount, Patient
+from yachi.patients.privacy.consents import Kind, require_consent
 
 CONTEXT = "patients.facephoto.file"
 

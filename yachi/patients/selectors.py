@@ -1,4 +1,5 @@
 from yachi.patients.models import FamilyAccount, Patient
+from yachi.patients.services import account_open
 
 
 def holder_of(account: FamilyAccount) -> Patient:
@@ -17,3 +18,10 @@ def family_members(account: FamilyAccount) -> list[Patient]:
 def everyone_on(account: FamilyAccount) -> list[Patient]:
     """Holder first, then the family members: whom the account can book for."""
     return list(Patient.objects.filter(account=account, removed_at__isnull=True).order_by("seat"))
+
+
+def profile_part(user) -> dict:
+    """The patient's own record in their ``/me`` profile."""
+    if not user.is_patient:
+        return {}
+    return {"patient_id": holder_of(account_open(user=user)).public_id}

@@ -4,21 +4,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts.facade import NAME_PURPOSE
-from yachi.accounts.models import User
-from yachi.booking import facade as booking
+from yachi.accounts.facade import NAME_PURPOSE, user_rename
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 from yachi.patients.identity import normalize_id_number
 from yachi.patients.models import FamilyAccount, Patient
+from yachi.patients.visits import visits
 
 
 class FamilyLimitReached(Conflict):
     code = "family_limit"
 
 
-def account_open(*, user: User, name: str = "") -> FamilyAccount:
+def account_open(*, user, name: str = "") -> FamilyAccount:
     """The family account of a patient user, created with its holder on first use."""
     account, created = FamilyAccount.objects.get_or_create(owner=user)
     if created:
@@ -120,17 +119,14 @@ def family_member_update(
     # A full save, so that the blind index follows the ID number.
     patient.save()
     if patient.is_holder and patient.account.owner.name != name:
-        # update() skips the blind index's pre_save: it is set here with the name.
-        User.objects.filter(pk=patient.account.owner_id).update(
-            name=name, name_index=blind_index(NAME_PURPOSE, name)
-        )
+        user_rename(user_id=patient.account.owner_id, name=name)
     return patient
 
 
 def family_member_remove(*, patient: Patient) -> None:
     if patient.is_holder:
         raise InvalidInput(_("The account holder cannot be removed."), code="holder_not_removable")
-    if booking.patient_has_upcoming_appointments(patient_id=patient.pk):
+    if visits.patient_has_upcoming_appointments(patient_id=patient.pk):
         raise Conflict(
             _("Cancel this person's upcoming appointments before removing them."),
             code="member_has_appointments",
@@ -144,3 +140,11 @@ def holder_rename(*, account: FamilyAccount, name: str) -> None:
     Patient.objects.filter(account=account, seat=0, name_index="").update(
         name=name, name_index=blind_index(NAME_PURPOSE, name)
     )
+
+
+def patient_user_opened(*, user, name: str = "", rename: bool = False) -> None:
+    """A patient user was registered or found at the front desk: their family account
+    and own record exist from now on; ``rename``: the user was just given ``name``."""
+    account = account_open(user=user, name=name)
+    if rename:
+        holder_rename(account=account, name=name)

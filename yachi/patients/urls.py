@@ -4,7 +4,10 @@ clinic console. ``yachi.web`` mounts them; the names live in its ``web`` and ``c
 from django.urls import path
 from ninja import Router
 
-from yachi.patients import api, console_views, privacy_views, records_api, views
+from yachi.patients import api, views
+from yachi.patients.privacy import views as privacy_views
+from yachi.patients.records import api as records_api
+from yachi.patients.records import console_views
 
 patient_patterns = [
     path("family/", views.family_page, name="family"),

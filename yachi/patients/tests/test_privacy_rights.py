@@ -18,8 +18,8 @@ from yachi.accounts.models import User
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointment_advance, appointments_book
 from yachi.compliance.models import AuditEntry
-from yachi.patients.consents import current_version
 from yachi.patients.models import FacePhoto, Patient
+from yachi.patients.privacy.consents import current_version
 
 
 def test_consents_are_given_and_withdrawn(api, world):

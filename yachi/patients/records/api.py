@@ -1,10 +1,11 @@
 from ninja import Router, Status
 
-from yachi.booking import facade as booking
 from yachi.core.errors import NotFound
 from yachi.core.schemas import errors
-from yachi.patients import records
+from yachi.patients.records import services as records
+from yachi.patients.records.access import chart_access
 from yachi.patients.schemas import ClinicalNoteIn, ClinicalNoteOut
+from yachi.patients.visits import visits
 
 router = Router(tags=["records"])
 
@@ -15,7 +16,7 @@ router = Router(tags=["records"])
 )
 def list_notes(request, patient_id: str):
     """Doctors: the clinical notes of a patient seen at their clinics (audited)."""
-    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    patient, clinic_ids = chart_access(actor=request.user, patient_id=patient_id)
     return records.clinical_notes_read(actor=request.user, patient=patient, clinic_ids=clinic_ids)
 
 
@@ -25,10 +26,10 @@ def list_notes(request, patient_id: str):
 )
 def write_note(request, patient_id: str, payload: ClinicalNoteIn):
     """Doctors: write a clinical note, optionally for one of the patient's appointments."""
-    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    patient, clinic_ids = chart_access(actor=request.user, patient_id=patient_id)
     appointment = None
     if payload.appointment_id:
-        appointment = booking.appointment_by_public_id(public_id=payload.appointment_id)
+        appointment = visits.appointment_by_public_id(public_id=payload.appointment_id)
         if appointment is None:
             raise NotFound(code="appointment_not_found")
     note = records.clinical_note_write(

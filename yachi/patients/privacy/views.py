@@ -9,10 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.compliance import privacy
+from yachi.compliance.facade import personal_data_erase, personal_data_export
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
-from yachi.patients import access, consents
+from yachi.patients import access
+from yachi.patients.privacy import consents
 
 Kind = consents.Kind
 
@@ -91,7 +92,7 @@ def consent_change(request, kind: str):
 
 @patient_required
 def export_download(request):
-    name, content = privacy.personal_data_export(user=request.user)
+    name, content = personal_data_export(user=request.user)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
@@ -101,7 +102,7 @@ def export_download(request):
 @patient_required
 def erase_page(request):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        result = privacy.personal_data_erase(user=request.user)
+        result = personal_data_erase(user=request.user)
         logout(request)
         return render(request, "patients/erased.html", {"result": result})
     return render(request, "patients/erase.html", {"tab": "me"})

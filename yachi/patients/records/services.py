@@ -1,51 +1,17 @@
-"""Clinical records (病历): who may see them, and the audit entry every access leaves.
+"""Clinical notes (病历) read and written by doctors, each with the audit entry it leaves.
 
 Only doctors read and write clinical notes, and only for patients who have been seen
-at a clinic they work in; front desk and managers schedule, they do not read charts.
-Every read and write by staff is in the audit trail.
+at a clinic they work in (``records.access.chart_access`` says which); every read and
+write by staff is in the audit trail.
 """
-
-from uuid import UUID
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, NotFound, PermissionDenied
-from yachi.core.roles import Role
 from yachi.patients.models import ClinicalNote, Patient
-
-
-def _clinics_of_patient(patient: Patient) -> set[int]:
-    visited = booking.clinic_ids_visited_by(patient_id=patient.pk)
-    written = set(ClinicalNote.objects.filter(patient=patient).values_list("clinic_id", flat=True))
-    return visited | written
-
-
-def chart_access(*, actor, patient_id) -> tuple[Patient, set[int]]:
-    """The patient, and the clinics whose records this doctor may see for them.
-
-    "Not a patient of your clinics" and "no such patient" look the same (404);
-    staff who are not doctors are told plainly that charts are for doctors (403).
-    """
-    if actor.role != Role.DOCTOR:
-        raise PermissionDenied(
-            _("Clinical records are for doctors only."), code="clinical_records_forbidden"
-        )
-    missing = NotFound(_("Patient not found."), code="patient_not_found")
-    try:
-        public_id = UUID(str(patient_id))
-    except ValueError:
-        raise missing from None
-    patient = Patient.objects.select_related("account").filter(public_id=public_id).first()
-    if patient is None:
-        raise missing
-    shared = _clinics_of_patient(patient) & (clinics.staff_clinic_ids(actor) or set())
-    if not shared:
-        raise missing
-    return patient, shared
 
 
 def clinical_notes_read(*, actor, patient: Patient, clinic_ids: set[int]) -> list[ClinicalNote]:

@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yachi.accounts.models import User
-from yachi.booking import facade as booking
+from yachi.accounts import facade as accounts
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
-from yachi.patients import records
 from yachi.patients.identity import masked, normalize_id_number
 from yachi.patients.models import Patient
+from yachi.patients.records import services as records
+from yachi.patients.records.access import chart_access
+from yachi.patients.visits import visits
 
 # A common name is shared by many: a search by name shows at most this many people.
 NAME_MATCHES = 20
@@ -26,7 +27,7 @@ def _find(term: str) -> list[Patient]:
     whole name, never by a part of it (ADR 0018)."""
     term = term.strip()
     try:
-        user = User.objects.by_phone(term).filter(role="patient").first()
+        user = accounts.patient_user_by_phone(term)
     except DomainError:
         user = None
     if user is not None:
@@ -48,17 +49,16 @@ def patient_search(request):
     if term:
         mine = clinics.staff_clinic_ids(request.user)
         for person in _find(term):
-            visited = booking.clinic_ids_visited_by(patient_id=person.pk)
+            visited = visits.clinic_ids_visited_by(patient_id=person.pk)
             if mine is None or visited & mine:
                 found.append(person)
     return render(
         request,
-        "patients/console_search.html",
+        "patients/console/search.html",
         {
             "term": term,
             "found": found,
             "section": "patients",
-            **{},
         },
     )
 
@@ -72,7 +72,7 @@ def _age(birth: date | None) -> int | None:
 
 @staff_required
 def chart_page(request, patient_id):
-    patient, clinic_ids = records.chart_access(actor=request.user, patient_id=patient_id)
+    patient, clinic_ids = chart_access(actor=request.user, patient_id=patient_id)
     if request.method == "POST":
         try:
             records.clinical_note_write(
@@ -92,14 +92,13 @@ def chart_page(request, patient_id):
     notes = records.clinical_notes_read(actor=request.user, patient=patient, clinic_ids=clinic_ids)
     return render(
         request,
-        "patients/console_chart.html",
+        "patients/console/chart.html",
         {
             "patient": patient,
             "age": _age(patient.birth_date),
             "id_number": masked(patient.id_number),
             "notes": notes,
-            "visits": booking.appointments_of_patient(patient_id=patient.pk),
+            "visits": visits.appointments_of_patient(patient_id=patient.pk),
             "section": "patients",
-            **{},
         },
     )

@@ -5,16 +5,22 @@ visit (医疗机构病历管理规定, art. 29). Erasing an account therefore ke
 person with records, what identifies them in those records (name, gender, date of
 birth, ID number) and the records themselves, and removes everything else; a person
 without records is anonymised completely.
+
+Both are the family's part of the patient's download and erasure, which compliance
+puts together (registered when the app loads).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from yachi.booking import facade as booking
+from yachi.compliance.facade import ErasedPart, ExportedPart, PersonalDataPart
 from yachi.patients.faces import face_photo_content, face_photos_delete_all
 from yachi.patients.models import ClinicalNote, FacePhoto, FamilyAccount, Patient
+from yachi.patients.services import account_open
+from yachi.patients.visits import visits
 
 RECORD_RETENTION_YEARS = 15
 ANONYMOUS = "—"
@@ -54,7 +60,7 @@ def family_export(account: FamilyAccount) -> tuple[dict, dict[str, bytes]]:
             }
             for p in people
         ],
-        "appointments": booking.appointments_export(patient_ids=ids),
+        "appointments": visits.appointments_export(patient_ids=ids),
         "clinical_notes": [
             {
                 "patient": str(n.patient.public_id),
@@ -97,14 +103,14 @@ def family_erase(account: FamilyAccount, *, reason: str) -> FamilyErasure:
     people = list(Patient.objects.filter(account=account))
     ids = [p.pk for p in people]
     report = FamilyErasure()
-    report.appointments_cancelled = booking.appointments_cancel_upcoming(
+    report.appointments_cancelled = visits.appointments_cancel_upcoming(
         patient_ids=ids, reason=reason
     )
     report.photos_deleted = face_photos_delete_all(account=account)
     with_notes = set(
         ClinicalNote.objects.filter(patient_id__in=ids).values_list("patient_id", flat=True)
     )
-    last_visits = booking.last_visits(patient_ids=ids)
+    last_visits = visits.last_visits(patient_ids=ids)
     for person in people:
         last = last_visits.get(person.pk)
         if person.pk in with_notes or last:
@@ -129,3 +135,47 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def _export(user) -> ExportedPart:
+    account = account_open(user=user)
+    data, files = family_export(account)
+    return ExportedPart(data=data, files=files, subject=("family_account", account.public_id))
+
+
+def _erase(user, *, reason: str) -> ErasedPart:
+    account = account_open(user=user)
+    family = family_erase(account, reason=reason)
+    until = family.records_kept_until.isoformat() if family.records_kept_until else None
+    retained = []
+    if until:
+        retained.append(
+            {
+                "what": _("medical records and the details that identify the patient in them"),
+                "until": until,
+                "reason": _(
+                    "Outpatient medical records must be kept for at least 15 years after "
+                    "the last visit (Medical Records Management Regulations, art. 29)."
+                ),
+            }
+        )
+    return ErasedPart(
+        deleted=[
+            _("facial photos (%(count)s)") % {"count": family.photos_deleted},
+            _("upcoming appointments (%(count)s cancelled)")
+            % {"count": family.appointments_cancelled},
+            _("names and details of %(count)s people without medical records")
+            % {"count": family.anonymised},
+        ],
+        retained=retained,
+        details={
+            "anonymised": family.anonymised,
+            "kept_for_records": family.kept_for_records,
+            "records_kept_until": until,
+        },
+        subject=("family_account", account.public_id),
+    )
+
+
+# The family stands on the login: exported after it, erased before it.
+PERSONAL_DATA = PersonalDataPart(name="family", order=20, exporter=_export, eraser=_erase)

@@ -1,0 +1,1 @@
+"""Clinical records (病历): the doctor's chart of a patient, its notes, who may see them."""
