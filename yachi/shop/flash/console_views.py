@@ -17,9 +17,9 @@ from yachi.core.forms import Form
 from yachi.core.money import yuan_to_fen
 from yachi.core.pages import staff_required
 from yachi.core.roles import Role
-from yachi.shop import flash_store
-from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_of_clinic
-from yachi.shop.flash_services import flash_sale_create, flash_sale_set_active
+from yachi.shop.flash import store
+from yachi.shop.flash.selectors import sale_by_id, sale_phase, sales_of_clinic
+from yachi.shop.flash.services import flash_sale_create, flash_sale_set_active
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 
@@ -59,10 +59,10 @@ def _rows(clinic):
     rows = []
     for sale in sales:
         in_redis = None
-        if flash_store.enabled():
+        if store.enabled():
             try:
-                in_redis = flash_store.remaining(sale.pk)
-            except flash_store.Unavailable:
+                in_redis = store.remaining(sale.pk)
+            except store.Unavailable:
                 in_redis = None
         rows.append({"sale": sale, "phase": sale_phase(sale), "in_redis": in_redis})
     return rows
@@ -107,7 +107,7 @@ def flash_sales_page(request, clinic_id):
     context = dict(
         clinic=clinic, rows=_rows(clinic), form=form, may_create=may_create, section="flash"
     )
-    return render(request, "shop/console_flash_sales.html", context)
+    return render(request, "shop/console/flash/sales.html", context)
 
 
 @staff_required
@@ -116,7 +116,7 @@ def flash_sales_live(request, clinic_id):
     clinic = _clinic(request, clinic_id)
     return render(
         request,
-        "shop/partials/flash_rows.html",
+        "shop/console/flash/partials/rows.html",
         {"rows": _rows(clinic), "clinic": clinic, "may_create": request.user.role in MANAGERS},
     )
 
