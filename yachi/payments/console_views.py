@@ -66,7 +66,7 @@ def payments_page(request, clinic_id):
             return redirect("console:payment", payment_id=intent.public_id)
     return render(
         request,
-        "payments/console_list.html",
+        "payments/console/list.html",
         dict(
             clinic=clinic,
             page=page,
@@ -85,7 +85,7 @@ def payment_page(request, payment_id):
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
     return render(
         request,
-        "payments/console_detail.html",
+        "payments/console/detail.html",
         dict(
             clinic=intent.clinic,
             intent=intent,
@@ -145,6 +145,6 @@ def reconciliation_page(request):
     reports = Reconciliation.objects.all()[:60]
     return render(
         request,
-        "payments/console_reconciliation.html",
+        "payments/console/reconciliation.html",
         dict(reports=reports, methods=dict(Method.choices), section="reconciliation"),
     )
