@@ -47,19 +47,17 @@ def patient_user_by_phone_or_id(*, phone: str | None = None, user_id=None):
     """The patient account a manager names by mobile number or id; not found otherwise."""
     from django.utils.translation import gettext as _
 
-    from yachi.accounts.models import User
+    from yachi.accounts import facade as accounts
     from yachi.core.errors import DomainError, NotFound
 
     missing = NotFound(_("No patient with this mobile number."), code="patient_not_found")
-    patients = User.objects.filter(role=Role.PATIENT, is_active=True)
     if phone:
         try:
-            user = patients.by_phone(phone.strip()).first()
+            user = accounts.patient_user_by_phone(phone.strip(), active_only=True)
         except DomainError:
             user = None
     else:
-        public_id = as_public_id(user_id) if user_id else None
-        user = patients.filter(public_id=public_id).first() if public_id else None
+        user = accounts.patient_user_by_id(user_id, active_only=True)
     if user is None:
         raise missing
     return user

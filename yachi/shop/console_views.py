@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.shop import access, catalogue, selectors, services
@@ -15,7 +15,7 @@ from yachi.shop.models import Sku
 
 
 def _clinic(request, clinic_id):
-    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    return clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _int(raw):

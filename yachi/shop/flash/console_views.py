@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError, PermissionDenied
 from yachi.core.forms import Form
 from yachi.core.money import yuan_to_fen
@@ -51,7 +51,7 @@ class FlashSaleForm(Form):
 
 
 def _clinic(request, clinic_id):
-    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    return clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _rows(clinic):
@@ -127,7 +127,7 @@ def flash_sale_active(request, sale_id):
     """A manager pauses a sale (no more places are taken) or resumes it."""
     sale = sale_by_id(sale_id)
     # A sale is public, but only its clinic's managers may change it.
-    clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
+    clinics.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
     if request.user.role not in MANAGERS:
         raise PermissionDenied(_("Only clinic managers pause or resume flash sales."))
     flash_sale_set_active(sale=sale, active=request.POST.get("active") == "1", actor=request.user)

@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from yachi.payments.facade import IntentStatus, PaymentIntent
+from yachi.payments.facade import IntentStatus, intent_statuses_by_reference
 from yachi.shop.choices import HOLDING, OrderStatus, ReservationStatus
 from yachi.shop.flash import store
 from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut
@@ -144,11 +144,7 @@ def reservations_settle(*, now: datetime | None = None) -> int:
     if not waiting:
         return 0
     by_reference = {f"shop.order:{r.order.public_id}": r for r in waiting}
-    statuses: dict[str, set[str]] = {}
-    for reference, status in PaymentIntent.objects.filter(
-        reference__in=list(by_reference)
-    ).values_list("reference", "status"):
-        statuses.setdefault(reference, set()).add(status)
+    statuses = intent_statuses_by_reference(by_reference)
     changed = 0
     for reference, reservation in by_reference.items():
         seen = statuses.get(reference, set())
