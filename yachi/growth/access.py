@@ -1,27 +1,15 @@
-"""The only ways a request reaches a coupon or a template.
+"""The only ways a request reaches a coupon template or the patient a manager names.
 
-Another person's coupon and a coupon that does not exist get the same answer.
+Templates are for managers only; a template or patient that does not exist answers "not found".
 """
 
 from yachi.core.errors import PermissionDenied
 from yachi.core.models import as_public_id
 from yachi.core.roles import Role
-from yachi.growth.errors import CouponNotFound, CouponTemplateNotFound
-from yachi.growth.models import Coupon, CouponTemplate
+from yachi.growth.errors import CouponTemplateNotFound
+from yachi.growth.models import CouponTemplate
 
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
-
-
-def access_coupon_by_id(*, actor, coupon_id) -> Coupon:
-    public_id = as_public_id(coupon_id)
-    coupon = (
-        Coupon.objects.select_related("template").filter(public_id=public_id, owner=actor).first()
-        if public_id
-        else None
-    )
-    if coupon is None:
-        raise CouponNotFound()
-    return coupon
 
 
 def require_manager(actor) -> None:
