@@ -14,7 +14,6 @@ from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.growth import access, ledger, selectors, services
 from yachi.growth.forms import TemplateForm
-from yachi.growth.models import CouponTemplate
 
 
 def _masked(phone: str) -> str:
@@ -92,7 +91,7 @@ def issue_page(request):
     source = request.POST if request.method == "POST" else request.GET
     phone = source.get("phone", "").strip()
     patient = _patient_from(phone)
-    templates = CouponTemplate.objects.filter(active=True).order_by("name")
+    templates = selectors.active_templates()
     if request.method == "POST":
         if patient is None:
             messages.error(request, _("No patient with this mobile number."))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from yachi.payments.choices import IntentStatus
+from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
 from yachi.payments.services import balance_fen
 
@@ -68,3 +68,18 @@ def payment_history(*, intent: PaymentIntent, callbacks: int = 20) -> PaymentHis
 def reconciliation_reports(*, limit: int = 60) -> QuerySet[Reconciliation]:
     """The latest daily reconciliation reports, per day and method."""
     return Reconciliation.objects.all()[:limit]
+
+
+def payments_of_payer(*, payer, with_clinic: bool = False, limit: int = 100):
+    """The payer's intents, newest first (the last ``limit``)."""
+    intents = PaymentIntent.objects.filter(payer=payer)
+    if with_clinic:
+        intents = intents.select_related("clinic")
+    return intents[:limit]
+
+
+def simulator_intent(*, payer, out_trade_no: str) -> PaymentIntent | None:
+    """The payer's own simulator payment with this trade number, if any."""
+    return PaymentIntent.objects.filter(
+        out_trade_no=out_trade_no, method=Method.SIMULATOR, payer=payer
+    ).first()

@@ -11,7 +11,6 @@ from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.shop import access, catalogue, selectors, services
 from yachi.shop.choices import Category, OrderStatus
-from yachi.shop.models import Sku
 
 
 def _clinic(request, clinic_id):
@@ -167,7 +166,7 @@ def product_page(request, product_id):
         "shop/console/product.html",
         dict(
             product=product,
-            skus=_with_yuan(Sku.objects.filter(product=product).order_by("price_fen", "pk")),
+            skus=_with_yuan(selectors.skus_of_product(product=product)),
             categories=Category.choices,
             section="shop_products",
         ),
