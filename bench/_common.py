@@ -239,7 +239,7 @@ def flash_sale(*, clinic, places: int):
     """A flash sale running now with ``places`` places, one per person."""
     from django.utils import timezone
 
-    from yachi.shop.flash_services import flash_sale_create
+    from yachi.shop.flash.services import flash_sale_create
 
     now = timezone.now()
     return flash_sale_create(
@@ -255,7 +255,7 @@ def flash_sale(*, clinic, places: int):
 
 def sold_out_sale(*, clinic, buyer):
     """A running sale whose one place ``buyer`` has taken: every other buyer is refused."""
-    from yachi.shop.flash_services import flash_reserve
+    from yachi.shop.flash.services import flash_reserve
 
     sale = flash_sale(clinic=clinic, places=1)
     flash_reserve(sale=sale, buyer=buyer)

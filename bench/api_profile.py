@@ -53,9 +53,9 @@ HEALTH = "/api/v1/health"
 PROBES = [
     ("the view (Ninja: auth, parsing, the endpoint, the answer)", "ninja/operation.py", "run"),
     ("  token authentication", "yachi/accounts/auth.py", "authenticate"),
-    ("  reading the sale (sale_by_id)", "selectors.py", "sale_by_id"),
-    ("  flash_reserve (window check, the Redis script)", "services.py", "flash_reserve"),
-    ("    the Redis script (flash_store.reserve)", "flash_store.py", "reserve"),
+    ("  reading the sale (sale_by_id)", "shop/flash/selectors.py", "sale_by_id"),
+    ("  flash_reserve (window check, the Redis script)", "shop/flash/services.py", "flash_reserve"),
+    ("    the Redis script (store.reserve)", "shop/flash/store.py", "reserve"),
     ("  the error answer (DomainError to JSON)", "yachi/core/api_errors.py", "domain_error"),
     ("  the answer's JSON (Ninja renderer)", "ninja/renderers.py", "render"),
     ("SQL round trips (psycopg execute)", "psycopg/cursor.py", "execute"),

@@ -177,7 +177,7 @@ def _final_lines(out: str) -> list[str]:
 
 
 def lua_figures(runs: int) -> None:
-    from yachi.shop import flash_store
+    from yachi.shop.flash import store as flash_store
 
     r = flash_store.client()
     sale_id = 987654
@@ -260,7 +260,7 @@ def main() -> None:
 
     from django.conf import settings
 
-    from yachi.shop import flash_store
+    from yachi.shop.flash import store as flash_store
 
     print(
         f"database: {settings.DATABASES['default']['NAME']}; redis: {settings.REDIS_URL}; "

@@ -354,7 +354,7 @@ PROFILE_MARKERS = [
     ("  the view (Ninja)", "run (ninja/operation.py)"),
     ("    token authentication", "authenticate (yachi/accounts/auth.py)"),
     ("    reading the sale", "sale_by_id ("),
-    ("    the Redis script", "reserve (yachi/shop/flash_store.py)"),
+    ("    the Redis script", "reserve (yachi/shop/flash/store.py)"),
     ("SQL (psycopg)", "psycopg/"),
     ("Redis (redis-py)", "redis/"),
     ("asgiref's sync/async bridge (ASGI)", "asgiref/sync.py"),

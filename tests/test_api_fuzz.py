@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from conftest import World, tomorrow_at
 from yachi.accounts.services import token_issue
 from yachi.booking.services import appointments_book
-from yachi.shop.flash_services import flash_sale_create
+from yachi.shop.flash.services import flash_sale_create
 
 # Values from the personas' records under the names the API gives them, filled in per
 # test: valid requests sometimes address real records and free times, so they get past

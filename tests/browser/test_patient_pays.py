@@ -10,7 +10,7 @@ from tests.browser.test_patient_books import log_in
 from yachi.payments.choices import IntentStatus
 from yachi.payments.models import PaymentIntent
 from yachi.shop.choices import OrderStatus
-from yachi.shop.flash_services import flash_sale_create
+from yachi.shop.flash.services import flash_sale_create
 from yachi.shop.models import FlashSale, Order
 
 pytestmark = pytest.mark.browser

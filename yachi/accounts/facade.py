@@ -2,13 +2,19 @@
 
 from yachi.accounts.names import NAME_NORMALIZER, NAME_PURPOSE, normalize_name
 from yachi.accounts.registrations import register_patient_opener, register_profile_part
-from yachi.accounts.selectors import patient_user_by_phone, user_id_by_phone, user_names
+from yachi.accounts.selectors import (
+    patient_user_by_id,
+    patient_user_by_phone,
+    user_id_by_phone,
+    user_names,
+)
 from yachi.accounts.services import patient_user_ensure, user_rename
 
 __all__ = [
     "NAME_NORMALIZER",
     "NAME_PURPOSE",
     "normalize_name",
+    "patient_user_by_id",
     "patient_user_by_phone",
     "patient_user_ensure",
     "register_patient_opener",

@@ -1,15 +1,33 @@
-"""Reads of users for the contexts above accounts (through its facade)."""
+"""Reads of user accounts that the contexts above accounts need (through its facade), so that
+none of them touches the user table."""
 
 from collections.abc import Iterable
 
 from yachi.accounts.models import User
+from yachi.core.models import as_public_id
 from yachi.core.roles import Role
 
 
-def patient_user_by_phone(phone: str) -> User | None:
-    """The patient user with this mobile number, or None; DomainError if the number is
-    malformed."""
-    return User.objects.by_phone(phone).filter(role=Role.PATIENT).first()
+def patient_user_by_phone(phone: str, *, active_only: bool = False) -> User | None:
+    """The patient account with this mobile number, or None.
+
+    A number that is not a mobile number raises the normalizer's ``DomainError``.
+    """
+    patients = User.objects.filter(role=Role.PATIENT)
+    if active_only:
+        patients = patients.filter(is_active=True)
+    return patients.by_phone(phone).first()
+
+
+def patient_user_by_id(user_id, *, active_only: bool = False) -> User | None:
+    """The patient account with this public id, or None."""
+    public_id = as_public_id(user_id) if user_id else None
+    if public_id is None:
+        return None
+    patients = User.objects.filter(role=Role.PATIENT, public_id=public_id)
+    if active_only:
+        patients = patients.filter(is_active=True)
+    return patients.first()
 
 
 def user_id_by_phone(phone: str) -> int | None:

@@ -7,6 +7,7 @@ from yachi.clinics.models import Chair, Clinic, Doctor, Service
 from yachi.clinics.selectors import (
     active_chair_ids,
     active_clinics,
+    clinic_billable_services,
     clinic_chairs,
     clinic_doctors,
     clinic_services,
@@ -28,6 +29,7 @@ __all__ = [
     "Weekday",
     "active_chair_ids",
     "active_clinics",
+    "clinic_billable_services",
     "clinic_by_id",
     "clinic_chairs",
     "clinic_doctors",

@@ -29,6 +29,11 @@ def clinic_services(*, clinic: Clinic) -> list[Service]:
     )
 
 
+def clinic_billable_services(*, clinic: Clinic) -> list[Service]:
+    """Every active service of the clinic, emergencies too: what a bill at the desk may name."""
+    return list(Service.objects.filter(clinic=clinic, is_active=True))
+
+
 def clinic_chairs(*, clinic: Clinic) -> list[Chair]:
     return list(Chair.objects.filter(clinic=clinic, is_active=True).order_by("name"))
 

@@ -320,7 +320,7 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
 
 def _flash_sale(clinic) -> None:
     """Always on: started yesterday, ending in ten years."""
-    from yachi.shop.flash_services import flash_sale_create
+    from yachi.shop.flash.services import flash_sale_create
 
     now = timezone.now()
     flash_sale_create(

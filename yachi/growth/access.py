@@ -1,27 +1,15 @@
-"""The only ways a request reaches a coupon or a template.
+"""The only ways a request reaches a coupon template or the patient a manager names.
 
-Another person's coupon and a coupon that does not exist get the same answer.
+Templates are for managers only; a template or patient that does not exist answers "not found".
 """
 
 from yachi.core.errors import PermissionDenied
 from yachi.core.models import as_public_id
 from yachi.core.roles import Role
-from yachi.growth.errors import CouponNotFound, CouponTemplateNotFound
-from yachi.growth.models import Coupon, CouponTemplate
+from yachi.growth.errors import CouponTemplateNotFound
+from yachi.growth.models import CouponTemplate
 
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
-
-
-def access_coupon_by_id(*, actor, coupon_id) -> Coupon:
-    public_id = as_public_id(coupon_id)
-    coupon = (
-        Coupon.objects.select_related("template").filter(public_id=public_id, owner=actor).first()
-        if public_id
-        else None
-    )
-    if coupon is None:
-        raise CouponNotFound()
-    return coupon
 
 
 def require_manager(actor) -> None:
@@ -47,19 +35,17 @@ def patient_user_by_phone_or_id(*, phone: str | None = None, user_id=None):
     """The patient account a manager names by mobile number or id; not found otherwise."""
     from django.utils.translation import gettext as _
 
-    from yachi.accounts.models import User
+    from yachi.accounts import facade as accounts
     from yachi.core.errors import DomainError, NotFound
 
     missing = NotFound(_("No patient with this mobile number."), code="patient_not_found")
-    patients = User.objects.filter(role=Role.PATIENT, is_active=True)
     if phone:
         try:
-            user = patients.by_phone(phone.strip()).first()
+            user = accounts.patient_user_by_phone(phone.strip(), active_only=True)
         except DomainError:
             user = None
     else:
-        public_id = as_public_id(user_id) if user_id else None
-        user = patients.filter(public_id=public_id).first() if public_id else None
+        user = accounts.patient_user_by_id(user_id, active_only=True)
     if user is None:
         raise missing
     return user

@@ -6,7 +6,6 @@ from ninja import Status as HttpStatus
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.schemas import errors
 from yachi.growth import access, ledger, rewards, selectors, services
-from yachi.growth.models import Coupon
 from yachi.growth.schemas import (
     CouponIssueIn,
     CouponOut,
@@ -86,4 +85,4 @@ def issue_coupon(request, payload: CouponIssueIn):
     coupon_id = services.coupon_issue(
         template_id=template, user=user, reason=payload.reason, actor=request.user
     )
-    return HttpStatus(201, Coupon.objects.select_related("template").get(public_id=coupon_id))
+    return HttpStatus(201, selectors.coupon_issued(coupon_id))

@@ -14,7 +14,6 @@ from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.growth import access, ledger, selectors, services
 from yachi.growth.forms import TemplateForm
-from yachi.growth.models import CouponTemplate
 
 
 def _masked(phone: str) -> str:
@@ -26,7 +25,7 @@ def templates_page(request):
     access.require_manager(request.user)
     return render(
         request,
-        "growth/console_templates.html",
+        "growth/console/templates.html",
         {
             "templates": selectors.templates_with_counts(),
             "section": "coupons",
@@ -57,7 +56,7 @@ def template_edit(request, template_id=None):
             return redirect("console:coupon_template", template_id=saved.public_id)
     return render(
         request,
-        "growth/console_template_form.html",
+        "growth/console/template_form.html",
         {"form": form, "template": template, "section": "coupons", **{}},
     )
 
@@ -67,7 +66,7 @@ def template_detail(request, template_id):
     template = access.access_template_by_id(actor=request.user, template_id=template_id)
     return render(
         request,
-        "growth/console_template.html",
+        "growth/console/template.html",
         {
             "template": template,
             "counts": selectors.template_counts(template),
@@ -92,7 +91,7 @@ def issue_page(request):
     source = request.POST if request.method == "POST" else request.GET
     phone = source.get("phone", "").strip()
     patient = _patient_from(phone)
-    templates = CouponTemplate.objects.filter(active=True).order_by("name")
+    templates = selectors.active_templates()
     if request.method == "POST":
         if patient is None:
             messages.error(request, _("No patient with this mobile number."))
@@ -119,7 +118,7 @@ def issue_page(request):
                 return redirect("console:coupon_template", template_id=template.public_id)
     return render(
         request,
-        "growth/console_issue.html",
+        "growth/console/issue.html",
         {
             "phone": phone,
             "patient": patient,
@@ -148,7 +147,7 @@ def points_page(request):
             entries=selectors.points_entries_of(user=patient, limit=100),
             key=uuid.uuid4().hex,
         )
-    return render(request, "growth/console_points.html", {**context, **{}})
+    return render(request, "growth/console/points.html", {**context, **{}})
 
 
 @staff_required

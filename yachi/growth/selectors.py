@@ -66,3 +66,13 @@ def coupons_available_count(*, user) -> int:
     return Coupon.objects.filter(
         owner=user, status=CouponStatus.AVAILABLE, expires_at__gt=timezone.now()
     ).count()
+
+
+def active_templates():
+    """Templates a manager may issue from, by name."""
+    return CouponTemplate.objects.filter(active=True).order_by("name")
+
+
+def coupon_issued(coupon_id) -> Coupon:
+    """A coupon just issued, by its public id, with its template (the answer to issuing)."""
+    return Coupon.objects.select_related("template").get(public_id=coupon_id)

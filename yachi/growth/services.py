@@ -213,16 +213,6 @@ def coupons_expire(*, now: datetime | None = None) -> int:
     )
 
 
-def coupon_void(*, actor, coupon: Coupon) -> bool:
-    """Withdraw an unused coupon (issued by mistake)."""
-    now = timezone.now()
-    return bool(
-        Coupon.objects.filter(pk=coupon.pk, status=CouponStatus.AVAILABLE).update(
-            status=CouponStatus.VOID, updated_at=now
-        )
-    )
-
-
 # --- issuing ---------------------------------------------------------------------------
 
 

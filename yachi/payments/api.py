@@ -3,10 +3,9 @@
 from ninja import Router
 
 from yachi.core.schemas import errors
-from yachi.payments import bills, gateway
+from yachi.payments import bills, gateway, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import Method
-from yachi.payments.models import PaymentIntent
 from yachi.payments.schemas import CouponIn, CouponOut, MethodOut, PaymentOut, StartIn, StartOut
 
 router = Router(tags=["payments"])
@@ -15,7 +14,7 @@ router = Router(tags=["payments"])
 @router.get("/payments", response={200: list[PaymentOut], **errors(401)})
 def my_payments(request):
     """The caller's payments, newest first (the last 100)."""
-    return PaymentIntent.objects.filter(payer=request.auth)[:100]
+    return selectors.payments_of_payer(payer=request.auth)
 
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **errors(401, 404)})

@@ -6,17 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.accounts.models import User
-from yachi.clinics.access import staff_clinic_by_id
-from yachi.clinics.facade import Service
+from yachi.accounts import facade as accounts
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import exact_fen, format_yuan
 from yachi.core.pages import staff_required
 from yachi.core.roles import Role
-from yachi.payments import bills, services
+from yachi.payments import bills, selectors, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
-from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
 
 TILL_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 
@@ -36,18 +34,16 @@ def _fen(raw: str) -> int:
 @staff_required
 def payments_page(request, clinic_id):
     _till(request.user)
-    clinic = staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
     status = request.GET.get("status", "")
-    intents = PaymentIntent.objects.filter(clinic=clinic).select_related("payer")
-    if status in IntentStatus.values:
-        intents = intents.filter(status=status)
+    intents = selectors.clinic_payments(clinic=clinic, status=status)
     page = Paginator(intents, 50).get_page(request.GET.get("page"))
-    services_here = list(Service.objects.filter(clinic=clinic, is_active=True))
+    services_here = clinics.clinic_billable_services(clinic=clinic)
     form = {"phone": "", "amount": "", "description": "", "service": ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
-            payer = User.objects.by_phone(form["phone"]).filter(role=Role.PATIENT).first()
+            payer = accounts.patient_user_by_phone(form["phone"])
             if payer is None:
                 raise InvalidInput(_("No patient account has this phone number."))
             service = next((s for s in services_here if str(s.public_id) == form["service"]), None)
@@ -66,7 +62,7 @@ def payments_page(request, clinic_id):
             return redirect("console:payment", payment_id=intent.public_id)
     return render(
         request,
-        "payments/console_list.html",
+        "payments/console/list.html",
         dict(
             clinic=clinic,
             page=page,
@@ -83,16 +79,17 @@ def payments_page(request, clinic_id):
 def payment_page(request, payment_id):
     _till(request.user)
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    history = selectors.payment_history(intent=intent)
     return render(
         request,
-        "payments/console_detail.html",
+        "payments/console/detail.html",
         dict(
             clinic=intent.clinic,
             intent=intent,
-            entries=intent.entries.select_related("recorded_by"),
-            refunds=intent.refunds.all(),
-            callbacks=CallbackRecord.objects.filter(out_trade_no=intent.out_trade_no)[:20],
-            balance=services.balance_fen(intent),
+            entries=history.entries,
+            refunds=history.refunds,
+            callbacks=history.callbacks,
+            balance=history.balance_fen,
             section="payments",
         ),
     )
@@ -142,9 +139,9 @@ def payment_refund(request, payment_id):
 def reconciliation_page(request):
     if request.user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied(_("Reconciliation is for managers."))
-    reports = Reconciliation.objects.all()[:60]
+    reports = selectors.reconciliation_reports()
     return render(
         request,
-        "payments/console_reconciliation.html",
+        "payments/console/reconciliation.html",
         dict(reports=reports, methods=dict(Method.choices), section="reconciliation"),
     )

@@ -8,10 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
-from yachi.payments import bills, gateway
+from yachi.payments import bills, gateway, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
-from yachi.payments.models import PaymentIntent
 from yachi.payments.providers.base import ProviderRefused
 from yachi.payments.providers.simulator import SIGNATURE_HEADER, SimulatorProvider, sign
 
@@ -49,9 +48,7 @@ def simulator_page(request, out_trade_no: str):
     """
     if not settings.YACHI_PAYMENT_SIMULATOR:
         raise Http404
-    intent = PaymentIntent.objects.filter(
-        out_trade_no=out_trade_no, method=Method.SIMULATOR, payer=request.user
-    ).first()
+    intent = selectors.simulator_intent(payer=request.user, out_trade_no=out_trade_no)
     if intent is None:
         raise Http404
     error = ""
@@ -75,7 +72,7 @@ def simulator_page(request, out_trade_no: str):
 
 @patient_required
 def payments_page(request):
-    intents = PaymentIntent.objects.filter(payer=request.user).select_related("clinic")[:100]
+    intents = selectors.payments_of_payer(payer=request.user, with_clinic=True)
     return render(request, "payments/payments.html", {"intents": intents, "tab": "me"})
 
 

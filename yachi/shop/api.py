@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.schemas import errors
 from yachi.shop import access, selectors, services
 from yachi.shop.schemas import (
@@ -26,7 +26,7 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _clinic(clinic_id):
-    return clinic_access.clinic_by_id(clinic_id) if clinic_id else None
+    return clinics.clinic_by_id(clinic_id) if clinic_id else None
 
 
 def product_out(product) -> dict:
@@ -182,7 +182,7 @@ def checkout(
     its `expires_at`, or the order is closed and the stock given back). Send an
     `Idempotency-Key` header so that a retried request returns the first order.
     """
-    clinic = clinic_access.clinic_by_id(payload.clinic_id)
+    clinic = clinics.clinic_by_id(payload.clinic_id)
     done = services.order_checkout(
         buyer=request.user,
         clinic=clinic,

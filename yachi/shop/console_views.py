@@ -6,16 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.shop import access, catalogue, selectors, services
 from yachi.shop.choices import Category, OrderStatus
-from yachi.shop.models import Sku
 
 
 def _clinic(request, clinic_id):
-    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    return clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _int(raw):
@@ -167,7 +166,7 @@ def product_page(request, product_id):
         "shop/console/product.html",
         dict(
             product=product,
-            skus=_with_yuan(Sku.objects.filter(product=product).order_by("price_fen", "pk")),
+            skus=_with_yuan(selectors.skus_of_product(product=product)),
             categories=Category.choices,
             section="shop_products",
         ),

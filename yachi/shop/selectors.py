@@ -159,3 +159,8 @@ def checkout_quote(*, user, items, coupon_id=None, points: int = 0) -> Quote:
         points_max=points_max,
         error=error,
     )
+
+
+def skus_of_product(*, product: Product) -> list[Sku]:
+    """Every variant of a product, on sale or not, cheapest first (the console's product page)."""
+    return list(Sku.objects.filter(product=product).order_by("price_fen", "pk"))

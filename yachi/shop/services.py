@@ -382,9 +382,9 @@ def mark_paid(*, order: Order, paid_fen: int, at: datetime) -> bool:
             reference=reference,
         )
     if order.kind == OrderKind.FLASH_SALE:
-        from yachi.shop import flash
+        from yachi.shop.flash import settlement
 
-        flash.reservation_paid(order=order)
+        settlement.reservation_paid(order=order)
     order.refresh_from_db()
     return True
 
@@ -421,9 +421,9 @@ def release_unpaid(*, order: Order, reason: str) -> bool:
         growth.coupon_release(reference=order_reference(order))
     _points_back(order)
     if order.kind == OrderKind.FLASH_SALE:
-        from yachi.shop import flash
+        from yachi.shop.flash import settlement
 
-        flash.reservation_released(order=order)
+        settlement.reservation_released(order=order)
     order.refresh_from_db()
     return True
 
@@ -449,9 +449,9 @@ def mark_refunded(*, order: Order) -> bool:
         idempotency_key_of_earn=f"{reference}:earned", idempotency_key=f"{reference}:earned-back"
     )
     if order.kind == OrderKind.FLASH_SALE:
-        from yachi.shop import flash
+        from yachi.shop.flash import settlement
 
-        flash.reservation_released(order=order)
+        settlement.reservation_released(order=order)
     order.refresh_from_db()
     return True
 

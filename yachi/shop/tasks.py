@@ -10,7 +10,7 @@ wants crashed requests repaired within seconds also runs ``yachi flash-worker``.
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from yachi.shop.flash_repair import flash_repair
+from yachi.shop.flash.repair import flash_repair
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -4,7 +4,10 @@ clinic console. ``yachi.web`` mounts them; the names live in its ``web`` and ``c
 from django.urls import path
 from ninja import Router
 
-from yachi.shop import api, console_views, flash_api, flash_console_views, flash_views, views
+from yachi.shop import api, console_views, views
+from yachi.shop.flash import api as flash_api
+from yachi.shop.flash import console_views as flash_console_views
+from yachi.shop.flash import views as flash_views
 
 patient_patterns = [
     path("shop/", views.shop_page, name="shop"),

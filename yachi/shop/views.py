@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.clinics import access as clinic_access
-from yachi.clinics import selectors as clinic_selectors
+from yachi.clinics import facade as clinics_facade
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, patient_required
 from yachi.shop import access, selectors, services
@@ -32,7 +31,7 @@ def _int(raw, default: int = 0) -> int:
 
 def _chosen_clinic(request):
     """The clinic the patient shops at: picked on the page, remembered in the session."""
-    clinics = list(clinic_selectors.active_clinics())
+    clinics = list(clinics_facade.active_clinics())
     wanted = (
         request.GET.get("clinic") or request.GET.get("clinic_id") or request.POST.get("clinic_id")
     )
@@ -169,7 +168,7 @@ def checkout_page(request):
         try:
             done = services.order_checkout(
                 buyer=request.user,
-                clinic=clinic_access.clinic_by_id(source.get("clinic_id")),
+                clinic=clinics_facade.clinic_by_id(source.get("clinic_id")),
                 fulfilment=form["fulfilment"],
                 recipient_name=form["recipient_name"],
                 recipient_phone=form["recipient_phone"],

@@ -15,12 +15,12 @@ from django.utils import timezone
 from tests.factories import UserFactory
 from yachi.payments import services as payments
 from yachi.payments.facade import CannotFulfil, IntentStatus, PaymentIntent, Purpose
-from yachi.shop import flash_store
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
-from yachi.shop.flash import reservation_paid, reservation_released
-from yachi.shop.flash_errors import LimitReached, NotStarted, SaleEnded, SoldOut
-from yachi.shop.flash_repair import flash_repair, reservations_settle
-from yachi.shop.flash_services import flash_reserve, flash_sale_create
+from yachi.shop.flash import store as flash_store
+from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut
+from yachi.shop.flash.repair import flash_repair, reservations_settle
+from yachi.shop.flash.services import flash_reserve, flash_sale_create
+from yachi.shop.flash.settlement import reservation_paid, reservation_released
 from yachi.shop.models import FlashReservation, FlashSale, Order
 
 pytestmark = pytest.mark.django_db(transaction=True)

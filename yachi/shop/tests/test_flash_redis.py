@@ -19,12 +19,12 @@ from tests.factories import UserFactory
 from yachi.payments import fulfilment
 from yachi.payments import services as payments
 from yachi.payments.facade import IntentStatus, PaymentIntent, Purpose
-from yachi.shop import flash_store
 from yachi.shop.choices import HOLDING, ReservationStatus
-from yachi.shop.flash import reservation_released
-from yachi.shop.flash_errors import LimitReached, SoldOut
-from yachi.shop.flash_repair import flash_repair, store_reconcile, stream_drain
-from yachi.shop.flash_services import flash_reserve, reservation_token
+from yachi.shop.flash import store as flash_store
+from yachi.shop.flash.errors import LimitReached, SoldOut
+from yachi.shop.flash.repair import flash_repair, store_reconcile, stream_drain
+from yachi.shop.flash.services import flash_reserve, reservation_token
+from yachi.shop.flash.settlement import reservation_released
 from yachi.shop.models import FlashReservation, FlashSale, Order
 from yachi.shop.tests.test_flash import holding, make_sale, redis_agrees, remaining
 
@@ -122,7 +122,7 @@ def test_the_database_alone_holds_the_limit_when_redis_is_off(world, postgres, s
 def test_a_crash_between_redis_and_the_database_is_repaired_once(world, redis_store):
     sale = make_sale(world.clinic_a, places=5)
     buyer = UserFactory()
-    from yachi.shop.flash_services import store_load
+    from yachi.shop.flash.services import store_load
 
     store_load(sale)
     token = reservation_token(buyer=buyer)
@@ -153,8 +153,8 @@ def test_a_crash_between_redis_and_the_database_is_repaired_once(world, redis_st
 def test_entries_of_a_worker_that_died_are_claimed_by_another(world, redis_store):
     sale = make_sale(world.clinic_a, places=5)
     buyer = UserFactory()
-    from yachi.shop.flash_repair import _ensure_group
-    from yachi.shop.flash_services import store_load
+    from yachi.shop.flash.repair import _ensure_group
+    from yachi.shop.flash.services import store_load
 
     store_load(sale)
     _ensure_group(redis_store)

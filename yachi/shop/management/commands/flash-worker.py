@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from yachi.shop import flash_store
-from yachi.shop.flash_repair import consumer_name, flash_repair, stream_drain
+from yachi.shop.flash import store as flash_store
+from yachi.shop.flash.repair import consumer_name, flash_repair, stream_drain
 
 
 class Command(BaseCommand):

@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yachi.clinics import access as clinic_access
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError, PermissionDenied
 from yachi.core.forms import Form
 from yachi.core.money import yuan_to_fen
 from yachi.core.pages import staff_required
 from yachi.core.roles import Role
-from yachi.shop import flash_store
-from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_of_clinic
-from yachi.shop.flash_services import flash_sale_create, flash_sale_set_active
+from yachi.shop.flash import store
+from yachi.shop.flash.selectors import sale_by_id, sale_phase, sales_of_clinic
+from yachi.shop.flash.services import flash_sale_create, flash_sale_set_active
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 
@@ -51,7 +51,7 @@ class FlashSaleForm(Form):
 
 
 def _clinic(request, clinic_id):
-    return clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    return clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
 
 
 def _rows(clinic):
@@ -59,10 +59,10 @@ def _rows(clinic):
     rows = []
     for sale in sales:
         in_redis = None
-        if flash_store.enabled():
+        if store.enabled():
             try:
-                in_redis = flash_store.remaining(sale.pk)
-            except flash_store.Unavailable:
+                in_redis = store.remaining(sale.pk)
+            except store.Unavailable:
                 in_redis = None
         rows.append({"sale": sale, "phase": sale_phase(sale), "in_redis": in_redis})
     return rows
@@ -107,7 +107,7 @@ def flash_sales_page(request, clinic_id):
     context = dict(
         clinic=clinic, rows=_rows(clinic), form=form, may_create=may_create, section="flash"
     )
-    return render(request, "shop/console_flash_sales.html", context)
+    return render(request, "shop/console/flash/sales.html", context)
 
 
 @staff_required
@@ -116,7 +116,7 @@ def flash_sales_live(request, clinic_id):
     clinic = _clinic(request, clinic_id)
     return render(
         request,
-        "shop/partials/flash_rows.html",
+        "shop/console/flash/partials/rows.html",
         {"rows": _rows(clinic), "clinic": clinic, "may_create": request.user.role in MANAGERS},
     )
 
@@ -127,7 +127,7 @@ def flash_sale_active(request, sale_id):
     """A manager pauses a sale (no more places are taken) or resumes it."""
     sale = sale_by_id(sale_id)
     # A sale is public, but only its clinic's managers may change it.
-    clinic_access.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
+    clinics.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
     if request.user.role not in MANAGERS:
         raise PermissionDenied(_("Only clinic managers pause or resume flash sales."))
     flash_sale_set_active(sale=sale, active=request.POST.get("active") == "1", actor=request.user)

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yachi.core.models import as_public_id
-from yachi.shop.flash_errors import FlashSaleNotFound
-from yachi.shop.models import FlashSale
+from yachi.shop.flash.errors import FlashSaleNotFound
+from yachi.shop.flash.models import FlashSale
 
 
 def sales_on_offer(*, now: datetime | None = None) -> QuerySet[FlashSale]:

@@ -3,7 +3,7 @@
 ``reservation_paid`` when the order's payment arrived, ``reservation_released`` when the
 order closed unpaid, was cancelled or fully refunded. Both run inside the caller's
 transaction (the payments one), are idempotent, and touch Redis only after the commit.
-Taking places lives in ``flash_services``; repairs in ``flash_repair`` (ADR 0013).
+Taking places lives in ``services``; repairs in ``repair`` (ADR 0013).
 """
 
 import logging
@@ -14,14 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.payments.facade import CannotFulfil
-from yachi.shop import flash_store
 from yachi.shop.choices import HOLDING, ReservationStatus
-from yachi.shop.flash_services import flash_reserve
-from yachi.shop.models import FlashReservation, FlashSale
+from yachi.shop.flash import store
+from yachi.shop.flash.models import FlashReservation, FlashSale
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["flash_reserve", "reservation_paid", "reservation_released"]
 
 
 def reservation_paid(*, order) -> None:
@@ -93,20 +90,20 @@ def reservation_released(*, order) -> bool:
 
 
 def _release_in_store(reservation: FlashReservation) -> None:
-    if not flash_store.enabled():
+    if not store.enabled():
         return
     try:
-        flash_store.release(sale_id=reservation.sale_id, token=reservation.token)
-    except flash_store.Unavailable:
+        store.release(sale_id=reservation.sale_id, token=reservation.token)
+    except store.Unavailable:
         logger.warning("Redis unavailable: place %s is returned by the repair", reservation.token)
 
 
 def _adopt_in_store(reservation: FlashReservation) -> None:
-    if not flash_store.enabled():
+    if not store.enabled():
         return
     try:
-        flash_store.adopt(
+        store.adopt(
             reservation.sale_id, [(reservation.token, reservation.buyer_id, timezone.now())]
         )
-    except flash_store.Unavailable:
+    except store.Unavailable:
         logger.warning("Redis unavailable: place %s is taken by the repair", reservation.token)

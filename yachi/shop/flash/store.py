@@ -13,8 +13,8 @@ the check of places and of the buyer's count and the taking happen as one step.
 
 Every place taken is also appended to one stream (``yachi:flash:stream``) with its
 token, sale and buyer: if the request dies between Redis and the database, the worker
-(``flash_repair.stream_drain``) turns the entry into the reservation and its order.
-The database remains the record of truth; ``flash_repair.store_reconcile`` makes this
+(``repair.stream_drain``) turns the entry into the reservation and its order.
+The database remains the record of truth; ``repair.store_reconcile`` makes this
 copy agree with it again after a crash, an expiry or a flushed or restarted Redis.
 """
 

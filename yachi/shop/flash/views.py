@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
 from yachi.payments.facade import intent_by_reference
-from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_on_offer
-from yachi.shop.flash_services import flash_reserve
+from yachi.shop.flash.selectors import sale_by_id, sale_phase, sales_on_offer
+from yachi.shop.flash.services import flash_reserve
 
 
 def flash_sales_page(request):
     """Anyone may look; taking a place asks for a login."""
     sales = [(sale, sale_phase(sale)) for sale in sales_on_offer()]
-    return render(request, "shop/flash_sales.html", {"sales": sales, "tab": "home"})
+    return render(request, "shop/flash/sales.html", {"sales": sales, "tab": "home"})
 
 
 @require_POST

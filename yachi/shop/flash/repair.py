@@ -29,13 +29,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from yachi.payments.facade import IntentStatus, PaymentIntent
-from yachi.shop import flash_store
+from yachi.payments.facade import IntentStatus, intent_statuses_by_reference
 from yachi.shop.choices import HOLDING, OrderStatus, ReservationStatus
-from yachi.shop.flash import reservation_paid, reservation_released
-from yachi.shop.flash_errors import LimitReached, NotStarted, SaleEnded, SoldOut
-from yachi.shop.flash_services import reservation_abandon, reservation_create, store_load
-from yachi.shop.models import FlashReservation, FlashSale, Order
+from yachi.shop.flash import store
+from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut
+from yachi.shop.flash.models import FlashReservation, FlashSale
+from yachi.shop.flash.services import reservation_abandon, reservation_create, store_load
+from yachi.shop.flash.settlement import reservation_paid, reservation_released
+from yachi.shop.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def consumer_name() -> str:
 def _ensure_group(r) -> None:
     try:
         # From the start of the stream: entries added before the group existed count too.
-        r.xgroup_create(flash_store.STREAM, flash_store.GROUP, id="0", mkstream=True)
+        r.xgroup_create(store.STREAM, store.GROUP, id="0", mkstream=True)
     except redis.ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
             raise
@@ -61,15 +62,15 @@ def stream_drain(
     claim_idle_ms: int = 30_000,
 ) -> int:
     """Turn pending stream entries into reservations; returns how many were handled."""
-    if not flash_store.enabled():
+    if not store.enabled():
         return 0
     consumer = consumer or consumer_name()
-    r = flash_store.client()
+    r = store.client()
     try:
         _ensure_group(r)
         claimed = r.xautoclaim(
-            flash_store.STREAM,
-            flash_store.GROUP,
+            store.STREAM,
+            store.GROUP,
             consumer,
             min_idle_time=claim_idle_ms,
             start_id="0-0",
@@ -77,10 +78,10 @@ def stream_drain(
         )
         entries = list(claimed[1])
         # This consumer's own unacknowledged entries (a previous run stopped half-way).
-        mine = r.xreadgroup(flash_store.GROUP, consumer, {flash_store.STREAM: "0"}, count=count)
+        mine = r.xreadgroup(store.GROUP, consumer, {store.STREAM: "0"}, count=count)
         entries += [e for _, batch in mine for e in batch]
         fresh = r.xreadgroup(
-            flash_store.GROUP, consumer, {flash_store.STREAM: ">"}, count=count, block=block_ms
+            store.GROUP, consumer, {store.STREAM: ">"}, count=count, block=block_ms
         )
         entries += [e for _, batch in fresh or [] for e in batch]
     except (redis.ConnectionError, redis.TimeoutError):
@@ -95,8 +96,8 @@ def stream_drain(
         if fields:
             _materialize(entry_id, {k.decode(): v.decode() for k, v in fields.items()})
         # Only now, after the reservation committed (or was refused for good).
-        r.xack(flash_store.STREAM, flash_store.GROUP, entry_id)
-        r.xdel(flash_store.STREAM, entry_id)
+        r.xack(store.STREAM, store.GROUP, entry_id)
+        r.xdel(store.STREAM, entry_id)
         handled += 1
     return handled
 
@@ -143,11 +144,7 @@ def reservations_settle(*, now: datetime | None = None) -> int:
     if not waiting:
         return 0
     by_reference = {f"shop.order:{r.order.public_id}": r for r in waiting}
-    statuses: dict[str, set[str]] = {}
-    for reference, status in PaymentIntent.objects.filter(
-        reference__in=list(by_reference)
-    ).values_list("reference", "status"):
-        statuses.setdefault(reference, set()).add(status)
+    statuses = intent_statuses_by_reference(by_reference)
     changed = 0
     for reference, reservation in by_reference.items():
         seen = statuses.get(reference, set())
@@ -177,14 +174,14 @@ class Report:
 def store_reconcile(sale: FlashSale, *, now: datetime | None = None) -> Report:
     """Make Redis hold exactly the places the database holds for ``sale``."""
     report = Report()
-    if not flash_store.enabled():
+    if not store.enabled():
         return report
     now = now or timezone.now()
     grace_ms = settings.YACHI_FLASH_REPAIR_AFTER_SECONDS * 1000
     report.loaded = store_load(sale)
-    flash_store.sync(sale)
+    store.sync(sale)
     # Redis first, then the database: a place taken in between is in both or young.
-    redis_state = flash_store.state(sale.pk)
+    redis_state = store.state(sale.pk)
     holding = {
         token: (buyer_id, created_at)
         for token, buyer_id, created_at in FlashReservation.objects.filter(
@@ -200,9 +197,9 @@ def store_reconcile(sale: FlashSale, *, now: datetime | None = None) -> Report:
             buyer_id, at_ms = redis_state.held[token]
             if token in recorded:
                 if recorded[token] not in HOLDING:
-                    flash_store.release(sale_id=sale.pk, token=token)
+                    store.release(sale_id=sale.pk, token=token)
                     report.freed.append(token)
-            elif flash_store.ms(now) - at_ms >= grace_ms and reservation_abandon(
+            elif store.ms(now) - at_ms >= grace_ms and reservation_abandon(
                 sale_id=sale.pk, buyer_id=buyer_id, token=token
             ):
                 # Granted by Redis long ago and never written (the stream was drained
@@ -210,7 +207,7 @@ def store_reconcile(sale: FlashSale, *, now: datetime | None = None) -> Report:
                 report.freed.append(token)
     missing = [(t, b, at) for t, (b, at) in holding.items() if t not in redis_state.held]
     if missing:
-        flash_store.adopt(sale.pk, missing)
+        store.adopt(sale.pk, missing)
         # A place released while it was being adopted goes back again.
         still = set(
             FlashReservation.objects.filter(
@@ -221,8 +218,8 @@ def store_reconcile(sale: FlashSale, *, now: datetime | None = None) -> Report:
             if token in still:
                 report.adopted.append(token)
             else:
-                flash_store.release(sale_id=sale.pk, token=token)
-    flash_store.recount(sale.pk)
+                store.release(sale_id=sale.pk, token=token)
+    store.recount(sale.pk)
     if report.loaded or report.freed or report.adopted:
         logger.warning(
             "flash sale %s repaired: loaded=%s freed=%d adopted=%d",
@@ -240,12 +237,12 @@ def flash_repair(*, now: datetime | None = None) -> dict:
     drained = stream_drain(consumer="periodic")
     settled = reservations_settle(now=now)
     repaired = 0
-    if flash_store.enabled():
+    if store.enabled():
         live = FlashSale.objects.filter(ends_at__gt=now - timedelta(days=1))
         for sale in live:
             try:
                 report = store_reconcile(sale, now=now)
-            except flash_store.Unavailable:
+            except store.Unavailable:
                 logger.warning("Redis unavailable: flash sales not reconciled")
                 break
             repaired += len(report.freed) + len(report.adopted) + int(report.loaded)
@@ -254,7 +251,7 @@ def flash_repair(*, now: datetime | None = None) -> dict:
             ends_at__lte=now - timedelta(days=1), ends_at__gt=now - timedelta(days=8)
         ).values_list("pk", flat=True):
             try:
-                flash_store.unload(sale_id)
-            except flash_store.Unavailable:
+                store.unload(sale_id)
+            except store.Unavailable:
                 break
     return {"drained": drained, "settled": settled, "repaired": repaired}

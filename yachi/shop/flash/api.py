@@ -9,8 +9,8 @@ from yachi.core.errors import PermissionDenied
 from yachi.core.idempotency import validate_key
 from yachi.core.schemas import LocalDatetime, PublicOut, errors
 from yachi.payments.facade import intent_by_reference
-from yachi.shop.flash_selectors import sale_by_id, sale_phase, sales_on_offer
-from yachi.shop.flash_services import flash_reserve
+from yachi.shop.flash.selectors import sale_by_id, sale_phase, sales_on_offer
+from yachi.shop.flash.services import flash_reserve
 
 router = Router(tags=["flash sales"])
 

@@ -26,10 +26,11 @@ from django.utils.translation import gettext as _
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
-from yachi.shop import flash_store
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
-from yachi.shop.flash_errors import LimitReached, NotStarted, SaleEnded, SoldOut
-from yachi.shop.models import FlashReservation, FlashSale, Order, OrderLine
+from yachi.shop.flash import store
+from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut
+from yachi.shop.flash.models import FlashReservation, FlashSale
+from yachi.shop.models import Order, OrderLine
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +85,10 @@ def flash_reserve(
     now = now or timezone.now()
     token = reservation_token(buyer=buyer, idempotency_key=idempotency_key)
     _check_window(sale, now)
-    if flash_store.enabled():
+    if store.enabled():
         try:
             outcome = _reserve_in_redis(sale=sale, buyer=buyer, token=token, now=now)
-        except flash_store.Unavailable:
+        except store.Unavailable:
             # Selling goes on with the database's guarantees; the repair job makes
             # Redis agree again once it is back.
             logger.warning("Redis unavailable: flash sale %s reserves in the database", sale.pk)
@@ -110,24 +111,22 @@ def flash_reserve(
         return reservation_create(sale=sale, buyer=buyer, token=token, now=now)
 
 
-def _reserve_in_redis(*, sale, buyer, token, now) -> flash_store.Outcome:
-    outcome = flash_store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
+def _reserve_in_redis(*, sale, buyer, token, now) -> store.Outcome:
+    outcome = store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
     if outcome.status == "not_loaded":
         # Redis lost its data (sales are loaded when created): one request of this
         # process loads the sale from the database while the others wait for it.
         with _loading:
-            outcome = flash_store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
+            outcome = store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
             if outcome.status == "not_loaded":
                 store_load(sale)
-                outcome = flash_store.reserve(
-                    sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now
-                )
+                outcome = store.reserve(sale_id=sale.pk, buyer_id=buyer.pk, token=token, now=now)
     return outcome
 
 
 def _forget(entry_id: str) -> None:
     try:
-        flash_store.forget_entry(entry_id)
+        store.forget_entry(entry_id)
     except Exception:
         # The worker finds the order made and acknowledges the entry instead.
         logger.warning("could not drop stream entry %s", entry_id, exc_info=True)
@@ -139,7 +138,7 @@ def store_load(sale: FlashSale) -> bool:
     places = FlashReservation.objects.filter(sale=sale, status__in=HOLDING).values_list(
         "token", "buyer_id", "created_at"
     )
-    return flash_store.load(sale, list(places))
+    return store.load(sale, list(places))
 
 
 def reservation_create(
@@ -255,11 +254,11 @@ def reservation_abandon(*, sale_id: int, buyer_id: int, token: str) -> bool:
 
 
 def _release_in_store(sale_id: int, token: str) -> None:
-    if not flash_store.enabled():
+    if not store.enabled():
         return
     try:
-        flash_store.release(sale_id=sale_id, token=token)
-    except flash_store.Unavailable:
+        store.release(sale_id=sale_id, token=token)
+    except store.Unavailable:
         logger.warning("Redis unavailable: place %s of sale %s freed by the repair", token, sale_id)
 
 
@@ -331,16 +330,16 @@ def flash_sale_set_active(*, sale: FlashSale, active: bool, actor=None) -> Flash
 
 
 def _load_store(sale: FlashSale) -> None:
-    if flash_store.enabled():
+    if store.enabled():
         try:
             store_load(sale)
-        except flash_store.Unavailable:
+        except store.Unavailable:
             logger.warning("Redis unavailable: sale %s is loaded by its first request", sale.pk)
 
 
 def _sync_store(sale: FlashSale) -> None:
-    if flash_store.enabled():
+    if store.enabled():
         try:
-            flash_store.sync(sale)
-        except flash_store.Unavailable:
+            store.sync(sale)
+        except store.Unavailable:
             logger.warning("Redis unavailable: sale %s is synced by the repair", sale.pk)

@@ -1,0 +1,85 @@
+"""Reads of payments: intents by their owner's reference, a clinic's intents, one intent's
+history, reconciliation reports."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from yachi.payments.choices import IntentStatus, Method
+from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
+from yachi.payments.services import balance_fen
+
+LIVE = (IntentStatus.CREATED, IntentStatus.PAID)
+
+
+def intents_by_reference(references) -> dict[str, PaymentIntent]:
+    """For each reference, its live intent (awaiting payment or paid), else the newest
+    one; one query for them all."""
+    found: dict[str, PaymentIntent] = {}
+    for intent in PaymentIntent.objects.filter(reference__in=list(references)).order_by(
+        "created_at", "pk"
+    ):
+        current = found.get(intent.reference)
+        if current is None or current.status not in LIVE or intent.status in LIVE:
+            found[intent.reference] = intent
+    return found
+
+
+def intent_by_reference(reference: str) -> PaymentIntent | None:
+    return intents_by_reference([reference]).get(reference)
+
+
+def intent_statuses_by_reference(references) -> dict[str, set[str]]:
+    """For each reference, the statuses of all its intents; one query for them all."""
+    statuses: dict[str, set[str]] = {}
+    for reference, status in PaymentIntent.objects.filter(
+        reference__in=list(references)
+    ).values_list("reference", "status"):
+        statuses.setdefault(reference, set()).add(status)
+    return statuses
+
+
+def clinic_payments(*, clinic, status: str = "") -> QuerySet[PaymentIntent]:
+    """The clinic's intents, newest first, with their payers; ``status`` narrows when valid."""
+    intents = PaymentIntent.objects.filter(clinic=clinic).select_related("payer")
+    if status in IntentStatus.values:
+        intents = intents.filter(status=status)
+    return intents
+
+
+@dataclass(frozen=True)
+class PaymentHistory:
+    entries: QuerySet
+    refunds: QuerySet
+    callbacks: QuerySet
+    balance_fen: int
+
+
+def payment_history(*, intent: PaymentIntent, callbacks: int = 20) -> PaymentHistory:
+    """What happened to one intent: its ledger entries, refunds, the last provider callbacks."""
+    return PaymentHistory(
+        entries=intent.entries.select_related("recorded_by"),
+        refunds=intent.refunds.all(),
+        callbacks=CallbackRecord.objects.filter(out_trade_no=intent.out_trade_no)[:callbacks],
+        balance_fen=balance_fen(intent),
+    )
+
+
+def reconciliation_reports(*, limit: int = 60) -> QuerySet[Reconciliation]:
+    """The latest daily reconciliation reports, per day and method."""
+    return Reconciliation.objects.all()[:limit]
+
+
+def payments_of_payer(*, payer, with_clinic: bool = False, limit: int = 100):
+    """The payer's intents, newest first (the last ``limit``)."""
+    intents = PaymentIntent.objects.filter(payer=payer)
+    if with_clinic:
+        intents = intents.select_related("clinic")
+    return intents[:limit]
+
+
+def simulator_intent(*, payer, out_trade_no: str) -> PaymentIntent | None:
+    """The payer's own simulator payment with this trade number, if any."""
+    return PaymentIntent.objects.filter(
+        out_trade_no=out_trade_no, method=Method.SIMULATOR, payer=payer
+    ).first()
