@@ -3,7 +3,6 @@
 from yachi.clinics.access import clinic_by_id, doctor_by_id, service_by_id, staff_clinic_by_id
 from yachi.clinics.choices import Skill, Weekday
 from yachi.clinics.events import ChairsChanged
-from yachi.clinics.models import Chair, Clinic, Doctor, Service
 from yachi.clinics.selectors import (
     active_chair_ids,
     active_clinics,
@@ -11,20 +10,19 @@ from yachi.clinics.selectors import (
     clinic_chairs,
     clinic_doctors,
     clinic_services,
+    doctor_by_pk,
     doctor_has_skill,
     doctor_of_user,
     doctor_works_at,
+    emergency_doctors,
+    emergency_service,
     shortest_service_minutes,
     staff_clinic_ids,
     staff_clinics,
 )
 
 __all__ = [
-    "Chair",
     "ChairsChanged",
-    "Clinic",
-    "Doctor",
-    "Service",
     "Skill",
     "Weekday",
     "active_chair_ids",
@@ -35,9 +33,12 @@ __all__ = [
     "clinic_doctors",
     "clinic_services",
     "doctor_by_id",
+    "doctor_by_pk",
     "doctor_has_skill",
     "doctor_of_user",
     "doctor_works_at",
+    "emergency_doctors",
+    "emergency_service",
     "service_by_id",
     "shortest_service_minutes",
     "staff_clinic_by_id",

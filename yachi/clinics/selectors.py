@@ -81,3 +81,23 @@ def staff_clinics(user) -> list[Clinic]:
     ids = staff_clinic_ids(user)
     queryset = Clinic.objects.all() if ids is None else Clinic.objects.filter(pk__in=ids)
     return list(queryset.order_by("name"))
+
+
+def emergency_doctors() -> QuerySet[Doctor]:
+    """Active doctors who take emergencies, with the clinics they work at."""
+    return Doctor.objects.filter(is_active=True, skills__skill=Skill.EMERGENCY).prefetch_related(
+        "clinics"
+    )
+
+
+def emergency_service(*, clinic: Clinic) -> Service | None:
+    """The clinic's shortest active emergency service, or None when it has none."""
+    return (
+        Service.objects.filter(clinic=clinic, required_skill=Skill.EMERGENCY, is_active=True)
+        .order_by("duration_minutes")
+        .first()
+    )
+
+
+def doctor_by_pk(doctor_id: int) -> Doctor:
+    return Doctor.objects.get(pk=doctor_id)

@@ -9,7 +9,6 @@ from yachi.payments.choices import IntentStatus, Method, Purpose
 from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
 from yachi.payments.fulfilment import register as register_owner
-from yachi.payments.models import PaymentIntent
 from yachi.payments.selectors import (
     intent_by_reference,
     intent_statuses_by_reference,
@@ -26,7 +25,6 @@ __all__ = [
     "CannotFulfil",
     "IntentStatus",
     "Method",
-    "PaymentIntent",
     "Purpose",
     "balance_fen",
     "compensate",

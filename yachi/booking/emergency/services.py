@@ -79,10 +79,7 @@ def candidates(
 ) -> list[Candidate]:
     """Emergency doctors on duty soon, nearest first, each at their nearest such clinic."""
     best: dict[int, Candidate] = {}
-    doctors = clinics.Doctor.objects.filter(
-        is_active=True, skills__skill=clinics.Skill.EMERGENCY
-    ).prefetch_related("clinics")
-    for doctor in doctors:
+    for doctor in clinics.emergency_doctors():
         if doctor.pk in exclude:
             continue
         for clinic in doctor.clinics.all():
@@ -98,7 +95,7 @@ def candidates(
 
 def _nearest_clinic(latitude: float, longitude: float):
     return min(
-        clinics.Clinic.objects.filter(is_active=True),
+        clinics.active_clinics(),
         key=lambda c: distance_km(latitude, longitude, float(c.latitude), float(c.longitude)),
         default=None,
     )
@@ -241,13 +238,7 @@ def _travel_minutes(distance: Decimal) -> int:
 
 
 def _emergency_service(clinic):
-    service = (
-        clinics.Service.objects.filter(
-            clinic=clinic, required_skill=clinics.Skill.EMERGENCY, is_active=True
-        )
-        .order_by("duration_minutes")
-        .first()
-    )
+    service = clinics.emergency_service(clinic=clinic)
     if service is None:
         raise Conflict(
             _("This clinic has no emergency service set up."), code="no_emergency_service"

@@ -116,7 +116,7 @@ def offer_freed_time(
     """Offer a freed time to the first person waiting who fits it."""
     if start <= timezone.now():
         return None
-    doctor = clinics.Doctor.objects.get(pk=doctor_id)
+    doctor = clinics.doctor_by_pk(doctor_id)
     for entry in _candidates(doctor_id=doctor_id, clinic_id=clinic_id, start=start, end=end):
         if not clinics.doctor_has_skill(doctor=doctor, skill=entry.service.required_skill):
             continue

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from yachi.payments import services as payments
-from yachi.payments.facade import CannotFulfil, IntentStatus, PaymentIntent, Purpose
+from yachi.payments.facade import CannotFulfil, IntentStatus, Purpose
+from yachi.payments.models import PaymentIntent
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
 from yachi.shop.flash import store as flash_store
 from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import patient_user
-from yachi.payments.facade import PaymentIntent
+from yachi.payments.models import PaymentIntent
 from yachi.shop.models import FlashReservation, Order
 from yachi.shop.tests.test_flash import make_sale, remaining
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from yachi.payments.facade import PaymentIntent
+from yachi.payments.models import PaymentIntent
 from yachi.shop.models import FlashReservation, FlashSale
 from yachi.shop.tests.test_flash import make_sale
 
