@@ -8,6 +8,7 @@ SQLite and the in-memory channel layer, all under ``$YACHI_DATA_DIR``. Setting
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -156,24 +157,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, jobs, websockets ----------------------------------------------------------------
 
 REDIS_URL = envstr("REDIS_URL")
+# Every Redis key this deployment writes (cache, jobs, channels, flash-sale places, audit
+# checkpoints) starts with this prefix, so that two deployments (or a test run and a demo)
+# sharing one Redis never read each other's keys. By default, the database's name: the
+# default deployment keeps the plain "yachi" it always had.
+YACHI_REDIS_PREFIX = envstr("YACHI_REDIS_PREFIX") or (
+    re.sub(r"[^A-Za-z0-9_.-]", "_", Path(str(DATABASES["default"]["NAME"])).stem) or "yachi"
+)
+if ":" in YACHI_REDIS_PREFIX or "{" in YACHI_REDIS_PREFIX:
+    raise ImproperlyConfigured("YACHI_REDIS_PREFIX may not contain ':' or '{'")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "yachi",
+            "KEY_PREFIX": YACHI_REDIS_PREFIX,
         }
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "yachi",
+        "name": YACHI_REDIS_PREFIX,
         "url": REDIS_URL,
         "immediate": envbool("YACHI_JOBS_IMMEDIATE", False),
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{YACHI_REDIS_PREFIX}:asgi"},
         }
     }
 else:
