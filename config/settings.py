@@ -432,6 +432,9 @@ if PRODUCTION and not (
     )
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
+# How long a process remembers a token it has checked (yachi.accounts.tokencache); every
+# use still reads the token's version in the shared cache, so a logout holds at once.
+YACHI_TOKEN_CACHE_SECONDS = envint("YACHI_TOKEN_CACHE_SECONDS", 30)
 # Where patients reach the app: links in SMS and WeChat messages start with this.
 # Web server processes for `yachi serve` (one per core is a good start on a server).
 YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)

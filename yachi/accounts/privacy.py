@@ -5,6 +5,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from yachi.accounts import tokencache
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.compliance.facade import blind_index
 
@@ -31,6 +32,7 @@ def account_erase(user: User) -> list[str]:
     index = blind_index("phone", user.phone)
     SmsCode.objects.filter(phone_index=index).delete()
     LoginFailure.objects.filter(phone_key=index).delete()
+    tokencache.forget_user(user.pk)
     ApiToken.objects.filter(user=user).delete()
     # update() skips the blind indexes' pre_save: the number's is set to a value no
     # number can have, the name's emptied with the name, so neither finds the row again.

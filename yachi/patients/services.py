@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts.facade import NAME_PURPOSE
+from yachi.accounts.facade import NAME_PURPOSE, tokens_forget_user
 from yachi.accounts.models import User
 from yachi.booking import facade as booking
 from yachi.compliance.facade import blind_index
@@ -124,6 +124,7 @@ def family_member_update(
         User.objects.filter(pk=patient.account.owner_id).update(
             name=name, name_index=blind_index(NAME_PURPOSE, name)
         )
+        tokens_forget_user(patient.account.owner_id)
     return patient
 
 
