@@ -127,6 +127,11 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 
+# Threads that run requests in each `yachi serve` worker process (granian's blocking
+# threads); the PostgreSQL pool below is sized to them.
+YACHI_WEB_THREADS = envint("YACHI_WEB_THREADS", 8)
+if YACHI_WEB_THREADS < 1:
+    raise ImproperlyConfigured("YACHI_WEB_THREADS must be at least 1")
 DATABASE_URL = envstr("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'yachi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 DATABASE_VENDOR = "sqlite" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "other"
@@ -143,9 +148,10 @@ if DATABASE_VENDOR == "sqlite":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # A pool per process: under ASGI a request would otherwise open (and authenticate) a
-    # new connection. 0 turns pooling off.
-    YACHI_DB_POOL_SIZE = envint("YACHI_DB_POOL_SIZE", 10)
+    # A pool per process, by default one connection for each of the web server's threads
+    # (`yachi serve` refuses a smaller one), so no request waits for a connection and
+    # none opens (and authenticates) a new one. 0 turns pooling off.
+    YACHI_DB_POOL_SIZE = envint("YACHI_DB_POOL_SIZE", YACHI_WEB_THREADS)
     if YACHI_DB_POOL_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
