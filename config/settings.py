@@ -103,6 +103,16 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "yachi.web.middleware.DomainErrorPageMiddleware",
 ]
+# What an /api/ request passes instead (yachi.core.handlers): no session, CSRF, messages,
+# staff session, htmx, static files or error pages for a token-authenticated JSON API.
+API_MIDDLEWARE = [
+    "yachi.core.middleware.RequestOriginMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yachi.core.security.SecurityHeadersMiddleware",
+    "yachi.core.middleware.LanguageMiddleware",
+    "yachi.core.api_errors.JsonErrorsMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
