@@ -504,6 +504,9 @@ if YACHI_FLASH_SALE_REDIS and not REDIS_URL:
 # At most this many reservations of one process write to the database at once: the
 # winners of a rush queue on the sale's row anyway, and must not exhaust connections.
 YACHI_FLASH_DB_WRITERS = envint("YACHI_FLASH_DB_WRITERS", 8)
+# How long a process remembers a sale's row for the reserve's first checks (the database
+# and Redis still decide every place taken; yachi.shop.sale_cache).
+YACHI_FLASH_SALE_CACHE_SECONDS = envint("YACHI_FLASH_SALE_CACHE_SECONDS", 2)
 # A place Redis gave out whose order is still missing after this long was lost on the
 # way (a crash between the two steps) and is repaired: the order made or the place freed.
 YACHI_FLASH_REPAIR_AFTER_SECONDS = envint("YACHI_FLASH_REPAIR_AFTER_SECONDS", 60)

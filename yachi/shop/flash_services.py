@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
-from yachi.shop import flash_store
+from yachi.shop import flash_store, sale_cache
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
 from yachi.shop.flash_errors import LimitReached, NotStarted, SaleEnded, SoldOut
 from yachi.shop.models import FlashReservation, FlashSale, Order, OrderLine
@@ -327,6 +327,7 @@ def flash_sale_set_active(*, sale: FlashSale, active: bool, actor=None) -> Flash
                 details={"active": active},
             )
         transaction.on_commit(lambda: _sync_store(sale))
+        transaction.on_commit(sale_cache.forget)
     return sale
 
 
