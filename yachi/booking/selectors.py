@@ -95,7 +95,7 @@ def doctor_availability(
     step = timedelta(minutes=clinic.slot_step_minutes)
     variant = f"{service.duration_minutes}x{party_size}s{clinic.slot_step_minutes}"
     keys = cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
-    found = cache.get_days(list(keys.values()))
+    found = {} if keys.fresh else cache.get_days(list(keys.values()))
     computed: dict[date, DaySlots] = {day: found[key] for day, key in keys.items() if key in found}
     missing = [day for day in dates if day not in computed]
     if missing:
