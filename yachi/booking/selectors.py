@@ -13,6 +13,7 @@ from yachi.accounts import facade as accounts
 from yachi.booking import cache
 from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
+from yachi.booking.overlap import overlapping
 from yachi.booking.slots import DayPlan, DaySlots, day_slots, saturation_level
 from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
@@ -46,7 +47,7 @@ def day_plans(
     working = rostering.working_intervals(
         doctor_ids=doctor_ids, clinic_id=clinic.pk, zone=zone, first_day=days[0], last_day=days[-1]
     )
-    active = Appointment.objects.filter(status__in=ACTIVE_STATUSES, start__lt=high, end__gt=low)
+    active = overlapping(Appointment.objects.filter(status__in=ACTIVE_STATUSES), low, high)
     doctor_busy: dict[tuple[int, date], list[Interval]] = defaultdict(list)
     for doctor_id, start, end in active.filter(doctor_id__in=doctor_ids).values_list(
         "doctor_id", "start", "end"
@@ -193,7 +194,7 @@ def appointments_of_clinic_day(*, clinic, day: date) -> list[Appointment]:
     low, high = _window([day], zone)
     return list(
         _with_relations(
-            Appointment.objects.filter(clinic=clinic, start__lt=high, end__gt=low)
+            overlapping(Appointment.objects.filter(clinic=clinic), low, high)
         ).order_by("start", "doctor__name")
     )
 
@@ -204,8 +205,8 @@ def appointments_of_clinic_range(*, clinic, first_day: date, last_day: date) -> 
     _, high = _window([last_day], zone)
     return list(
         _with_relations(
-            Appointment.objects.filter(
-                clinic=clinic, start__lt=high, end__gt=low, status__in=ACTIVE_STATUSES
+            overlapping(
+                Appointment.objects.filter(clinic=clinic, status__in=ACTIVE_STATUSES), low, high
             )
         ).order_by("start")
     )

@@ -20,6 +20,7 @@ from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
+from yachi.booking.overlap import overlapping
 from yachi.clinics import facade as clinics
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
@@ -85,7 +86,7 @@ def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, n
 
 
 def _overlapping(queryset, start: datetime, end: datetime):
-    return queryset.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+    return overlapping(queryset.filter(status__in=ACTIVE_STATUSES), start, end)
 
 
 def _free_chairs(*, clinic_id: int, start: datetime, end: datetime, prefer=None, exclude_pk=None):

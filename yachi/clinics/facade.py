@@ -3,6 +3,7 @@
 from yachi.clinics.access import clinic_by_id, doctor_by_id, service_by_id, staff_clinic_by_id
 from yachi.clinics.choices import Skill, Weekday
 from yachi.clinics.events import ChairsChanged
+from yachi.clinics.models import LONGEST_SERVICE_MINUTES
 from yachi.clinics.selectors import (
     active_chair_ids,
     active_clinics,
@@ -22,6 +23,7 @@ from yachi.clinics.selectors import (
 )
 
 __all__ = [
+    "LONGEST_SERVICE_MINUTES",
     "ChairsChanged",
     "Skill",
     "Weekday",

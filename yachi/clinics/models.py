@@ -17,6 +17,10 @@ def _localized(zh: str, en: str) -> str:
     return en if en and (get_language() or "").startswith("en") else zh
 
 
+# Every appointment lasts as long as its service, so this bounds appointments too: booking
+# reads a window's appointments from an index without going back through the whole history.
+LONGEST_SERVICE_MINUTES = 480
+
 class Chain(BaseModel):
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
@@ -187,7 +191,8 @@ class Service(BaseModel):
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
     description = models.TextField(_("description"), blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(480)]
+        _("duration (minutes)"),
+        validators=[MinValueValidator(5), MaxValueValidator(LONGEST_SERVICE_MINUTES)],
     )
     price_fen = models.PositiveIntegerField(_("price (fen)"))
     # Paid online when a patient books; the time is held until it is paid.
@@ -202,7 +207,7 @@ class Service(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="service_code_unique"),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=LONGEST_SERVICE_MINUTES),
                 name="service_duration_range",
             ),
         ]
