@@ -193,9 +193,9 @@ def appointments_of_clinic_day(*, clinic, day: date) -> list[Appointment]:
     zone = ZoneInfo(clinic.timezone)
     low, high = _window([day], zone)
     return list(
-        _with_relations(
-            overlapping(Appointment.objects.filter(clinic=clinic), low, high)
-        ).order_by("start", "doctor__name")
+        _with_relations(overlapping(Appointment.objects.filter(clinic=clinic), low, high)).order_by(
+            "start", "doctor__name"
+        )
     )
 
 

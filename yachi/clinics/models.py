@@ -21,6 +21,7 @@ def _localized(zh: str, en: str) -> str:
 # reads a window's appointments from an index without going back through the whole history.
 LONGEST_SERVICE_MINUTES = 480
 
+
 class Chain(BaseModel):
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=64, blank=True)

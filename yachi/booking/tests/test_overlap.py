@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_longest_appointment_is_the_longest_service_a_clinic_may_define():
-    assert LONGEST_APPOINTMENT == timedelta(minutes=LONGEST_SERVICE_MINUTES)
+    assert timedelta(minutes=LONGEST_SERVICE_MINUTES) == LONGEST_APPOINTMENT
 
 
 def test_an_appointment_running_into_the_window_is_found(world):
