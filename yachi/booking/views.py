@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from yachi.booking import deposits, selectors, services
 from yachi.booking.access import access_appointment_by_id
+from yachi.booking.calendar import by_day_part
 from yachi.booking.choices import Channel, Status
 from yachi.booking.errors import SlotUnavailable
 from yachi.booking.policy import patient_may_change, patient_may_reschedule
@@ -87,7 +88,11 @@ def _grid_context(request, *, doctor, service, party_size: int, link):
     return {
         "days": days,
         "selected_day": selected,
-        "slot_links": [(start, link(start)) for start, _end in chosen.slots],
+        "slot_groups": by_day_part(
+            [(start, link(start)) for start, _end in chosen.slots],
+            moment=lambda pair: pair[0],
+            zone=ZoneInfo(service.clinic.timezone),
+        ),
         "zone": service.clinic.timezone,
     }
 
@@ -199,6 +204,9 @@ def confirm_page(request):
             "schedule": schedule,
             "people": people,
             "total_fen": service.price_fen * len(people),
+            # Shown before the patient confirms: what is paid now and when it comes back.
+            "deposit_fen": service.deposit_fen * len(people),
+            "payment_minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES,
             "idempotency_key": uuid.uuid4().hex,
             "back": back,
             "tab": "book",

@@ -1,0 +1,139 @@
+"""What a patient and the front desk read on the booking pages: the deposit before
+confirming, the legend and the parts of the day, one level of a day everywhere."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from conftest import tomorrow_at
+from yachi.booking.models import Appointment
+from yachi.booking.selectors import clinic_saturation_grid
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def parent_client(client, world):
+    client.force_login(world.patient_parent)
+    return client
+
+
+def _confirm_form(world, service, who=()):
+    return {
+        "service": service.public_id,
+        "doctor": world.clinic_a_doctor.public_id,
+        "start": tomorrow_at(10).isoformat(),
+        "who": [str(p.public_id) for p in who],
+    }
+
+
+def test_the_deposit_and_its_refund_rule_are_shown_before_confirming(parent_client, world):
+    service = world.cleaning_a
+    service.deposit_fen = 5000
+    service.save()
+    form = _confirm_form(world, service, who=[world.parent, world.patient_child])
+    page = parent_client.get("/book/confirm/", form).content.decode()
+    assert "定金" in page
+    # Two people: two deposits, paid online before the time is theirs.
+    assert "¥100.00" in page
+    assert "15 分钟内" in page
+    assert "全额退还" in page and "2 小时" in page
+    assert "确认并支付定金" in page
+    assert Appointment.objects.count() == 0
+
+
+def test_no_deposit_no_rule(parent_client, world):
+    page = parent_client.get("/book/confirm/", _confirm_form(world, world.cleaning_a))
+    assert 'data-testid="deposit-rule"' not in page.content.decode()
+
+
+def test_the_legend_explains_every_colour_with_its_threshold(parent_client, world, settings):
+    settings.YACHI_SATURATION_YELLOW = 0.4
+    settings.YACHI_SATURATION_RED = 0.9
+    page = parent_client.get(f"/book/service/{world.cleaning_a.public_id}/").content.decode()
+    assert "40%" in page and "90%" in page
+    assert "灰色" in page
+    for level in ("level-green", "level-yellow", "level-red", "dot off"):
+        assert level in page
+
+
+def test_the_times_of_a_day_are_grouped_into_morning_afternoon_evening(parent_client, world):
+    from tests.factories import weekly_hours
+
+    doctor = world.clinic_a_doctor
+    weekly_hours(doctor, world.clinic_a, spans=((time(19), time(20)),))
+    page = parent_client.get(
+        f"/book/service/{world.cleaning_a.public_id}/doctor/{doctor.public_id}/",
+        {"day": tomorrow_at(9).date().isoformat()},
+    ).content.decode()
+    morning, afternoon, evening = page.index("上午"), page.index("下午"), page.index("晚上")
+    assert morning < page.index(tomorrow_at(9).isoformat()) < afternoon
+    assert afternoon < page.index(tomorrow_at(13).isoformat()) < evening
+    assert evening < page.index(tomorrow_at(19).isoformat())
+
+
+def _at(day, hour, minute=0):
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+def _appointment(world, start, minutes, patient=None):
+    return Appointment.objects.create(
+        clinic=world.clinic_a,
+        doctor=world.clinic_a_doctor,
+        chair=world.chairs_a[0],
+        service=world.cleaning_a,
+        patient=patient or world.parent,
+        channel="console",
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        status="booked",
+        price_fen=0,
+    )
+
+
+def test_grid_and_calendar_give_a_day_the_same_booked_share(client, world, settings):
+    """A day of 8 working hours (09–12, 13–18); at 16:00 the morning's visits have passed
+    and still count: 60 + 45 + 30 + 30 minutes booked is 165 of 480, 34 %."""
+    settings.YACHI_SATURATION_YELLOW = 0.3
+    settings.YACHI_SATURATION_RED = 0.8
+    day = tomorrow_at(9).date()
+    _appointment(world, _at(day, 9), 60)
+    _appointment(world, _at(day, 10, 30), 45)
+    _appointment(world, _at(day, 14), 30)
+    # Half of this one lies in the lunch break, outside the bookable time.
+    _appointment(world, _at(day, 11, 30), 90, patient=world.patient_child)
+    cancelled = _appointment(world, _at(day, 16), 60)
+    cancelled.status = "cancelled"
+    cancelled.save()
+    booked_minutes = 60 + 45 + 30 + 30
+    share = booked_minutes / 480
+
+    with time_machine.travel(_at(day, 16), tick=False):
+        grid = clinic_saturation_grid(clinic=world.clinic_a, doctors=[world.clinic_a_doctor])
+        cell = grid[world.clinic_a_doctor.pk][0]
+        assert cell.day == day
+        assert cell.taken_share == pytest.approx(share)
+        assert cell.level == "yellow"  # 34 % is past the 30 % the legend states
+        client.force_login(world.clinic_a_front_desk)
+        grid_page = client.get(f"/console/clinic/{world.clinic_a.public_id}/saturation/")
+        calendar = client.get(
+            f"/console/clinic/{world.clinic_a.public_id}/calendar/", {"date": day.isoformat()}
+        )
+        week = client.get(
+            f"/console/clinic/{world.clinic_a.public_id}/calendar/",
+            {"date": day.isoformat(), "view": "week"},
+        )
+    percent = f"{round(share * 100)}%"
+    assert f'data-level="yellow">{percent}<' in grid_page.content.decode()
+    assert f'data-level="yellow">{percent}<' in calendar.content.decode()
+    assert f'data-level="yellow">{percent}<' in week.content.decode()
+    assert "30%" in grid_page.content.decode() and "80%" in grid_page.content.decode()
+
+
+def test_a_doctors_day_off_is_grey_not_red(world):
+    grid = clinic_saturation_grid(clinic=world.clinic_a, doctors=[world.clinic_b_doctor])
+    assert {cell.level for cell in grid[world.clinic_b_doctor.pk]} == {"off"}
