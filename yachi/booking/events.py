@@ -11,6 +11,8 @@ class AppointmentBooked(DomainEvent):
     doctor_id: int
     patient_id: int
     start: datetime
+    # Every appointment of the same booking (a family back to back), in time order.
+    party: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

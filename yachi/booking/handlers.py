@@ -25,7 +25,7 @@ def refresh_availability_after_chair_change(event: ChairsChanged) -> None:
 @subscribe(AppointmentBooked)
 def plan_reminders_for_new_booking(event: AppointmentBooked) -> None:
     appointment = Appointment.objects.get(pk=event.appointment_id)
-    reminders.confirm_booking_message(appointment)
+    reminders.confirm_booking_message(appointment, party=event.party)
     reminders.schedule_reminders(appointment)
 
 

@@ -202,16 +202,19 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         if deposit_due:
             deposits.deposit_request(appointment=appointment)
         _refresh_after_commit(appointment)
+        booked.append(appointment)
+    party = tuple(a.pk for a in booked)
+    for appointment in booked:
         publish(
             AppointmentBooked(
                 appointment_id=appointment.pk,
                 clinic_id=appointment.clinic_id,
                 doctor_id=doctor.pk,
-                patient_id=patient.pk,
+                patient_id=appointment.patient_id,
                 start=appointment.start,
+                party=party,
             )
         )
-        booked.append(appointment)
     return booked
 
 

@@ -181,9 +181,14 @@ def confirm_page(request):
                 )
                 % {"minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES},
             )
-            return redirect("web:appointment", appointment_id=first.public_id)
-        messages.success(request, _("Booked! We look forward to seeing you."))
-        return redirect("web:appointment", appointment_id=first.public_id)
+        else:
+            messages.success(request, _("Booked! We look forward to seeing you."))
+        # The result names everyone booked together, not only the first person.
+        result = reverse("web:appointment", args=[first.public_id])
+        others = [str(a.public_id) for a in booked.appointments[1:]]
+        if others:
+            result += "?" + urlencode({"with": others}, doseq=True)
+        return redirect(result)
     duration = service.duration_minutes
     schedule = [
         (
@@ -226,6 +231,19 @@ def appointments_page(request):
     )
 
 
+def _booked_with(request, appointment) -> list:
+    """The other appointments of a family booking named in ``?with=``: the caller's own only."""
+    together = []
+    for other_id in request.GET.getlist("with")[:6]:
+        try:
+            other = access_appointment_by_id(actor=request.user, appointment_id=other_id)
+        except DomainError:
+            continue
+        if other.pk != appointment.pk:
+            together.append(other)
+    return sorted(together, key=lambda a: a.start)
+
+
 @patient_required
 def appointment_page(request, appointment_id):
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
@@ -234,6 +252,7 @@ def appointment_page(request, appointment_id):
         "booking/appointment.html",
         {
             "appointment": appointment,
+            "together": _booked_with(request, appointment),
             "may_change": patient_may_change(appointment),
             "may_reschedule": patient_may_reschedule(appointment),
             "deposit": deposits.deposit_of(appointment)

@@ -137,3 +137,48 @@ def test_grid_and_calendar_give_a_day_the_same_booked_share(client, world, setti
 def test_a_doctors_day_off_is_grey_not_red(world):
     grid = clinic_saturation_grid(clinic=world.clinic_a, doctors=[world.clinic_b_doctor])
     assert {cell.level for cell in grid[world.clinic_b_doctor.pk]} == {"off"}
+
+
+def test_a_family_booking_shows_and_tells_everyone_booked(
+    parent_client, world, django_capture_on_commit_callbacks
+):
+    from yachi.messaging.models import Notification
+
+    form = _confirm_form(world, world.cleaning_a, who=[world.parent, world.patient_child])
+    form["idempotency_key"] = "family-1"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = parent_client.post("/book/confirm/", form)
+    assert Appointment.objects.count() == 2
+    assert response.status_code == 302
+    page = parent_client.get(response["Location"]).content.decode()
+    assert 'data-testid="together"' in page
+    assert "张妈妈" in page and "张小宝" in page
+    assert "10:00–10:30" in page and "10:30–11:00" in page
+    # One confirmation for the booking, naming both people and the whole time.
+    from yachi.messaging.render import render
+
+    sent = Notification.objects.filter(kind="appointment_booked")
+    assert len({n.idempotency_key for n in sent}) == 1
+    _title, body = render("appointment_booked", sent.first().params, "zh-hans")
+    assert "张妈妈、张小宝" in body and "10:00–11:00" in body
+
+
+def test_the_together_list_shows_only_the_callers_own(parent_client, world):
+    from yachi.booking.services import appointments_book
+
+    mine = appointments_book(
+        actor=world.patient_parent,
+        doctor=world.clinic_a_doctor,
+        service=world.cleaning_a,
+        start=tomorrow_at(10),
+        patients=[world.parent],
+    ).appointments[0]
+    theirs = appointments_book(
+        actor=world.other_patient,
+        doctor=world.clinic_a_doctor,
+        service=world.cleaning_a,
+        start=tomorrow_at(11),
+        patients=[world.other],
+    ).appointments[0]
+    page = parent_client.get(f"/appointments/{mine.public_id}/", {"with": [theirs.public_id]})
+    assert "陌生人" not in page.content.decode()
