@@ -181,10 +181,12 @@ def cancel_appointment(request, appointment_id: str, payload: CancelIn | None = 
     "/appointments/{appointment_id}/reschedule", response={200: AppointmentOut, **WRITE_ERRORS}
 )
 def reschedule_appointment(request, appointment_id: str, payload: RescheduleIn):
-    """Move to another free time of the same doctor (clinic policy limits how often)."""
+    """Move to another free time (clinic policy limits how often), with the same doctor or,
+    with `doctor_id`, another one at the clinic who provides the service."""
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    doctor = clinics.doctor_by_id(payload.doctor_id) if payload.doctor_id else None
     return services.appointment_reschedule(
-        actor=request.user, appointment=appointment, start=payload.start
+        actor=request.user, appointment=appointment, start=payload.start, doctor=doctor
     )
 
 

@@ -21,6 +21,8 @@ class AppointmentRescheduled(DomainEvent):
     doctor_id: int
     previous_start: datetime
     start: datetime
+    # Set when the appointment moved to another doctor too.
+    previous_doctor_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def offer_vacated_time_to_the_waitlist(event: AppointmentRescheduled) -> None:
     appointment = Appointment.objects.get(pk=event.appointment_id)
     length = appointment.end - appointment.start
     offer_freed_time_later(
-        appointment.doctor_id,
+        event.previous_doctor_id or appointment.doctor_id,
         appointment.clinic_id,
         event.previous_start,
         event.previous_start + length,

@@ -53,6 +53,8 @@ class FamilyAppointmentIn(InputSchema):
 
 class RescheduleIn(InputSchema):
     start: IsoAwareDatetime
+    # Another doctor of the clinic who provides the service; the same one when left out.
+    doctor_id: UUID | None = None
 
 
 class CancelIn(InputSchema):

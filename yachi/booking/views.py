@@ -278,15 +278,27 @@ def cancel_view(request, appointment_id):
     return redirect("web:appointment", appointment_id=appointment.public_id)
 
 
+def _reschedule_doctor(source, appointment, doctors):
+    """The doctor picked on the page: one of the clinic's with the service's skill."""
+    wanted = source.get("doctor")
+    return next((d for d in doctors if str(d.public_id) == wanted), appointment.doctor)
+
+
 @patient_required
 def reschedule_page(request, appointment_id):
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    doctors = clinics.clinic_doctors(
+        clinic=appointment.clinic, skill=appointment.service.required_skill
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    doctor = _reschedule_doctor(source, appointment, doctors)
     if request.method == "POST":
         try:
             services.appointment_reschedule(
                 actor=request.user,
                 appointment=appointment,
                 start=_start(request.POST.get("start")),
+                doctor=doctor,
             )
         except DomainError as exc:
             messages.error(request, str(exc.message))
@@ -295,14 +307,22 @@ def reschedule_page(request, appointment_id):
         return redirect("web:appointment", appointment_id=appointment.public_id)
 
     def link(start):
-        return "?" + urlencode({"start": start.isoformat(), "day": request.GET.get("day", "")})
+        return "?" + urlencode(
+            {
+                "start": start.isoformat(),
+                "day": request.GET.get("day", ""),
+                "doctor": doctor.public_id,
+            }
+        )
 
     context = _grid_context(
-        request, doctor=appointment.doctor, service=appointment.service, party_size=1, link=link
+        request, doctor=doctor, service=appointment.service, party_size=1, link=link
     )
     chosen = request.GET.get("start")
     context.update(
         appointment=appointment,
+        doctor=doctor,
+        doctors=doctors,
         chosen_start=_start(chosen) if chosen else None,
         tab="appointments",
     )

@@ -182,3 +182,59 @@ def test_the_together_list_shows_only_the_callers_own(parent_client, world):
     ).appointments[0]
     page = parent_client.get(f"/appointments/{mine.public_id}/", {"with": [theirs.public_id]})
     assert "陌生人" not in page.content.decode()
+
+
+def _mine(world, start=None):
+    from yachi.booking.services import appointments_book
+
+    return appointments_book(
+        actor=world.patient_parent,
+        doctor=world.clinic_a_doctor,
+        service=world.cleaning_a,
+        start=start or tomorrow_at(10),
+        patients=[world.parent],
+    ).appointments[0]
+
+
+def test_reschedule_may_move_to_another_doctor_with_the_same_skill(parent_client, world):
+    appointment = _mine(world)
+    other = world.clinic_a_implant_doctor  # also provides general care
+    page = parent_client.get(
+        f"/appointments/{appointment.public_id}/reschedule/", {"doctor": other.public_id}
+    ).content.decode()
+    assert "李医生" in page and 'data-testid="doctors"' in page
+    parent_client.post(
+        f"/appointments/{appointment.public_id}/reschedule/",
+        {"start": tomorrow_at(15).isoformat(), "doctor": other.public_id},
+    )
+    appointment.refresh_from_db()
+    assert (appointment.doctor_id, appointment.start) == (other.pk, tomorrow_at(15))
+
+
+def test_reschedule_refuses_a_doctor_without_the_skill(api, world):
+    from yachi.booking.services import appointments_book
+
+    appointment = appointments_book(
+        actor=world.patient_parent,
+        doctor=world.clinic_a_implant_doctor,
+        service=world.implant_a,
+        start=tomorrow_at(10),
+        patients=[world.parent],
+    ).appointments[0]
+    response = api.as_user(world.patient_parent).post(
+        f"/appointments/{appointment.public_id}/reschedule",
+        {"start": tomorrow_at(15).isoformat(), "doctor_id": str(world.clinic_a_doctor.public_id)},
+    )
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == "slot_unavailable"
+    appointment.refresh_from_db()
+    assert appointment.doctor_id == world.clinic_a_implant_doctor.pk
+
+
+def test_cancelling_asks_an_optional_reason(parent_client, world):
+    appointment = _mine(world)
+    page = parent_client.get(f"/appointments/{appointment.public_id}/").content.decode()
+    assert 'name="reason"' in page and "可选" in page
+    parent_client.post(f"/appointments/{appointment.public_id}/cancel/", {"reason": "感冒了"})
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.cancel_reason) == ("cancelled", "感冒了")
