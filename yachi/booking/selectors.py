@@ -131,6 +131,38 @@ def doctor_availability(
 
 
 @dataclass(frozen=True)
+class EarliestSlot:
+    doctor: object
+    start: datetime
+    end: datetime
+
+
+def earliest_slot(*, rows: list[tuple[object, list[DayAvailability]]]) -> EarliestSlot | None:
+    """ "Any doctor, earliest time": the first free start among the doctors' days, the
+    doctor listed first winning a tie."""
+    best = None
+    for doctor, days in rows:
+        first = next((slot for day in days for slot in day.slots), None)
+        if first is not None and (best is None or first[0] < best.start):
+            best = EarliestSlot(doctor, first[0], first[1])
+    return best
+
+
+def service_availability(
+    *, service, days: int = 7, party_size: int = 1
+) -> list[tuple[object, list[DayAvailability]]]:
+    """Every doctor of the service's clinic who provides it, with their next days."""
+    doctors = clinics.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
+    return [
+        (
+            doctor,
+            doctor_availability(doctor=doctor, service=service, days=days, party_size=party_size),
+        )
+        for doctor in doctors
+    ]
+
+
+@dataclass(frozen=True)
 class GridCell:
     day: date
     level: str

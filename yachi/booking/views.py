@@ -67,15 +67,32 @@ def services_page(request, clinic_id):
 @patient_required
 def doctors_page(request, service_id):
     service = clinics.service_by_id(service_id)
-    doctors = clinics.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
-    rows = [
-        (doctor, selectors.doctor_availability(doctor=doctor, service=service))
-        for doctor in doctors
-    ]
+    rows = selectors.service_availability(service=service)
+    earliest = selectors.earliest_slot(rows=rows)
+    earliest_link = None
+    if earliest is not None:
+        earliest_link = (
+            reverse("web:book_confirm")
+            + "?"
+            + urlencode(
+                {
+                    "service": service.public_id,
+                    "doctor": earliest.doctor.public_id,
+                    "start": earliest.start.isoformat(),
+                }
+            )
+        )
     return render(
         request,
         "booking/doctors.html",
-        {"service": service, "clinic": service.clinic, "rows": rows, "tab": "book"},
+        {
+            "service": service,
+            "clinic": service.clinic,
+            "rows": rows,
+            "earliest": earliest,
+            "earliest_link": earliest_link,
+            "tab": "book",
+        },
     )
 
 

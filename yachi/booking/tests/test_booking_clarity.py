@@ -238,3 +238,26 @@ def test_cancelling_asks_an_optional_reason(parent_client, world):
     parent_client.post(f"/appointments/{appointment.public_id}/cancel/", {"reason": "感冒了"})
     appointment.refresh_from_db()
     assert (appointment.status, appointment.cancel_reason) == ("cancelled", "感冒了")
+
+
+def test_any_doctor_earliest_time_on_the_page_and_in_the_api(parent_client, world, client):
+    # 王医生 is booked from 09:00 to 10:00; 李医生 is free at 09:00 and is offered.
+    for hour in (9, 9.5):
+        start = tomorrow_at(int(hour), 30 if hour % 1 else 0)
+        _appointment(world, start, 30)
+    with time_machine.travel(tomorrow_at(7), tick=False):
+        page = parent_client.get(f"/book/service/{world.cleaning_a.public_id}/").content.decode()
+        answer = client.get(f"/api/v1/services/{world.cleaning_a.public_id}/earliest").json()
+    assert "任意医生" in page
+    assert f'data-start="{tomorrow_at(9).isoformat()}"' in page
+    assert answer["doctor"]["name"] == "李医生"
+    assert answer["start"].startswith(tomorrow_at(9).isoformat()[:16])
+
+
+def test_earliest_time_is_null_when_nobody_is_free(client, world):
+    from tests.factories import ServiceFactory
+
+    braces = ServiceFactory(clinic=world.clinic_a, code="braces", required_skill="orthodontics")
+    answer = client.get(f"/api/v1/services/{braces.public_id}/earliest")
+    assert answer.status_code == 200
+    assert (answer.json()["doctor"], answer.json()["start"]) == (None, None)
