@@ -94,6 +94,13 @@ def calendar_page(request, clinic_id):
             appointments=appointments,
             working_by_column=working,
         )
+        # Each doctor's level of the day, as the saturation grid shows it.
+        levels = {}
+        if by == "doctor":
+            levels = selectors.doctor_day_saturation(
+                clinic=clinic, doctor_ids=[c.pk for c in columns], days=[day]
+            )
+        context["heads"] = [(column, levels.get((column.pk, day))) for column in columns]
         context["prev"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
         context["counts"] = {
             "total": len([a for a in appointments if a.status != Status.CANCELLED]),
@@ -111,9 +118,18 @@ def calendar_page(request, clinic_id):
             column = appointment.chair_id if by == "chair" else appointment.doctor_id
             local_day = appointment.start.astimezone(zone).date()
             cells.setdefault((column, local_day), []).append(appointment)
+        levels = {}
+        if by == "doctor":
+            levels = selectors.doctor_day_saturation(
+                clinic=clinic, doctor_ids=[c.pk for c in columns], days=week
+            )
         context["week"] = week
         context["rows"] = [
-            (column, [(d, cells.get((column.pk, d), [])) for d in week]) for column in columns
+            (
+                column,
+                [(d, cells.get((column.pk, d), []), levels.get((column.pk, d))) for d in week],
+            )
+            for column in columns
         ]
         context["prev"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
     template = htmx_partial(

@@ -25,7 +25,7 @@ def refresh_availability_after_chair_change(event: ChairsChanged) -> None:
 @subscribe(AppointmentBooked)
 def plan_reminders_for_new_booking(event: AppointmentBooked) -> None:
     appointment = Appointment.objects.get(pk=event.appointment_id)
-    reminders.confirm_booking_message(appointment)
+    reminders.confirm_booking_message(appointment, party=event.party)
     reminders.schedule_reminders(appointment)
 
 
@@ -59,7 +59,7 @@ def offer_vacated_time_to_the_waitlist(event: AppointmentRescheduled) -> None:
     appointment = Appointment.objects.get(pk=event.appointment_id)
     length = appointment.end - appointment.start
     offer_freed_time_later(
-        appointment.doctor_id,
+        event.previous_doctor_id or appointment.doctor_id,
         appointment.clinic_id,
         event.previous_start,
         event.previous_start + length,

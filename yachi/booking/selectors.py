@@ -14,7 +14,8 @@ from yachi.booking import cache
 from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
 from yachi.booking.overlap import overlapping
-from yachi.booking.slots import DayPlan, DaySlots, day_slots, saturation_level
+from yachi.booking.saturation import day_level, thresholds
+from yachi.booking.slots import DayPlan, DaySlots, day_slots
 from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.intervals import Interval
@@ -111,6 +112,7 @@ def doctor_availability(
         computed.update(fresh)
 
     earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
+    limits = thresholds()
     result = []
     for day in dates:
         raw = computed[day]
@@ -118,11 +120,8 @@ def doctor_availability(
         result.append(
             DayAvailability(
                 day=day,
-                level=saturation_level(
-                    taken_share=raw.taken_share,
-                    has_slots=bool(slots),
-                    yellow_from=settings.YACHI_SATURATION_YELLOW,
-                    red_from=settings.YACHI_SATURATION_RED,
+                level=day_level(
+                    taken_share=raw.taken_share, working=raw.working_seconds > 0, limits=limits
                 ),
                 slots=slots,
                 working=raw.working_seconds > 0,
@@ -130,6 +129,38 @@ def doctor_availability(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class EarliestSlot:
+    doctor: object
+    start: datetime
+    end: datetime
+
+
+def earliest_slot(*, rows: list[tuple[object, list[DayAvailability]]]) -> EarliestSlot | None:
+    """ "Any doctor, earliest time": the first free start among the doctors' days, the
+    doctor listed first winning a tie."""
+    best = None
+    for doctor, days in rows:
+        first = next((slot for day in days for slot in day.slots), None)
+        if first is not None and (best is None or first[0] < best.start):
+            best = EarliestSlot(doctor, first[0], first[1])
+    return best
+
+
+def service_availability(
+    *, service, days: int = 7, party_size: int = 1
+) -> list[tuple[object, list[DayAvailability]]]:
+    """Every doctor of the service's clinic who provides it, with their next days."""
+    doctors = clinics.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
+    return [
+        (
+            doctor,
+            doctor_availability(doctor=doctor, service=service, days=days, party_size=party_size),
+        )
+        for doctor in doctors
+    ]
 
 
 @dataclass(frozen=True)
@@ -148,28 +179,29 @@ def clinic_saturation_grid(
     now = now or timezone.now()
     today = _local_today(zone, now)
     dates = [today + timedelta(days=i) for i in range(days)]
-    shortest = clinics.shortest_service_minutes(clinic_id=clinic.pk) or 30
-    plans = day_plans(clinic=clinic, doctor_ids=[d.pk for d in doctors], days=dates)
-    earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
-    grid: dict[int, list[GridCell]] = {}
-    for doctor in doctors:
-        cells = []
-        for day in dates:
-            raw = day_slots(
-                plans[(doctor.pk, day)],
-                duration=timedelta(minutes=shortest),
-                step=timedelta(minutes=clinic.slot_step_minutes),
-            )
-            has_slots = any(slot[0] >= earliest for slot in raw.slots)
-            level = saturation_level(
-                taken_share=raw.taken_share,
-                has_slots=has_slots,
-                yellow_from=settings.YACHI_SATURATION_YELLOW,
-                red_from=settings.YACHI_SATURATION_RED,
-            )
-            cells.append(GridCell(day, level, raw.taken_share, raw.working_seconds > 0))
-        grid[doctor.pk] = cells
-    return grid
+    cells = doctor_day_saturation(clinic=clinic, doctor_ids=[d.pk for d in doctors], days=dates)
+    return {doctor.pk: [cells[(doctor.pk, day)] for day in dates] for doctor in doctors}
+
+
+def doctor_day_saturation(
+    *, clinic, doctor_ids: list[int], days: list[date]
+) -> dict[tuple[int, date], GridCell]:
+    """Each doctor's level on each day (``saturation``): the same for the saturation grid
+    and the calendar, whatever the time of day."""
+    if not doctor_ids or not days:
+        return {}
+    plans = day_plans(clinic=clinic, doctor_ids=doctor_ids, days=days)
+    limits = thresholds()
+    step = timedelta(minutes=clinic.slot_step_minutes)
+    cells = {}
+    for key, plan in plans.items():
+        # The share depends on working and booked time only, not on a service's length.
+        raw = day_slots(plan, duration=step, step=step)
+        working = raw.working_seconds > 0
+        share = raw.taken_share if working else 0.0
+        level = day_level(taken_share=share, working=working, limits=limits)
+        cells[key] = GridCell(plan.day, level, share, working)
+    return cells
 
 
 def _with_relations(queryset: QuerySet) -> QuerySet:

@@ -203,16 +203,19 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         if deposit_due:
             deposits.deposit_request(appointment=appointment)
         _refresh_after_commit(appointment)
+        booked.append(appointment)
+    party = tuple(a.pk for a in booked)
+    for appointment in booked:
         publish(
             AppointmentBooked(
                 appointment_id=appointment.pk,
                 clinic_id=appointment.clinic_id,
                 doctor_id=doctor.pk,
-                patient_id=patient.pk,
+                patient_id=appointment.patient_id,
                 start=appointment.start,
+                party=party,
             )
         )
-        booked.append(appointment)
     return booked
 
 
@@ -322,9 +325,10 @@ def appointment_cancel(
 
 @transaction.atomic
 def appointment_reschedule(
-    *, actor, appointment: Appointment, start: datetime, now=None
+    *, actor, appointment: Appointment, start: datetime, doctor=None, now=None
 ) -> Appointment:
-    """Move an appointment to another time with the same doctor and service."""
+    """Move an appointment to another time, with the same doctor or, given ``doctor``,
+    another one at the clinic who provides the service."""
     now = now or timezone.now()
     if appointment.status not in (Status.PENDING, Status.BOOKED):
         raise StatusChanged(_("This appointment can no longer be rescheduled."))
@@ -336,9 +340,11 @@ def appointment_reschedule(
             % {"count": clinic.max_reschedules},
             code="reschedule_limit",
         )
-    if start == appointment.start:
+    previous_doctor_id = appointment.doctor_id
+    doctor = doctor or appointment.doctor
+    if start == appointment.start and doctor.pk == previous_doctor_id:
         return appointment
-    service, doctor = appointment.service, appointment.doctor
+    service = appointment.service
     length = timedelta(minutes=service.duration_minutes)
     _check_time(actor=actor, service=service, doctor=doctor, start=start, length=length, now=now)
     end = start + length
@@ -357,6 +363,7 @@ def appointment_reschedule(
         ).update(
             start=start,
             end=end,
+            doctor_id=doctor.pk,
             chair_id=chair_id,
             reschedule_count=F("reschedule_count") + 1,
             updated_at=now,
@@ -375,12 +382,18 @@ def appointment_reschedule(
     _write_with_chair(write=write, chair_ids=chairs)
     appointment.refresh_from_db()
     _refresh_after_commit(appointment, previous_start)
+    if previous_doctor_id != doctor.pk:
+        day = previous_start.astimezone(_zone(clinic)).date()
+        transaction.on_commit(
+            lambda: cache.invalidate_day(clinic_id=clinic.pk, doctor_id=previous_doctor_id, day=day)
+        )
     publish(
         AppointmentRescheduled(
             appointment_id=appointment.pk,
             doctor_id=appointment.doctor_id,
             previous_start=previous_start,
             start=start,
+            previous_doctor_id=previous_doctor_id,
         )
     )
     return appointment

@@ -17,7 +17,6 @@ from yachi.clinics.selectors import (
     doctor_works_at,
     emergency_doctors,
     emergency_service,
-    shortest_service_minutes,
     staff_clinic_ids,
     staff_clinics,
 )
@@ -42,7 +41,6 @@ __all__ = [
     "emergency_doctors",
     "emergency_service",
     "service_by_id",
-    "shortest_service_minutes",
     "staff_clinic_by_id",
     "staff_clinic_ids",
     "staff_clinics",
