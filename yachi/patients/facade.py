@@ -2,7 +2,7 @@
 
 from yachi.patients.access import access_family_member_by_id, account_of, holder
 from yachi.patients.selectors import everyone_on
-from yachi.patients.services import account_open
+from yachi.patients.services import account_open, search_tokens_write
 from yachi.patients.visits import register_visits
 
 __all__ = [
@@ -12,4 +12,5 @@ __all__ = [
     "everyone_on",
     "holder",
     "register_visits",
+    "search_tokens_write",
 ]
