@@ -109,7 +109,7 @@ class Patient(BaseModel):
 
 class SearchToken(models.Model):
     """One blind-indexed piece of a patient's name or number (``patients/search.py``,
-    ADR 0021): what staff find people by without any plaintext in the database."""
+    ADR 0022): what staff find people by without any plaintext in the database."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64)

@@ -2,7 +2,7 @@
 
 Names and mobile numbers are encrypted (ADR 0007, 0018). Beside the blind index of the
 whole name and of the whole number, each person has *search tokens*: HMAC-SM3 under
-the index key of one piece of their name or number (ADR 0021):
+the index key of one piece of their name or number (ADR 0022):
 
 - every character and every pair of adjacent characters of the name (张小宝: 张, 小, 宝,
   张小, 小宝), so that any part of a Chinese name is found;

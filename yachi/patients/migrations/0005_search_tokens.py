@@ -9,7 +9,7 @@ BATCH = 1000
 
 
 def tokens_fill(apps, schema_editor):
-    """Index the names and numbers of the people already there (ADR 0021)."""
+    """Index the names and numbers of the people already there (ADR 0022)."""
     Patient = apps.get_model("patients", "Patient")
     SearchToken = apps.get_model("patients", "SearchToken")
     last = 0

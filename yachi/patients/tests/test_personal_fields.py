@@ -116,7 +116,7 @@ def test_a_doctor_finds_a_patient_by_the_whole_name(client, world, visit, typed)
 
 @pytest.mark.django_db(transaction=True)
 def test_part_of_a_name_finds_only_a_patient_of_ones_own_clinics(client, world, visit):
-    # Part of a name is found through search tokens since ADR 0021.
+    # Part of a name is found through search tokens since ADR 0022.
     client.force_login(world.clinic_a_doctor.user)
     assert (
         str(world.parent.public_id)
