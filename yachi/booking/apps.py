@@ -30,5 +30,6 @@ class BookingConfig(AppConfig):
             clinic_ids_visited_by=facade.clinic_ids_visited_by,
             last_visits=facade.last_visits,
             patient_has_upcoming_appointments=facade.patient_has_upcoming_appointments,
+            patients_seen_at=facade.patients_seen_at,
             appointments_cancel_upcoming=facade.appointments_cancel_upcoming,
         )

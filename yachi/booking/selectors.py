@@ -287,6 +287,15 @@ def clinic_ids_visited_by(*, patient_id: int) -> set[int]:
     )
 
 
+def patients_seen_at(*, patient_ids: list[int], clinic_ids: set[int] | None) -> set[int]:
+    """Which of these people have (or had) an appointment that was not cancelled at one
+    of these clinics (at any clinic for ``None``): one query for a list of people."""
+    seen = Appointment.objects.filter(patient_id__in=patient_ids).exclude(status=Status.CANCELLED)
+    if clinic_ids is not None:
+        seen = seen.filter(clinic_id__in=clinic_ids)
+    return set(seen.values_list("patient_id", flat=True).distinct())
+
+
 def appointment_by_public_id(*, public_id) -> Appointment | None:
     return Appointment.objects.filter(public_id=public_id).first()
 

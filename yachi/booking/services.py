@@ -22,6 +22,7 @@ from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, Appo
 from yachi.booking.models import Appointment
 from yachi.booking.overlap import overlapping
 from yachi.clinics import facade as clinics
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.events import publish
@@ -424,6 +425,17 @@ def _transition(*, actor, appointment, to_status: str, now: datetime, extra=None
     if not Appointment.objects.filter(pk=appointment.pk, status=previous).update(**changes):
         raise StatusChanged()
     appointment.refresh_from_db()
+    if actor is not None and actor.is_clinic_staff:
+        # Who moved which appointment from what to what; never the reason, which is
+        # the patient's words and stays encrypted on the appointment.
+        audit_record(
+            action=AuditAction.APPOINTMENT_STATUS_CHANGED,
+            actor=actor,
+            object_type="appointment",
+            object_id=appointment.public_id,
+            clinic=appointment.clinic,
+            details={"from": previous, "to": to_status},
+        )
     if to_status not in ACTIVE_STATUSES:
         _refresh_after_commit(appointment)
     publish(

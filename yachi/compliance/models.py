@@ -64,6 +64,8 @@ class AuditAction(models.TextChoices):
     ORDER_HANDLED = "order_handled", _("Mall order handled")
     FLASH_SALE_CREATED = "flash_sale_created", _("Flash sale created")
     FLASH_SALE_PAUSED = "flash_sale_paused", _("Flash sale paused or resumed")
+    APPOINTMENT_STATUS_CHANGED = "appointment_status_changed", _("Appointment status changed")
+    PATIENT_PAGE_READ = "patient_page_read", _("Patient's front-desk page read")
     AUDIT_HEAD_INVALID = "audit_head_invalid", _("Audit trail's end found altered or missing")
 
 

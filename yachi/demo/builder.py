@@ -39,6 +39,7 @@ from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
+from yachi.patients.facade import search_tokens_write
 from yachi.patients.models import FamilyAccount, Patient
 from yachi.rostering.choices import ShiftKind
 from yachi.rostering.models import WeeklyShift
@@ -391,7 +392,10 @@ def _patients(rng, today) -> list[Patient]:
                 )
                 seat += 1
     Patient.objects.bulk_create(patients, batch_size=1000)
-    return list(Patient.objects.order_by("pk"))
+    people = list(Patient.objects.order_by("pk"))
+    # Found at the front desk by part of a name, pinyin or a number's last four digits.
+    search_tokens_write(patients=people)
+    return people
 
 
 def _fits(person: Patient, service: Service, today: date) -> bool:
