@@ -64,6 +64,8 @@ class AuditAction(models.TextChoices):
     ORDER_HANDLED = "order_handled", _("Mall order handled")
     FLASH_SALE_CREATED = "flash_sale_created", _("Flash sale created")
     FLASH_SALE_PAUSED = "flash_sale_paused", _("Flash sale paused or resumed")
+    ROSTER_CHANGED = "roster_changed", _("Roster changed")
+    CALENDAR_CHANGED = "calendar_changed", _("Clinic calendar changed")
     AUDIT_HEAD_INVALID = "audit_head_invalid", _("Audit trail's end found altered or missing")
 
 
