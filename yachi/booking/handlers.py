@@ -5,7 +5,7 @@ from yachi.booking.choices import Status
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
 from yachi.booking.reminders import services as reminders
-from yachi.clinics.facade import ChairsChanged
+from yachi.clinics.facade import CalendarChanged, ChairsChanged
 from yachi.core.events import subscribe
 from yachi.rostering.facade import RosterChanged
 
@@ -19,6 +19,11 @@ def refresh_availability_after_roster_change(event: RosterChanged) -> None:
 
 @subscribe(ChairsChanged)
 def refresh_availability_after_chair_change(event: ChairsChanged) -> None:
+    cache.invalidate_clinic(clinic_id=event.clinic_id)
+
+
+@subscribe(CalendarChanged)
+def refresh_availability_after_calendar_change(event: CalendarChanged) -> None:
     cache.invalidate_clinic(clinic_id=event.clinic_id)
 
 

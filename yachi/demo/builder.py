@@ -20,8 +20,10 @@ from django.utils import timezone
 from yachi.accounts.models import User
 from yachi.booking.choices import Channel, Status
 from yachi.booking.models import Appointment
-from yachi.clinics.choices import DoctorTitle, Skill
+from yachi.clinics.calendar import calendar_seed
+from yachi.clinics.choices import DayKind, DoctorTitle, Skill
 from yachi.clinics.models import (
+    CalendarDay,
     Chain,
     Chair,
     Clinic,
@@ -220,6 +222,10 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
         OpeningHours.objects.bulk_create(
             OpeningHours(clinic=clinic, weekday=d, opens=time(9), closes=time(19)) for d in range(7)
         )
+        calendar_seed(clinic=clinic)
+        if len(clinics) == 1:
+            # The flagship opens on public holidays; the others close.
+            CalendarDay.objects.filter(clinic=clinic, kind=DayKind.CLOSED).delete()
         chairs[clinic.pk] = [
             Chair.objects.create(clinic=clinic, name=f"{n}号牙椅")
             for n in range(1, spec["chairs"] + 1)
