@@ -190,7 +190,15 @@ def doctor_day_saturation(
     and the calendar, whatever the time of day."""
     if not doctor_ids or not days:
         return {}
-    plans = day_plans(clinic=clinic, doctor_ids=doctor_ids, days=days)
+    return saturation_of_plans(
+        clinic=clinic, plans=day_plans(clinic=clinic, doctor_ids=doctor_ids, days=days)
+    )
+
+
+def saturation_of_plans(
+    *, clinic, plans: dict[tuple[int, date], DayPlan]
+) -> dict[tuple[int, date], GridCell]:
+    """The levels of days already planned (``day_plans``), for a page that needs both."""
     limits = thresholds()
     step = timedelta(minutes=clinic.slot_step_minutes)
     cells = {}
