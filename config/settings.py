@@ -422,9 +422,10 @@ if PRODUCTION and not (
     )
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
-# Where patients reach the app: links in SMS and WeChat messages start with this.
 # Web server processes for `yachi serve` (one per core is a good start on a server).
 YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)
+# Where patients reach the app: links in SMS and WeChat messages start with this.
+# `yachi serve` / `yachi demo` set it from --host/--port when it is not given.
 YACHI_PUBLIC_URL = envstr("YACHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a freed time is held for the waitlisted person it is offered to.
 YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)

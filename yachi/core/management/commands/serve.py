@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from yachi.core import public_url
 from yachi.core.server import server_options
 
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_jobs, **options):
+        # Before anything starts: the workers and the job consumer inherit it.
+        public_url.announce_public_url(host=host, port=port)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         consumer = None
