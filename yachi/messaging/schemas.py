@@ -33,7 +33,7 @@ class NotificationOut(PublicOut):
 
 
 class NotificationQuery(InputSchema):
-    scope: Literal["all", "inbox", "sent", "scheduled"] = "all"
+    scope: Literal["all", "inbox", "sent"] = "all"
     limit: int = Field(100, ge=1, le=500)
 
 

@@ -11,7 +11,7 @@ from yachi.messaging.render import render as render_message
 @patient_required
 def notifications_page(request):
     scope = request.GET.get("scope", "inbox")
-    if scope not in ("inbox", "sent", "scheduled"):
+    if scope not in ("inbox", "sent"):
         scope = "inbox"
     items = selectors.notifications_of(user=request.user, scope=scope)
     rows = [(n, *render_message(n.kind, n.params, request.LANGUAGE_CODE)) for n in items]
