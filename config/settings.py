@@ -360,6 +360,10 @@ YACHI_SMS_ECHO = envbool("YACHI_SMS_ECHO", False)
 if YACHI_SMS_ECHO and (PRODUCTION or YACHI_SMS_PROVIDER != "console"):
     raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS provider")
 YACHI_SMS_TIMEOUT_SECONDS = envfloat("YACHI_SMS_TIMEOUT_SECONDS", 10.0)
+# The other real provider, which carries a message once when the first one fails.
+YACHI_SMS_FALLBACK_PROVIDER = envchoice(
+    "YACHI_SMS_FALLBACK_PROVIDER", "", ("", "aliyun", "tencent")
+)
 
 YACHI_ALIYUN_ACCESS_KEY_ID = envstr("YACHI_ALIYUN_ACCESS_KEY_ID", "")
 YACHI_ALIYUN_ACCESS_KEY_SECRET = envstr("YACHI_ALIYUN_ACCESS_KEY_SECRET", "")
@@ -434,7 +438,8 @@ YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)
 YACHI_EMERGENCY_HORIZON_HOURS = envint("YACHI_EMERGENCY_HORIZON_HOURS", 3)
 YACHI_EMERGENCY_ESCALATE_MINUTES = envint("YACHI_EMERGENCY_ESCALATE_MINUTES", 10)
 YACHI_EMERGENCY_SPEED_KMH = envint("YACHI_EMERGENCY_SPEED_KMH", 25)  # across town by taxi
-# No promotions between these hours (clinic time); service messages and reminders go out.
+# Quiet hours (clinic time): only emergencies and same-day changes reach a phone; reminders
+# move before them, the rest waits for their end (docs/configuration.md). Equal: none.
 YACHI_QUIET_HOURS = (envint("YACHI_QUIET_HOURS_START", 21), envint("YACHI_QUIET_HOURS_END", 8))
 # MLPS 2.0 asks for at least six months of audit records; shorter is refused.
 YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)

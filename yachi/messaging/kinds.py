@@ -19,6 +19,8 @@ class Kind:
     title: str
     body: str
     channels: tuple[str, ...] = (Channel.SMS, Channel.WECHAT, Channel.INBOX)
+    # Sent at any hour, quiet hours or not.
+    urgent: bool = False
 
 
 KINDS = {
@@ -29,7 +31,6 @@ KINDS = {
             Category.TRANSACTIONAL,
             _("Appointment booked"),
             _("%(patient)s: %(service)s with %(doctor)s at %(clinic)s, %(time)s."),
-            (Channel.INBOX,),
         ),
         Kind(
             "appointment_reminder",
@@ -83,6 +84,7 @@ KINDS = {
                 "Accept in the console: %(link)s"
             ),
             (Channel.SMS, Channel.INBOX),
+            urgent=True,
         ),
         Kind(
             "emergency_taken",
@@ -90,6 +92,7 @@ KINDS = {
             _("Emergency taken"),
             _("The emergency case %(case)s has been taken by another doctor. Thank you."),
             (Channel.INBOX,),
+            urgent=True,
         ),
         Kind(
             "emergency_accepted",
@@ -99,6 +102,7 @@ KINDS = {
                 "%(doctor)s at %(clinic)s (%(address)s) will see %(patient)s at %(time)s. "
                 "Clinic phone: %(phone)s."
             ),
+            urgent=True,
         ),
         Kind(
             "emergency_unavailable",
@@ -108,6 +112,7 @@ KINDS = {
                 "Sorry, no doctor can take your emergency at the moment. Please call "
                 "%(clinic)s on %(phone)s, or go to the nearest hospital's stomatology emergency."
             ),
+            urgent=True,
         ),
         Kind(
             "payment_compensated",
