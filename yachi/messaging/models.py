@@ -34,6 +34,7 @@ class Notification(BaseModel):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    provider = models.CharField(max_length=16, blank=True)  # which one carried it
     provider_message_id = models.CharField(max_length=128, blank=True)
     error = models.CharField(max_length=300, blank=True)
     object_type = models.CharField(max_length=32, blank=True)

@@ -197,7 +197,11 @@ def deliver(notification_id: int) -> str:
     title, text = render(notification.kind, notification.params, notification.language)
     result = delivery.send(notification, title=title, text=text)
     error = f"{result.error_code} {result.error_message}".strip()
-    changes = {"provider_message_id": result.provider_message_id, "error": error[:300]}
+    changes = {
+        "provider": result.provider,
+        "provider_message_id": result.provider_message_id,
+        "error": error[:300],
+    }
     if result.accepted:
         changes.update(status=Status.SENT, sent_at=timezone.now())
     elif result.retryable and notification.attempts < MAX_ATTEMPTS:
