@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from yachi.messaging import delivery
+from yachi.messaging import delivery, links
 from yachi.messaging.choices import Category, Channel, Status
 from yachi.messaging.kinds import kind as kind_named
 from yachi.messaging.models import Notification, Preference
@@ -28,6 +28,8 @@ MAX_ATTEMPTS = 5
 # A message still "sending" after this long was lost with its worker: it may or may
 # not have left, so it is marked uncertain rather than sent again.
 SENDING_LEASE = timedelta(minutes=10)
+# How long a short link lives when the caller names no end for what it points to.
+LINK_LIFETIME = timedelta(days=30)
 
 
 def preference_of(user) -> Preference:
@@ -113,12 +115,16 @@ def notify(
     language: str | None = None,
     happens_at: datetime | None = None,
     not_before: datetime | None = None,
+    link_expires_at: datetime | None = None,
 ) -> list[Notification]:
     """Ask for a message; the same ``key`` twice changes nothing.
 
     ``happens_at`` is when what the message is about happens (a visit's start): a
     reminder then moves before the quiet hours rather than after, and a change that
     close passes them. A reminder moved to ``not_before`` or earlier is not sent.
+
+    ``params["link"]``, a link to this site, is replaced by a short one (``/s/<code>``)
+    that lives until ``link_expires_at``, by default ``happens_at``.
     """
     definition = kind_named(kind)
     preference = preference_of(recipient)
@@ -126,6 +132,9 @@ def notify(
     send_at = max(send_at or now, now)
     if definition.category == Category.MARKETING and not preference.marketing:
         return []
+    if params.get("link"):
+        expires_at = link_expires_at or happens_at or now + LINK_LIFETIME
+        params = {**params, "link": links.shorten(str(params["link"]), expires_at=expires_at)}
     created = []
     for channel in channels or definition.channels:
         if not _reachable(recipient, channel, preference):

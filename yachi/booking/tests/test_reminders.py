@@ -53,7 +53,19 @@ def test_reminders_go_out_on_time_with_a_link(world):
         dispatch_due()
     texts = [m.text for m in MemoryProvider.outbox if m.template == "appointment_reminder"]
     assert len(texts) == 1
-    assert "张小宝" in texts[0] and "/a/" in texts[0]
+    assert "张小宝" in texts[0] and "/s/" in texts[0] and "/a/" not in texts[0]
+
+
+def test_the_short_link_opens_the_visit_until_it_starts(client, world):
+    start = tomorrow_at(10, days=3)
+    book(world, start)
+    [confirmation] = sms_of("appointment_booked")
+    short = "/s/" + confirmation.text.rsplit("/s/", 1)[1]
+    assert len(short) == len("/s/") + 8
+    page = client.get(short, follow=True)
+    assert page.status_code == 200 and "张小宝" in page.content.decode()
+    with time_machine.travel(start + timedelta(minutes=1)):
+        assert client.get(short).status_code == 404
 
 
 def test_rescheduling_replans_and_cancelling_drops_them(world):
