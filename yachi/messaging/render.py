@@ -1,10 +1,11 @@
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yachi.messaging.kinds import kind as kind_named
-from yachi.messaging.links import on_this_site
+from yachi.messaging.links import is_short, on_this_site
 
 
 class _Params(dict):
@@ -32,8 +33,7 @@ def render_shown(kind: str, params: dict, language: str) -> Shown:
             title=str(definition.title),
             text=str(definition.body) % _Params(params),
             action=str(definition.action) if link else "",
-            # In the app, a link to this site opens wherever the app is served.
-            link=(on_this_site(link) or link) if link else "",
+            link=_in_the_app(link),
         )
 
 
@@ -50,3 +50,12 @@ def render(kind: str, params: dict, language: str) -> tuple[str, str]:
             "link": params["link"],
         }
     return shown.title, text
+
+
+def _in_the_app(link: str) -> str:
+    """In the app, a link to this site opens wherever the app is served now, also when
+    the message was written under another address."""
+    if not link:
+        return ""
+    path = urlsplit(link).path
+    return on_this_site(link) or (path if is_short(path) else link)

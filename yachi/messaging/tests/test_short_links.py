@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from yachi.messaging import services
@@ -21,7 +22,7 @@ def remind(user, *, key="short", expires=None, **changes):
     return services.notify(
         recipient=user,
         kind="appointment_reminder",
-        params={**PARAMS, "link": f"http://127.0.0.1:8000{LONG}"},
+        params={**PARAMS, "link": f"{settings.YACHI_PUBLIC_URL}{LONG}"},
         key=key,
         link_expires_at=expires or timezone.now() + timedelta(days=3),
         **changes,
@@ -70,3 +71,12 @@ def test_the_inbox_shows_a_button_never_a_raw_url(client, api, world):
     [item] = api.get("/notifications", {"scope": "inbox"}).json()
     assert "http" not in item["text"] and "/s/" not in item["text"]
     assert (item["action"], item["link"]) == ("确认或取消", button)
+
+
+def test_the_inbox_button_follows_the_address_served_now(client, world, settings):
+    settings.YACHI_PUBLIC_URL = "http://127.0.0.1:8801"
+    remind(world.patient_parent)
+    settings.YACHI_PUBLIC_URL = "https://yachi.example.cn"
+    client.force_login(world.patient_parent)
+    page = client.get("/notifications/").content.decode()
+    assert re.search(r'href="/s/[A-Za-z0-9]{8}"', page) and "8801" not in page
