@@ -29,6 +29,20 @@ def _live_server_takes_a_crowd():
     ThreadedWSGIServer.request_queue_size = 64
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_client_splits_the_stack():
+    """The test client takes the served application's path: /api/ through the API's short
+    middleware stack, pages through the full one (``yachi.core.handlers``)."""
+    from django.test import client
+
+    from yachi.core.handlers import SplitStack
+
+    plain = client.ClientHandler
+    client.ClientHandler = type("SplitClientHandler", (SplitStack, plain), {})
+    yield
+    client.ClientHandler = plain
+
+
 @pytest.fixture(autouse=True)
 def _clean_slate(settings):
     from django.core.cache import cache

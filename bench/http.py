@@ -28,10 +28,12 @@ reserve ÷ health, booking ÷ health.
 
 ``--server`` names how Yachi is served, one or several in the same run:
 
-  serve               `yachi serve --workers N` as shipped: uvicorn, ASGI,
-                      yachi.core.server.NoDelayH11Protocol, access log on, uvicorn's
-                      "auto" loop (uvloop, now that it is installed)
-  uvicorn-h11         the same protocol on asyncio's loop, without the access log
+  serve               `yachi serve --workers N` as shipped: granian, WSGI,
+                      ``--threads`` threads per worker (YACHI_WEB_THREADS), the options
+                      of yachi.core.server.granian_options, the pool sized to the threads
+  uvicorn-h11         what `yachi serve` was until ADR 0021: uvicorn, ASGI,
+                      yachi.core.server.NoDelayH11Protocol on asyncio's loop, without
+                      the access log
   uvicorn             uvicorn with httptools and uvloop (ASGI)
   granian-wsgi        granian --interface wsgi, config.wsgi:application, ``--threads``
                       blocking threads per worker
@@ -561,6 +563,8 @@ def server_env(args) -> dict:
     env = os.environ.copy()
     if args.pool_size is not None:
         env["YACHI_DB_POOL_SIZE"] = str(args.pool_size)
+    if args.threads:
+        env["YACHI_WEB_THREADS"] = str(args.threads)
     return env
 
 
@@ -577,7 +581,8 @@ def main() -> None:
         "--threads",
         type=int,
         default=8,
-        help="granian WSGI blocking threads per worker (0: granian's default)",
+        help="granian WSGI blocking threads per worker, `serve`'s YACHI_WEB_THREADS too "
+        "(0: granian's default, and `serve`'s)",
     )
     parser.add_argument("--pool-size", type=int, help="YACHI_DB_POOL_SIZE for the servers")
     parser.add_argument("--repeat", type=int, default=1, help="runs of every line")

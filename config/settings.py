@@ -8,6 +8,7 @@ SQLite and the in-memory channel layer, all under ``$YACHI_DATA_DIR``. Setting
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -102,6 +103,16 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "yachi.web.middleware.DomainErrorPageMiddleware",
 ]
+# What an /api/ request passes instead (yachi.core.handlers): no session, CSRF, messages,
+# staff session, htmx, static files or error pages for a token-authenticated JSON API.
+API_MIDDLEWARE = [
+    "yachi.core.middleware.RequestOriginMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yachi.core.security.SecurityHeadersMiddleware",
+    "yachi.core.middleware.LanguageMiddleware",
+    "yachi.core.api_errors.JsonErrorsMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
@@ -126,6 +137,11 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 
+# Threads that run requests in each `yachi serve` worker process (granian's blocking
+# threads); the PostgreSQL pool below is sized to them.
+YACHI_WEB_THREADS = envint("YACHI_WEB_THREADS", 8)
+if YACHI_WEB_THREADS < 1:
+    raise ImproperlyConfigured("YACHI_WEB_THREADS must be at least 1")
 DATABASE_URL = envstr("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'yachi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 DATABASE_VENDOR = "sqlite" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "other"
@@ -142,9 +158,10 @@ if DATABASE_VENDOR == "sqlite":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # A pool per process: under ASGI a request would otherwise open (and authenticate) a
-    # new connection. 0 turns pooling off.
-    YACHI_DB_POOL_SIZE = envint("YACHI_DB_POOL_SIZE", 10)
+    # A pool per process, by default one connection for each of the web server's threads
+    # (`yachi serve` refuses a smaller one), so no request waits for a connection and
+    # none opens (and authenticates) a new one. 0 turns pooling off.
+    YACHI_DB_POOL_SIZE = envint("YACHI_DB_POOL_SIZE", YACHI_WEB_THREADS)
     if YACHI_DB_POOL_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
@@ -156,24 +173,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, jobs, websockets ----------------------------------------------------------------
 
 REDIS_URL = envstr("REDIS_URL")
+# Every Redis key this deployment writes (cache, jobs, channels, flash-sale places, audit
+# checkpoints) starts with this prefix, so that two deployments (or a test run and a demo)
+# sharing one Redis never read each other's keys. By default, the database's name: the
+# default deployment keeps the plain "yachi" it always had.
+YACHI_REDIS_PREFIX = envstr("YACHI_REDIS_PREFIX") or (
+    re.sub(r"[^A-Za-z0-9_.-]", "_", Path(str(DATABASES["default"]["NAME"])).stem) or "yachi"
+)
+if ":" in YACHI_REDIS_PREFIX or "{" in YACHI_REDIS_PREFIX:
+    raise ImproperlyConfigured("YACHI_REDIS_PREFIX may not contain ':' or '{'")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "yachi",
+            "KEY_PREFIX": YACHI_REDIS_PREFIX,
         }
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "yachi",
+        "name": YACHI_REDIS_PREFIX,
         "url": REDIS_URL,
         "immediate": envbool("YACHI_JOBS_IMMEDIATE", False),
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{YACHI_REDIS_PREFIX}:asgi"},
         }
     }
 else:
@@ -426,6 +452,9 @@ if PRODUCTION and not (
     )
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
+# How long a process remembers a token it has checked (yachi.accounts.tokencache); every
+# use still reads the token's version in the shared cache, so a logout holds at once.
+YACHI_TOKEN_CACHE_SECONDS = envint("YACHI_TOKEN_CACHE_SECONDS", 30)
 # Web server processes for `yachi serve` (one per core is a good start on a server).
 YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)
 # Where patients reach the app: links in SMS and WeChat messages start with this.
@@ -481,6 +510,9 @@ if YACHI_FLASH_SALE_REDIS and not REDIS_URL:
 # At most this many reservations of one process write to the database at once: the
 # winners of a rush queue on the sale's row anyway, and must not exhaust connections.
 YACHI_FLASH_DB_WRITERS = envint("YACHI_FLASH_DB_WRITERS", 8)
+# How long a process remembers a sale's row for the reserve's first checks (the database
+# and Redis still decide every place taken; yachi.shop.flash.sale_cache).
+YACHI_FLASH_SALE_CACHE_SECONDS = envint("YACHI_FLASH_SALE_CACHE_SECONDS", 2)
 # A place Redis gave out whose order is still missing after this long was lost on the
 # way (a crash between the two steps) and is repaired: the order made or the place freed.
 YACHI_FLASH_REPAIR_AFTER_SECONDS = envint("YACHI_FLASH_REPAIR_AFTER_SECONDS", 60)

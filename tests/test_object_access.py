@@ -22,10 +22,10 @@ from yachi.messaging.services import notify
 from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 
 # Path parameters naming public reference data (anyone may read these: a clinic, a
-# doctor, a flash sale on offer, the mall's products and SKUs), or a kind of thing of
+# doctor, a service a clinic offers, a flash sale on offer, the mall's products and SKUs), or a kind of thing of
 # the caller's own account rather than an object (a consent's kind; a cart line is
 # addressed by its SKU within the caller's own cart).
-PUBLIC = {"clinic_id", "doctor_id", "kind", "product_id", "sku_id", "sale_id"}
+PUBLIC = {"clinic_id", "doctor_id", "service_id", "kind", "product_id", "sku_id", "sale_id"}
 
 
 def _snapshot():

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from yachi.accounts import staff_auth
+from yachi.accounts import staff_auth, tokencache
 from yachi.accounts.models import ApiToken, User
 from yachi.accounts.phones import normalize_phone
 from yachi.compliance.facade import AuditAction, audit_record
@@ -111,6 +111,9 @@ class UserAdmin(DjangoUserAdmin):
                 User.objects.filter(pk=obj.pk).values("role", "is_active", "is_superuser").first()
             )
         super().save_model(request, obj, form, change)
+        if change:
+            # A deactivation or a new role holds for the user's tokens at once.
+            tokencache.forget_user(obj.pk)
         after = {"role": obj.role, "is_active": obj.is_active, "is_superuser": obj.is_superuser}
         if before != after:
             audit_record(
@@ -134,3 +137,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A token revoked or deleted here is refused at once by every process.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tokencache.forget([obj.digest])
+
+    def delete_model(self, request, obj):
+        tokencache.forget([obj.digest])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        tokencache.forget(list(queryset.values_list("digest", flat=True)))
+        super().delete_queryset(request, queryset)

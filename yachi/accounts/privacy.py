@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.accounts import tokencache
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.compliance.facade import ErasedPart, ExportedPart, PersonalDataPart, blind_index
 
@@ -33,6 +34,7 @@ def account_erase(user: User) -> None:
     index = blind_index("phone", user.phone)
     SmsCode.objects.filter(phone_index=index).delete()
     LoginFailure.objects.filter(phone_key=index).delete()
+    tokencache.forget_user(user.pk)
     ApiToken.objects.filter(user=user).delete()
     # update() skips the blind indexes' pre_save: the number's is set to a value no
     # number can have, the name's emptied with the name, so neither finds the row again.

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts import throttle
+from yachi.accounts import throttle, tokencache
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.names import NAME_PURPOSE
 from yachi.accounts.phones import normalize_phone
@@ -216,22 +216,37 @@ def token_user(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
+    digest = _token_digest(raw)
+    if tokencache.enabled():
+        entry = tokencache.get(digest, now)
+        if entry is not None:
+            if entry.last_used_at is None or now - entry.last_used_at > _TOKEN_TOUCH_INTERVAL:
+                ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
+                entry.last_used_at = now
+            return tokencache.user_of(entry)
+        # Read before the database: a revocation committed in between changes it.
+        version = tokencache.version(digest)
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_token_digest(raw), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > _TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    if tokencache.enabled():
+        tokencache.remember(digest, token=token, user=token.user, version_=version)
     return token.user
 
 
 def token_revoke(*, raw: str) -> None:
-    ApiToken.objects.filter(digest=_token_digest(raw), revoked_at__isnull=True).update(
+    digest = _token_digest(raw)
+    ApiToken.objects.filter(digest=digest, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    tokencache.forget([digest])
 
 
 def patient_user_ensure(*, phone: str, name: str = "") -> User:
@@ -257,3 +272,4 @@ def user_rename(*, user_id: int, name: str) -> None:
     """Give a user a new name (the patient's own record changes it with theirs)."""
     # update() skips the blind index's pre_save: it is set here with the name.
     User.objects.filter(pk=user_id).update(name=name, name_index=blind_index(NAME_PURPOSE, name))
+    tokencache.forget_user(user_id)

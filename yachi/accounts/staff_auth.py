@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.accounts import throttle
+from yachi.accounts import throttle, tokencache
 from yachi.accounts.models import ApiToken, LoginFailure, PasswordHistory, User
 from yachi.accounts.passwords import profile
 from yachi.accounts.phones import normalize_phone
@@ -208,6 +208,7 @@ def totp_reset(*, actor: User, user: User) -> None:
     )
     user.refresh_from_db(fields=["totp_secret", "totp_confirmed_at", "session_epoch"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    tokencache.forget_user(user.pk)
     audit_record(
         action=AuditAction.SECOND_FACTOR_RESET,
         actor=actor,
@@ -241,6 +242,7 @@ def password_change(*, user: User, current: str | None, new: str) -> None:
     user.set_password(new)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    tokencache.forget_user(user.pk)
     audit_record(
         action=AuditAction.PASSWORD_CHANGED,
         actor=user,
@@ -256,6 +258,7 @@ def password_set_by_administrator(*, actor: User, user: User, previous_hash: str
     if previous_hash and not previous_hash.startswith("!"):
         PasswordHistory.objects.create(user=user, password=previous_hash)
     User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+    tokencache.forget_user(user.pk)
     audit_record(
         action=AuditAction.PASSWORD_CHANGED,
         actor=actor,
@@ -271,6 +274,7 @@ def sessions_end_everywhere(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    tokencache.forget_user(user.pk)
     audit_record(action=AuditAction.LOGOUT_EVERYWHERE, actor=user)
 
 

@@ -9,6 +9,7 @@ subscribe messages can reach them.
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from yachi.accounts import tokencache
 from yachi.accounts.models import User
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, DomainError, NotFound
@@ -39,6 +40,7 @@ def wechat_bind(*, user: User, code: str) -> User:
     try:
         with transaction.atomic():
             User.objects.filter(pk=user.pk).update(wechat_openid=openid)
+            tokencache.forget_user(user.pk)
     except IntegrityError:
         raise Conflict(
             _("This WeChat is already bound to another account."), code="wechat_bound_elsewhere"
@@ -56,6 +58,7 @@ def wechat_bind(*, user: User, code: str) -> User:
 
 def wechat_unbind(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(wechat_openid=None)
+    tokencache.forget_user(user.pk)
     audit_record(
         action=AuditAction.PERMISSION_CHANGED,
         actor=user,

@@ -16,6 +16,7 @@ from yachi.booking.schemas import (
     AppointmentOut,
     AvailabilityOut,
     CancelIn,
+    EarliestOut,
     FamilyAppointmentIn,
     RescheduleIn,
 )
@@ -73,6 +74,37 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
             }
             for day in days
         ],
+    }
+
+
+class EarliestQuery(InputSchema):
+    days: int = Field(7, ge=1, le=selectors.MAX_DAYS)
+    party_size: int = Field(1, ge=1, le=6)
+
+
+@router.get(
+    "/services/{service_id}/earliest",
+    auth=None,
+    response={200: EarliestOut, **errors(404, 422)},
+)
+def earliest_time(request, service_id: str, query: Query[EarliestQuery]):
+    """Any doctor, earliest time: the first free start of the service at its clinic among
+    every doctor who provides it (`party_size` > 1 for people back to back)."""
+    service = clinics.service_by_id(service_id)
+    rows = selectors.service_availability(
+        service=service, days=query.days, party_size=query.party_size
+    )
+    earliest = selectors.earliest_slot(rows=rows)
+    clinic = service.clinic
+    return {
+        "service_id": service.public_id,
+        "clinic_id": clinic.public_id,
+        "timezone": clinic.timezone,
+        "doctor": (
+            {"id": earliest.doctor.public_id, "name": earliest.doctor.name} if earliest else None
+        ),
+        "start": earliest.start if earliest else None,
+        "end": earliest.end if earliest else None,
     }
 
 
@@ -181,10 +213,12 @@ def cancel_appointment(request, appointment_id: str, payload: CancelIn | None = 
     "/appointments/{appointment_id}/reschedule", response={200: AppointmentOut, **WRITE_ERRORS}
 )
 def reschedule_appointment(request, appointment_id: str, payload: RescheduleIn):
-    """Move to another free time of the same doctor (clinic policy limits how often)."""
+    """Move to another free time (clinic policy limits how often), with the same doctor or,
+    with `doctor_id`, another one at the clinic who provides the service."""
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    doctor = clinics.doctor_by_id(payload.doctor_id) if payload.doctor_id else None
     return services.appointment_reschedule(
-        actor=request.user, appointment=appointment, start=payload.start
+        actor=request.user, appointment=appointment, start=payload.start, doctor=doctor
     )
 
 

@@ -12,9 +12,11 @@ class BookingConfig(AppConfig):
             deposits,
             facade,
             handlers,  # noqa: F401  (subscribes to other contexts' events)
+            roster_visits,
         )
         from yachi.patients.facade import register_visits
         from yachi.payments.facade import Purpose, register_owner
+        from yachi.rostering.facade import register_booked_visits
 
         register_owner(
             Purpose.DEPOSIT,
@@ -30,5 +32,8 @@ class BookingConfig(AppConfig):
             clinic_ids_visited_by=facade.clinic_ids_visited_by,
             last_visits=facade.last_visits,
             patient_has_upcoming_appointments=facade.patient_has_upcoming_appointments,
+            patients_seen_at=facade.patients_seen_at,
             appointments_cancel_upcoming=facade.appointments_cancel_upcoming,
         )
+        # Whom a roster change would touch (rostering stands beneath booking).
+        register_booked_visits(roster_visits.booked_visits)

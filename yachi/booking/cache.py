@@ -7,6 +7,13 @@ bookings) and the doctor's roster. A change replaces the matching version with a
 its result under the old version, where nobody looks again. A version lost to cache
 eviction is replaced by a new random one, never reset, so an old entry cannot come
 back to life.
+
+A read costs at most three round trips: one ``MGET`` of the versions, and when some are
+missing one ``set_many`` of new ones (no day can be stored under a version just made, so
+the days' ``MGET`` is skipped) and one ``set_many`` of the days computed. Two readers
+that both find a version missing may both set one; the later wins, and whatever the
+earlier stored under its own is never read again. Each reader reads the database only
+after setting, so what is stored under a version was computed after it was current.
 """
 
 import uuid
@@ -32,23 +39,30 @@ def _clinic(clinic_id: int) -> str:
     return f"avail:v:clinic:{clinic_id}"
 
 
-def _versions(keys: list[str]) -> dict[str, str]:
+class DayKeys(dict):
+    """Each day's cache key; ``fresh`` when a version was just made (nothing is cached)."""
+
+    fresh = False
+
+
+def _versions(keys: list[str]) -> tuple[dict[str, str], bool]:
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return found
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, timeout=None)
+        found.update(missing)
+    return found, bool(missing)
 
 
-def day_keys(*, doctor_id: int, clinic_id: int, days: list[date], variant: str) -> dict[date, str]:
+def day_keys(*, doctor_id: int, clinic_id: int, days: list[date], variant: str) -> DayKeys:
     """The cache key of each day's availability under the current versions."""
     version_keys = [_doctor(doctor_id), _clinic(clinic_id)]
     for day in days:
         version_keys += [_clinic_day(clinic_id, day), _doctor_day(doctor_id, day)]
-    versions = _versions(version_keys)
+    versions, fresh = _versions(version_keys)
     roster, chairs = versions[_doctor(doctor_id)], versions[_clinic(clinic_id)]
-    keys = {}
+    keys = DayKeys()
+    keys.fresh = fresh
     for day in days:
         clinic_version = versions[_clinic_day(clinic_id, day)]
         doctor_version = versions[_doctor_day(doctor_id, day)]

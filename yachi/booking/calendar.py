@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import ceil
 
+from django.utils.translation import gettext_lazy
+
 ROW_MINUTES = 15
 
 
@@ -81,3 +83,29 @@ def day_layout(*, day, zone, columns, key, appointments, working_by_column, defa
                 span = ceil((high - low).total_seconds() / (ROW_MINUTES * 60))
                 layout.working.append(Shade(column, _row_of(low, first), span))
     return layout
+
+
+@dataclass(frozen=True)
+class DayPart:
+    key: str
+    label: str
+    until_hour: int
+
+
+# 上午 / 下午 / 晚上, as a clinic's patients read the day.
+DAY_PARTS = (
+    DayPart("morning", gettext_lazy("Morning"), 12),
+    DayPart("afternoon", gettext_lazy("Afternoon"), 18),
+    DayPart("evening", gettext_lazy("Evening"), 24),
+)
+
+
+def by_day_part(items: list, *, moment, zone) -> list[tuple[DayPart, list]]:
+    """``items`` (in time order) under morning, afternoon and evening by the local hour of
+    ``moment(item)``; parts without any item are left out."""
+    groups: dict[str, list] = {part.key: [] for part in DAY_PARTS}
+    for item in items:
+        hour = moment(item).astimezone(zone).hour
+        part = next(p for p in DAY_PARTS if hour < p.until_hour)
+        groups[part.key].append(item)
+    return [(part, groups[part.key]) for part in DAY_PARTS if groups[part.key]]

@@ -21,7 +21,6 @@ from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, staff_required
 from yachi.core.security import csp_extend
-from yachi.rostering import facade as rostering
 
 
 def _clinic(request, clinic_id):
@@ -72,16 +71,12 @@ def calendar_page(request, clinic_id):
         appointments = selectors.appointments_of_clinic_day(clinic=clinic, day=day)
         if not show_cancelled:
             appointments = [a for a in appointments if a.status != Status.CANCELLED]
-        working = {}
+        working, plans = {}, {}
         if by == "doctor" and doctors:
-            intervals = rostering.working_intervals(
-                doctor_ids=[d.pk for d in doctors],
-                clinic_id=clinic.pk,
-                zone=zone,
-                first_day=day,
-                last_day=day,
+            plans = selectors.day_plans(
+                clinic=clinic, doctor_ids=[d.pk for d in doctors], days=[day]
             )
-            working = {d.pk: intervals[(d.pk, day)] for d in doctors}
+            working = {d.pk: plans[(d.pk, day)].working for d in doctors}
             # Only the doctors who work or have appointments that day get a column.
             busy = {a.doctor_id for a in appointments}
             columns = [d for d in doctors if working[d.pk] or d.pk in busy]
@@ -94,6 +89,14 @@ def calendar_page(request, clinic_id):
             appointments=appointments,
             working_by_column=working,
         )
+        # Each doctor's level of the day, as the saturation grid shows it.
+        levels = {}
+        if by == "doctor":
+            shown = {c.pk for c in columns}
+            levels = selectors.saturation_of_plans(
+                clinic=clinic, plans={k: plan for k, plan in plans.items() if k[0] in shown}
+            )
+        context["heads"] = [(column, levels.get((column.pk, day))) for column in columns]
         context["prev"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
         context["counts"] = {
             "total": len([a for a in appointments if a.status != Status.CANCELLED]),
@@ -111,9 +114,18 @@ def calendar_page(request, clinic_id):
             column = appointment.chair_id if by == "chair" else appointment.doctor_id
             local_day = appointment.start.astimezone(zone).date()
             cells.setdefault((column, local_day), []).append(appointment)
+        levels = {}
+        if by == "doctor":
+            levels = selectors.doctor_day_saturation(
+                clinic=clinic, doctor_ids=[c.pk for c in columns], days=week
+            )
         context["week"] = week
         context["rows"] = [
-            (column, [(d, cells.get((column.pk, d), [])) for d in week]) for column in columns
+            (
+                column,
+                [(d, cells.get((column.pk, d), []), levels.get((column.pk, d))) for d in week],
+            )
+            for column in columns
         ]
         context["prev"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
     template = htmx_partial(

@@ -11,6 +11,8 @@ class AppointmentBooked(DomainEvent):
     doctor_id: int
     patient_id: int
     start: datetime
+    # Every appointment of the same booking (a family back to back), in time order.
+    party: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class AppointmentRescheduled(DomainEvent):
     doctor_id: int
     previous_start: datetime
     start: datetime
+    # Set when the appointment moved to another doctor too.
+    previous_doctor_id: int | None = None
 
 
 @dataclass(frozen=True)

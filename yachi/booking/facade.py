@@ -7,6 +7,7 @@ from yachi.booking.selectors import (
     clinic_ids_visited_by,
     last_visits,
     patient_has_upcoming_appointments,
+    patients_seen_at,
 )
 from yachi.booking.services import appointments_cancel_upcoming
 
@@ -18,4 +19,5 @@ __all__ = [
     "clinic_ids_visited_by",
     "last_visits",
     "patient_has_upcoming_appointments",
+    "patients_seen_at",
 ]

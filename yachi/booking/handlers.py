@@ -5,7 +5,7 @@ from yachi.booking.choices import Status
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
 from yachi.booking.reminders import services as reminders
-from yachi.clinics.facade import ChairsChanged
+from yachi.clinics.facade import CalendarChanged, ChairsChanged
 from yachi.core.events import subscribe
 from yachi.rostering.facade import RosterChanged
 
@@ -22,10 +22,15 @@ def refresh_availability_after_chair_change(event: ChairsChanged) -> None:
     cache.invalidate_clinic(clinic_id=event.clinic_id)
 
 
+@subscribe(CalendarChanged)
+def refresh_availability_after_calendar_change(event: CalendarChanged) -> None:
+    cache.invalidate_clinic(clinic_id=event.clinic_id)
+
+
 @subscribe(AppointmentBooked)
 def plan_reminders_for_new_booking(event: AppointmentBooked) -> None:
     appointment = Appointment.objects.get(pk=event.appointment_id)
-    reminders.confirm_booking_message(appointment)
+    reminders.confirm_booking_message(appointment, party=event.party)
     reminders.schedule_reminders(appointment)
 
 
@@ -59,7 +64,7 @@ def offer_vacated_time_to_the_waitlist(event: AppointmentRescheduled) -> None:
     appointment = Appointment.objects.get(pk=event.appointment_id)
     length = appointment.end - appointment.start
     offer_freed_time_later(
-        appointment.doctor_id,
+        event.previous_doctor_id or appointment.doctor_id,
         appointment.clinic_id,
         event.previous_start,
         event.previous_start + length,

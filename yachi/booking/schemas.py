@@ -35,6 +35,17 @@ class AvailabilityOut(Schema):
     days: list[DayOut]
 
 
+class EarliestOut(Schema):
+    """ "Any doctor, earliest time": null doctor and times when nothing is free."""
+
+    service_id: UUID
+    clinic_id: UUID
+    timezone: str
+    doctor: "NamedRef | None"
+    start: datetime | None
+    end: datetime | None
+
+
 class AppointmentIn(InputSchema):
     doctor_id: UUID
     service_id: UUID
@@ -53,6 +64,8 @@ class FamilyAppointmentIn(InputSchema):
 
 class RescheduleIn(InputSchema):
     start: IsoAwareDatetime
+    # Another doctor of the clinic who provides the service; the same one when left out.
+    doctor_id: UUID | None = None
 
 
 class CancelIn(InputSchema):

@@ -13,7 +13,9 @@ from yachi.accounts import facade as accounts
 from yachi.booking import cache
 from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
-from yachi.booking.slots import DayPlan, DaySlots, day_slots, saturation_level
+from yachi.booking.overlap import overlapping
+from yachi.booking.saturation import day_level, thresholds
+from yachi.booking.slots import DayPlan, DaySlots, day_slots
 from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.intervals import Interval
@@ -46,7 +48,7 @@ def day_plans(
     working = rostering.working_intervals(
         doctor_ids=doctor_ids, clinic_id=clinic.pk, zone=zone, first_day=days[0], last_day=days[-1]
     )
-    active = Appointment.objects.filter(status__in=ACTIVE_STATUSES, start__lt=high, end__gt=low)
+    active = overlapping(Appointment.objects.filter(status__in=ACTIVE_STATUSES), low, high)
     doctor_busy: dict[tuple[int, date], list[Interval]] = defaultdict(list)
     for doctor_id, start, end in active.filter(doctor_id__in=doctor_ids).values_list(
         "doctor_id", "start", "end"
@@ -95,7 +97,7 @@ def doctor_availability(
     step = timedelta(minutes=clinic.slot_step_minutes)
     variant = f"{service.duration_minutes}x{party_size}s{clinic.slot_step_minutes}"
     keys = cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
-    found = cache.get_days(list(keys.values()))
+    found = {} if keys.fresh else cache.get_days(list(keys.values()))
     computed: dict[date, DaySlots] = {day: found[key] for day, key in keys.items() if key in found}
     missing = [day for day in dates if day not in computed]
     if missing:
@@ -110,6 +112,7 @@ def doctor_availability(
         computed.update(fresh)
 
     earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
+    limits = thresholds()
     result = []
     for day in dates:
         raw = computed[day]
@@ -117,11 +120,8 @@ def doctor_availability(
         result.append(
             DayAvailability(
                 day=day,
-                level=saturation_level(
-                    taken_share=raw.taken_share,
-                    has_slots=bool(slots),
-                    yellow_from=settings.YACHI_SATURATION_YELLOW,
-                    red_from=settings.YACHI_SATURATION_RED,
+                level=day_level(
+                    taken_share=raw.taken_share, working=raw.working_seconds > 0, limits=limits
                 ),
                 slots=slots,
                 working=raw.working_seconds > 0,
@@ -129,6 +129,38 @@ def doctor_availability(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class EarliestSlot:
+    doctor: object
+    start: datetime
+    end: datetime
+
+
+def earliest_slot(*, rows: list[tuple[object, list[DayAvailability]]]) -> EarliestSlot | None:
+    """ "Any doctor, earliest time": the first free start among the doctors' days, the
+    doctor listed first winning a tie."""
+    best = None
+    for doctor, days in rows:
+        first = next((slot for day in days for slot in day.slots), None)
+        if first is not None and (best is None or first[0] < best.start):
+            best = EarliestSlot(doctor, first[0], first[1])
+    return best
+
+
+def service_availability(
+    *, service, days: int = 7, party_size: int = 1
+) -> list[tuple[object, list[DayAvailability]]]:
+    """Every doctor of the service's clinic who provides it, with their next days."""
+    doctors = clinics.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
+    return [
+        (
+            doctor,
+            doctor_availability(doctor=doctor, service=service, days=days, party_size=party_size),
+        )
+        for doctor in doctors
+    ]
 
 
 @dataclass(frozen=True)
@@ -147,28 +179,37 @@ def clinic_saturation_grid(
     now = now or timezone.now()
     today = _local_today(zone, now)
     dates = [today + timedelta(days=i) for i in range(days)]
-    shortest = clinics.shortest_service_minutes(clinic_id=clinic.pk) or 30
-    plans = day_plans(clinic=clinic, doctor_ids=[d.pk for d in doctors], days=dates)
-    earliest = now + timedelta(minutes=clinic.booking_lead_minutes)
-    grid: dict[int, list[GridCell]] = {}
-    for doctor in doctors:
-        cells = []
-        for day in dates:
-            raw = day_slots(
-                plans[(doctor.pk, day)],
-                duration=timedelta(minutes=shortest),
-                step=timedelta(minutes=clinic.slot_step_minutes),
-            )
-            has_slots = any(slot[0] >= earliest for slot in raw.slots)
-            level = saturation_level(
-                taken_share=raw.taken_share,
-                has_slots=has_slots,
-                yellow_from=settings.YACHI_SATURATION_YELLOW,
-                red_from=settings.YACHI_SATURATION_RED,
-            )
-            cells.append(GridCell(day, level, raw.taken_share, raw.working_seconds > 0))
-        grid[doctor.pk] = cells
-    return grid
+    cells = doctor_day_saturation(clinic=clinic, doctor_ids=[d.pk for d in doctors], days=dates)
+    return {doctor.pk: [cells[(doctor.pk, day)] for day in dates] for doctor in doctors}
+
+
+def doctor_day_saturation(
+    *, clinic, doctor_ids: list[int], days: list[date]
+) -> dict[tuple[int, date], GridCell]:
+    """Each doctor's level on each day (``saturation``): the same for the saturation grid
+    and the calendar, whatever the time of day."""
+    if not doctor_ids or not days:
+        return {}
+    return saturation_of_plans(
+        clinic=clinic, plans=day_plans(clinic=clinic, doctor_ids=doctor_ids, days=days)
+    )
+
+
+def saturation_of_plans(
+    *, clinic, plans: dict[tuple[int, date], DayPlan]
+) -> dict[tuple[int, date], GridCell]:
+    """The levels of days already planned (``day_plans``), for a page that needs both."""
+    limits = thresholds()
+    step = timedelta(minutes=clinic.slot_step_minutes)
+    cells = {}
+    for key, plan in plans.items():
+        # The share depends on working and booked time only, not on a service's length.
+        raw = day_slots(plan, duration=step, step=step)
+        working = raw.working_seconds > 0
+        share = raw.taken_share if working else 0.0
+        level = day_level(taken_share=share, working=working, limits=limits)
+        cells[key] = GridCell(plan.day, level, share, working)
+    return cells
 
 
 def _with_relations(queryset: QuerySet) -> QuerySet:
@@ -192,9 +233,9 @@ def appointments_of_clinic_day(*, clinic, day: date) -> list[Appointment]:
     zone = ZoneInfo(clinic.timezone)
     low, high = _window([day], zone)
     return list(
-        _with_relations(
-            Appointment.objects.filter(clinic=clinic, start__lt=high, end__gt=low)
-        ).order_by("start", "doctor__name")
+        _with_relations(overlapping(Appointment.objects.filter(clinic=clinic), low, high)).order_by(
+            "start", "doctor__name"
+        )
     )
 
 
@@ -204,8 +245,8 @@ def appointments_of_clinic_range(*, clinic, first_day: date, last_day: date) -> 
     _, high = _window([last_day], zone)
     return list(
         _with_relations(
-            Appointment.objects.filter(
-                clinic=clinic, start__lt=high, end__gt=low, status__in=ACTIVE_STATUSES
+            overlapping(
+                Appointment.objects.filter(clinic=clinic, status__in=ACTIVE_STATUSES), low, high
             )
         ).order_by("start")
     )
@@ -252,6 +293,15 @@ def clinic_ids_visited_by(*, patient_id: int) -> set[int]:
         .values_list("clinic_id", flat=True)
         .distinct()
     )
+
+
+def patients_seen_at(*, patient_ids: list[int], clinic_ids: set[int] | None) -> set[int]:
+    """Which of these people have (or had) an appointment that was not cancelled at one
+    of these clinics (at any clinic for ``None``): one query for a list of people."""
+    seen = Appointment.objects.filter(patient_id__in=patient_ids).exclude(status=Status.CANCELLED)
+    if clinic_ids is not None:
+        seen = seen.filter(clinic_id__in=clinic_ids)
+    return set(seen.values_list("patient_id", flat=True).distinct())
 
 
 def appointment_by_public_id(*, public_id) -> Appointment | None:

@@ -20,7 +20,9 @@ from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
+from yachi.booking.overlap import overlapping
 from yachi.clinics import facade as clinics
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.events import publish
@@ -85,7 +87,7 @@ def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, n
 
 
 def _overlapping(queryset, start: datetime, end: datetime):
-    return queryset.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+    return overlapping(queryset.filter(status__in=ACTIVE_STATUSES), start, end)
 
 
 def _free_chairs(*, clinic_id: int, start: datetime, end: datetime, prefer=None, exclude_pk=None):
@@ -202,16 +204,19 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         if deposit_due:
             deposits.deposit_request(appointment=appointment)
         _refresh_after_commit(appointment)
+        booked.append(appointment)
+    party = tuple(a.pk for a in booked)
+    for appointment in booked:
         publish(
             AppointmentBooked(
                 appointment_id=appointment.pk,
                 clinic_id=appointment.clinic_id,
                 doctor_id=doctor.pk,
-                patient_id=patient.pk,
+                patient_id=appointment.patient_id,
                 start=appointment.start,
+                party=party,
             )
         )
-        booked.append(appointment)
     return booked
 
 
@@ -321,9 +326,10 @@ def appointment_cancel(
 
 @transaction.atomic
 def appointment_reschedule(
-    *, actor, appointment: Appointment, start: datetime, now=None
+    *, actor, appointment: Appointment, start: datetime, doctor=None, now=None
 ) -> Appointment:
-    """Move an appointment to another time with the same doctor and service."""
+    """Move an appointment to another time, with the same doctor or, given ``doctor``,
+    another one at the clinic who provides the service."""
     now = now or timezone.now()
     if appointment.status not in (Status.PENDING, Status.BOOKED):
         raise StatusChanged(_("This appointment can no longer be rescheduled."))
@@ -335,9 +341,11 @@ def appointment_reschedule(
             % {"count": clinic.max_reschedules},
             code="reschedule_limit",
         )
-    if start == appointment.start:
+    previous_doctor_id = appointment.doctor_id
+    doctor = doctor or appointment.doctor
+    if start == appointment.start and doctor.pk == previous_doctor_id:
         return appointment
-    service, doctor = appointment.service, appointment.doctor
+    service = appointment.service
     length = timedelta(minutes=service.duration_minutes)
     _check_time(actor=actor, service=service, doctor=doctor, start=start, length=length, now=now)
     end = start + length
@@ -356,6 +364,7 @@ def appointment_reschedule(
         ).update(
             start=start,
             end=end,
+            doctor_id=doctor.pk,
             chair_id=chair_id,
             reschedule_count=F("reschedule_count") + 1,
             updated_at=now,
@@ -374,12 +383,18 @@ def appointment_reschedule(
     _write_with_chair(write=write, chair_ids=chairs)
     appointment.refresh_from_db()
     _refresh_after_commit(appointment, previous_start)
+    if previous_doctor_id != doctor.pk:
+        day = previous_start.astimezone(_zone(clinic)).date()
+        transaction.on_commit(
+            lambda: cache.invalidate_day(clinic_id=clinic.pk, doctor_id=previous_doctor_id, day=day)
+        )
     publish(
         AppointmentRescheduled(
             appointment_id=appointment.pk,
             doctor_id=appointment.doctor_id,
             previous_start=previous_start,
             start=start,
+            previous_doctor_id=previous_doctor_id,
         )
     )
     return appointment
@@ -410,6 +425,17 @@ def _transition(*, actor, appointment, to_status: str, now: datetime, extra=None
     if not Appointment.objects.filter(pk=appointment.pk, status=previous).update(**changes):
         raise StatusChanged()
     appointment.refresh_from_db()
+    if actor is not None and actor.is_clinic_staff:
+        # Who moved which appointment from what to what; never the reason, which is
+        # the patient's words and stays encrypted on the appointment.
+        audit_record(
+            action=AuditAction.APPOINTMENT_STATUS_CHANGED,
+            actor=actor,
+            object_type="appointment",
+            object_id=appointment.public_id,
+            clinic=appointment.clinic,
+            details={"from": previous, "to": to_status},
+        )
     if to_status not in ACTIVE_STATUSES:
         _refresh_after_commit(appointment)
     publish(

@@ -61,14 +61,3 @@ def day_slots(plan: DayPlan, *, duration: timedelta, step: timedelta, party_size
         working_seconds=total_seconds(plan.working),
         taken_seconds=taken,
     )
-
-
-def saturation_level(
-    *, taken_share: float, has_slots: bool, yellow_from: float, red_from: float
-) -> str:
-    """``green`` / ``yellow`` / ``red``: red too when nothing is left to book."""
-    if not has_slots or taken_share >= red_from:
-        return "red"
-    if taken_share >= yellow_from:
-        return "yellow"
-    return "green"

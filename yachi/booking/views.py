@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from yachi.booking import deposits, selectors, services
 from yachi.booking.access import access_appointment_by_id
+from yachi.booking.calendar import by_day_part
 from yachi.booking.choices import Channel, Status
 from yachi.booking.errors import SlotUnavailable
 from yachi.booking.policy import patient_may_change, patient_may_reschedule
@@ -66,15 +67,32 @@ def services_page(request, clinic_id):
 @patient_required
 def doctors_page(request, service_id):
     service = clinics.service_by_id(service_id)
-    doctors = clinics.clinic_doctors(clinic=service.clinic, skill=service.required_skill)
-    rows = [
-        (doctor, selectors.doctor_availability(doctor=doctor, service=service))
-        for doctor in doctors
-    ]
+    rows = selectors.service_availability(service=service)
+    earliest = selectors.earliest_slot(rows=rows)
+    earliest_link = None
+    if earliest is not None:
+        earliest_link = (
+            reverse("web:book_confirm")
+            + "?"
+            + urlencode(
+                {
+                    "service": service.public_id,
+                    "doctor": earliest.doctor.public_id,
+                    "start": earliest.start.isoformat(),
+                }
+            )
+        )
     return render(
         request,
         "booking/doctors.html",
-        {"service": service, "clinic": service.clinic, "rows": rows, "tab": "book"},
+        {
+            "service": service,
+            "clinic": service.clinic,
+            "rows": rows,
+            "earliest": earliest,
+            "earliest_link": earliest_link,
+            "tab": "book",
+        },
     )
 
 
@@ -87,7 +105,11 @@ def _grid_context(request, *, doctor, service, party_size: int, link):
     return {
         "days": days,
         "selected_day": selected,
-        "slot_links": [(start, link(start)) for start, _end in chosen.slots],
+        "slot_groups": by_day_part(
+            [(start, link(start)) for start, _end in chosen.slots],
+            moment=lambda pair: pair[0],
+            zone=ZoneInfo(service.clinic.timezone),
+        ),
         "zone": service.clinic.timezone,
     }
 
@@ -176,9 +198,14 @@ def confirm_page(request):
                 )
                 % {"minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES},
             )
-            return redirect("web:appointment", appointment_id=first.public_id)
-        messages.success(request, _("Booked! We look forward to seeing you."))
-        return redirect("web:appointment", appointment_id=first.public_id)
+        else:
+            messages.success(request, _("Booked! We look forward to seeing you."))
+        # The result names everyone booked together, not only the first person.
+        result = reverse("web:appointment", args=[first.public_id])
+        others = [str(a.public_id) for a in booked.appointments[1:]]
+        if others:
+            result += "?" + urlencode({"with": others}, doseq=True)
+        return redirect(result)
     duration = service.duration_minutes
     schedule = [
         (
@@ -199,6 +226,9 @@ def confirm_page(request):
             "schedule": schedule,
             "people": people,
             "total_fen": service.price_fen * len(people),
+            # Shown before the patient confirms: what is paid now and when it comes back.
+            "deposit_fen": service.deposit_fen * len(people),
+            "payment_minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES,
             "idempotency_key": uuid.uuid4().hex,
             "back": back,
             "tab": "book",
@@ -218,6 +248,19 @@ def appointments_page(request):
     )
 
 
+def _booked_with(request, appointment) -> list:
+    """The other appointments of a family booking named in ``?with=``: the caller's own only."""
+    together = []
+    for other_id in request.GET.getlist("with")[:6]:
+        try:
+            other = access_appointment_by_id(actor=request.user, appointment_id=other_id)
+        except DomainError:
+            continue
+        if other.pk != appointment.pk:
+            together.append(other)
+    return sorted(together, key=lambda a: a.start)
+
+
 @patient_required
 def appointment_page(request, appointment_id):
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
@@ -226,6 +269,7 @@ def appointment_page(request, appointment_id):
         "booking/appointment.html",
         {
             "appointment": appointment,
+            "together": _booked_with(request, appointment),
             "may_change": patient_may_change(appointment),
             "may_reschedule": patient_may_reschedule(appointment),
             "deposit": deposits.deposit_of(appointment)
@@ -251,15 +295,27 @@ def cancel_view(request, appointment_id):
     return redirect("web:appointment", appointment_id=appointment.public_id)
 
 
+def _reschedule_doctor(source, appointment, doctors):
+    """The doctor picked on the page: one of the clinic's with the service's skill."""
+    wanted = source.get("doctor")
+    return next((d for d in doctors if str(d.public_id) == wanted), appointment.doctor)
+
+
 @patient_required
 def reschedule_page(request, appointment_id):
     appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    doctors = clinics.clinic_doctors(
+        clinic=appointment.clinic, skill=appointment.service.required_skill
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    doctor = _reschedule_doctor(source, appointment, doctors)
     if request.method == "POST":
         try:
             services.appointment_reschedule(
                 actor=request.user,
                 appointment=appointment,
                 start=_start(request.POST.get("start")),
+                doctor=doctor,
             )
         except DomainError as exc:
             messages.error(request, str(exc.message))
@@ -268,14 +324,22 @@ def reschedule_page(request, appointment_id):
         return redirect("web:appointment", appointment_id=appointment.public_id)
 
     def link(start):
-        return "?" + urlencode({"start": start.isoformat(), "day": request.GET.get("day", "")})
+        return "?" + urlencode(
+            {
+                "start": start.isoformat(),
+                "day": request.GET.get("day", ""),
+                "doctor": doctor.public_id,
+            }
+        )
 
     context = _grid_context(
-        request, doctor=appointment.doctor, service=appointment.service, party_size=1, link=link
+        request, doctor=doctor, service=appointment.service, party_size=1, link=link
     )
     chosen = request.GET.get("start")
     context.update(
         appointment=appointment,
+        doctor=doctor,
+        doctors=doctors,
         chosen_start=_start(chosen) if chosen else None,
         tab="appointments",
     )

@@ -28,3 +28,8 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class DayKind(models.TextChoices):
+    CLOSED = "closed", _("Closed (holiday)")
+    OPEN = "open", _("Open (make-up working day)")

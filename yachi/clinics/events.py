@@ -8,3 +8,11 @@ class ChairsChanged(DomainEvent):
     """A clinic gained, lost or re-activated a chair: its capacity changed."""
 
     clinic_id: int
+
+
+@dataclass(frozen=True)
+class CalendarChanged(DomainEvent):
+    """A clinic closed or opened a date: its bookable time changed that day."""
+
+    clinic_id: int
+    day: object = None  # None: many days (a year seeded)

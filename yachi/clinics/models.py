@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from yachi.clinics.choices import DoctorTitle, Skill, Weekday
+from yachi.clinics.choices import DayKind, DoctorTitle, Skill, Weekday
 from yachi.core.models import BaseModel
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if tz.startswith("Asia/"))
@@ -15,6 +15,11 @@ TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if tz.startsw
 
 def _localized(zh: str, en: str) -> str:
     return en if en and (get_language() or "").startswith("en") else zh
+
+
+# Every appointment lasts as long as its service, so this bounds appointments too: booking
+# reads a window's appointments from an index without going back through the whole history.
+LONGEST_SERVICE_MINUTES = 480
 
 
 class Chain(BaseModel):
@@ -108,6 +113,46 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class CalendarDay(BaseModel):
+    """A date on which the clinic departs from its weekly opening hours: closed for a
+    public holiday (or its own reason), or open on a make-up working day (调休上班),
+    when the weekly hours and rosters of ``works_as`` apply. Seeded from the national
+    calendar (``holidays.py``) and edited by the clinic: one that opens on holidays
+    deletes the day or marks it open."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="calendar_days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=32, blank=True)
+    works_as = models.PositiveSmallIntegerField(
+        _("works as"), choices=Weekday.choices, null=True, blank=True
+    )
+    from_public_calendar = models.BooleanField(_("from the public calendar"), default=False)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["clinic", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "date"],
+                name="calendar_day_unique",
+                violation_error_message=_("This date is already in the clinic's calendar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DayKind.CLOSED, works_as__isnull=True)
+                | Q(kind=DayKind.OPEN, works_as__isnull=False),
+                name="calendar_day_works_as",
+                violation_error_message=_(
+                    "A make-up working day says which weekday's hours it keeps; a closed day does not."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
 class Chair(BaseModel):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="chairs")
     name = models.CharField(_("name"), max_length=32)
@@ -187,7 +232,8 @@ class Service(BaseModel):
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
     description = models.TextField(_("description"), blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(480)]
+        _("duration (minutes)"),
+        validators=[MinValueValidator(5), MaxValueValidator(LONGEST_SERVICE_MINUTES)],
     )
     price_fen = models.PositiveIntegerField(_("price (fen)"))
     # Paid online when a patient books; the time is held until it is paid.
@@ -202,7 +248,7 @@ class Service(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="service_code_unique"),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=LONGEST_SERVICE_MINUTES),
                 name="service_duration_range",
             ),
         ]

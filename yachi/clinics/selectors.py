@@ -1,4 +1,4 @@
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from yachi.clinics.choices import Skill
 from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Service
@@ -44,12 +44,6 @@ def active_chair_ids(*, clinic_id: int) -> list[int]:
         .order_by("name")
         .values_list("pk", flat=True)
     )
-
-
-def shortest_service_minutes(*, clinic_id: int) -> int | None:
-    return Service.objects.filter(clinic_id=clinic_id, is_active=True).aggregate(
-        shortest=Min("duration_minutes")
-    )["shortest"]
 
 
 def doctor_has_skill(*, doctor: Doctor, skill: str) -> bool:

@@ -32,7 +32,19 @@ from yachi.compliance import chain
 from yachi.compliance.keys import keyring
 
 LOGGER = logging.getLogger("yachi.audit.checkpoints")
-REDIS_KEY = "yachi:audit:checkpoints"
+
+
+def redis_key() -> str:
+    return f"{settings.YACHI_REDIS_PREFIX}:audit:checkpoints"
+
+
+def __getattr__(name: str) -> str:
+    # ``REDIS_KEY`` follows the deployment's prefix (YACHI_REDIS_PREFIX).
+    if name == "REDIS_KEY":
+        return redis_key()
+    raise AttributeError(name)
+
+
 REDIS_TIMEOUT_SECONDS = 5
 # How every checkpoint's JSON starts, in the file, in Redis and inside a log line.
 MARKER = '{"checkpoint":'
@@ -169,7 +181,7 @@ def _redis_push(line: str) -> None:
     # down costs this copy only, and says so in the log.
     try:
         with _redis_client() as client:
-            client.rpush(REDIS_KEY, line)
+            client.rpush(redis_key(), line)
     except redis.RedisError as exc:
         LOGGER.error("audit checkpoint not stored in Redis (%s): %s", exc, line)
 
@@ -184,7 +196,7 @@ def checkpoints_exist() -> bool:
     if settings.YACHI_AUDIT_CHECKPOINT_REDIS_URL:
         try:
             with _redis_client() as client:
-                return bool(client.llen(REDIS_KEY))
+                return bool(client.llen(redis_key()))
         except redis.RedisError:
             LOGGER.error("the audit checkpoints in Redis cannot be read", exc_info=True)
     return False
@@ -220,7 +232,7 @@ def checkpoints_read(*, extra_files: Iterable[Path] = ()) -> Reading:
     if settings.YACHI_AUDIT_CHECKPOINT_REDIS_URL:
         try:
             with _redis_client() as client:
-                items = client.lrange(REDIS_KEY, 0, -1)
+                items = client.lrange(redis_key(), 0, -1)
         except redis.RedisError as exc:
             reading.problems.append(f"the checkpoints in Redis cannot be read: {exc}")
         else:

@@ -4,7 +4,9 @@ the audit trail.
 A model declares ``EncryptedTextField`` / ``EncryptedCharField`` (or the typed
 ``EncryptedDateField``, ``EncryptedDecimalField``, ``EncryptedJSONField``), with a
 ``BlindIndexField`` where it must be found by the value, and looks rows up with
-``blind_index(purpose, value)`` or, for a search term, ``<index>__matches``. The
+``blind_index(purpose, value)`` or, for a search term, ``<index>__matches``; an index
+kept outside a ``BlindIndexField`` (search tokens) registers its purpose with
+``register_blind_index``. The
 migration that encrypts a column encrypts its existing values with
 ``encrypt_columns``. Keys and rotation stay inside this context.
 
@@ -16,6 +18,7 @@ who actors are and what a manager sees (``register_actor_lookup``,
 
 from yachi.compliance.audit import audit_record
 from yachi.compliance.blindindex import blind_index
+from yachi.compliance.blindindex import register as register_blind_index
 from yachi.compliance.columns import decrypt_columns, encrypt_columns, fixed_point, iso_date
 from yachi.compliance.directory import AuditScope, register_actor_lookup, register_audit_scope
 from yachi.compliance.envelope import decrypt_bytes, encrypt_bytes
@@ -66,5 +69,6 @@ __all__ = [
     "personal_data_export",
     "register_actor_lookup",
     "register_audit_scope",
+    "register_blind_index",
     "register_personal_data",
 ]

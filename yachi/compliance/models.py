@@ -64,6 +64,10 @@ class AuditAction(models.TextChoices):
     ORDER_HANDLED = "order_handled", _("Mall order handled")
     FLASH_SALE_CREATED = "flash_sale_created", _("Flash sale created")
     FLASH_SALE_PAUSED = "flash_sale_paused", _("Flash sale paused or resumed")
+    APPOINTMENT_STATUS_CHANGED = "appointment_status_changed", _("Appointment status changed")
+    PATIENT_PAGE_READ = "patient_page_read", _("Patient's front-desk page read")
+    ROSTER_CHANGED = "roster_changed", _("Roster changed")
+    CALENDAR_CHANGED = "calendar_changed", _("Clinic calendar changed")
     AUDIT_HEAD_INVALID = "audit_head_invalid", _("Audit trail's end found altered or missing")
 
 

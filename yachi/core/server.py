@@ -1,7 +1,12 @@
-"""How `yachi serve` runs uvicorn, and the HTTP protocol it speaks: with Nagle's algorithm
-off on every connection, and without rewriting the client's address.
+"""How `yachi serve` serves HTTP: granian, WSGI, a fixed number of blocking threads per
+worker process (ADR 0021); and uvicorn's options and protocol for serving the ASGI
+application (``config.asgi``) instead.
 
-asyncio turns Nagle off only for sockets it knows to be TCP. When uvicorn runs several
+Under WSGI a request runs on one of the worker's threads from start to end; under ASGI
+Django hands every sync view to a thread and back, which cost more than the view itself
+for the API's short requests (docs/benchmarks.md).
+
+For uvicorn: asyncio turns Nagle off only for sockets it knows to be TCP. When uvicorn runs several
 worker processes it hands them a listening socket whose protocol number is 0, and the
 connections accepted from it keep Nagle on: a keep-alive client's next request then
 waits about 40 ms for a delayed ACK (measured: 87 instead of 480 requests a second on
@@ -12,7 +17,11 @@ the server was given.
 import contextlib
 import socket
 
+from granian.constants import HTTPModes, Interfaces, Loops, RuntimeModes
+from granian.log import LogLevels
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+WSGI_TARGET = "config.wsgi:application"
 
 
 class NoDelayH11Protocol(H11Protocol):
@@ -42,4 +51,40 @@ def server_options(*, host: str, port: int, workers: int) -> dict:
         "log_level": "info",
         "proxy_headers": False,
         "lifespan": "off",
+    }
+
+
+def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict:
+    """granian's settings for ``yachi serve``, every one that shapes a request's path named.
+
+    - WSGI: a request stays on one thread, no hop between an event loop and a thread.
+    - ``threads`` blocking threads run requests in each worker; ``backpressure`` the same,
+      so a worker never accepts more requests at once than it has threads: the rest wait
+      in the listening socket's backlog, not holding a database connection. The
+      PostgreSQL pool (``YACHI_DB_POOL_SIZE``) is at least as large, so a request never
+      waits for a connection.
+    - One Rust runtime thread (``st``) per worker for the sockets: the Python threads, not
+      the I/O, are the limit on a small machine. The loop is named (asyncio), though WSGI
+      workers run no Python event loop.
+    - HTTP/1.1 only (behind a proxy that speaks HTTP/2 to browsers), no WebSockets (the
+      ASGI application serves those when they come), no access log (it cost ~15 % of
+      ``/health`` under uvicorn; a proxy in front keeps one).
+    - The client's address is the peer's: granian does not read X-Forwarded-For, which
+      ``core.middleware.RequestOriginMiddleware`` alone interprets (ADR 0016).
+    """
+    return {
+        "target": WSGI_TARGET,
+        "address": host,
+        "port": port,
+        "interface": Interfaces.WSGI,
+        "workers": max(1, workers),
+        "blocking_threads": max(1, threads),
+        "backpressure": max(1, threads),
+        "runtime_threads": 1,
+        "runtime_mode": RuntimeModes.st,
+        "loop": Loops.asyncio,
+        "http": HTTPModes.http1,
+        "websockets": False,
+        "log_access": False,
+        "log_level": LogLevels.info,
     }

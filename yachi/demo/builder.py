@@ -20,8 +20,10 @@ from django.utils import timezone
 from yachi.accounts.models import User
 from yachi.booking.choices import Channel, Status
 from yachi.booking.models import Appointment
-from yachi.clinics.choices import DoctorTitle, Skill
+from yachi.clinics.calendar import calendar_seed
+from yachi.clinics.choices import DayKind, DoctorTitle, Skill
 from yachi.clinics.models import (
+    CalendarDay,
     Chain,
     Chair,
     Clinic,
@@ -39,6 +41,7 @@ from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
+from yachi.patients.facade import search_tokens_write
 from yachi.patients.models import FamilyAccount, Patient
 from yachi.rostering.choices import ShiftKind
 from yachi.rostering.models import WeeklyShift
@@ -219,6 +222,10 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
         OpeningHours.objects.bulk_create(
             OpeningHours(clinic=clinic, weekday=d, opens=time(9), closes=time(19)) for d in range(7)
         )
+        calendar_seed(clinic=clinic)
+        if len(clinics) == 1:
+            # The flagship opens on public holidays; the others close.
+            CalendarDay.objects.filter(clinic=clinic, kind=DayKind.CLOSED).delete()
         chairs[clinic.pk] = [
             Chair.objects.create(clinic=clinic, name=f"{n}号牙椅")
             for n in range(1, spec["chairs"] + 1)
@@ -391,7 +398,10 @@ def _patients(rng, today) -> list[Patient]:
                 )
                 seat += 1
     Patient.objects.bulk_create(patients, batch_size=1000)
-    return list(Patient.objects.order_by("pk"))
+    people = list(Patient.objects.order_by("pk"))
+    # Found at the front desk by part of a name, pinyin or a number's last four digits.
+    search_tokens_write(patients=people)
+    return people
 
 
 def _fits(person: Patient, service: Service, today: date) -> bool:

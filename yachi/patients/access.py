@@ -1,9 +1,11 @@
 from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
 from yachi.core.models import as_public_id
 from yachi.patients.models import FacePhoto, FamilyAccount, Patient
 from yachi.patients.services import account_open
+from yachi.patients.visits import visits
 
 
 def account_of(user) -> FamilyAccount:
@@ -49,3 +51,27 @@ def access_face_photo_by_id(*, actor, photo_id) -> FacePhoto:
     if photo is None:
         raise missing
     return photo
+
+
+def desk_access(*, actor, patient_id) -> tuple[Patient, set[int] | None]:
+    """A patient for the front desk's page, and the clinics whose visits and bills the
+    actor sees for them: staff of a clinic where this person was seen (every clinic for
+    chain-wide staff). "Not one of yours" and "no such patient" are both 404."""
+    missing = NotFound(_("Patient not found."), code="patient_not_found")
+    public_id = as_public_id(patient_id)
+    if public_id is None or not actor.is_clinic_staff:
+        raise missing
+    patient = (
+        Patient.objects.select_related("account__owner")
+        .filter(public_id=public_id, removed_at__isnull=True)
+        .first()
+    )
+    if patient is None:
+        raise missing
+    mine = clinics.staff_clinic_ids(actor)
+    if mine is None:
+        return patient, None
+    shared = visits.clinic_ids_visited_by(patient_id=patient.pk) & mine
+    if not shared:
+        raise missing
+    return patient, shared

@@ -1,8 +1,9 @@
 """What other contexts may use of patients."""
 
 from yachi.patients.access import access_family_member_by_id, account_of, holder
+from yachi.patients.desk import register_desk_part
 from yachi.patients.selectors import everyone_on
-from yachi.patients.services import account_open
+from yachi.patients.services import account_open, search_tokens_write
 from yachi.patients.visits import register_visits
 
 __all__ = [
@@ -11,5 +12,7 @@ __all__ = [
     "account_open",
     "everyone_on",
     "holder",
+    "register_desk_part",
     "register_visits",
+    "search_tokens_write",
 ]

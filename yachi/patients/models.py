@@ -13,6 +13,7 @@ from yachi.compliance.facade import (
 )
 from yachi.core.models import BaseModel
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
+from yachi.patients.search import chart_number
 from yachi.patients.storage import face_storage
 
 
@@ -99,6 +100,30 @@ class Patient(BaseModel):
     @property
     def is_holder(self) -> bool:
         return self.seat == 0
+
+    @property
+    def chart_number(self) -> str:
+        """The number the clinic files and finds this person by (病历号)."""
+        return chart_number(self.pk) if self.pk else ""
+
+
+class SearchToken(models.Model):
+    """One blind-indexed piece of a patient's name or number (``patients/search.py``,
+    ADR 0022): what staff find people by without any plaintext in the database."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("search token")
+        verbose_name_plural = _("search tokens")
+        constraints = [
+            # Also the index the search reads: digest first.
+            models.UniqueConstraint(fields=["digest", "patient"], name="search_token_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search token of {self.patient_id}"
 
 
 class ClinicalNote(BaseModel):

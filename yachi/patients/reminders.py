@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils import timezone
 
+from yachi.clinics import facade as clinics
 from yachi.messaging import facade as messaging
 from yachi.patients.milestones import due_milestones
 from yachi.patients.models import Patient
@@ -20,6 +21,10 @@ def send_child_milestones(*, today=None) -> int:
     rest of a person is read only for those with something due.
     """
     today = today or timezone.localdate()
+    if clinics.is_public_holiday(today):
+        # Not urgent: the first working day after the holiday is soon enough, and
+        # each milestone is still sent once (its key).
+        return 0
     members = Patient.objects.filter(
         seat__gt=0,
         removed_at__isnull=True,

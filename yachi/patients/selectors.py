@@ -1,5 +1,14 @@
-from yachi.patients.models import FamilyAccount, Patient
+from django.db.models import Count
+
+from yachi.accounts import facade as accounts
+from yachi.clinics import facade as clinics
+from yachi.compliance.facade import blind_index
+from yachi.core.errors import DomainError
+from yachi.patients.identity import normalize_id_number
+from yachi.patients.models import FamilyAccount, Patient, SearchToken
+from yachi.patients.search import CHART_NUMBER_DIGITS, compact, last4_digest, query_digests
 from yachi.patients.services import account_open
+from yachi.patients.visits import visits
 
 
 def holder_of(account: FamilyAccount) -> Patient:
@@ -25,3 +34,81 @@ def profile_part(user) -> dict:
     if not user.is_patient:
         return {}
     return {"patient_id": holder_of(account_open(user=user)).public_id}
+
+
+# A search shows at most this many people: a common surname is shared by many.
+SEARCH_MATCHES = 20
+# Candidates read and decrypted for a part of a name, before the clinic scope.
+_CANDIDATES = 400
+
+
+def _by_number(term: str) -> list[Patient] | None:
+    """People found by a number: a mobile number (its whole family), the last four
+    digits of one (the families of those whose number ends so), a resident ID number or a
+    chart number. ``None`` when the term is no kind of number."""
+    digits = term.replace(" ", "").replace("-", "")
+    try:
+        user = accounts.patient_user_by_phone(digits)
+    except DomainError:
+        user = None
+    if user is not None:
+        return list(
+            Patient.objects.filter(account__owner=user, removed_at__isnull=True).order_by("seat")
+        )
+    try:
+        normalize_id_number(digits)
+    except DomainError:
+        pass
+    else:
+        return list(Patient.objects.filter(id_number_index=blind_index("id_number", digits)))
+    if not digits.isdigit():
+        return None
+    if len(digits) == 4:
+        accounts_ending = SearchToken.objects.filter(digest=last4_digest(digits)).values(
+            "patient__account"
+        )
+        return list(
+            Patient.objects.filter(account__in=accounts_ending, removed_at__isnull=True).order_by(
+                "account_id", "seat"
+            )[:_CANDIDATES]
+        )
+    if len(digits) >= CHART_NUMBER_DIGITS:
+        return list(Patient.objects.filter(pk=int(digits), removed_at__isnull=True))
+    return []
+
+
+def _by_name(term: str) -> list[Patient]:
+    found: dict[int, Patient] = {}
+    for digests, check in query_digests(term):
+        holders = (
+            SearchToken.objects.filter(digest__in=digests)
+            .values("patient")
+            .annotate(held=Count("digest"))
+            .filter(held=len(digests))
+            .values("patient")
+        )
+        people = Patient.objects.filter(pk__in=holders, removed_at__isnull=True).order_by("pk")
+        for person in people[:_CANDIDATES]:
+            # Pairs narrow a longer part down; the decrypted name says whether it is in it.
+            if not check or check in compact(person.name):
+                found.setdefault(person.pk, person)
+    return sorted(found.values(), key=lambda p: p.pk)
+
+
+def patients_search(*, actor, term: str) -> list[Patient]:
+    """Staff search: by name (whole, part, pinyin initials or spelling), mobile number or its
+    last four digits, resident ID number or chart number; only people seen at the
+    searcher's clinics (every clinic for chain-wide staff), at most ``SEARCH_MATCHES``."""
+    term = (term or "").strip()[:64]
+    if not term:
+        return []
+    found = _by_number(term)
+    if found is None:
+        found = _by_name(term)
+    if not found:
+        return []
+    mine = clinics.staff_clinic_ids(actor)
+    if mine is not None:
+        seen = visits.patients_seen_at(patient_ids=[p.pk for p in found], clinic_ids=mine)
+        found = [p for p in found if p.pk in seen]
+    return found[:SEARCH_MATCHES]

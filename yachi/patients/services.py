@@ -9,7 +9,8 @@ from yachi.compliance.facade import blind_index
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
 from yachi.patients.identity import normalize_id_number
-from yachi.patients.models import FamilyAccount, Patient
+from yachi.patients.models import FamilyAccount, Patient, SearchToken
+from yachi.patients.search import digests_of
 from yachi.patients.visits import visits
 
 
@@ -19,16 +20,33 @@ class FamilyLimitReached(Conflict):
 
 def account_open(*, user, name: str = "") -> FamilyAccount:
     """The family account of a patient user, created with its holder on first use."""
-    account, created = FamilyAccount.objects.get_or_create(owner=user)
-    if created:
-        Patient.objects.create(
-            account=account,
-            seat=0,
-            relationship=Relationship.SELF,
-            name=name or user.name,
-            phone=user.phone,
-        )
+    with transaction.atomic():
+        account, created = FamilyAccount.objects.get_or_create(owner=user)
+        if created:
+            holder = Patient.objects.create(
+                account=account,
+                seat=0,
+                relationship=Relationship.SELF,
+                name=name or user.name,
+                phone=user.phone,
+            )
+            search_tokens_write(patients=[holder])
     return account
+
+
+def search_tokens_write(*, patients: list[Patient]) -> None:
+    """Index these people's names and numbers for staff search anew (``search.py``).
+    Every service that writes a name or a number calls it in its transaction."""
+    with transaction.atomic():
+        SearchToken.objects.filter(patient__in=[p.pk for p in patients]).delete()
+        SearchToken.objects.bulk_create(
+            [
+                SearchToken(patient_id=person.pk, digest=digest)
+                for person in patients
+                for digest in digests_of(name=person.name, phone=person.phone)
+            ],
+            batch_size=1000,
+        )
 
 
 def _clean_id_number(id_number: str) -> str:
@@ -78,7 +96,7 @@ def family_member_add(
             raise refused
         try:
             with transaction.atomic():
-                return Patient.objects.create(
+                member = Patient.objects.create(
                     account=account,
                     seat=free[0],
                     relationship=relationship,
@@ -89,6 +107,8 @@ def family_member_add(
                 )
         except IntegrityError as exc:
             raise refused from exc
+        search_tokens_write(patients=[member])
+        return member
 
 
 def family_member_update(
@@ -117,7 +137,9 @@ def family_member_update(
     if id_number is not None:
         patient.id_number = _clean_id_number(id_number)
     # A full save, so that the blind index follows the ID number.
-    patient.save()
+    with transaction.atomic():
+        patient.save()
+        search_tokens_write(patients=[patient])
     if patient.is_holder and patient.account.owner.name != name:
         user_rename(user_id=patient.account.owner_id, name=name)
     return patient
@@ -137,9 +159,12 @@ def family_member_remove(*, patient: Patient) -> None:
 def holder_rename(*, account: FamilyAccount, name: str) -> None:
     """Give a nameless holder a name. The name is encrypted, so "has no name yet" is
     asked of its blind index, which is empty exactly when the name is."""
-    Patient.objects.filter(account=account, seat=0, name_index="").update(
-        name=name, name_index=blind_index(NAME_PURPOSE, name)
-    )
+    with transaction.atomic():
+        renamed = Patient.objects.filter(account=account, seat=0, name_index="").update(
+            name=name, name_index=blind_index(NAME_PURPOSE, name)
+        )
+        if renamed:
+            search_tokens_write(patients=[Patient.objects.get(account=account, seat=0)])
 
 
 def patient_user_opened(*, user, name: str = "", rename: bool = False) -> None:

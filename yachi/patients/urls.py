@@ -5,6 +5,7 @@ from django.urls import path
 from ninja import Router
 
 from yachi.patients import api, views
+from yachi.patients import console_views as desk_views
 from yachi.patients.privacy import views as privacy_views
 from yachi.patients.records import api as records_api
 from yachi.patients.records import console_views
@@ -25,6 +26,7 @@ patient_patterns = [
 console_patterns = [
     path("patients/", console_views.patient_search, name="patients"),
     path("patients/<str:patient_id>/", console_views.chart_page, name="chart"),
+    path("patients/<str:patient_id>/desk/", desk_views.patient_page, name="patient_desk"),
 ]
 
 # The context's part of the JSON API, which ``config.api`` mounts.

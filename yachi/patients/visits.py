@@ -23,6 +23,8 @@ class Visits:
     last_visits: Callable
     # (patient_id) -> whether this person has appointments to come
     patient_has_upcoming_appointments: Callable
+    # (patient_ids, clinic_ids or None) -> ids of those seen at one of these clinics
+    patients_seen_at: Callable
     # (patient_ids, reason) -> how many appointments to come were cancelled
     appointments_cancel_upcoming: Callable
 

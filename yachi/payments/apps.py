@@ -7,7 +7,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
-        from yachi.payments import bills, fulfilment
+        from yachi.patients.facade import register_desk_part
+        from yachi.payments import bills, desk, fulfilment
         from yachi.payments.choices import Purpose
 
         fulfilment.register(
@@ -15,4 +16,11 @@ class PaymentsConfig(AppConfig):
             on_paid=bills.on_paid,
             on_closed=bills.on_closed,
             on_refunded=bills.on_refunded,
+        )
+        # Bills, balance, coupons and points on the front desk's page of a patient.
+        register_desk_part(
+            key="payments",
+            order=10,
+            template="payments/partials/desk_part.html",
+            read=desk.desk_part,
         )

@@ -4,6 +4,7 @@ history, reconciliation reports."""
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
@@ -83,3 +84,13 @@ def simulator_intent(*, payer, out_trade_no: str) -> PaymentIntent | None:
     return PaymentIntent.objects.filter(
         out_trade_no=out_trade_no, method=Method.SIMULATOR, payer=payer
     ).first()
+
+
+def unpaid_of_payer(*, payer, clinic_ids: set[int] | None) -> list[PaymentIntent]:
+    """What the payer still owes at these clinics (every clinic for ``None``), oldest first."""
+    unpaid = PaymentIntent.objects.filter(
+        payer=payer, status=IntentStatus.CREATED, expires_at__gt=timezone.now()
+    ).select_related("clinic")
+    if clinic_ids is not None:
+        unpaid = unpaid.filter(clinic_id__in=clinic_ids)
+    return list(unpaid.order_by("created_at")[:50])

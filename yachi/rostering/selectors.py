@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from yachi.clinics import facade as clinics
 from yachi.core.intervals import Interval, merge, subtract
 from yachi.rostering.choices import ExceptionKind, ShiftKind
 from yachi.rostering.models import ShiftException, WeeklyShift
@@ -30,8 +31,11 @@ def working_intervals(
     ``on_call``, all the time they are on duty (emergencies are seen then too).
 
     The weekly template plus extra shifts, minus leave (leave without a clinic counts
-    at every clinic). Two queries whatever the number of doctors and days.
+    at every clinic), on the days the clinic's calendar keeps open: nothing on a day it
+    is closed, the template of another weekday on a make-up working day. Three queries
+    whatever the number of doctors and days.
     """
+    calendar = clinics.calendar_days(clinic_id=clinic_id, first_day=first_day, last_day=last_day)
     doctor_ids = list(doctor_ids)
     weekly: dict[tuple[int, int], list] = defaultdict(list)
     shifts = WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id)
@@ -61,11 +65,15 @@ def working_intervals(
     result: dict[tuple[int, date], list[Interval]] = {}
     day = first_day
     while day <= last_day:
+        weekday = clinics.weekday_of(day, calendar)
         for doctor_id in doctor_ids:
             key = (doctor_id, day)
+            if weekday is None:  # the clinic is closed
+                result[key] = []
+                continue
             regular = [
                 _span(day, s.start_time, s.end_time, zone)
-                for s in weekly.get((doctor_id, day.weekday()), [])
+                for s in weekly.get((doctor_id, weekday), [])
             ]
             result[key] = subtract(merge(regular + extras.get(key, [])), leaves.get(key, []))
         day += timedelta(days=1)

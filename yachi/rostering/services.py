@@ -3,9 +3,12 @@ whatever was derived from the roster (cached availability) is refreshed."""
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.core.errors import InvalidInput
 from yachi.core.events import publish
+from yachi.rostering.choices import ExceptionKind
 from yachi.rostering.events import RosterChanged
 from yachi.rostering.models import ShiftException, WeeklyShift
 
@@ -16,6 +19,11 @@ def _checked(row: models.Model) -> None:
         row.full_clean()
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages)) from exc
+
+
+def _closed(clinic_id: int, day) -> bool:
+    calendar = clinics.calendar_days(clinic_id=clinic_id, first_day=day, last_day=day)
+    return clinics.weekday_of(day, calendar) is None
 
 
 @transaction.atomic
@@ -38,6 +46,10 @@ def shift_exception_save(*, exception: ShiftException) -> ShiftException:
     # An edit may have moved the exception to another date: refresh every day then.
     day = exception.date if exception.pk is None else None
     _checked(exception)
+    if exception.kind == ExceptionKind.EXTRA and _closed(exception.clinic_id, exception.date):
+        raise InvalidInput(
+            _("The clinic is closed that day: open it in the clinic calendar first.")
+        )
     exception.save()
     publish(RosterChanged(doctor_id=exception.doctor_id, day=day))
     return exception

@@ -6,6 +6,7 @@ from yachi.compliance import urls as compliance
 from yachi.growth import urls as growth
 from yachi.patients import urls as patients
 from yachi.payments import urls as payments
+from yachi.rostering import urls as rostering
 from yachi.shop import urls as shop
 
 app_name = "console"
@@ -18,4 +19,5 @@ urlpatterns = [
     *payments.console_patterns,
     *growth.console_patterns,
     *compliance.console_patterns,
+    *rostering.console_patterns,
 ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from yachi.booking.choices import ACTIVE_STATUSES
 from yachi.booking.models import Appointment
@@ -97,11 +98,27 @@ def schedule_reminders(appointment: Appointment) -> None:
         previous = send_at
 
 
-def confirm_booking_message(appointment: Appointment) -> None:
+def confirm_booking_message(appointment: Appointment, party: tuple[int, ...] = ()) -> None:
+    """One confirmation per booking: a family booked back to back hears once, with
+    every person and the whole time they are booked for."""
+    if party and appointment.pk != party[0]:
+        return
+    params = _params(appointment)
+    if len(party) > 1:
+        everyone = list(
+            Appointment.objects.filter(pk__in=party)
+            .select_related("patient", "clinic")
+            .order_by("start")
+        )
+        params["patient"] = params["name"] = pgettext("list separator", ", ").join(
+            a.patient.display_name for a in everyone
+        )
+        last_end = everyone[-1].end.astimezone(ZoneInfo(appointment.clinic.timezone))
+        params["time"] = f"{local_time(everyone[0].start, appointment.clinic)}–{last_end:%H:%M}"
     messaging.notify(
         recipient=_holder(appointment),
         kind="appointment_booked",
-        params=_params(appointment),
+        params=params,
         key=f"booked:{appointment.public_id}",
         happens_at=appointment.start,
         object_type="appointment",

@@ -75,7 +75,7 @@ def test_leave_added_to_the_roster_removes_the_day(world):
     )
     day = tomorrow(world)
     assert day.slots == []
-    assert day.level == "red"
+    assert day.level == "off"  # grey in the legend: no working time, not a full day
     assert not day.working
 
 

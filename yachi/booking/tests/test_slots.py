@@ -1,7 +1,8 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from yachi.booking.slots import DayPlan, day_slots, saturation_level
+from yachi.booking.saturation import Thresholds, day_level
+from yachi.booking.slots import DayPlan, day_slots
 
 ZONE = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 12, 1)
@@ -84,12 +85,14 @@ def test_a_day_off_is_fully_taken():
 
 
 def test_saturation_levels_follow_the_thresholds():
-    level = lambda share, slots=True: saturation_level(  # noqa: E731
-        taken_share=share, has_slots=slots, yellow_from=0.5, red_from=0.85
+    level = lambda share, working=True: day_level(  # noqa: E731
+        taken_share=share, working=working, limits=Thresholds(0.5, 0.85)
     )
     assert level(0.0) == "green"
     assert level(0.49) == "green"
     assert level(0.5) == "yellow"
     assert level(0.84) == "yellow"
     assert level(0.85) == "red"
-    assert level(0.1, slots=False) == "red"
+    # The level is the booked share alone; a day without working time is grey.
+    assert level(0.1) == "green"
+    assert level(0.0, working=False) == "off"

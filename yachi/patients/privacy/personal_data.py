@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from yachi.compliance.facade import ErasedPart, ExportedPart, PersonalDataPart
 from yachi.patients.faces import face_photo_content, face_photos_delete_all
-from yachi.patients.models import ClinicalNote, FacePhoto, FamilyAccount, Patient
-from yachi.patients.services import account_open
+from yachi.patients.models import ClinicalNote, FacePhoto, FamilyAccount, Patient, SearchToken
+from yachi.patients.services import account_open, search_tokens_write
 from yachi.patients.visits import visits
 
 RECORD_RETENTION_YEARS = 15
@@ -124,6 +124,10 @@ def family_erase(account: FamilyAccount, *, reason: str) -> FamilyErasure:
             person.name, person.phone, person.id_number = ANONYMOUS, "", ""
             person.birth_date = None
             person.save()
+    # Kept records stay findable by name, no longer by number; the anonymised are not found.
+    kept = [p for p in people if p.name != ANONYMOUS]
+    search_tokens_write(patients=kept)
+    SearchToken.objects.filter(patient__in=[p.pk for p in people if p.name == ANONYMOUS]).delete()
     if report.records_kept_until:
         last = report.records_kept_until
         report.records_kept_until = _years_after(last, RECORD_RETENTION_YEARS)

@@ -45,3 +45,17 @@ def test_each_milestone_is_sent_once(world):
     sent = Notification.objects.filter(kind="child_milestone", recipient=world.patient_parent)
     assert "张二宝" in {n.params["child"] for n in sent}
     assert sent.filter(channel="sms").count() == sent.filter(channel="inbox").count()
+
+
+@pytest.mark.django_db
+def test_milestone_reminders_wait_out_a_public_holiday(world):
+    """Not a message for a National Day morning: it goes the first working day after."""
+    family_member_add(
+        account=world.patient_parent.family_account,
+        name="张三宝",
+        relationship="child",
+        birth_date=date(2025, 6, 1),
+    )
+    assert send_child_milestones(today=date(2026, 10, 1)) == 0  # 国庆节
+    assert not Notification.objects.filter(kind="child_milestone").exists()
+    assert send_child_milestones(today=date(2026, 10, 8)) >= 1

@@ -252,3 +252,21 @@ def test_a_huge_notification_is_recorded_without_being_read(client, bill):
     assert record.outcome == CallbackOutcome.MALFORMED and "65536" in record.detail
     bill.refresh_from_db()
     assert bill.status == IntentStatus.CREATED
+
+
+def test_the_refund_form_offers_a_large_balance_as_an_amount_it_accepts(client, world):
+    client.force_login(world.clinic_a_front_desk)
+    client.post(
+        f"/console/clinic/{world.clinic_a.public_id}/payments/",
+        {"phone": "13800000001", "amount": "12800.00", "description": "种植牙"},
+    )
+    intent = PaymentIntent.objects.get()
+    client.post(f"/console/payments/{intent.public_id}/take/", {"method": "cash"})
+
+    detail = client.get(f"/console/payments/{intent.public_id}/").content.decode()
+    assert 'name="amount" value="12800.00"' in detail
+    client.post(
+        f"/console/payments/{intent.public_id}/refund/", {"amount": "12800.00", "reason": "未治疗"}
+    )
+    intent.refresh_from_db()
+    assert intent.refunded_fen == 1280000

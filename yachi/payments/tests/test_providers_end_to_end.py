@@ -7,6 +7,7 @@ callback endpoint exactly as the real ones would.
 import pytest
 from django.utils import timezone
 
+from yachi.accounts.tokencache import forget_user as tokens_forget_user
 from yachi.payments import gateway, reconciliation, services
 from yachi.payments.choices import CallbackOutcome, IntentStatus, Method, Purpose, RefundStatus
 from yachi.payments.models import CallbackRecord, PaymentIntent
@@ -121,6 +122,8 @@ def test_mini_program_gets_wechat_pay_parameters_once_wechat_is_bound(
     assert unbound.status_code == 422 and unbound.json()["code"] == "method_unavailable"
     world.patient_parent.wechat_openid = "o-parent"
     world.patient_parent.save(update_fields=["wechat_openid"])
+    # Bound behind the services' back: the tokens' memory is told, as wechat_bind does.
+    tokens_forget_user(world.patient_parent.pk)
     started = api.post(
         f"/payments/{intent.public_id}/start", {"method": "wechatpay", "channel": "jsapi"}
     )

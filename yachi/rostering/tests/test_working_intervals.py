@@ -196,14 +196,15 @@ def test_leave_wins_over_an_extra_shift_the_same_day(world):
 # --- cost ----------------------------------------------------------------------------------------
 
 
-def test_two_queries_answer_a_fortnight_for_every_doctor(world, django_assert_max_num_queries):
-    """Availability asks for many doctors and days at once on every booking page."""
+def test_three_queries_answer_a_fortnight_for_every_doctor(world, django_assert_max_num_queries):
+    """Availability asks for many doctors and days at once on every booking page; the
+    third query reads the clinic's calendar (holidays, make-up working days)."""
     doctors = [world.clinic_a_doctor, world.clinic_a_implant_doctor, world.clinic_b_doctor]
     monday = coming(MONDAY)
     leave(world.clinic_a_doctor, monday)
     leave(world.clinic_a_implant_doctor, monday + timedelta(days=1), 9, 10)
     extra(world.clinic_a_implant_doctor, world.clinic_a, monday + timedelta(days=2), 18, 20)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         fortnight = working_intervals(
             doctor_ids=[d.pk for d in doctors],
             clinic_id=world.clinic_a.pk,

@@ -9,7 +9,8 @@ from yachi.core.errors import PermissionDenied
 from yachi.core.idempotency import validate_key
 from yachi.core.schemas import LocalDatetime, PublicOut, errors
 from yachi.payments.facade import intent_by_reference
-from yachi.shop.flash.selectors import sale_by_id, sale_phase, sales_on_offer
+from yachi.shop.flash import sale_cache
+from yachi.shop.flash.selectors import sale_phase, sales_on_offer
 from yachi.shop.flash.services import flash_reserve
 
 router = Router(tags=["flash sales"])
@@ -87,7 +88,7 @@ def reserve(
     if not request.user.is_patient:
         raise PermissionDenied(code="patients_only")
     key = validate_key(idempotency_key) if idempotency_key is not None else None
-    sale = sale_by_id(sale_id)
+    sale = sale_cache.sale_by_id(sale_id)  # a refusal reads no sale row
     reservation = flash_reserve(sale=sale, buyer=request.user, idempotency_key=key)
     order = reservation.order
     intent = getattr(reservation, "payment", None) or intent_by_reference(

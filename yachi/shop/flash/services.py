@@ -27,7 +27,7 @@ from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
-from yachi.shop.flash import store
+from yachi.shop.flash import sale_cache, store
 from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut
 from yachi.shop.flash.models import FlashReservation, FlashSale
 from yachi.shop.models import Order, OrderLine
@@ -326,6 +326,7 @@ def flash_sale_set_active(*, sale: FlashSale, active: bool, actor=None) -> Flash
                 details={"active": active},
             )
         transaction.on_commit(lambda: _sync_store(sale))
+        transaction.on_commit(sale_cache.forget)
     return sale
 
 

@@ -3,15 +3,17 @@
 Per sale (``{id}`` is the sale's database key, in braces so that a cluster keeps a
 sale's keys together):
 
-* ``yachi:flash:{id}:meta``   hash: places, limit, starts and ends (ms), active
-* ``yachi:flash:{id}:held``   hash: token → "buyer:ms" for every place given out
-* ``yachi:flash:{id}:buyers`` hash: buyer → how many places they hold
+* ``<prefix>:flash:{id}:meta``   hash: places, limit, starts and ends (ms), active
+* ``<prefix>:flash:{id}:held``   hash: token → "buyer:ms" for every place given out
+* ``<prefix>:flash:{id}:buyers`` hash: buyer → how many places they hold
+
+(``<prefix>`` is the deployment's ``YACHI_REDIS_PREFIX``.)
 
 Places left are ``places - HLEN held``: a count derived from the tokens themselves,
 so a counter can never drift away from what is held. Each script runs atomically, so
 the check of places and of the buyer's count and the taking happen as one step.
 
-Every place taken is also appended to one stream (``yachi:flash:stream``) with its
+Every place taken is also appended to one stream (``<prefix>:flash:stream``) with its
 token, sale and buyer: if the request dies between Redis and the database, the worker
 (``repair.stream_drain``) turns the entry into the reservation and its order.
 The database remains the record of truth; ``repair.store_reconcile`` makes this
@@ -24,8 +26,18 @@ from datetime import datetime
 import redis
 from django.conf import settings
 
-STREAM = "yachi:flash:stream"
 GROUP = "flash-orders"
+
+
+def stream() -> str:
+    return f"{settings.YACHI_REDIS_PREFIX}:flash:stream"
+
+
+def __getattr__(name: str) -> str:
+    # ``flash_store.STREAM`` follows the deployment's prefix (YACHI_REDIS_PREFIX).
+    if name == "STREAM":
+        return stream()
+    raise AttributeError(name)
 
 
 class Unavailable(Exception):
@@ -57,7 +69,7 @@ def client() -> redis.Redis:
 
 
 def keys(sale_id: int) -> tuple[str, str, str]:
-    base = f"yachi:flash:{{{sale_id}}}"
+    base = f"{settings.YACHI_REDIS_PREFIX}:flash:{{{sale_id}}}"
     return f"{base}:meta", f"{base}:held", f"{base}:buyers"
 
 
@@ -168,7 +180,7 @@ class Outcome:
 
 def reserve(*, sale_id: int, buyer_id: int, token: str, now: datetime) -> Outcome:
     meta, held, buyers = keys(sale_id)
-    answer = _run(RESERVE, [meta, held, buyers, STREAM], [buyer_id, token, ms(now), sale_id])
+    answer = _run(RESERVE, [meta, held, buyers, stream()], [buyer_id, token, ms(now), sale_id])
     status = answer[0].decode()
     entry = answer[1].decode() if len(answer) > 1 else ""
     return Outcome(status, entry)
@@ -262,4 +274,4 @@ def remaining(sale_id: int) -> int | None:
 
 def forget_entry(entry_id: str) -> None:
     """The entry's order is in the database: the worker need not look at it."""
-    client().xdel(STREAM, entry_id)
+    client().xdel(stream(), entry_id)

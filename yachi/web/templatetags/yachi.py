@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yachi.core.money import format_yuan
+from yachi.core.money import fen_to_yuan, format_yuan
 
 register = template.Library()
 
@@ -10,6 +10,12 @@ register = template.Library()
 @register.filter
 def yuan(fen: int) -> str:
     return format_yuan(fen or 0)
+
+
+@register.filter
+def yuan_amount(fen: int) -> str:
+    """1234.50: the amount as a form field takes it back (no yuan sign, no thousands commas)."""
+    return f"{fen_to_yuan(fen or 0)}"
 
 
 @register.filter

@@ -1,17 +1,18 @@
 import subprocess
 import sys
 
-import uvicorn
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from granian.server import Server
 
 from yachi.core import public_url
-from yachi.core.server import server_options
+from yachi.core.server import granian_options
 
 
 class Command(BaseCommand):
-    help = "Migrate the database, then serve Yachi (ASGI) with its job consumer."
+    help = "Migrate the database, then serve Yachi (granian, WSGI) with its job consumer."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -29,8 +30,21 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, no_jobs, **options):
         # Before anything starts: the workers and the job consumer inherit it.
         public_url.announce_public_url(host=host, port=port)
+        threads = settings.YACHI_WEB_THREADS
+        pool = getattr(settings, "YACHI_DB_POOL_SIZE", 0)
+        if pool and pool < threads:
+            # A thread that finds the pool empty waits and then fails with a 500.
+            raise CommandError(
+                f"YACHI_DB_POOL_SIZE={pool} is below YACHI_WEB_THREADS={threads}: "
+                "give every request thread a connection (or set the pool to 0)"
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The workers are forked from this process: none may inherit its connections.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
         consumer = None
         if not no_jobs and not settings.HUEY.get("immediate"):
             # The consumer runs beside the web server so that one command runs everything.
@@ -38,10 +52,11 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "yachi.cli", "run_huey", "--workers", "2", "-k", "thread"]
             )
         self.stdout.write(f"Yachi listening on http://{host}:{port}/ (data in {settings.DATA_DIR})")
+        self.stdout.flush()
         try:
-            uvicorn.run(
-                "config.asgi:application", **server_options(host=host, port=port, workers=workers)
-            )
+            Server(
+                **granian_options(host=host, port=port, workers=workers, threads=threads)
+            ).serve()
         finally:
             if consumer is not None:
                 consumer.terminate()

@@ -1,0 +1,142 @@
+"""The clinic's holiday calendar: reads and changes. Changes are audited and announce
+``CalendarChanged`` so that availability derived from it is refreshed."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yachi.clinics import holidays
+from yachi.clinics.choices import DayKind, Weekday
+from yachi.clinics.events import CalendarChanged
+from yachi.clinics.models import CalendarDay, Clinic, OpeningHours
+from yachi.compliance.facade import AuditAction, audit_record
+from yachi.core.errors import InvalidInput
+from yachi.core.events import publish
+
+SEEDED_YEARS = (2026, 2027)
+# A make-up working day keeps the hours of a full weekday unless the clinic says otherwise.
+DEFAULT_WORKS_AS = Weekday.MONDAY
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def calendar_days(*, clinic_id: int, first_day: date, last_day: date) -> dict[date, CalendarDay]:
+    """The clinic's departures from its weekly hours between two dates, by date: one query."""
+    rows = CalendarDay.objects.filter(clinic_id=clinic_id, date__gte=first_day, date__lte=last_day)
+    return {row.date: row for row in rows}
+
+
+def weekday_of(day: date, calendar: dict[date, CalendarDay]) -> int | None:
+    """Whose weekly hours ``day`` keeps: its own weekday's, those of the weekday a make-up
+    working day works as, or None when the clinic is closed."""
+    entry = calendar.get(day)
+    if entry is None:
+        return day.weekday()
+    if entry.kind == DayKind.CLOSED:
+        return None
+    return entry.works_as
+
+
+def opening_hours_on(*, clinic: Clinic, day: date) -> list[OpeningHours]:
+    """The clinic's opening hours on one date, holidays and make-up days included."""
+    weekday = weekday_of(day, calendar_days(clinic_id=clinic.pk, first_day=day, last_day=day))
+    if weekday is None:
+        return []
+    return list(OpeningHours.objects.filter(clinic=clinic, weekday=weekday).order_by("opens"))
+
+
+def year_calendar(*, clinic: Clinic, year: int) -> list[CalendarDay]:
+    return list(CalendarDay.objects.filter(clinic=clinic, date__year=year).order_by("date"))
+
+
+def is_public_holiday(day: date) -> bool:
+    return holidays.is_public_holiday(day)
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def _audit(*, actor, clinic: Clinic, change: str, details: dict) -> None:
+    audit_record(
+        action=AuditAction.CALENDAR_CHANGED,
+        actor=actor,
+        object_type="clinic_calendar",
+        object_id=clinic.public_id,
+        clinic=clinic,
+        details={"change": change, **details},
+    )
+
+
+@transaction.atomic
+def calendar_seed(*, clinic: Clinic, years=SEEDED_YEARS, actor=None) -> int:
+    """Fill the clinic's calendar from the national one; dates the clinic already set
+    are kept as they are. Returns how many dates were added."""
+    taken = set(
+        CalendarDay.objects.filter(clinic=clinic, date__year__in=list(years)).values_list(
+            "date", flat=True
+        )
+    )
+    rows = [
+        CalendarDay(
+            clinic=clinic,
+            date=item.day,
+            kind=DayKind.CLOSED if item.kind == holidays.HOLIDAY else DayKind.OPEN,
+            name=item.name if item.kind == holidays.HOLIDAY else f"{item.name}调休上班",
+            works_as=None if item.kind == holidays.HOLIDAY else DEFAULT_WORKS_AS,
+            from_public_calendar=True,
+        )
+        for year in years
+        for item in holidays.public_days(year)
+        if item.day not in taken
+    ]
+    CalendarDay.objects.bulk_create(rows)
+    if rows:
+        _audit(
+            actor=actor,
+            clinic=clinic,
+            change="seeded",
+            details={"years": list(years), "days": len(rows)},
+        )
+        publish(CalendarChanged(clinic_id=clinic.pk))
+    return len(rows)
+
+
+@transaction.atomic
+def calendar_day_save(
+    *, actor, clinic: Clinic, day: date, kind: str, name: str = "", works_as: int | None = None
+) -> CalendarDay:
+    """Close the clinic on ``day`` or open it as a make-up working day."""
+    if kind == DayKind.OPEN and works_as is None:
+        works_as = DEFAULT_WORKS_AS
+    if kind == DayKind.CLOSED:
+        works_as = None
+    entry = CalendarDay.objects.filter(clinic=clinic, date=day).first() or CalendarDay(
+        clinic=clinic, date=day
+    )
+    entry.kind, entry.name, entry.works_as = kind, name.strip(), works_as
+    try:
+        entry.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from exc
+    entry.save()
+    _audit(
+        actor=actor,
+        clinic=clinic,
+        change="saved",
+        details={"date": day.isoformat(), "kind": kind, "works_as": works_as, "name": entry.name},
+    )
+    publish(CalendarChanged(clinic_id=clinic.pk, day=day))
+    return entry
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, clinic: Clinic, day: date) -> None:
+    """The clinic keeps its weekly hours on ``day`` (e.g. it opens on a public holiday)."""
+    deleted, _rows = CalendarDay.objects.filter(clinic=clinic, date=day).delete()
+    if not deleted:
+        raise InvalidInput(_("This date is not in the clinic's calendar."))
+    _audit(actor=actor, clinic=clinic, change="removed", details={"date": day.isoformat()})
+    publish(CalendarChanged(clinic_id=clinic.pk, day=day))
