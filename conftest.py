@@ -213,6 +213,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
+def quiet_hours(settings):
+    """The quiet hours clinics have (21:00–08:00); the suite otherwise runs without."""
+    settings.YACHI_QUIET_HOURS = (21, 8)
+    return settings.YACHI_QUIET_HOURS
+
+
+@pytest.fixture
 def api(transactional_db):
     """API tests commit for real, so that after-commit work (SMS, cache) happens."""
     from tests.apiclient import ApiClient

@@ -386,6 +386,10 @@ YACHI_SMS_ECHO = envbool("YACHI_SMS_ECHO", False)
 if YACHI_SMS_ECHO and (PRODUCTION or YACHI_SMS_PROVIDER != "console"):
     raise ImproperlyConfigured("YACHI_SMS_ECHO is only allowed with the console SMS provider")
 YACHI_SMS_TIMEOUT_SECONDS = envfloat("YACHI_SMS_TIMEOUT_SECONDS", 10.0)
+# The other real provider, which carries a message once when the first one fails.
+YACHI_SMS_FALLBACK_PROVIDER = envchoice(
+    "YACHI_SMS_FALLBACK_PROVIDER", "", ("", "aliyun", "tencent")
+)
 
 YACHI_ALIYUN_ACCESS_KEY_ID = envstr("YACHI_ALIYUN_ACCESS_KEY_ID", "")
 YACHI_ALIYUN_ACCESS_KEY_SECRET = envstr("YACHI_ALIYUN_ACCESS_KEY_SECRET", "")
@@ -451,9 +455,10 @@ YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
 # How long a process remembers a token it has checked (yachi.accounts.tokencache); every
 # use still reads the token's version in the shared cache, so a logout holds at once.
 YACHI_TOKEN_CACHE_SECONDS = envint("YACHI_TOKEN_CACHE_SECONDS", 30)
-# Where patients reach the app: links in SMS and WeChat messages start with this.
 # Web server processes for `yachi serve` (one per core is a good start on a server).
 YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)
+# Where patients reach the app: links in SMS and WeChat messages start with this.
+# `yachi serve` / `yachi demo` set it from --host/--port when it is not given.
 YACHI_PUBLIC_URL = envstr("YACHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a freed time is held for the waitlisted person it is offered to.
 YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)
@@ -462,7 +467,8 @@ YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)
 YACHI_EMERGENCY_HORIZON_HOURS = envint("YACHI_EMERGENCY_HORIZON_HOURS", 3)
 YACHI_EMERGENCY_ESCALATE_MINUTES = envint("YACHI_EMERGENCY_ESCALATE_MINUTES", 10)
 YACHI_EMERGENCY_SPEED_KMH = envint("YACHI_EMERGENCY_SPEED_KMH", 25)  # across town by taxi
-# No promotions between these hours (clinic time); service messages and reminders go out.
+# Quiet hours (clinic time): only emergencies and same-day changes reach a phone; reminders
+# move before them, the rest waits for their end (docs/configuration.md). Equal: none.
 YACHI_QUIET_HOURS = (envint("YACHI_QUIET_HOURS_START", 21), envint("YACHI_QUIET_HOURS_END", 8))
 # MLPS 2.0 asks for at least six months of audit records; shorter is refused.
 YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)

@@ -40,6 +40,10 @@ if os.environ.get("REDIS_URL"):
 os.environ.setdefault("YACHI_SMS_PROVIDER", "memory")
 # Jobs run inline, as they are asked for; what is scheduled for later stays scheduled.
 os.environ.setdefault("YACHI_JOBS_IMMEDIATE", "1")
+# No quiet hours, so that what a test sends does not depend on the hour it runs at; the
+# tests of quiet hours turn them on (the ``quiet_hours`` fixture).
+os.environ.setdefault("YACHI_QUIET_HOURS_START", "0")
+os.environ.setdefault("YACHI_QUIET_HOURS_END", "0")
 
 from config.settings import *  # noqa: E402, F403
 

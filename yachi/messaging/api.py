@@ -10,8 +10,8 @@ router = Router(tags=["notifications"])
 
 @router.get("/notifications", response={200: list[NotificationOut], **errors(401, 422)})
 def list_notifications(request, query: Query[NotificationQuery]):
-    """The caller's messages: the in-app inbox, what was sent by SMS or WeChat, and
-    what is scheduled (such as the reminders of upcoming visits)."""
+    """The caller's messages that reached them: the in-app inbox and what was sent by
+    SMS or WeChat. Messages still to be sent are not listed."""
     return selectors.notifications_of(user=request.user, scope=query.scope, limit=query.limit)
 
 

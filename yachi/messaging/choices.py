@@ -11,8 +11,9 @@ class Channel(models.TextChoices):
 class Category(models.TextChoices):
     """What a message is for decides the rules it obeys."""
 
-    TRANSACTIONAL = "transactional", _("Service message")  # always sent
-    REMINDER = "reminder", _("Reminder")  # sent at any hour
+    # Outside quiet hours only, unless urgent (emergencies) or a change to a visit that close.
+    TRANSACTIONAL = "transactional", _("Service message")
+    REMINDER = "reminder", _("Reminder")  # moved before the quiet hours, or dropped
     MARKETING = "marketing", _("Promotion")  # opt-out, never in quiet hours
 
 

@@ -19,6 +19,11 @@ class Kind:
     title: str
     body: str
     channels: tuple[str, ...] = (Channel.SMS, Channel.WECHAT, Channel.INBOX)
+    # Sent at any hour, quiet hours or not.
+    urgent: bool = False
+    # What the link in ``params["link"]`` does: the button in the inbox, and the words
+    # before the short link in an SMS. The body never holds the link itself.
+    action: str = ""
 
 
 KINDS = {
@@ -29,16 +34,14 @@ KINDS = {
             Category.TRANSACTIONAL,
             _("Appointment booked"),
             _("%(patient)s: %(service)s with %(doctor)s at %(clinic)s, %(time)s."),
-            (Channel.INBOX,),
+            action=_("View or change"),
         ),
         Kind(
             "appointment_reminder",
             Category.REMINDER,
             _("Appointment reminder"),
-            _(
-                "Reminder: %(patient)s has %(service)s with %(doctor)s at %(clinic)s, "
-                "%(time)s. Confirm or cancel: %(link)s"
-            ),
+            _("Reminder: %(patient)s has %(service)s with %(doctor)s at %(clinic)s, %(time)s."),
+            action=_("Confirm or cancel"),
         ),
         Kind(
             "appointment_moved",
@@ -46,8 +49,9 @@ KINDS = {
             _("Your appointment has moved"),
             _(
                 "Sorry: an emergency patient needs %(doctor)s. %(patient)s's %(service)s now "
-                "starts at %(time)s instead of %(previous)s. To change it: %(link)s or call %(phone)s."
+                "starts at %(time)s instead of %(previous)s. Questions: call %(phone)s."
             ),
+            action=_("Change it"),
         ),
         Kind(
             "appointment_cancelled_by_clinic",
@@ -55,15 +59,17 @@ KINDS = {
             _("Your appointment was cancelled"),
             _(
                 "Sorry: %(patient)s's %(service)s at %(time)s had to be cancelled (%(reason)s). "
-                "Please book again: %(link)s or call %(phone)s."
+                "Please book again, or call %(phone)s."
             ),
+            action=_("Book again"),
         ),
         Kind(
             "child_milestone",
             Category.REMINDER,
             _("Your child's dental milestone"),
-            _("%(child)s: %(milestone)s. Book now: %(link)s"),
+            _("%(child)s: %(milestone)s."),
             (Channel.SMS, Channel.INBOX),
+            action=_("Book now"),
         ),
         Kind(
             "waitlist_offer",
@@ -71,18 +77,18 @@ KINDS = {
             _("A time has become free"),
             _(
                 "%(service)s with %(doctor)s at %(clinic)s, %(time)s, is free for %(patient)s. "
-                "It is held for you until %(until)s: %(link)s"
+                "It is held for you until %(until)s."
             ),
+            action=_("Take it"),
         ),
         Kind(
             "emergency_request",
             Category.TRANSACTIONAL,
             _("Emergency patient nearby"),
-            _(
-                "Emergency: pain %(pain)s/10, %(distance)s km from %(clinic)s. %(symptoms)s "
-                "Accept in the console: %(link)s"
-            ),
+            _("Emergency: pain %(pain)s/10, %(distance)s km from %(clinic)s. %(symptoms)s"),
             (Channel.SMS, Channel.INBOX),
+            urgent=True,
+            action=_("Accept in the console"),
         ),
         Kind(
             "emergency_taken",
@@ -90,6 +96,7 @@ KINDS = {
             _("Emergency taken"),
             _("The emergency case %(case)s has been taken by another doctor. Thank you."),
             (Channel.INBOX,),
+            urgent=True,
         ),
         Kind(
             "emergency_accepted",
@@ -99,6 +106,7 @@ KINDS = {
                 "%(doctor)s at %(clinic)s (%(address)s) will see %(patient)s at %(time)s. "
                 "Clinic phone: %(phone)s."
             ),
+            urgent=True,
         ),
         Kind(
             "emergency_unavailable",
@@ -108,6 +116,7 @@ KINDS = {
                 "Sorry, no doctor can take your emergency at the moment. Please call "
                 "%(clinic)s on %(phone)s, or go to the nearest hospital's stomatology emergency."
             ),
+            urgent=True,
         ),
         Kind(
             "payment_compensated",

@@ -34,6 +34,7 @@ class Notification(BaseModel):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    provider = models.CharField(max_length=16, blank=True)  # which one carried it
     provider_message_id = models.CharField(max_length=128, blank=True)
     error = models.CharField(max_length=300, blank=True)
     object_type = models.CharField(max_length=32, blank=True)
@@ -77,3 +78,22 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
+
+
+class ShortLink(models.Model):
+    """``/s/<code>``: what an SMS carries instead of a long link (a Chinese SMS is billed
+    per 70 characters). It leads to ``target``, a path on this site, until
+    ``expires_at``: the time what it points to stops mattering (a visit's start)."""
+
+    code = models.CharField(max_length=8, unique=True)
+    target = models.CharField(max_length=600)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+        indexes = [models.Index(fields=["target", "expires_at"], name="shortlink_target")]
+
+    def __str__(self) -> str:
+        return f"/s/{self.code}"

@@ -3,21 +3,15 @@ from yachi.messaging.models import Notification
 
 
 def notifications_of(*, user, scope: str = "all", limit: int = 100) -> list[Notification]:
-    """``inbox``: messages in the app; ``sent``: what went out by SMS or WeChat;
-    ``scheduled``: what will go out; ``all``: everything."""
-    queryset = Notification.objects.filter(recipient=user)
+    """What reached the person: ``inbox``, the messages in the app; ``sent``, what went
+    out by SMS or WeChat; ``all``, both. The send queue (planned, retrying, dropped or
+    failed messages) is the platform's business, never shown to the recipient."""
+    queryset = Notification.objects.filter(recipient=user, status=Status.SENT)
     if scope == "inbox":
-        queryset = queryset.filter(channel=Channel.INBOX, status=Status.SENT)
+        queryset = queryset.filter(channel=Channel.INBOX)
     elif scope == "sent":
-        queryset = queryset.exclude(channel=Channel.INBOX).exclude(
-            status__in=(Status.SCHEDULED, Status.RETRYING)
-        )
-    elif scope == "scheduled":
-        queryset = queryset.filter(status__in=(Status.SCHEDULED, Status.RETRYING)).order_by(
-            "scheduled_for"
-        )
-        return list(queryset[:limit])
-    return list(queryset.order_by("-scheduled_for")[:limit])
+        queryset = queryset.exclude(channel=Channel.INBOX)
+    return list(queryset.order_by("-sent_at", "-scheduled_for")[:limit])
 
 
 def unread_count(*, user) -> int:

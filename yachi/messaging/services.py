@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from yachi.messaging import delivery
+from yachi.messaging import delivery, links
 from yachi.messaging.choices import Category, Channel, Status
 from yachi.messaging.kinds import kind as kind_named
 from yachi.messaging.models import Notification, Preference
@@ -28,6 +28,8 @@ MAX_ATTEMPTS = 5
 # A message still "sending" after this long was lost with its worker: it may or may
 # not have left, so it is marked uncertain rather than sent again.
 SENDING_LEASE = timedelta(minutes=10)
+# How long a short link lives when the caller names no end for what it points to.
+LINK_LIFETIME = timedelta(days=30)
 
 
 def preference_of(user) -> Preference:
@@ -42,14 +44,62 @@ def _reachable(user, channel: str, preference: Preference) -> bool:
     return preference.wechat and bool(user.wechat_openid) and wechat_configured()
 
 
+# A change to a visit passes the quiet hours when waiting for their end would leave the
+# patient less notice than this.
+SAME_DAY_NOTICE = timedelta(hours=2)
+
+
+def _quiet(local: datetime) -> bool:
+    start, end = settings.YACHI_QUIET_HOURS
+    if start == end:
+        return False  # no quiet hours
+    moment = local.timetz().replace(tzinfo=None)
+    return moment > time(start) or moment < time(end)
+
+
 def quiet_hours_end(moment: datetime, zone: ZoneInfo) -> datetime:
     """``moment``, or the end of the quiet hours it falls in (clinic time)."""
     local = moment.astimezone(zone)
     start, end = settings.YACHI_QUIET_HOURS
-    if start <= local.hour or local.hour < end:
+    if _quiet(local):
         day = local.date() + timedelta(days=1 if local.hour >= start else 0)
         return datetime.combine(day, time(end), tzinfo=zone)
     return moment
+
+
+def quiet_hours_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment``, or the last allowed time before the quiet hours it falls in."""
+    local = moment.astimezone(zone)
+    start = settings.YACHI_QUIET_HOURS[0]
+    if _quiet(local):
+        day = local.date() - timedelta(days=0 if local.hour >= start else 1)
+        return datetime.combine(day, time(start), tzinfo=zone)
+    return moment
+
+
+def _sending_time(
+    definition, channel: str, send_at: datetime, *, happens_at, not_before, now
+) -> datetime | None:
+    """When a message may reach a phone, or None when it comes too late to be of use.
+
+    The inbox makes no sound and emergencies cannot wait. A change to a visit the same
+    day passes; a reminder of something moves to the last allowed time before, and is
+    dropped when that is past (or not after ``not_before``); everything else waits for
+    the morning.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    if channel == Channel.INBOX or definition.urgent or not _quiet(send_at.astimezone(zone)):
+        return send_at
+    morning = quiet_hours_end(send_at, zone)
+    close = happens_at is not None and happens_at < morning + SAME_DAY_NOTICE
+    if definition.category == Category.TRANSACTIONAL and close:
+        return send_at
+    if definition.category == Category.REMINDER and happens_at is not None:
+        evening = quiet_hours_start(send_at, zone)
+        if evening <= max(now, not_before or now):
+            return None
+        return evening
+    return morning
 
 
 def notify(
@@ -63,19 +113,41 @@ def notify(
     object_type: str = "",
     object_id="",
     language: str | None = None,
+    happens_at: datetime | None = None,
+    not_before: datetime | None = None,
+    link_expires_at: datetime | None = None,
 ) -> list[Notification]:
-    """Ask for a message; the same ``key`` twice changes nothing."""
+    """Ask for a message; the same ``key`` twice changes nothing.
+
+    ``happens_at`` is when what the message is about happens (a visit's start): a
+    reminder then moves before the quiet hours rather than after, and a change that
+    close passes them. A reminder moved to ``not_before`` or earlier is not sent.
+
+    ``params["link"]``, a link to this site, is replaced by a short one (``/s/<code>``)
+    that lives until ``link_expires_at``, by default ``happens_at``.
+    """
     definition = kind_named(kind)
     preference = preference_of(recipient)
     now = timezone.now()
     send_at = max(send_at or now, now)
-    if definition.category == Category.MARKETING:
-        if not preference.marketing:
-            return []
-        send_at = quiet_hours_end(send_at, ZoneInfo(settings.TIME_ZONE))
+    if definition.category == Category.MARKETING and not preference.marketing:
+        return []
+    if params.get("link"):
+        expires_at = link_expires_at or happens_at or now + LINK_LIFETIME
+        params = {**params, "link": links.shorten(str(params["link"]), expires_at=expires_at)}
     created = []
     for channel in channels or definition.channels:
         if not _reachable(recipient, channel, preference):
+            continue
+        scheduled_for = _sending_time(
+            definition,
+            channel,
+            send_at,
+            happens_at=happens_at,
+            not_before=not_before,
+            now=now,
+        )
+        if scheduled_for is None:
             continue
         try:
             with transaction.atomic():
@@ -88,7 +160,7 @@ def notify(
                         idempotency_key=key,
                         params={k: str(v) for k, v in params.items()},
                         language=language or settings.LANGUAGE_CODE,
-                        scheduled_for=send_at,
+                        scheduled_for=scheduled_for,
                         object_type=object_type,
                         object_id=str(object_id or ""),
                     )
@@ -134,7 +206,11 @@ def deliver(notification_id: int) -> str:
     title, text = render(notification.kind, notification.params, notification.language)
     result = delivery.send(notification, title=title, text=text)
     error = f"{result.error_code} {result.error_message}".strip()
-    changes = {"provider_message_id": result.provider_message_id, "error": error[:300]}
+    changes = {
+        "provider": result.provider,
+        "provider_message_id": result.provider_message_id,
+        "error": error[:300],
+    }
     if result.accepted:
         changes.update(status=Status.SENT, sent_at=timezone.now())
     elif result.retryable and notification.attempts < MAX_ATTEMPTS:

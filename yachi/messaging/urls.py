@@ -7,6 +7,7 @@ from ninja import Router
 from yachi.messaging import api, views
 
 patient_patterns = [
+    path("s/<str:code>", views.short_link, name="short_link"),
     path("notifications/", views.notifications_page, name="notifications"),
     path(
         "notifications/preferences/",

@@ -58,6 +58,7 @@ def doctor_absence_cancel(*, actor, doctor, clinic, day: date, reason: str) -> i
                 "phone": clinic.phone,
                 "link": link_url(appointment),
             },
+            happens_at=appointment.start,
             key=f"appointment_cancelled_by_clinic:{appointment.public_id}",
             object_type="appointment",
             object_id=appointment.public_id,

@@ -402,6 +402,8 @@ def _tell_displaced(appointment, previous: datetime, *, kind: str) -> None:
             "link": link_url(appointment),
         },
         key=f"{kind}:{appointment.public_id}:{appointment.start.isoformat()}",
+        happens_at=min(previous, appointment.start),
+        link_expires_at=appointment.start,
         object_type="appointment",
         object_id=appointment.public_id,
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import pgettext
 
 from yachi.booking.choices import ACTIVE_STATUSES
@@ -61,7 +62,12 @@ def _holder(appointment: Appointment):
 
 
 def schedule_reminders(appointment: Appointment) -> None:
-    """(Re)plan both reminders for the appointment's current start."""
+    """(Re)plan both reminders for the appointment's current start.
+
+    A reminder whose time has passed is not sent (a booking two hours ahead has its
+    confirmation); one that falls in the quiet hours moves to the evening before, and
+    is dropped when that is no later than the reminder before it.
+    """
     appointment = Appointment.objects.select_related(
         "patient__account__owner", "service", "doctor", "clinic"
     ).get(pk=appointment.pk)
@@ -71,16 +77,25 @@ def schedule_reminders(appointment: Appointment) -> None:
     if appointment.status not in ACTIVE_STATUSES:
         return
     params = _params(appointment)
+    now = timezone.now()
+    previous = None
     for label, before in REMINDERS:
+        send_at = appointment.start - before
+        if send_at <= now:
+            previous = send_at
+            continue
         messaging.notify(
             recipient=_holder(appointment),
             kind="appointment_reminder",
             params=params,
             key=f"reminder-{label}:{appointment.public_id}:{appointment.start.isoformat()}",
-            send_at=appointment.start - before,
+            send_at=send_at,
+            happens_at=appointment.start,
+            not_before=previous,
             object_type="appointment",
             object_id=appointment.public_id,
         )
+        previous = send_at
 
 
 def confirm_booking_message(appointment: Appointment, party: tuple[int, ...] = ()) -> None:
@@ -105,12 +120,16 @@ def confirm_booking_message(appointment: Appointment, party: tuple[int, ...] = (
         kind="appointment_booked",
         params=params,
         key=f"booked:{appointment.public_id}",
+        happens_at=appointment.start,
         object_type="appointment",
         object_id=appointment.public_id,
     )
 
 
 def forget_reminders(appointment_public_id) -> None:
+    """Nothing still waiting about a visit that will not take place goes out."""
     messaging.cancel_pending(
-        object_type="appointment", object_id=appointment_public_id, kinds=("appointment_reminder",)
+        object_type="appointment",
+        object_id=appointment_public_id,
+        kinds=("appointment_reminder", "appointment_booked"),
     )

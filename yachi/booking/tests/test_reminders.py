@@ -51,9 +51,21 @@ def test_reminders_go_out_on_time_with_a_link(world):
     MemoryProvider.outbox.clear()
     with time_machine.travel(start - timedelta(hours=24) + timedelta(seconds=5)):
         dispatch_due()
-    texts = [m.text for m in MemoryProvider.outbox]
+    texts = [m.text for m in MemoryProvider.outbox if m.template == "appointment_reminder"]
     assert len(texts) == 1
-    assert "张小宝" in texts[0] and "/a/" in texts[0]
+    assert "张小宝" in texts[0] and "/s/" in texts[0] and "/a/" not in texts[0]
+
+
+def test_the_short_link_opens_the_visit_until_it_starts(client, world):
+    start = tomorrow_at(10, days=3)
+    book(world, start)
+    [confirmation] = sms_of("appointment_booked")
+    short = "/s/" + confirmation.text.rsplit("/s/", 1)[1]
+    assert len(short) == len("/s/") + 8
+    page = client.get(short, follow=True)
+    assert page.status_code == 200 and "张小宝" in page.content.decode()
+    with time_machine.travel(start + timedelta(minutes=1)):
+        assert client.get(short).status_code == 404
 
 
 def test_rescheduling_replans_and_cancelling_drops_them(world):
@@ -108,3 +120,47 @@ def test_forged_or_outdated_links_do_nothing(client, world):
     )
     client.post(f"/a/{token}/", {"action": "cancel"})
     assert Appointment.objects.get(pk=appointment.pk).status == "booked"
+
+
+def sms_of(kind):
+    return [m for m in MemoryProvider.outbox if m.template == kind]
+
+
+def test_a_nine_oclock_visit_is_not_reminded_at_seven(world, quiet_hours):
+    start = tomorrow_at(9, days=3)
+    appointment = book(world, start)
+    sms = {n.scheduled_for for n in reminders(appointment).filter(channel="sms")}
+    assert sms == {
+        start - timedelta(hours=24),
+        start - timedelta(hours=12),
+    }  # 21:00 the evening before
+
+
+def test_a_booking_less_than_two_hours_ahead_gets_one_confirmation(world):
+    start = tomorrow_at(10, days=3)
+    with time_machine.travel(start - timedelta(minutes=90)):
+        MemoryProvider.outbox.clear()
+        appointment = book(world, start)
+        dispatch_due()
+    assert not reminders(appointment).exists()
+    assert len(sms_of("appointment_booked")) == 1
+    assert sms_of("appointment_reminder") == []
+
+
+def test_the_confirmation_goes_out_by_sms(world):
+    MemoryProvider.outbox.clear()
+    book(world, tomorrow_at(10, days=3))
+    [confirmation] = sms_of("appointment_booked")
+    assert confirmation.phone == world.patient_parent.phone and "张小宝" in confirmation.text
+    assert Notification.objects.filter(kind="appointment_booked", status=Status.SENT).count() == 2
+
+
+def test_cancelling_drops_a_confirmation_still_waiting_for_the_morning(world, quiet_hours):
+    start = tomorrow_at(10, days=5)
+    with time_machine.travel(tomorrow_at(23, days=0)):
+        appointment = book(world, start)
+        held = Notification.objects.get(kind="appointment_booked", channel="sms")
+        assert held.status == Status.SCHEDULED
+        appointment_cancel(actor=world.patient_parent, appointment=appointment)
+    held.refresh_from_db()
+    assert held.status == Status.SKIPPED

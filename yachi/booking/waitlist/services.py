@@ -176,6 +176,7 @@ def _hold_for(entry: WaitlistEntry, doctor, start: datetime, end: datetime) -> W
             "link": f"{settings.YACHI_PUBLIC_URL}/waitlist/",
         },
         key=f"waitlist-offer:{offer.public_id}",
+        link_expires_at=offer.expires_at,
         object_type="waitlist_offer",
         object_id=offer.public_id,
     )

@@ -21,6 +21,7 @@ __all__ = [
     "SmsProvider",
     "SmsRequest",
     "check_settings",
+    "get_sms_fallback",
     "get_sms_provider",
     "get_wechat",
     "wechat_configured",
@@ -48,8 +49,12 @@ _TEMPLATES = {
 _ALWAYS_SENT = "login_code"
 
 
-def get_sms_provider() -> SmsProvider:
-    name = settings.YACHI_SMS_PROVIDER
+FALLBACK_PROVIDERS = ("aliyun", "tencent")
+
+
+def get_sms_provider(name: str | None = None) -> SmsProvider:
+    """The provider ``name``, by default the first choice (``YACHI_SMS_PROVIDER``)."""
+    name = name or settings.YACHI_SMS_PROVIDER
     if name == "console":
         return ConsoleProvider()
     if name == "memory":
@@ -83,6 +88,12 @@ def get_sms_provider() -> SmsProvider:
     raise ImproperlyConfigured(f"YACHI_SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}")
 
 
+def get_sms_fallback() -> SmsProvider | None:
+    """The provider that carries a message the first choice failed to send, if any."""
+    name = settings.YACHI_SMS_FALLBACK_PROVIDER
+    return get_sms_provider(name) if name else None
+
+
 def wechat_configured() -> bool:
     return bool(settings.YACHI_WECHAT_APPID and settings.YACHI_WECHAT_SECRET)
 
@@ -112,15 +123,33 @@ def check_settings() -> None:
     name = settings.YACHI_SMS_PROVIDER
     if name not in SMS_PROVIDERS:
         raise ImproperlyConfigured(f"YACHI_SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}")
-    missing = [variable for variable in _REQUIRED.get(name, ()) if not getattr(settings, variable)]
+    fallback = settings.YACHI_SMS_FALLBACK_PROVIDER
+    if fallback and fallback not in FALLBACK_PROVIDERS:
+        raise ImproperlyConfigured(
+            f"YACHI_SMS_FALLBACK_PROVIDER must be one of {', '.join(FALLBACK_PROVIDERS)}"
+        )
+    if fallback and fallback == name:
+        raise ImproperlyConfigured(
+            "YACHI_SMS_FALLBACK_PROVIDER is the same as YACHI_SMS_PROVIDER: name the other one"
+        )
+    for variable, chosen in (
+        ("YACHI_SMS_PROVIDER", name),
+        ("YACHI_SMS_FALLBACK_PROVIDER", fallback),
+    ):
+        _check_provider(variable, chosen, parsed)
+    if bool(settings.YACHI_WECHAT_APPID) != bool(settings.YACHI_WECHAT_SECRET):
+        raise ImproperlyConfigured("YACHI_WECHAT_APPID and YACHI_WECHAT_SECRET go together")
+
+
+def _check_provider(variable: str, name: str, parsed: dict) -> None:
+    required = _REQUIRED.get(name, ())
+    missing = [setting for setting in required if not getattr(settings, setting)]
     if missing:
-        raise ImproperlyConfigured(f"YACHI_SMS_PROVIDER={name} needs {', '.join(missing)}")
+        raise ImproperlyConfigured(f"{variable}={name} needs {', '.join(missing)}")
     if name in parsed and _ALWAYS_SENT not in parsed[name]:
         raise ImproperlyConfigured(
             f"{_TEMPLATES[name]} needs a {_ALWAYS_SENT!r} template: patients log in with it"
         )
-    if bool(settings.YACHI_WECHAT_APPID) != bool(settings.YACHI_WECHAT_SECRET):
-        raise ImproperlyConfigured("YACHI_WECHAT_APPID and YACHI_WECHAT_SECRET go together")
 
 
 def _parsed(variable: str, reader):

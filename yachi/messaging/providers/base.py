@@ -34,6 +34,7 @@ class SendResult:
     retryable: bool = False
     error_code: str = ""
     error_message: str = ""
+    provider: str = ""  # which provider gave this answer
 
     @property
     def uncertain(self) -> bool:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from granian.server import Server
 
+from yachi.core import public_url
 from yachi.core.server import granian_options
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_jobs, **options):
+        # Before anything starts: the workers and the job consumer inherit it.
+        public_url.announce_public_url(host=host, port=port)
         threads = settings.YACHI_WEB_THREADS
         pool = getattr(settings, "YACHI_DB_POOL_SIZE", 0)
         if pool and pool < threads:

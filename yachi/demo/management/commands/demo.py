@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from yachi.core import public_url
 from yachi.demo.builder import (
     DEMO_TOTP_SECRET,
     PATIENT_COUNT,
@@ -19,13 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="only create the data")
 
     def handle(self, *args, host, port, no_serve, **options):
+        if no_serve:
+            base = public_url.served_at(host=host, port=port)
+        else:
+            base = public_url.announce_public_url(host=host, port=port)
         call_command("migrate", interactive=False, verbosity=0)
         if demo_exists():
             self.stdout.write("Demo data already present.")
         else:
             self.stdout.write("Creating the demo chain…")
             build_demo(log=self.stdout.write)
-        base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
         self.stdout.write(
             f"""
 Yachi demo (牙齿口腔)
