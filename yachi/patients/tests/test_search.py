@@ -1,13 +1,17 @@
 """Staff find patients by part of a name, pinyin, a number's last four digits or the
 chart number, through blind-indexed tokens: nothing searchable is stored in clear."""
 
+import re
+
 import pytest
+from cryptography.hazmat.primitives import hashes
 from django.db import connection
 
 from conftest import tomorrow_at
 from yachi.booking.services import appointments_book
 from yachi.patients.choices import Relationship
 from yachi.patients.models import Patient, SearchToken
+from yachi.patients.search import last4_digest
 from yachi.patients.selectors import patients_search
 from yachi.patients.services import family_member_add, family_member_update
 
@@ -109,13 +113,23 @@ def test_a_new_name_replaces_the_old_tokens(seen):
 
 
 def test_the_tokens_hold_no_plaintext(seen):
+    """Each token is a bare 64-digit hex HMAC: no character of a name fits in one, and
+    the digits of a number cannot be found without the index key (a hex digest holds
+    "0001" by chance now and then, so digits are checked against their unkeyed hash)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT digest FROM patients_searchtoken")
-        stored = " ".join(row[0] for row in cursor.fetchall())
+        stored = {row[0] for row in cursor.fetchall()}
     assert stored
-    for plain in ("张", "小宝", "zxb", "zhang", "0001", "13800000001"):
-        assert plain not in stored
-    assert all(len(t.digest) == 64 for t in SearchToken.objects.all())
+    assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in stored)
+    for text in ("phone_last4:0001", "phone_last4:8000", "person_name_token:c:张"):
+        assert unkeyed_sm3(text) not in stored
+    assert last4_digest("0001") in stored
+
+
+def unkeyed_sm3(text: str) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(text.encode())
+    return digest.finalize().hex()
 
 
 def test_a_search_is_a_handful_of_queries(seen, django_assert_max_num_queries):
