@@ -73,7 +73,7 @@ class World:
     def __init__(self):
         from tests import factories as f
         from yachi.clinics.choices import Skill
-        from yachi.core.roles import Role
+        from yachi.core.roles import ClinicRole
         from yachi.patients.choices import Relationship
         from yachi.patients.privacy.consents import Kind, consent_grant, current_version
         from yachi.patients.services import family_member_add
@@ -115,7 +115,7 @@ class World:
             f.weekly_hours(doctor, clinic)
         self.clinic_a_front_desk = f.staff_member(self.clinic_a)
         self.clinic_b_front_desk = f.staff_member(self.clinic_b)
-        self.clinic_a_manager = f.staff_member(self.clinic_a, role=Role.MANAGER)
+        self.clinic_a_manager = f.staff_member(self.clinic_a, role=ClinicRole.MANAGER)
         self.patient_parent = f.patient_user("13800000001", name="张妈妈")
         self.parent = self.patient_parent.family_account.members.get(seat=0)
         self.patient_child = family_member_add(

@@ -172,7 +172,7 @@ def rostered_doctors(*, clinic, count: int, first: int = 1) -> list:
     doctors = []
     for index in range(first, first + count):
         user = User.objects.create(
-            phone=f"{BENCH_PHONES}9{index:07d}", name=f"医生{index}", role=Role.DOCTOR
+            phone=f"{BENCH_PHONES}9{index:07d}", name=f"医生{index}", role=Role.STAFF
         )
         doctor = Doctor.objects.create(user=user, name=f"医生{index}", title=DoctorTitle.ATTENDING)
         DoctorSkill.objects.create(doctor=doctor, skill=Skill.GENERAL)

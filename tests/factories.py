@@ -7,8 +7,17 @@ from django.contrib.auth.hashers import make_password
 
 from yachi.accounts.models import User
 from yachi.clinics.choices import DoctorTitle, Skill
-from yachi.clinics.models import Chain, Chair, Clinic, Doctor, DoctorSkill, Service, StaffMembership
-from yachi.core.roles import Role
+from yachi.clinics.models import (
+    Chain,
+    ChainAssignment,
+    Chair,
+    Clinic,
+    Doctor,
+    DoctorSkill,
+    Service,
+    StaffMembership,
+)
+from yachi.core.roles import ClinicRole, Role
 from yachi.patients.services import account_open
 from yachi.rostering.models import WeeklyShift
 
@@ -36,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class StaffFactory(UserFactory):
     phone = factory.Sequence(lambda n: f"1870000{n:04d}")
-    role = Role.FRONT_DESK
+    role = Role.STAFF
     password = factory.LazyFunction(staff_password_hash)
 
 
@@ -97,7 +106,7 @@ class DoctorFactory(factory.django.DjangoModelFactory):
         model = Doctor
         skip_postgeneration_save = True
 
-    user = factory.SubFactory(StaffFactory, role=Role.DOCTOR)
+    user = factory.SubFactory(StaffFactory)
     name = factory.Sequence(lambda n: f"医生{n}")
     title = DoctorTitle.ATTENDING
 
@@ -121,10 +130,18 @@ def weekly_hours(doctor: Doctor, clinic: Clinic, spans=((time(9), time(12)), (ti
             )
 
 
-def staff_member(clinic: Clinic, role: str = Role.FRONT_DESK, **kwargs) -> User:
-    user = StaffFactory(role=role, **kwargs)
-    StaffMembership.objects.create(user=user, clinic=clinic)
+def staff_member(clinic: Clinic, role: str = ClinicRole.FRONT_DESK, **kwargs) -> User:
+    """A staff member with ``role`` (front desk or manager) at ``clinic``."""
+    user = StaffFactory(**kwargs)
+    StaffMembership.objects.create(user=user, clinic=clinic, role=role)
     return user
+
+
+def chain_role(user: User, chain: Chain, role: str, clinics=()) -> ChainAssignment:
+    """A regional manager over ``clinics``, or chain operations over every clinic."""
+    assignment = ChainAssignment.objects.create(user=user, chain=chain, role=role)
+    assignment.clinics.set(clinics)
+    return assignment
 
 
 def occupy_chairs(clinic: Clinic, service: Service, start, count: int) -> list:

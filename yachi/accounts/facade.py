@@ -1,7 +1,11 @@
 """What other contexts may use of accounts."""
 
 from yachi.accounts.names import NAME_NORMALIZER, NAME_PURPOSE, normalize_name
-from yachi.accounts.registrations import register_patient_opener, register_profile_part
+from yachi.accounts.registrations import (
+    register_patient_opener,
+    register_profile_part,
+    register_roles_held,
+)
 from yachi.accounts.selectors import (
     patient_user_by_id,
     patient_user_by_phone,
@@ -19,6 +23,7 @@ __all__ = [
     "patient_user_ensure",
     "register_patient_opener",
     "register_profile_part",
+    "register_roles_held",
     "user_id_by_phone",
     "user_names",
     "user_rename",

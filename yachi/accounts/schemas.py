@@ -32,6 +32,11 @@ class StaffLoginIn(InputSchema):
     otp: Line = ""
 
 
+class ClinicRoleOut(Schema):
+    clinic_id: UUID
+    role: str
+
+
 class MeOut(Schema):
     id: UUID
     role: str
@@ -40,6 +45,9 @@ class MeOut(Schema):
     doctor_id: UUID | None = None
     patient_id: UUID | None = None
     clinic_ids: list[UUID] = []
+    # The staff member's role at each of their clinics (``doctor``, ``front_desk``,
+    # ``manager``, ``regional_manager``, ``chain_operations``; ``admin`` for administrators).
+    clinic_roles: list[ClinicRoleOut] = []
 
 
 class LoginOut(Schema):

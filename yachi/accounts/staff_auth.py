@@ -20,6 +20,7 @@ from yachi.accounts import throttle, tokencache
 from yachi.accounts.models import ApiToken, LoginFailure, PasswordHistory, User
 from yachi.accounts.passwords import profile
 from yachi.accounts.phones import normalize_phone
+from yachi.accounts.registrations import roles_held
 from yachi.accounts.services import audit_failed_login
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
@@ -92,7 +93,9 @@ def login_succeeded(*, user: User, method: str) -> None:
 def next_step(user: User) -> Step:
     if user.has_totp:
         return TOTP
-    if user.role in settings.YACHI_TOTP_REQUIRED_ROLES:
+    # Whoever manages anything (a clinic, a region, the chain) or administers must use
+    # the second factor, whatever their role at other clinics.
+    if roles_held(user) & set(settings.YACHI_TOTP_REQUIRED_ROLES):
         return TOTP_ENROLL
     return DONE
 

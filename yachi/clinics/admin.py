@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from yachi.clinics import services
 from yachi.clinics.models import (
     Chain,
+    ChainAssignment,
     Chair,
     Clinic,
     Doctor,
@@ -13,6 +15,7 @@ from yachi.clinics.models import (
     StaffMembership,
 )
 from yachi.compliance.facade import AuditAction, audit_record
+from yachi.core.roles import ChainRole
 
 
 @admin.register(Chain)
@@ -40,8 +43,11 @@ class ServiceInline(admin.TabularInline):
 
 
 class StaffInline(admin.TabularInline):
+    """Who works here and as what: front desk or manager (doctors through their page)."""
+
     model = StaffMembership
     extra = 0
+    fields = ("user", "role")
     autocomplete_fields = ("user",)
 
 
@@ -55,9 +61,9 @@ class ClinicAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffMembership:
             return super().save_formset(request, form, formset, change)
-        before = set(form.instance.memberships.values_list("user_id", flat=True))
+        before = dict(form.instance.memberships.values_list("user_id", "role"))
         super().save_formset(request, form, formset, change)
-        after = set(form.instance.memberships.values_list("user_id", flat=True))
+        after = dict(form.instance.memberships.values_list("user_id", "role"))
         if before != after:
             audit_record(
                 action=AuditAction.PERMISSION_CHANGED,
@@ -65,7 +71,15 @@ class ClinicAdmin(admin.ModelAdmin):
                 object_type="clinic_staff",
                 object_id=form.instance.public_id,
                 clinic=form.instance,
-                details={"added": sorted(after - before), "removed": sorted(before - after)},
+                details={
+                    "added": sorted(set(after) - set(before)),
+                    "removed": sorted(set(before) - set(after)),
+                    "roles": {
+                        str(user_id): role
+                        for user_id, role in after.items()
+                        if before.get(user_id) != role
+                    },
+                },
             )
         return None
 
@@ -84,6 +98,95 @@ class ClinicAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    """Every membership with its role, to find a person's clinics (front desk at one,
+    manager at another) in one list."""
+
+    list_display = ("user", "clinic", "role")
+    list_filter = ("role", "clinic")
+    actions = None  # one by one, so that each change is audited
+    fields = ("user", "clinic", "role")
+    autocomplete_fields = ("user",)
+
+    def _audit(self, request, obj, role):
+        audit_record(
+            action=AuditAction.PERMISSION_CHANGED,
+            actor=request.user,
+            object_type="clinic_staff",
+            object_id=obj.clinic.public_id,
+            clinic=obj.clinic,
+            details={"user": obj.user_id, "role": role},
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._audit(request, obj, obj.role)
+
+    def delete_model(self, request, obj):
+        self._audit(request, obj, "")
+        super().delete_model(request, obj)
+
+
+class ChainAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = ChainAssignment
+        fields = ("user", "chain", "role", "clinics")
+
+    def clean(self):
+        data = super().clean()
+        chain, role, covered = data.get("chain"), data.get("role"), data.get("clinics")
+        if role == ChainRole.REGIONAL_MANAGER and chain is not None:
+            if not covered:
+                raise forms.ValidationError(_("A regional manager covers at least one clinic."))
+            if any(clinic.chain_id != chain.pk for clinic in covered):
+                raise forms.ValidationError(
+                    _("A regional manager covers clinics of this chain only.")
+                )
+        if role == ChainRole.CHAIN_OPERATIONS:
+            data["clinics"] = []  # every clinic of the chain, listed or not
+        return data
+
+
+@admin.register(ChainAssignment)
+class ChainAssignmentAdmin(admin.ModelAdmin):
+    """Regional managers over some clinics of a chain, chain operations over all of them."""
+
+    form = ChainAssignmentForm
+    actions = None  # one by one, so that each change is audited
+    list_display = ("user", "chain", "role")
+    list_filter = ("chain", "role")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("clinics",)
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.clinics.values_list("public_id", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.clinics.values_list("public_id", flat=True))
+        audit_record(
+            action=AuditAction.PERMISSION_CHANGED,
+            actor=request.user,
+            object_type="chain_role",
+            object_id=form.instance.user.public_id,
+            details={
+                "role": form.instance.role,
+                "chain": str(form.instance.chain.public_id),
+                "added": sorted(map(str, after - before)),
+                "removed": sorted(map(str, before - after)),
+            },
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            action=AuditAction.PERMISSION_CHANGED,
+            actor=request.user,
+            object_type="chain_role",
+            object_id=obj.user.public_id,
+            details={"role": obj.role, "chain": str(obj.chain.public_id), "removed": "all"},
+        )
+        super().delete_model(request, obj)
 
 
 @admin.register(Chair)

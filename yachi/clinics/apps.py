@@ -8,9 +8,11 @@ class ClinicsConfig(AppConfig):
     verbose_name = _("Clinics")
 
     def ready(self):
-        from yachi.accounts.facade import register_profile_part
-        from yachi.clinics.registrations import audit_scope, profile_part
-        from yachi.compliance.facade import register_audit_scope
+        from yachi.accounts.facade import register_profile_part, register_roles_held
+        from yachi.clinics.registrations import acting_role, audit_scope, profile_part, roles_held
+        from yachi.compliance.facade import register_acting_role, register_audit_scope
 
         register_profile_part(profile_part)
+        register_roles_held(roles_held)
         register_audit_scope(audit_scope)
+        register_acting_role(acting_role)

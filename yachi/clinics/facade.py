@@ -1,4 +1,5 @@
-"""What other contexts may use of clinics, doctors, chairs and services."""
+"""What other contexts may use of clinics, doctors, chairs and services, and what a
+staff member may do at a clinic (``roles``: ``may``, ``require``, ``clinics_where``)."""
 
 from yachi.clinics.access import clinic_by_id, doctor_by_id, service_by_id, staff_clinic_by_id
 from yachi.clinics.calendar import (
@@ -14,6 +15,22 @@ from yachi.clinics.calendar import (
 from yachi.clinics.choices import DayKind, Skill, Weekday
 from yachi.clinics.events import CalendarChanged, ChairsChanged
 from yachi.clinics.models import LONGEST_SERVICE_MINUTES
+from yachi.clinics.roles import (
+    Duty,
+    Standing,
+    anywhere,
+    clinics_where,
+    clinics_with_roles,
+    held_roles,
+    may,
+    may_manage,
+    principal,
+    require,
+    require_anywhere,
+    role_at,
+    roles_at,
+    standing,
+)
 from yachi.clinics.selectors import (
     active_chair_ids,
     active_clinics,
@@ -36,10 +53,13 @@ __all__ = [
     "CalendarChanged",
     "ChairsChanged",
     "DayKind",
+    "Duty",
     "Skill",
+    "Standing",
     "Weekday",
     "active_chair_ids",
     "active_clinics",
+    "anywhere",
     "calendar_day_delete",
     "calendar_day_save",
     "calendar_days",
@@ -49,6 +69,8 @@ __all__ = [
     "clinic_chairs",
     "clinic_doctors",
     "clinic_services",
+    "clinics_where",
+    "clinics_with_roles",
     "doctor_by_id",
     "doctor_by_pk",
     "doctor_has_skill",
@@ -56,12 +78,21 @@ __all__ = [
     "doctor_works_at",
     "emergency_doctors",
     "emergency_service",
+    "held_roles",
     "is_public_holiday",
+    "may",
+    "may_manage",
     "opening_hours_on",
+    "principal",
+    "require",
+    "require_anywhere",
+    "role_at",
+    "roles_at",
     "service_by_id",
     "staff_clinic_by_id",
     "staff_clinic_ids",
     "staff_clinics",
+    "standing",
     "weekday_of",
     "year_calendar",
 ]

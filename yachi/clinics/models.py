@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yachi.clinics.choices import DayKind, DoctorTitle, Skill, Weekday
 from yachi.core.models import BaseModel
+from yachi.core.roles import ChainRole, ClinicRole
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if tz.startswith("Asia/"))
 
@@ -205,22 +206,68 @@ class DoctorSkill(models.Model):
 
 
 class StaffMembership(models.Model):
-    """Front desk and managers work at clinics; doctors through ``Doctor.clinics``."""
+    """A staff member's place at one clinic, with their role there (front desk or
+    manager). Doctors work at clinics through ``Doctor.clinics``; a doctor who also runs
+    the clinic has a manager's membership besides. See ADR 0023."""
+
+    # What a membership may say: a doctor's place is ``Doctor.clinics``.
+    ROLES = [
+        (ClinicRole.FRONT_DESK, ClinicRole.FRONT_DESK.label),
+        (ClinicRole.MANAGER, ClinicRole.MANAGER.label),
+    ]
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        _("role at this clinic"), max_length=16, choices=ROLES, default=ClinicRole.FRONT_DESK
+    )
 
     class Meta:
         verbose_name = _("staff membership")
         verbose_name_plural = _("staff memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "clinic"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=[ClinicRole.FRONT_DESK, ClinicRole.MANAGER]),
+                name="membership_role",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.clinic}"
+        return f"{self.user} @ {self.clinic}: {self.get_role_display()}"
+
+
+class ChainAssignment(models.Model):
+    """A role held over clinics of a chain: a regional manager over the clinics listed,
+    chain operations over every clinic of the chain, today's and tomorrow's. Either has a
+    manager's rights at each clinic it covers (ADR 0023)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chain_assignments"
+    )
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("role"), max_length=24, choices=ChainRole.choices)
+    clinics = models.ManyToManyField(
+        Clinic,
+        blank=True,
+        related_name="regional_assignments",
+        verbose_name=_("clinics covered"),
+        help_text=_("A regional manager's clinics; chain operations covers every clinic."),
+    )
+
+    class Meta:
+        verbose_name = _("chain role")
+        verbose_name_plural = _("chain roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "chain", "role"], name="chain_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.chain}: {self.get_role_display()}"
 
 
 class Service(BaseModel):

@@ -1,28 +1,51 @@
 """What clinics tells the contexts beneath it, which cannot import it: a staff member's
-doctor and clinics in their ``/me`` profile (accounts), and a manager's part of the
-audit trail (compliance). Registered when the app loads."""
+doctor and clinics (with the role at each) in their ``/me`` profile and the roles they
+hold anywhere, for the second factor (accounts); a manager's part of the audit trail and
+the role an actor acted in at a clinic (compliance). Registered when the app loads."""
 
-from yachi.clinics.models import Doctor, StaffMembership
-from yachi.clinics.selectors import doctor_of_user, staff_clinic_ids, staff_clinics
+from yachi.clinics.models import Clinic, Doctor, StaffMembership
+from yachi.clinics.roles import Duty, clinics_where, clinics_with_roles, held_roles, role_at
+from yachi.clinics.selectors import doctor_of_user
 from yachi.compliance.facade import AuditScope
 
 
 def profile_part(user) -> dict:
     doctor = doctor_of_user(user)
-    clinic_ids = []
-    if user.is_clinic_staff:
-        clinic_ids = [clinic.public_id for clinic in staff_clinics(user)]
-    return {"doctor_id": doctor.public_id if doctor else None, "clinic_ids": clinic_ids}
+    mine = clinics_with_roles(user) if user.is_clinic_staff else []
+    return {
+        "doctor_id": doctor.public_id if doctor else None,
+        "clinic_ids": [clinic.public_id for clinic, _role in mine],
+        "clinic_roles": [{"clinic_id": clinic.public_id, "role": role} for clinic, role in mine],
+    }
+
+
+def roles_held(user) -> frozenset[str]:
+    return held_roles(user)
+
+
+def acting_role(actor, clinic) -> str:
+    """The role ``actor`` acted in at ``clinic`` (a clinic, or its public id), for the audit
+    trail; without a clinic (a login), their one role if they hold only one kind; ""
+    when that says nothing."""
+    if not clinic:
+        held = held_roles(actor)
+        return next(iter(held)) if len(held) == 1 else ""
+    if not hasattr(clinic, "pk"):
+        clinic = Clinic.objects.filter(public_id=clinic).only("pk").first()
+        if clinic is None:
+            return ""
+    return role_at(actor, clinic) or ""
 
 
 def audit_scope(user) -> AuditScope:
-    """The manager's clinics, and everyone who works at them."""
-    clinic_ids = staff_clinic_ids(user) or set()
+    """The clinics the person manages, and everyone who works at them."""
+    clinic_ids = clinics_where(user, Duty.MANAGE) or set()
     doctors = Doctor.objects.filter(clinics__in=clinic_ids).values_list("user_id", flat=True)
     members = StaffMembership.objects.filter(clinic__in=clinic_ids).values_list(
         "user_id", flat=True
     )
+    public_ids = Clinic.objects.filter(pk__in=clinic_ids).values_list("public_id", flat=True)
     return AuditScope(
-        clinics={str(clinic.public_id) for clinic in staff_clinics(user)},
+        clinics={str(public_id) for public_id in public_ids},
         actors=set(doctors) | set(members),
     )

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, QuerySet
 
 from yachi.clinics.choices import Skill
 from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Service
-from yachi.core.roles import Role
+from yachi.clinics.roles import Duty, clinics_where, clinics_with_roles
 
 
 def active_clinics() -> QuerySet[Clinic]:
@@ -55,26 +55,19 @@ def doctor_works_at(*, doctor: Doctor, clinic: Clinic) -> bool:
 
 
 def doctor_of_user(user) -> Doctor | None:
-    if user.role != Role.DOCTOR:
+    if not getattr(user, "is_clinic_staff", False):
         return None
     return Doctor.objects.filter(user=user).first()
 
 
 def staff_clinic_ids(user) -> set[int] | None:
-    """The clinics a staff member may see; None means every clinic (administrators)."""
-    if user.role == Role.ADMIN:
-        return None
-    if user.role == Role.DOCTOR:
-        return set(Clinic.objects.filter(doctors__user=user).values_list("pk", flat=True))
-    if user.role in (Role.FRONT_DESK, Role.MANAGER):
-        return set(Clinic.objects.filter(memberships__user=user).values_list("pk", flat=True))
-    return set()
+    """The clinics a staff member may see, whatever their role there; None means every
+    clinic (administrators). What they may *do* at each is ``roles.may``."""
+    return clinics_where(user, Duty.SEE)
 
 
 def staff_clinics(user) -> list[Clinic]:
-    ids = staff_clinic_ids(user)
-    queryset = Clinic.objects.all() if ids is None else Clinic.objects.filter(pk__in=ids)
-    return list(queryset.order_by("name"))
+    return [clinic for clinic, _role in clinics_with_roles(user)]
 
 
 def emergency_doctors() -> QuerySet[Doctor]:

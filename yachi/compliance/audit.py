@@ -29,10 +29,12 @@ from yachi.compliance.checkpoints import (
     checkpoints_exist,
     checkpoints_read,
 )
+from yachi.compliance.directory import acting_role
 from yachi.compliance.keys import keyring
 from yachi.compliance.models import AuditAction, AuditEntry, AuditHead
 from yachi.core.errors import Conflict, InvalidInput
 from yachi.core.middleware import current_request_origin
+from yachi.core.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +82,15 @@ def _head_for_update() -> tuple[AuditHead, dict | None]:
     return head, None
 
 
-def _actor_fields(actor) -> dict:
+def _actor_fields(actor, clinic) -> dict:
     if actor is None or not getattr(actor, "pk", None):
         return {"actor_id": None, "actor": "", "actor_role": ""}
-    return {"actor_id": actor.pk, "actor": str(actor.public_id), "actor_role": actor.role}
+    role = actor.role
+    # A staff member's role is their role at the clinic the action concerns (manager at
+    # one, front desk at another: ADR 0023); one indexed query, in the action's transaction.
+    if role == Role.STAFF:
+        role = acting_role(actor, clinic) or role
+    return {"actor_id": actor.pk, "actor": str(actor.public_id), "actor_role": role}
 
 
 def _entry(
@@ -101,7 +108,7 @@ def _entry(
     origin = origin or current_request_origin()
     return AuditEntry(
         created_at=at or timezone.now(),
-        **_actor_fields(actor),
+        **_actor_fields(actor, clinic),
         clinic=str(getattr(clinic, "public_id", clinic) or ""),
         action=action,
         object_type=object_type,

@@ -14,7 +14,6 @@ from yachi.compliance.models import AuditAction
 from yachi.compliance.selectors import actor_names, audit_anchoring, audit_entries
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
-from yachi.core.roles import Role
 
 PAGE_SIZE = 50
 
@@ -36,7 +35,7 @@ def audit_page(request):
             "params": request.GET,
             "query": query.urlencode(),
             # The whole trail's state, for whoever runs the installation.
-            "anchoring": audit_anchoring() if request.user.role == Role.ADMIN else None,
+            "anchoring": audit_anchoring() if request.user.is_staff else None,
             "checkpoint_minutes": settings.YACHI_AUDIT_CHECKPOINT_MINUTES,
             "section": "audit",
         },

@@ -3,7 +3,8 @@
 The trail stores actors by id and clinics by public id; compliance, beneath accounts and
 clinics, cannot look them up itself. Accounts registers how to name actors and find
 one by mobile number (``register_actor_lookup``); clinics registers what a manager's
-part of the trail is (``register_audit_scope``). Both register when their app loads.
+part of the trail is (``register_audit_scope``) and which role a staff member acted in
+at a clinic (``register_acting_role``). Both register when their app loads.
 """
 
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ class AuditScope:
 
 _actor_lookup: ActorLookup | None = None
 _scopes: list[Callable] = []
+_acting_role: Callable | None = None
 
 
 def register_actor_lookup(*, names, by_phone) -> None:
@@ -40,6 +42,17 @@ def register_audit_scope(scope: Callable) -> None:
     """``scope(user)`` returns an ``AuditScope`` for a manager."""
     if scope not in _scopes:
         _scopes.append(scope)
+
+
+def register_acting_role(role: Callable) -> None:
+    """``role(actor, clinic)``: the role ``actor`` holds at ``clinic`` (an object with a
+    primary key, or a public id), "" for none."""
+    global _acting_role
+    _acting_role = role
+
+
+def acting_role(actor, clinic) -> str:
+    return _acting_role(actor, clinic) if _acting_role else ""
 
 
 def actor_names(ids: Iterable[int]) -> dict[int, str]:

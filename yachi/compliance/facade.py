@@ -12,15 +12,20 @@ migration that encrypts a column encrypts its existing values with
 
 Contexts that hold personal data register their part of the download and of the
 erasure with ``register_personal_data``; accounts and clinics tell the audit console
-who actors are and what a manager sees (``register_actor_lookup``,
-``register_audit_scope``).
+who actors are, what a manager sees and the role an actor acted in at a clinic
+(``register_actor_lookup``, ``register_audit_scope``, ``register_acting_role``).
 """
 
 from yachi.compliance.audit import audit_record
 from yachi.compliance.blindindex import blind_index
 from yachi.compliance.blindindex import register as register_blind_index
 from yachi.compliance.columns import decrypt_columns, encrypt_columns, fixed_point, iso_date
-from yachi.compliance.directory import AuditScope, register_actor_lookup, register_audit_scope
+from yachi.compliance.directory import (
+    AuditScope,
+    register_acting_role,
+    register_actor_lookup,
+    register_audit_scope,
+)
 from yachi.compliance.envelope import decrypt_bytes, encrypt_bytes
 from yachi.compliance.errors import EncryptedLookupRefused, EncryptionError
 from yachi.compliance.fields import (
@@ -67,6 +72,7 @@ __all__ = [
     "iso_date",
     "personal_data_erase",
     "personal_data_export",
+    "register_acting_role",
     "register_actor_lookup",
     "register_audit_scope",
     "register_blind_index",

@@ -53,12 +53,14 @@ def audit_anchoring() -> AuditAnchoring | None:
 
 
 def _audit_visible(user):
-    """Managers see what concerns their clinics or was done by their staff."""
+    """Managers see what concerns the clinics they manage (a clinic manager's, a regional
+    manager's, every clinic of the chain for chain operations) or was done by those who
+    work there; someone who manages no clinic sees none of it."""
     if user.role == Role.ADMIN:
         return AuditEntry.objects.all()
-    if user.role != Role.MANAGER:
+    scope = directory.audit_scope(user) if user.role == Role.STAFF else None
+    if not (scope and scope.clinics):
         raise PermissionDenied(_("The audit trail is for managers."), code="audit_forbidden")
-    scope = directory.audit_scope(user)
     return AuditEntry.objects.filter(
         Q(clinic__in=sorted(scope.clinics)) | Q(actor_id__in=scope.actors)
     )

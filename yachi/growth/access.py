@@ -3,19 +3,19 @@
 Templates are for managers only; a template or patient that does not exist answers "not found".
 """
 
+from yachi.clinics import facade as clinics
 from yachi.core.errors import PermissionDenied
 from yachi.core.models import as_public_id
-from yachi.core.roles import Role
 from yachi.growth.errors import CouponTemplateNotFound
 from yachi.growth.models import CouponTemplate
 
-MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
-
 
 def require_manager(actor) -> None:
+    """Coupon templates and points are the chain's: anyone who manages a clinic of it
+    (a clinic manager, a regional manager, chain operations) keeps them."""
     from django.utils.translation import gettext as _
 
-    if getattr(actor, "role", None) not in MANAGER_ROLES:
+    if not clinics.anywhere(actor, clinics.Duty.MANAGE):
         raise PermissionDenied(
             _("Coupons and points are managed by clinic managers."), code="managers_only"
         )

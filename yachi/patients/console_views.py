@@ -3,9 +3,9 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.pages import staff_required
-from yachi.core.roles import Role
 from yachi.messaging import facade as messaging
 from yachi.patients import selectors
 from yachi.patients.access import desk_access
@@ -43,7 +43,7 @@ def patient_page(request, patient_id):
             "past": [v for v in seen if v.start < now],
             "parts": desk_parts(user=owner, clinic_ids=clinic_ids),
             "notifications": messaging.notifications_of(user=owner, limit=MESSAGES_SHOWN),
-            "may_open_chart": request.user.role == Role.DOCTOR,
+            "may_open_chart": clinics.anywhere(request.user, clinics.Duty.TREAT),
             "section": "patients",
         },
     )

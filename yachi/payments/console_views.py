@@ -8,20 +8,19 @@ from django.views.decorators.http import require_POST
 
 from yachi.accounts import facade as accounts
 from yachi.clinics import facade as clinics
-from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
+from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.money import exact_fen, format_yuan
 from yachi.core.pages import staff_required
-from yachi.core.roles import Role
 from yachi.payments import bills, selectors, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 
-TILL_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 
-
-def _till(user) -> None:
-    if user.role not in TILL_ROLES:
-        raise PermissionDenied(_("Payments are handled by the front desk and managers."))
+def _till(user, clinic) -> None:
+    """The till of a clinic is its front desk's and its managers'."""
+    clinics.require(
+        user, clinic, clinics.Duty.DESK, _("Payments are handled by the front desk and managers.")
+    )
 
 
 def _fen(raw: str) -> int:
@@ -33,8 +32,8 @@ def _fen(raw: str) -> int:
 
 @staff_required
 def payments_page(request, clinic_id):
-    _till(request.user)
     clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    _till(request.user, clinic)
     status = request.GET.get("status", "")
     intents = selectors.clinic_payments(clinic=clinic, status=status)
     page = Paginator(intents, 50).get_page(request.GET.get("page"))
@@ -77,8 +76,8 @@ def payments_page(request, clinic_id):
 
 @staff_required
 def payment_page(request, payment_id):
-    _till(request.user)
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
     history = selectors.payment_history(intent=intent)
     return render(
         request,
@@ -98,8 +97,8 @@ def payment_page(request, payment_id):
 @staff_required
 @require_POST
 def payment_take(request, payment_id):
-    _till(request.user)
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
     method = request.POST.get("method", "")
     try:
         services.desk_payment_record(actor=request.user, intent=intent, method=method)
@@ -116,8 +115,8 @@ def payment_take(request, payment_id):
 @staff_required
 @require_POST
 def payment_refund(request, payment_id):
-    _till(request.user)
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
     try:
         reason = request.POST.get("reason", "").strip()
         if not reason:
@@ -137,8 +136,10 @@ def payment_refund(request, payment_id):
 
 @staff_required
 def reconciliation_page(request):
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied(_("Reconciliation is for managers."))
+    # The providers' days are the chain's: whoever manages one of its clinics reads them.
+    clinics.require_anywhere(
+        request.user, clinics.Duty.MANAGE, _("Reconciliation is for managers.")
+    )
     reports = selectors.reconciliation_reports()
     return render(
         request,

@@ -10,14 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, PermissionDenied
-from yachi.core.roles import Role
 from yachi.rostering import services
 from yachi.rostering.models import ShiftException, WeeklyShift
 from yachi.rostering.selectors import working_intervals
-
-MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
 
 _booked_visits: list[Callable] = []
 
@@ -39,8 +37,9 @@ class OrphansAppointments(Conflict):
         self.visits = visits
 
 
-def require_manager(actor) -> None:
-    if getattr(actor, "role", None) not in MANAGER_ROLES:
+def require_manager(actor, clinic) -> None:
+    """Rosters and the calendar of a clinic are kept by those who manage it."""
+    if not clinics.may_manage(actor, clinic):
         raise PermissionDenied(_("Rosters are edited by clinic managers."), code="managers_only")
 
 
@@ -89,7 +88,7 @@ def touched_visits(*, clinic, doctor_id: int, simulate: Callable) -> list:
 
 
 def _guarded(*, actor, clinic, doctor_id, change: str, simulate, apply, details, confirm):
-    require_manager(actor)
+    require_manager(actor, clinic)
     touched = touched_visits(clinic=clinic, doctor_id=doctor_id, simulate=simulate)
     if touched and not confirm:
         raise OrphansAppointments(touched)

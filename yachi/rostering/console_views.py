@@ -95,7 +95,7 @@ def _apply(request, clinic, doctors, confirm: bool):
 @staff_required
 def roster_page(request, clinic_id):
     clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
-    changes.require_manager(request.user)
+    changes.require_manager(request.user, clinic)
     doctors = clinics.clinic_doctors(clinic=clinic)
     pending = None
     if request.method == "POST":
@@ -144,7 +144,7 @@ def roster_page(request, clinic_id):
 @staff_required
 def calendar_page(request, clinic_id):
     clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
-    changes.require_manager(request.user)
+    changes.require_manager(request.user, clinic)
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or today.year)

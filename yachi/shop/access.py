@@ -8,7 +8,6 @@ from yachi.clinics import facade as clinics
 from yachi.core.models import as_public_id
 from yachi.shop.errors import OrderNotFound, ProductNotFound, SkuNotFound
 from yachi.shop.models import Order, Product, Sku
-from yachi.shop.services import ORDER_ROLES
 
 
 def product_by_id(product_id, *, include_inactive: bool = False) -> Product:
@@ -60,12 +59,12 @@ def access_order_by_id(*, actor, order_id) -> Order:
 
 
 def access_clinic_order_by_id(*, actor, order_id) -> Order:
-    """An order of one of the staff member's clinics (front desk, managers)."""
+    """An order of a clinic where the staff member is front desk or a manager."""
     public_id = as_public_id(order_id)
-    if public_id is None or getattr(actor, "role", None) not in ORDER_ROLES:
+    if public_id is None:
         raise OrderNotFound()
     order = Order.objects.select_related("clinic", "buyer").filter(public_id=public_id).first()
-    allowed = clinics.staff_clinic_ids(actor)
+    allowed = clinics.clinics_where(actor, clinics.Duty.DESK)
     if order is None or (allowed is not None and order.clinic_id not in allowed):
         raise OrderNotFound()
     return order

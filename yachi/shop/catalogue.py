@@ -11,29 +11,29 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, PermissionDenied
-from yachi.core.roles import Role
 from yachi.shop.choices import Category
 from yachi.shop.errors import StockNegative
 from yachi.shop.models import Product, Sku, Stock
 
-CATALOGUE_ROLES = (Role.MANAGER, Role.ADMIN)
-STOCK_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 MAX_STOCK = 100_000
 MAX_PRICE_FEN = 10_000_000
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
 
 def require_catalogue_manager(actor) -> None:
-    if getattr(actor, "role", None) not in CATALOGUE_ROLES:
+    """The catalogue is the chain's: whoever manages one of its clinics keeps it."""
+    if not clinics.anywhere(actor, clinics.Duty.MANAGE):
         raise PermissionDenied(
             _("The product catalogue is edited by clinic managers."), code="managers_only"
         )
 
 
-def require_stock_keeper(actor) -> None:
-    if getattr(actor, "role", None) not in STOCK_ROLES:
+def require_stock_keeper(actor, clinic) -> None:
+    """A clinic's shelf is kept by its front desk and managers."""
+    if not clinics.may(actor, clinic, clinics.Duty.DESK):
         raise PermissionDenied(
             _("Stock is kept by the front desk and managers."), code="front_desk_only"
         )
@@ -160,7 +160,7 @@ def _row(clinic, sku) -> int:
 
 def stock_adjust(*, actor, clinic, sku: Sku, delta: int) -> int:
     """Goods in (+) or out (−, breakage, samples); never below zero. Returns the count."""
-    require_stock_keeper(actor)
+    require_stock_keeper(actor, clinic)
     delta = _count(delta, allow_negative=True)
     with transaction.atomic():
         row = _row(clinic, sku)
@@ -185,7 +185,7 @@ def _audit_stock(actor, clinic, sku: Sku, details: dict) -> None:
 
 def stock_set(*, actor, clinic, sku: Sku, quantity: int) -> int:
     """A stocktake: the shelf holds ``quantity``."""
-    require_stock_keeper(actor)
+    require_stock_keeper(actor, clinic)
     quantity = _count(quantity, allow_negative=False)
     with transaction.atomic():
         row = _row(clinic, sku)

@@ -26,8 +26,8 @@ def _int(raw):
 
 @staff_required
 def orders_page(request, clinic_id):
-    services.require_order_staff(request.user)
     clinic = _clinic(request, clinic_id)
+    services.require_order_staff(request.user, clinic)
     status = request.GET.get("status")
     status = status if status in OrderStatus.values else None
     orders = selectors.orders_of_clinic(clinic=clinic, status=status)
@@ -81,8 +81,8 @@ def order_step(request, order_id):
 
 @staff_required
 def stock_page(request, clinic_id):
-    catalogue.require_stock_keeper(request.user)
     clinic = _clinic(request, clinic_id)
+    catalogue.require_stock_keeper(request.user, clinic)
     if request.method == "POST":
         try:
             sku = access.sku_by_id(request.POST.get("sku"), include_inactive=True)

@@ -18,10 +18,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
-from yachi.core.roles import Role
 from yachi.growth import facade as growth
 from yachi.payments import facade as payments
 from yachi.shop.choices import Fulfilment, OrderKind, OrderStatus
@@ -39,7 +39,6 @@ from yachi.shop.models import CartItem, Order, OrderLine, Sku, Stock
 MAX_QUANTITY = 99
 MAX_CART_LINES = 30
 MAX_POINTS = 10_000_000
-ORDER_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -74,8 +73,9 @@ def require_patient(user) -> None:
         raise PermissionDenied(_("The mall is for patients."), code="patients_only")
 
 
-def require_order_staff(actor) -> None:
-    if getattr(actor, "role", None) not in ORDER_ROLES:
+def require_order_staff(actor, clinic) -> None:
+    """Front desk and managers of the order's clinic hand orders over and refund them."""
+    if not clinics.may(actor, clinic, clinics.Duty.DESK):
         raise PermissionDenied(
             _("Mall orders are handled by the front desk and managers."), code="front_desk_only"
         )
@@ -482,7 +482,7 @@ def order_cancel(*, actor, order: Order, reason: str = "") -> Order:
 
 def order_refund(*, actor, order: Order, reason: str) -> Order:
     """Staff cancel an order and send the money back, whatever its step."""
-    require_order_staff(actor)
+    require_order_staff(actor, order.clinic_id)
     reason = (reason or "").strip()[:80]
     if not reason:
         raise InvalidInput(_("Say why the order is cancelled."), code="reason_required")
@@ -545,7 +545,7 @@ STEPS = {
 
 def order_advance(*, actor, order: Order, to_status: str) -> Order:
     """Ready for pick-up, shipped, or completed (picked up / delivered)."""
-    require_order_staff(actor)
+    require_order_staff(actor, order.clinic_id)
     if to_status in STEPS:
         from_status, fulfilment = STEPS[to_status]
         if order.fulfilment != fulfilment:

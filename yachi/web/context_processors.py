@@ -1,5 +1,6 @@
-"""What every console page's sidebar needs: the member's clinics and the current one
-(the first of them unless the view names another).
+"""What every console page's sidebar needs: the member's clinics with their role at each,
+the current one (the first of them unless the view names another), and the roles they
+hold (``console_standing``, which the ``console_rights`` tag reads for the sidebar).
 
 A context processor, so that no context's views reach into web for it. Both values are
 lazy: a page that never shows the sidebar never asks which clinics the member has.
@@ -14,8 +15,9 @@ def console(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_clinic_staff:
         return {}
-    mine = SimpleLazyObject(lambda: list(clinics.staff_clinics(user)))
+    mine = SimpleLazyObject(lambda: clinics.clinics_with_roles(user))
     return {
         "my_clinics": mine,
-        "clinic": SimpleLazyObject(lambda: mine[0] if mine else None),
+        "clinic": SimpleLazyObject(lambda: mine[0][0] if mine else None),
+        "console_standing": SimpleLazyObject(lambda: clinics.standing(user)),
     }

@@ -132,9 +132,10 @@ def test_expired_token_is_refused(api, world):
 def test_doctor_profile_names_the_doctor(api, world):
     response = api.as_user(world.clinic_a_doctor.user).get("/me")
     body = response.json()
-    assert body["role"] == "doctor"
+    assert body["role"] == "staff"
     assert body["doctor_id"] == str(world.clinic_a_doctor.public_id)
     assert body["clinic_ids"] == [str(world.clinic_a.public_id)]
+    assert body["clinic_roles"] == [{"clinic_id": str(world.clinic_a.public_id), "role": "doctor"}]
 
 
 def test_errors_speak_english_when_asked(api):

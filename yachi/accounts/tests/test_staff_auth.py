@@ -193,7 +193,10 @@ def test_front_desk_gets_an_api_token_with_the_password(api, world):
     assert response.status_code == 200
     token = response.json()["token"]
     me = api.get("/me", headers={"Authorization": f"Bearer {token}"})
-    assert me.json()["role"] == "front_desk"
+    assert me.json()["role"] == "staff"
+    assert me.json()["clinic_roles"] == [
+        {"clinic_id": str(world.clinic_a.public_id), "role": "front_desk"}
+    ]
 
 
 def test_a_manager_api_login_needs_the_second_factor(api, world):

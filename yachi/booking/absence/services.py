@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
 from yachi.booking.reminders.services import link_url, local_time
+from yachi.clinics import facade as clinics
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.messaging import facade as messaging
 
@@ -22,7 +23,7 @@ def doctor_absence_cancel(*, actor, doctor, clinic, day: date, reason: str) -> i
     """Cancel the doctor's remaining appointments at ``clinic`` on ``day``; returns how many."""
     from yachi.booking.services import _transition
 
-    if not actor.is_clinic_staff or actor.role == "doctor":
+    if not clinics.may(actor, clinic, clinics.Duty.DESK):
         raise PermissionDenied(_("The front desk or a manager cancels a doctor's day."))
     reason = reason.strip()
     if not reason:

@@ -15,6 +15,12 @@ from yachi.core.pages import staff_required
 @staff_required
 def absence_page(request, clinic_id):
     clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    clinics.require(
+        request.user,
+        clinic,
+        clinics.Duty.DESK,
+        _("The front desk or a manager cancels a doctor's day."),
+    )
     doctors = clinics.clinic_doctors(clinic=clinic)
     today = timezone.localdate()
     form = {"doctor": "", "day": today.isoformat(), "reason": ""}

@@ -1,12 +1,12 @@
-"""Who may open a patient's chart: doctors, for patients seen at a clinic they work in;
-front desk and managers schedule, they do not read charts."""
+"""Who may open a patient's chart: doctors, for patients seen at a clinic where they are
+a doctor; front desk and managers schedule, they do not read charts (a doctor who
+manages another clinic reads none of its charts)."""
 
 from django.utils.translation import gettext as _
 
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound, PermissionDenied
 from yachi.core.models import as_public_id
-from yachi.core.roles import Role
 from yachi.patients.models import ClinicalNote, Patient
 from yachi.patients.visits import visits
 
@@ -23,7 +23,8 @@ def chart_access(*, actor, patient_id) -> tuple[Patient, set[int]]:
     "Not a patient of your clinics" and "no such patient" look the same (404);
     staff who are not doctors are told plainly that charts are for doctors (403).
     """
-    if actor.role != Role.DOCTOR:
+    treats_at = clinics.clinics_where(actor, clinics.Duty.TREAT) or set()
+    if not treats_at:
         raise PermissionDenied(
             _("Clinical records are for doctors only."), code="clinical_records_forbidden"
         )
@@ -34,7 +35,8 @@ def chart_access(*, actor, patient_id) -> tuple[Patient, set[int]]:
     patient = Patient.objects.select_related("account").filter(public_id=public_id).first()
     if patient is None:
         raise missing
-    shared = _clinics_of_patient(patient) & (clinics.staff_clinic_ids(actor) or set())
+    # Only the clinics where the actor is a doctor: managing another one opens no chart.
+    shared = _clinics_of_patient(patient) & treats_at
     if not shared:
         raise missing
     return patient, shared

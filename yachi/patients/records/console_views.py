@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.patients import selectors
@@ -24,6 +25,7 @@ def patient_search(request):
         {
             "term": term,
             "found": selectors.patients_search(actor=request.user, term=term),
+            "may_open_charts": clinics.anywhere(request.user, clinics.Duty.TREAT),
             "section": "patients",
         },
     )

@@ -57,7 +57,7 @@ def clinical_note_write(
             raise NotFound(_("Appointment not found."), code="appointment_not_found")
         clinic_id = appointment.clinic_id
     else:
-        own = sorted(clinic_ids & (clinics.staff_clinic_ids(actor) or set()))
+        own = sorted(clinic_ids & (clinics.clinics_where(actor, clinics.Duty.TREAT) or set()))
         clinic_id = own[0]
     note = ClinicalNote.objects.create(
         patient=patient,

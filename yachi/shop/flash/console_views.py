@@ -16,12 +16,9 @@ from yachi.core.errors import DomainError, PermissionDenied
 from yachi.core.forms import Form
 from yachi.core.money import yuan_to_fen
 from yachi.core.pages import staff_required
-from yachi.core.roles import Role
 from yachi.shop.flash import store
 from yachi.shop.flash.selectors import sale_by_id, sale_phase, sales_of_clinic
 from yachi.shop.flash.services import flash_sale_create, flash_sale_set_active
-
-MANAGERS = (Role.MANAGER, Role.ADMIN)
 
 
 class FlashSaleForm(Form):
@@ -76,7 +73,7 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
 @staff_required
 def flash_sales_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)
-    may_create = request.user.role in MANAGERS
+    may_create = clinics.may_manage(request.user, clinic)
     form = FlashSaleForm(request.POST or None)
     if request.method == "POST":
         if not may_create:
@@ -117,7 +114,11 @@ def flash_sales_live(request, clinic_id):
     return render(
         request,
         "shop/console/flash/partials/rows.html",
-        {"rows": _rows(clinic), "clinic": clinic, "may_create": request.user.role in MANAGERS},
+        {
+            "rows": _rows(clinic),
+            "clinic": clinic,
+            "may_create": clinics.may_manage(request.user, clinic),
+        },
     )
 
 
@@ -128,7 +129,7 @@ def flash_sale_active(request, sale_id):
     sale = sale_by_id(sale_id)
     # A sale is public, but only its clinic's managers may change it.
     clinics.staff_clinic_by_id(actor=request.user, clinic_id=sale.clinic.public_id)
-    if request.user.role not in MANAGERS:
+    if not clinics.may_manage(request.user, sale.clinic):
         raise PermissionDenied(_("Only clinic managers pause or resume flash sales."))
     flash_sale_set_active(sale=sale, active=request.POST.get("active") == "1", actor=request.user)
     messages.success(

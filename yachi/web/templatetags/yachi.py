@@ -55,6 +55,28 @@ def get_item(mapping, key):
 
 @register.filter
 def role_label(role: str) -> str:
-    from yachi.core.roles import Role
+    from yachi.core.roles import role_label
 
-    return Role(role).label if role in Role.values else role
+    return role_label(role)
+
+
+@register.simple_tag(takes_context=True)
+def console_rights(context, clinic) -> dict:
+    """What the sidebar offers: the duties the member holds at the clinic shown, and
+    whether they manage or treat anywhere (the chain-wide pages). One query a page."""
+    standing = context.get("console_standing")
+    if standing is None:
+        return {}
+    from yachi.clinics import facade as clinics
+
+    pk = clinic.pk if clinic else 0
+    duties = standing.duties_at(pk)
+    manage_at = standing.clinics_where(clinics.Duty.MANAGE)
+    return {
+        "desk": clinics.Duty.DESK in duties,
+        "manage": clinics.Duty.MANAGE in duties,
+        "treat": clinics.Duty.TREAT in duties,
+        "role": clinics.principal(standing.roles_at(pk)) or context["user"].role,
+        "manage_anywhere": manage_at is None or bool(manage_at),
+        "treat_anywhere": bool(standing.clinics_where(clinics.Duty.TREAT)),
+    }
