@@ -202,3 +202,242 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
                 )
             assert response.status_code in (403, 404), (caller, method, url, response.content)
             assert _snapshot() == before, f"{method} {url} changed data for {caller}"
+
+
+# --- every console page, for every combination of roles ------------------------------------
+#
+# Roles belong to a person's place at each clinic (ADR 0023). Clinics A, B and C are of one
+# chain, D of another. Each persona below holds, at each clinic, the duties written here
+# (not asked of the code under test): every console page of every clinic must open for a
+# duty they hold there, be refused (403 or 404) for one they lack, and answer "not found"
+# at a clinic they do not work at, changing nothing. A new console page fails this test
+# until someone says which duty it needs.
+
+SEE, TREAT, DESK, MANAGE = "see", "treat", "desk", "manage"
+MANAGER = {SEE, DESK, MANAGE}
+PERSONAS = {
+    "manager at A, front desk at B": {"A": MANAGER, "B": {SEE, DESK}},
+    "regional manager over A and B": {"A": MANAGER, "B": MANAGER},
+    "chain operations": {"A": MANAGER, "B": MANAGER, "C": MANAGER},
+    "front desk at A only": {"A": {SEE, DESK}},
+    "doctor at A": {"A": {SEE, TREAT}},
+}
+
+# Pages of one's own account, not of a clinic.
+OWN_ACCOUNT = {"login", "logout", "totp", "totp_enroll", "password"}
+# url name: (what the page addresses, the duty it needs). "clinic" and the objects are
+# those of one clinic; "chain" pages belong to no clinic (managing one is enough); "staff"
+# pages are any staff member's; "nobody" refuses everyone here (an emergency is accepted
+# only by the doctors it was sent to; the page says so and goes back to the list).
+CONSOLE_PAGES = {
+    "home": ("staff", None),
+    "patients": ("staff", None),
+    "emergencies": ("staff", None),
+    "emergency_accept": ("nobody", None),
+    "calendar": ("clinic", SEE),
+    "book": ("clinic", SEE),
+    "grid": ("clinic", SEE),
+    "flash_sales": ("clinic", SEE),
+    "flash_sales_live": ("clinic", SEE),
+    "appointment": ("appointment", SEE),
+    "step": ("appointment", SEE),
+    "patient_desk": ("patient", SEE),
+    "chart": ("patient", TREAT),
+    "absence": ("clinic", DESK),
+    "payments": ("clinic", DESK),
+    "payment": ("payment", DESK),
+    "payment_take": ("payment", DESK),
+    "payment_refund": ("payment", DESK),
+    "shop_orders": ("clinic", DESK),
+    "shop_stock": ("clinic", DESK),
+    "shop_order": ("order", DESK),
+    "shop_order_step": ("order", DESK),
+    "roster": ("clinic", MANAGE),
+    "roster_calendar": ("clinic", MANAGE),
+    "flash_sale_active": ("sale", MANAGE),
+    "shop_products": ("chain", MANAGE),
+    "shop_product": ("chain", MANAGE),
+    "reconciliation": ("chain", MANAGE),
+    "coupons": ("chain", MANAGE),
+    "coupon_template_new": ("chain", MANAGE),
+    "coupon_issue": ("chain", MANAGE),
+    "coupon_template": ("chain", MANAGE),
+    "coupon_template_edit": ("chain", MANAGE),
+    "points": ("chain", MANAGE),
+    "points_adjust": ("chain", MANAGE),
+    "audit": ("chain", MANAGE),
+    "audit_export": ("chain", MANAGE),
+}
+PARAMETERS = {
+    "clinic_id": "clinic",
+    "appointment_id": "appointment",
+    "patient_id": "patient",
+    "payment_id": "payment",
+    "order_id": "order",
+    "sale_id": "sale",
+    "case_id": "case",
+    "product_id": "product",
+    "template_id": "template",
+}
+
+
+def console_routes():
+    from yachi.web.console_urls import urlpatterns
+
+    for pattern in urlpatterns:
+        params = list(pattern.pattern.converters)
+        yield pattern.name, params
+
+
+def _role_world(world):
+    """Clinics C (the same chain) and D (another), something of each clinic to open, and
+    the personas."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests import factories as f
+    from yachi.clinics.models import StaffMembership
+    from yachi.core.roles import ChainRole, ClinicRole, Role
+    from yachi.growth.models import CouponTemplate
+    from yachi.payments.bills import bill_create
+    from yachi.shop.flash.services import flash_sale_create
+    from yachi.shop.models import Stock
+    from yachi.shop.services import cart_add, order_checkout
+    from yachi.shop.tests.conftest import catalogue
+
+    clinic_c = f.ClinicFactory(chain=world.chain, name="浦东店")
+    clinic_d = f.ClinicFactory(chain=f.ChainFactory(name="别家口腔"), name="别家店")
+    clinics = {"A": world.clinic_a, "B": world.clinic_b, "C": clinic_c, "D": clinic_d}
+    doctors = {"A": world.clinic_a_doctor, "B": world.clinic_b_doctor}
+    services = {"A": world.cleaning_a, "B": world.cleaning_b}
+    for key in ("C", "D"):
+        f.ChairFactory(clinic=clinics[key])
+        services[key] = f.ServiceFactory(clinic=clinics[key])
+        doctors[key] = f.DoctorFactory(clinics=[clinics[key]])
+        f.weekly_hours(doctors[key], clinics[key])
+    administrator = f.StaffFactory(role=Role.ADMIN, is_superuser=True)
+    shop = catalogue(world)
+    objects = {}
+    for index, key in enumerate("ABCD"):
+        clinic = clinics[key]
+        buyer = f.patient_user(f"1350000000{index}", name=f"{key}店患者")
+        member = buyer.family_account.members.get(seat=0)
+        appointment = appointments_book(
+            actor=buyer,
+            doctor=doctors[key],
+            service=services[key],
+            start=tomorrow_at((9, 10, 11, 14)[index]),
+            patients=[member],
+        ).appointments[0]
+        bill = bill_create(
+            actor=administrator, clinic=clinic, payer=buyer, amount_fen=9900, description="洁牙"
+        )
+        Stock.objects.update_or_create(clinic=clinic, sku=shop.floss_50, defaults={"quantity": 5})
+        cart_add(user=buyer, sku=shop.floss_50)
+        order = order_checkout(buyer=buyer, clinic=clinic, fulfilment="pickup").order
+        sale = flash_sale_create(
+            clinic=clinic,
+            title=f"{key}店秒杀",
+            price_fen=990,
+            original_price_fen=20000,
+            places=5,
+            starts_at=timezone.now() + timedelta(hours=1),
+            ends_at=timezone.now() + timedelta(days=1),
+        )
+        objects[key] = {
+            "clinic": clinic.public_id,
+            "appointment": appointment.public_id,
+            "patient": member.public_id,
+            "payment": bill.public_id,
+            "order": order.public_id,
+            "sale": sale.public_id,
+        }
+    mixed = f.staff_member(world.clinic_a, role=ClinicRole.MANAGER)
+    StaffMembership.objects.create(user=mixed, clinic=world.clinic_b, role=ClinicRole.FRONT_DESK)
+    regional, operations = f.StaffFactory(), f.StaffFactory()
+    f.chain_role(
+        regional, world.chain, ChainRole.REGIONAL_MANAGER, [world.clinic_a, world.clinic_b]
+    )
+    f.chain_role(operations, world.chain, ChainRole.CHAIN_OPERATIONS)
+    people = {
+        "manager at A, front desk at B": mixed,
+        "regional manager over A and B": regional,
+        "chain operations": operations,
+        "front desk at A only": world.clinic_a_front_desk,
+        "doctor at A": world.clinic_a_doctor.user,
+    }
+    chain_wide = {
+        "product": shop.brush.public_id,
+        "template": CouponTemplate.objects.create(
+            name="店长券", kind="fixed_amount", amount_off_fen=1000, valid_days=30
+        ).public_id,
+        "case": "00000000-0000-4000-8000-000000000000",
+    }
+    return people, objects, chain_wide
+
+
+def _console_snapshot():
+    from yachi.rostering.models import ShiftException
+    from yachi.shop.models import FlashSale
+
+    return (
+        *_snapshot(),
+        list(ShiftException.objects.order_by("pk").values()),
+        list(FlashSale.objects.order_by("pk").values("pk", "is_active", "remaining")),
+    )
+
+
+def _open(client, name, kwargs):
+    from django.urls import reverse
+
+    url = reverse(f"console:{name}", kwargs=kwargs)
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {})
+    return url, response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_every_console_page_opens_exactly_where_the_role_allows(client, world, persona):
+    routes = list(console_routes())
+    unnamed = {name for name, _ in routes} - set(CONSOLE_PAGES) - OWN_ACCOUNT
+    assert not unnamed, f"say which duty the console pages {sorted(unnamed)} need"
+    people, objects, chain_wide = _role_world(world)
+    held = PERSONAS[persona]
+    client.force_login(people[persona])
+    for name, params in routes:
+        if name in OWN_ACCOUNT:
+            continue
+        scope, duty = CONSOLE_PAGES[name]
+        if scope in ("staff", "nobody", "chain"):
+            kwargs = {p: str(chain_wide[PARAMETERS[p]]) for p in params}
+            may = {
+                "staff": True,
+                "nobody": False,
+                "chain": any(duty in duties for duties in held.values()),
+            }[scope]
+            cases = [(None, kwargs, may, False)]
+        else:
+            cases = []
+            for key in "ABCD":
+                kwargs = {p: str(objects[key][PARAMETERS[p]]) for p in params}
+                duties = held.get(key, set())
+                cases.append((key, kwargs, duty in duties, SEE not in duties))
+        for key, kwargs, may, stranger in cases:
+            before = _console_snapshot()
+            url, response = _open(client, name, kwargs)
+            status = response.status_code
+            where = f"{persona} at {key or 'the chain'}: {url}"
+            if may:
+                assert status in (200, 302), (where, status)
+                assert "/login/" not in response.get("Location", ""), where
+            elif scope == "nobody":
+                assert status in (302, 403, 404), (where, status)
+            elif stranger and not (duty == TREAT and not any(TREAT in d for d in held.values())):
+                assert status == 404, (where, status)
+            else:
+                assert status in (403, 404), (where, status)
+            if not may:
+                assert _console_snapshot() == before, f"{where} changed data"
