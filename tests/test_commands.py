@@ -54,8 +54,18 @@ def test_demo_builds_a_believable_chain_once(capsys):
     patients = User.objects.filter(role=Role.PATIENT).order_by("pk")
     assert patients.count() == 300
     assert (patients.first().phone, patients.last().phone) == ("13800000001", "13800000300")
-    assert User.objects.by_phone("13900000001").filter(role=Role.DOCTOR).exists()
-    assert User.objects.by_phone("13700000001").filter(role=Role.FRONT_DESK).exists()
+    from yachi.clinics.facade import role_at
+
+    clinics = list(Clinic.objects.order_by("pk"))
+    doctor = User.objects.by_phone("13900000001").get()
+    assert role_at(doctor, next(c for c in clinics if role_at(doctor, c))) == "doctor"
+    desk = User.objects.by_phone("13700000001").get()
+    assert [role_at(desk, c) for c in clinics] == ["front_desk", None]
+    # One person manages 静安 and works at 徐汇's front desk; a regional manager has both.
+    mixed = User.objects.by_phone("13700000003").get()
+    assert [role_at(mixed, c) for c in clinics] == ["manager", "front_desk"]
+    regional = User.objects.by_phone("13700000006").get()
+    assert [role_at(regional, c) for c in clinics] == ["regional_manager"] * 2
     assert Patient.objects.filter(seat__gt=0).count() > 50
     year_ago = timezone.now() - timedelta(days=330)
     history = Appointment.objects.filter(start__lt=year_ago)
@@ -101,7 +111,7 @@ def test_demo_builds_a_believable_chain_once(capsys):
         otp=pyotp.TOTP(DEMO_TOTP_SECRET).now(),
         ip=None,
     )
-    assert manager.role == Role.MANAGER
+    assert manager.role == Role.STAFF
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"login", "login_failed", "clinical_read", "clinical_write"} <= actions

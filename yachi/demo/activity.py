@@ -114,7 +114,7 @@ def _clinical_notes(rng, today) -> list[ClinicalNote]:
 
 
 def _events(rng, today, notes):
-    staff = list(User.objects.filter(role__in=[Role.DOCTOR, Role.FRONT_DESK, Role.MANAGER]))
+    staff = list(User.objects.filter(role=Role.STAFF).order_by("pk"))
     events = []
     for offset in range(14, 0, -1):
         day = today - timedelta(days=offset)
@@ -140,7 +140,7 @@ def _events(rng, today, notes):
                         origin,
                     )
                 )
-            method = "password+totp" if member.role == Role.MANAGER else "password"
+            method = "password+totp" if member.has_totp else "password"
             events.append(
                 (
                     login,

@@ -25,6 +25,7 @@ from yachi.clinics.choices import DayKind, DoctorTitle, Skill
 from yachi.clinics.models import (
     CalendarDay,
     Chain,
+    ChainAssignment,
     Chair,
     Clinic,
     Doctor,
@@ -34,7 +35,7 @@ from yachi.clinics.models import (
     StaffMembership,
 )
 from yachi.compliance.envelope import current_data_key_id
-from yachi.core.roles import Role
+from yachi.core.roles import ChainRole, ClinicRole, Role
 from yachi.demo.activity import build_activity
 from yachi.demo.bills import build_bills
 from yachi.demo.growth import build_growth
@@ -175,13 +176,16 @@ DOCTORS = [
     ),
 ]
 
-# front desk and managers from 13700000001, one chain administrator last
+# Front desk and managers from 13700000001, each with a role per clinic (朱强 manages 静安
+# and helps at 徐汇's front desk), a regional manager over both clinics, and the chain's
+# administrator: (phone, name, {clinic index: role}, chain role).
 STAFF = [
-    ("13700000001", "孙悦", Role.FRONT_DESK, [0]),
-    ("13700000002", "马丽", Role.FRONT_DESK, [1]),
-    ("13700000003", "朱强", Role.MANAGER, [0]),
-    ("13700000004", "胡敏", Role.MANAGER, [1]),
-    ("13700000005", "郭涛", Role.ADMIN, []),
+    ("13700000001", "孙悦", {0: ClinicRole.FRONT_DESK}, None),
+    ("13700000002", "马丽", {1: ClinicRole.FRONT_DESK}, None),
+    ("13700000003", "朱强", {0: ClinicRole.MANAGER, 1: ClinicRole.FRONT_DESK}, None),
+    ("13700000004", "胡敏", {1: ClinicRole.MANAGER}, None),
+    ("13700000006", "林峰", {}, ChainRole.REGIONAL_MANAGER),
+    ("13700000005", "郭涛", {}, Role.ADMIN),
 ]
 
 
@@ -252,7 +256,7 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
         user = User.objects.create(
             phone=f"139{index:08d}",
             name=name,
-            role=Role.DOCTOR,
+            role=Role.STAFF,
             password=password,
             password_changed_at=timezone.now(),
         )
@@ -291,20 +295,24 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
                     for span in (NIGHT, EVENING)
                 )
         doctors.append((doctor, skills, schedule, afternoon))
-    for phone, name, role, clinic_indexes in STAFF:
+    for phone, name, roles, wide in STAFF:
         user = User.objects.create(
             phone=phone,
             name=name,
-            role=role,
+            role=Role.ADMIN if wide == Role.ADMIN else Role.STAFF,
             password=password,
             password_changed_at=timezone.now(),
-            is_superuser=role == Role.ADMIN,
+            is_superuser=wide == Role.ADMIN,
         )
-        if role in (Role.MANAGER, Role.ADMIN):
+        # Whoever manages something logs in with the second factor.
+        if wide or ClinicRole.MANAGER in roles.values():
             user.totp_secret, user.totp_confirmed_at = DEMO_TOTP_SECRET, timezone.now()
             user.save(update_fields=["totp_secret", "totp_confirmed_at"])
-        for clinic_index in clinic_indexes:
-            StaffMembership.objects.create(user=user, clinic=clinics[clinic_index])
+        for clinic_index, role in roles.items():
+            StaffMembership.objects.create(user=user, clinic=clinics[clinic_index], role=role)
+        if wide == ChainRole.REGIONAL_MANAGER:
+            region = ChainAssignment.objects.create(user=user, chain=chain, role=wide)
+            region.clinics.set(clinics)
     log(f"  {len(doctors)} doctors and {len(STAFF)} staff")
 
     people = _patients(rng, today)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from yachi.accounts.models import User
-from yachi.core.roles import Role
+from yachi.core.roles import ClinicRole, Role
 from yachi.growth import ledger, services
 from yachi.growth.choices import Applicability, CouponKind, CouponStatus, PointsReason
 from yachi.growth.models import Coupon, CouponTemplate
@@ -69,7 +69,7 @@ def build_growth(*, rng: random.Random) -> int:
     templates = [CouponTemplate.objects.create(**spec) for spec in TEMPLATES]
     scaling, products, floss, _voucher = templates
     people = list(User.objects.filter(role=Role.PATIENT).order_by("pk")[:10])
-    manager = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
+    manager = User.objects.filter(memberships__role=ClinicRole.MANAGER).order_by("pk").first()
     issued = []
     for index, person in enumerate(people):
         earned = rng.randint(3, 30) * 100

@@ -42,9 +42,11 @@ Demo logins
   patients     13800000001 – 138{PATIENT_COUNT:08d}   SMS code is shown on the login page
   doctors      13900000001 – 13900000010   password {STAFF_PASSWORD}
   front desk   13700000001 (静安), 13700000002 (徐汇)   password {STAFF_PASSWORD}
-  managers     13700000003 (静安), 13700000004 (徐汇)   password {STAFF_PASSWORD}
+  managers     13700000003 (manager at 静安, front desk at 徐汇), 13700000004 (徐汇)
+               password {STAFF_PASSWORD}
+  regional     13700000006 (regional manager over 静安 and 徐汇)   password {STAFF_PASSWORD}
   admin        13700000005   password {STAFF_PASSWORD}
-  managers and admin also need an authenticator code: add the key
+  managers, regional manager and admin also need an authenticator code: add the key
                {DEMO_TOTP_SECRET} to any TOTP app (or: oathtool --totp -b {DEMO_TOTP_SECRET})
   API token    yachi token 13800000001
 """
