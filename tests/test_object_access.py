@@ -123,10 +123,43 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_order = order_checkout(
         buyer=world.other_patient, clinic=world.clinic_b, fulfilment="pickup"
     ).order
+    # Clinic C, of the same chain, is nobody's here but its own staff's: not the regional
+    # manager's over A and B, not the manager of A who is front desk at B.
+    from tests import factories as f
+    from yachi.clinics.models import StaffMembership
+    from yachi.core.roles import ChainRole, ClinicRole
+
+    clinic_c = f.ClinicFactory(chain=world.chain, name="浦东店")
+    f.ChairFactory(clinic=clinic_c)
+    doctor_c = f.DoctorFactory(clinics=[clinic_c])
+    f.weekly_hours(doctor_c, clinic_c)
+    stranger = f.patient_user("13500000009", name="浦东患者")
+    at_c = appointments_book(
+        actor=stranger,
+        doctor=doctor_c,
+        service=f.ServiceFactory(clinic=clinic_c),
+        start=tomorrow_at(11),
+        patients=[stranger.family_account.members.get(seat=0)],
+    ).appointments[0]
+    bill_c = bill_create(
+        actor=f.staff_member(clinic_c),
+        clinic=clinic_c,
+        payer=stranger,
+        amount_fen=9900,
+        description="洁牙",
+    )
+    regional = f.StaffFactory()
+    f.chain_role(
+        regional, world.chain, ChainRole.REGIONAL_MANAGER, [world.clinic_a, world.clinic_b]
+    )
+    mixed = f.staff_member(world.clinic_a, role=ClinicRole.MANAGER)
+    StaffMembership.objects.create(user=mixed, clinic=world.clinic_b, role=ClinicRole.FRONT_DESK)
     return {
         "payment_id": [
             (world.patient_parent, str(their_bill.public_id)),
             (world.clinic_a_front_desk, str(their_bill.public_id)),
+            (regional, str(bill_c.public_id)),
+            (mixed, str(bill_c.public_id)),
         ],
         "order_id": [
             (world.patient_parent, str(their_order.public_id)),
@@ -152,6 +185,8 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.patient_parent, str(theirs.public_id)),  # another family's
             (world.clinic_a_front_desk, str(theirs.public_id)),  # another clinic's
             (world.clinic_a_doctor.user, str(theirs.public_id)),
+            (regional, str(at_c.public_id)),
+            (mixed, str(at_c.public_id)),
         ],
         "patient_id": [
             (world.patient_parent, str(world.other.public_id)),
@@ -159,6 +194,8 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             # seen only at clinic B: not a patient of clinic A's doctor
             (world.clinic_a_doctor.user, str(world.other.public_id)),
             (world.clinic_b_front_desk, str(world.other.public_id)),
+            (regional, str(at_c.patient.public_id)),
+            (mixed, str(at_c.patient.public_id)),
         ],
     }
 

@@ -119,6 +119,7 @@ def test_the_clinic_switch_shows_each_clinic_with_his_role_there(client, world, 
     assert "静安店 · 店长" in page and "徐汇店 · 前台" in page
     assert f"/console/clinic/{world.clinic_b.public_id}/roster/" not in page
     assert f"/console/clinic/{world.clinic_b.public_id}/payments/" in page
+    assert '<span class="muted">前台</span>' in page
     page = client.get(f"/console/clinic/{world.clinic_a.public_id}/calendar/").content.decode()
     assert f"/console/clinic/{world.clinic_a.public_id}/roster/" in page
 
