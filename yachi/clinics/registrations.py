@@ -7,6 +7,7 @@ from yachi.clinics.models import Clinic, Doctor, StaffMembership
 from yachi.clinics.roles import Duty, clinics_where, clinics_with_roles, held_roles, role_at
 from yachi.clinics.selectors import doctor_of_user
 from yachi.compliance.facade import AuditScope
+from yachi.core.models import as_public_id
 
 
 def profile_part(user) -> dict:
@@ -31,7 +32,10 @@ def acting_role(actor, clinic) -> str:
         held = held_roles(actor)
         return next(iter(held)) if len(held) == 1 else ""
     if not hasattr(clinic, "pk"):
-        clinic = Clinic.objects.filter(public_id=clinic).only("pk").first()
+        public_id = as_public_id(clinic)
+        clinic = (
+            Clinic.objects.filter(public_id=public_id).only("pk").first() if public_id else None
+        )
         if clinic is None:
             return ""
     return role_at(actor, clinic) or ""
