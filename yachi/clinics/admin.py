@@ -105,11 +105,17 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     """Every membership with its role, to find a person's clinics (front desk at one,
     manager at another) in one list."""
 
-    list_display = ("user", "clinic", "role")
+    list_display = ("person", "clinic", "role")
     list_filter = ("role", "clinic")
+    list_select_related = ("user", "clinic")
     actions = None  # one by one, so that each change is audited
     fields = ("user", "clinic", "role")
     autocomplete_fields = ("user",)
+
+    @admin.display(description=_("name"))
+    def person(self, obj) -> str:
+        # On the page only: __str__ never holds a name (it is copied into the change log).
+        return obj.user.display_name
 
     def _audit(self, request, obj, role):
         audit_record(
@@ -155,9 +161,15 @@ class ChainAssignmentAdmin(admin.ModelAdmin):
     """Regional managers over some clinics of a chain, chain operations over all of them."""
 
     form = ChainAssignmentForm
+
+    @admin.display(description=_("name"))
+    def person(self, obj) -> str:
+        return obj.user.display_name
+
     actions = None  # one by one, so that each change is audited
-    list_display = ("user", "chain", "role")
+    list_display = ("person", "chain", "role")
     list_filter = ("chain", "role")
+    list_select_related = ("user", "chain")
     autocomplete_fields = ("user",)
     filter_horizontal = ("clinics",)
 
