@@ -213,11 +213,19 @@ def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
                     return child
             return None
 
-        assert wait_until(lambda: consumer() is not None, 60), "no job consumer started"
+        def serving() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).is_success
+            except httpx.TransportError:
+                return False
+
+        # A server that is up and serving, as one is stopped (a busy machine starts slowly).
+        assert wait_until(serving, 90), "the server did not start"
         jobs = consumer()
+        assert jobs is not None, "no job consumer started"
         server.send_signal(stop)
-        server.wait(timeout=20)
-        assert wait_until(lambda: not alive(jobs), 15), "the job consumer outlived the server"
+        server.wait(timeout=60)
+        assert wait_until(lambda: not alive(jobs), 30), "the job consumer outlived the server"
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)  # whatever else the server left
