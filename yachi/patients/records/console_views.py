@@ -87,6 +87,8 @@ def chart_page(request, patient_id):
             return redirect("console:chart", patient_id=patient.public_id)
     notes = records.clinical_notes_read(actor=request.user, patient=patient, clinic_ids=clinic_ids)
     doctor = clinics.doctor_of_user(request.user)
+    # The note is most likely for this doctor's latest visit of the patient.
+    mine = next((v for v in note_visits if doctor and v.doctor_id == doctor.pk), None)
     return render(
         request,
         "patients/console/chart.html",
@@ -98,6 +100,7 @@ def chart_page(request, patient_id):
             "doctor_id": doctor.pk if doctor else None,
             "visits": visits.appointments_of_patient(patient_id=patient.pk),
             "note_visits": note_visits,
+            "default_visit": (mine or (note_visits[0] if note_visits else None)),
             # What the doctor typed comes back after a refused save, not lost.
             "draft": request.POST if request.method == "POST" else {},
             "section": "patients",
