@@ -10,8 +10,9 @@ class ClinicOut(PublicOut):
     name: str
     address: str
     phone: str
-    latitude: Decimal
-    longitude: Decimal
+    # Numbers, as a mini-program's wx.openLocation and the emergency request take them.
+    latitude: float
+    longitude: float
     timezone: str
 
     @staticmethod
