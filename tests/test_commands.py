@@ -74,6 +74,13 @@ def test_demo_builds_a_believable_chain_once(capsys):
 
     first = patients.first()
     assert Coupon.objects.filter(owner=first).count() >= 2 and points_balance(user=first) > 0
+    # Their visit history: what the doctor shared, and paid bills with receipts.
+    from yachi.booking.history.selectors import visit_history
+    from yachi.patients.facade import account_of
+
+    visits = visit_history(account=account_of(first))
+    assert any(v.notes and v.notes[0].advice for v in visits)
+    assert any(b.has_receipt for v in visits for b in v.bills)
     from yachi.shop.models import FlashSale
 
     sale = FlashSale.objects.get()  # always on at the first clinic

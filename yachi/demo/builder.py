@@ -39,7 +39,7 @@ from yachi.compliance.envelope import current_data_key_id
 from yachi.core.roles import Role
 from yachi.demo.activity import build_activity
 from yachi.demo.avatars import illustrated_portrait
-from yachi.demo.bills import build_bills
+from yachi.demo.bills import build_bills, build_visit_bills
 from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall
 from yachi.demo.people import birth_date, full_name
@@ -392,6 +392,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
     log(f"  coupon templates, {coupons} coupons and points for the first ten patients")
     bills = build_bills(clinic=clinics[0])
     log(f"  {bills} open treatment bills (洁牙) to pay in the app or at the desk")
+    visit_bills = build_visit_bills(rng=rng)
+    log(f"  {visit_bills} bills of recent visits of the first ten families, paid, with receipts")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
     )
