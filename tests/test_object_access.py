@@ -93,8 +93,18 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_offer = _hold_for(
         their_entry, world.clinic_b_doctor, tomorrow_at(16), tomorrow_at(16, 30)
     )
+    from yachi.patients.records.services import clinical_note_write
     from yachi.payments.bills import bill_create
 
+    their_note = clinical_note_write(
+        actor=world.clinic_b_doctor.user,
+        patient=world.other,
+        clinic_ids={world.clinic_b.pk},
+        appointment=theirs,
+        diagnosis="龋齿",
+        patient_summary="补了一颗牙",
+        share=True,
+    )
     their_bill = bill_create(
         actor=world.clinic_b_front_desk,
         clinic=world.clinic_b,
@@ -166,6 +176,10 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.clinic_a_front_desk, str(their_order.public_id)),  # another clinic's
         ],
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
+        "note_id": [
+            (world.clinic_a_doctor.user, str(their_note.public_id)),  # another clinic's
+            (world.patient_parent, str(their_note.public_id)),
+        ],
         "case_id": [
             (world.patient_parent, str(their_case.public_id)),
             (world.clinic_a_doctor.user, str(their_case.public_id)),  # never asked to take it
@@ -243,7 +257,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
 
 # --- every console page, for every combination of roles ------------------------------------
 #
-# Roles belong to a person's place at each clinic (ADR 0023). Clinics A, B and C are of one
+# Roles belong to a person's place at each clinic (ADR 0024). Clinics A, B and C are of one
 # chain, D of another. Each persona below holds, at each clinic, the duties written here
 # (not asked of the code under test): every console page of every clinic must open for a
 # duty they hold there, be refused (403 or 404) for one they lack, and answer "not found"
@@ -272,6 +286,8 @@ CONSOLE_PAGES = {
     "emergencies": ("staff", None),
     "emergency_accept": ("nobody", None),
     "calendar": ("clinic", SEE),
+    "doctors": ("clinic", SEE),
+    "doctor_edit": ("doctor", MANAGE),
     "book": ("clinic", SEE),
     "grid": ("clinic", SEE),
     "flash_sales": ("clinic", SEE),
@@ -281,6 +297,7 @@ CONSOLE_PAGES = {
     "patient_desk": ("patient", SEE),
     "chart": ("patient", TREAT),
     "absence": ("clinic", DESK),
+    "visit_bill": ("appointment", DESK),
     "payments": ("clinic", DESK),
     "payment": ("payment", DESK),
     "payment_take": ("payment", DESK),
@@ -307,6 +324,7 @@ CONSOLE_PAGES = {
 }
 PARAMETERS = {
     "clinic_id": "clinic",
+    "doctor_id": "doctor",
     "appointment_id": "appointment",
     "patient_id": "patient",
     "payment_id": "payment",
@@ -347,11 +365,14 @@ def _role_world(world):
     clinic_d = f.ClinicFactory(chain=f.ChainFactory(name="别家口腔"), name="别家店")
     clinics = {"A": world.clinic_a, "B": world.clinic_b, "C": clinic_c, "D": clinic_d}
     doctors = {"A": world.clinic_a_doctor, "B": world.clinic_b_doctor}
+    # A doctor's profile is edited by the clinic's managers (and by the doctor, who is a
+    # persona here: so another doctor's profile is the one opened at A).
+    profiles = {"A": world.clinic_a_implant_doctor, "B": world.clinic_b_doctor}
     services = {"A": world.cleaning_a, "B": world.cleaning_b}
     for key in ("C", "D"):
         f.ChairFactory(clinic=clinics[key])
         services[key] = f.ServiceFactory(clinic=clinics[key])
-        doctors[key] = f.DoctorFactory(clinics=[clinics[key]])
+        doctors[key] = profiles[key] = f.DoctorFactory(clinics=[clinics[key]])
         f.weekly_hours(doctors[key], clinics[key])
     administrator = f.StaffFactory(role=Role.ADMIN, is_superuser=True)
     shop = catalogue(world)
@@ -384,6 +405,7 @@ def _role_world(world):
         )
         objects[key] = {
             "clinic": clinic.public_id,
+            "doctor": profiles[key].public_id,
             "appointment": appointment.public_id,
             "patient": member.public_id,
             "payment": bill.public_id,

@@ -15,6 +15,7 @@ from yachi.clinics.calendar import (
 from yachi.clinics.choices import DayKind, Skill, Weekday
 from yachi.clinics.events import CalendarChanged, ChairsChanged
 from yachi.clinics.models import LONGEST_SERVICE_MINUTES
+from yachi.clinics.profiles import doctor_photo_url, may_edit_doctor_profile
 from yachi.clinics.roles import (
     Duty,
     Standing,
@@ -75,12 +76,14 @@ __all__ = [
     "doctor_by_pk",
     "doctor_has_skill",
     "doctor_of_user",
+    "doctor_photo_url",
     "doctor_works_at",
     "emergency_doctors",
     "emergency_service",
     "held_roles",
     "is_public_holiday",
     "may",
+    "may_edit_doctor_profile",
     "may_manage",
     "opening_hours_on",
     "principal",

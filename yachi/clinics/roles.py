@@ -1,4 +1,4 @@
-"""What a person may do at a clinic: the one place that answers it (ADR 0023).
+"""What a person may do at a clinic: the one place that answers it (ADR 0024).
 
 A staff member's roles belong to their places at clinics, not to their account:
 

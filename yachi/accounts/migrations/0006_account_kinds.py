@@ -1,5 +1,5 @@
-"""An account is a patient's, a staff member's or an administrator's (ADR 0023): what a
-staff member is at a clinic moved to their memberships (clinics 0005), so doctors, front
+"""An account is a patient's, a staff member's or an administrator's (ADR 0024): what a
+staff member is at a clinic moved to their memberships (clinics 0006), so doctors, front
 desk and managers become staff accounts."""
 
 from django.db import migrations, models
@@ -22,7 +22,7 @@ def roles_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_encrypt_user_names"),
-        ("clinics", "0005_chain_roles"),
+        ("clinics", "0006_chain_roles"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Existing staff keep what they could do when roles move to their memberships (ADR 0023):
+"""Existing staff keep what they could do when roles move to their memberships (ADR 0024):
 a manager's memberships become a manager's, the front desk's a front desk's, an
 administrator's a manager's; a doctor's membership, which granted nothing, goes; and
 every doctor, front desk and manager becomes a staff account."""
@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("clinics", "0004_seed_clinic_calendars"), ("accounts", "0005_encrypt_user_names")]
-AFTER = [("clinics", "0005_chain_roles"), ("accounts", "0006_account_kinds")]
+BEFORE = [("clinics", "0005_doctor_profile"), ("accounts", "0005_encrypt_user_names")]
+AFTER = [("clinics", "0006_chain_roles"), ("accounts", "0006_account_kinds")]
 
 
 def migrate(targets):

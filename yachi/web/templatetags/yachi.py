@@ -80,3 +80,17 @@ def console_rights(context, clinic) -> dict:
         "manage_anywhere": manage_at is None or bool(manage_at),
         "treat_anywhere": bool(standing.clinics_where(clinics.Duty.TREAT)),
     }
+
+
+@register.inclusion_tag("web/partials/doctor_avatar.html")
+def doctor_avatar(doctor, size: str = "sm"):
+    """A doctor's photo, or a tidy placeholder with their initials; an illustration is
+    marked as one, so nobody takes it for the doctor's likeness."""
+    from yachi.clinics.facade import doctor_photo_url
+
+    return {
+        "doctor": doctor,
+        "size": size,
+        "url": doctor_photo_url(doctor),
+        "tone": doctor.public_id.int % 6,
+    }

@@ -1,4 +1,4 @@
-"""Roles belong to a staff member's place at a clinic (ADR 0023): each membership takes
+"""Roles belong to a staff member's place at a clinic (ADR 0024): each membership takes
 the role its user had (front desk or manager; an administrator's memberships become a
 manager's), and chain roles are assigned over clinics of a chain. A doctor's membership
 granted nothing (doctors work at clinics through ``Doctor.clinics``) and is removed."""
@@ -17,7 +17,7 @@ def roles_from_users(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinics", "0004_seed_clinic_calendars"),
+        ("clinics", "0005_doctor_profile"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("accounts", "0005_encrypt_user_names"),
     ]
