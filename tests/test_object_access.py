@@ -296,6 +296,7 @@ CONSOLE_PAGES = {
     "step": ("appointment", SEE),
     "patient_desk": ("patient", SEE),
     "chart": ("patient", TREAT),
+    "note_patient_part": ("patient", TREAT),
     "absence": ("clinic", DESK),
     "visit_bill": ("appointment", DESK),
     "payments": ("clinic", DESK),
@@ -325,6 +326,7 @@ CONSOLE_PAGES = {
 PARAMETERS = {
     "clinic_id": "clinic",
     "doctor_id": "doctor",
+    "note_id": "note",
     "appointment_id": "appointment",
     "patient_id": "patient",
     "payment_id": "payment",
@@ -355,6 +357,7 @@ def _role_world(world):
     from yachi.clinics.models import StaffMembership
     from yachi.core.roles import ChainRole, ClinicRole, Role
     from yachi.growth.models import CouponTemplate
+    from yachi.patients.records.services import clinical_note_write
     from yachi.payments.bills import bill_create
     from yachi.shop.flash.services import flash_sale_create
     from yachi.shop.models import Stock
@@ -388,6 +391,13 @@ def _role_world(world):
             start=tomorrow_at((9, 10, 11, 14)[index]),
             patients=[member],
         ).appointments[0]
+        note = clinical_note_write(
+            actor=doctors[key].user,
+            patient=member,
+            clinic_ids={clinic.pk},
+            diagnosis="龋齿",
+            appointment=appointment,
+        )
         bill = bill_create(
             actor=administrator, clinic=clinic, payer=buyer, amount_fen=9900, description="洁牙"
         )
@@ -407,6 +417,7 @@ def _role_world(world):
             "clinic": clinic.public_id,
             "doctor": profiles[key].public_id,
             "appointment": appointment.public_id,
+            "note": note.public_id,
             "patient": member.public_id,
             "payment": bill.public_id,
             "order": order.public_id,
