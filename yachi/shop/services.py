@@ -256,14 +256,20 @@ def _points(points) -> int:
     if not isinstance(points, int) or isinstance(points, bool) or points < 0:
         raise InvalidInput(_("Points must be a whole number, zero or more."), code="invalid_points")
     if points > MAX_POINTS:
-        raise TooManyPoints(
-            _("That is more points than any order can use (at most %(max)d).") % {"max": MAX_POINTS}
-        )
+        raise _too_many_for_any_order()
     return points
+
+
+def _too_many_for_any_order() -> TooManyPoints:
+    return TooManyPoints(
+        _("That is more points than any order can use (at most %(max)d).") % {"max": MAX_POINTS}
+    )
 
 
 def points_problem(*, points: int, balance: int, needed: int):
     """Why ``points`` cannot pay for an order needing at most ``needed``, or None."""
+    if points > MAX_POINTS:
+        return _too_many_for_any_order()
     if points > balance:
         return NotEnoughPoints(
             _("You have %(balance)d points; you cannot use %(points)d.")
