@@ -89,8 +89,13 @@ PRODUCTS = [
 ]
 
 
-# Drawn as a tube rather than by their category's shape.
-TUBES = {"儿童含氟牙膏"}
+# Drawn as another kind than their category's: the children's brush is a brush, the
+# toothpaste a tube, the water flosser a bottle with a nozzle.
+SHAPES = {
+    "儿童电动牙刷": Category.TOOTHBRUSH,
+    "儿童含氟牙膏": "tube",
+    "冲牙器": Category.MOUTHWASH,
+}
 
 
 def build_mall(*, rng, clinics, manager) -> int:
@@ -114,7 +119,7 @@ def build_mall(*, rng, clinics, manager) -> int:
             name=name,
             name_en=name_en,
             category=category,
-            shape=Category.CHILDREN if name in TUBES else None,
+            shape=SHAPES.get(name),
         )
         product_image_set(
             actor=manager,

@@ -89,6 +89,7 @@ SHAPES = {
     Category.WHITENING: _box,
     Category.CHILDREN: _tube,
     Category.TREATMENT: _box,
+    "tube": _tube,
 }
 
 
