@@ -41,7 +41,7 @@ class ProductQuery(InputSchema):
     clinic_id: UUID | None = Field(
         None, description="only what this clinic sells, with each SKU's stock there"
     )
-    q: str = Field("", max_length=200, description="words in the name or description")
+    q: Line = Field("", max_length=200, description="words in the name or description")
 
 
 class CategoryOut(Schema):
