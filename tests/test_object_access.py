@@ -257,7 +257,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
 
 # --- every console page, for every combination of roles ------------------------------------
 #
-# Roles belong to a person's place at each clinic (ADR 0024). Clinics A, B and C are of one
+# Roles belong to a person's place at each clinic (ADR 0025). Clinics A, B and C are of one
 # chain, D of another. Each persona below holds, at each clinic, the duties written here
 # (not asked of the code under test): every console page of every clinic must open for a
 # duty they hold there, be refused (403 or 404) for one they lack, and answer "not found"
@@ -305,6 +305,7 @@ CONSOLE_PAGES = {
     "payment_refund": ("payment", DESK),
     "shop_orders": ("clinic", DESK),
     "shop_stock": ("clinic", DESK),
+    "shop_pickup": ("clinic", DESK),
     "shop_order": ("order", DESK),
     "shop_order_step": ("order", DESK),
     "roster": ("clinic", MANAGE),
