@@ -136,3 +136,13 @@ def test_a_refused_try_with_a_revoked_token_is_not_a_use(raw, patient):
     assert token_user(raw) is None
     tasks.record_token_uses.call_local()
     assert ApiToken.objects.get(user=patient).last_used_at is None
+
+
+def test_a_second_factor_turned_on_is_seen_at_once(raw, patient):
+    import pyotp
+
+    assert not token_user(raw).has_totp
+    secret = pyotp.random_base32()
+    staff_auth.totp_enroll(user=patient, secret=secret, code=pyotp.TOTP(secret).now())
+    tokencache.clear_local()
+    assert token_user(raw).has_totp
