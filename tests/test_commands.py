@@ -1,5 +1,6 @@
 """The operator's `yachi` command: token, demo and serve."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -149,6 +150,77 @@ def test_serve_migrates_and_answers_health(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "kill -9"])
+def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
+    """However `yachi serve` ends, its job consumer does not run on alone."""
+    env = {
+        **os.environ,
+        "YACHI_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env["YACHI_JOBS_IMMEDIATE"] = "0"
+    port = 19000 + os.getpid() % 1000 + (stop == signal.SIGKILL)
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "yachi.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+
+        def consumer() -> int | None:
+            for child in children_of(server.pid):
+                with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                    args = cmdline.read().split(b"\0")
+                if b"yachi.cli" in args and b"serve" not in args:  # not a web worker
+                    return child
+            return None
+
+        assert wait_until(lambda: consumer() is not None, 60), "no job consumer started"
+        jobs = consumer()
+        server.send_signal(stop)
+        server.wait(timeout=20)
+        assert wait_until(lambda: not alive(jobs), 15), "the job consumer outlived the server"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # whatever else the server left
 
 
 def assert_emergency_doctors_around_the_clock():

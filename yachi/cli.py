@@ -1,6 +1,6 @@
 """The ``yachi`` command: Django's management commands with Yachi's settings.
 
-``yachi serve``, ``yachi demo`` and ``yachi token`` are Yachi's own; every other
+``yachi serve``, ``yachi demo``, ``yachi jobs`` and ``yachi token`` are Yachi's own; every other
 Django command (``yachi migrate``, ``yachi createsuperuser``…) works as well.
 """
 

@@ -71,7 +71,13 @@ class Notification:
 
 
 def _text(params: dict[str, str]) -> str:
+    """What a request's signature covers: its non-empty parameters."""
     return "&".join(f"{name}={params[name]}" for name in sorted(params) if params[name] != "")
+
+
+def _notification_text(fields: dict[str, str]) -> str:
+    """What a notification's signature covers: every field, empty ones too."""
+    return "&".join(f"{name}={fields[name]}" for name in sorted(fields))
 
 
 class FakeAlipay(FakeServer):
@@ -166,7 +172,7 @@ class FakeAlipay(FakeServer):
         self, fields: dict[str, str], *, signing_key: rsa.RSAPrivateKey | None = None
     ) -> Notification:
         signature = (signing_key or self.alipay_key).sign(
-            _text(fields).encode(), padding.PKCS1v15(), hashes.SHA256()
+            _notification_text(fields).encode(), padding.PKCS1v15(), hashes.SHA256()
         )
         fields = fields | {"sign_type": "RSA2", "sign": base64.b64encode(signature).decode()}
         return Notification(

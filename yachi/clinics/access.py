@@ -1,8 +1,9 @@
 """Public lookups of clinics, doctors and services by their public ids."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from yachi.clinics.models import Clinic, Doctor, Service
+from yachi.clinics.models import Clinic, Doctor, DoctorSkill, Service
 from yachi.core.errors import NotFound
 from yachi.core.models import as_public_id
 
@@ -22,13 +23,16 @@ def clinic_by_id(clinic_id) -> Clinic:
     return clinic
 
 
-def doctor_by_id(doctor_id) -> Doctor:
+def doctor_by_id(doctor_id, *, with_clinics: bool = False) -> Doctor:
     missing = NotFound(_("Doctor not found."), code="doctor_not_found")
-    doctor = (
-        Doctor.objects.prefetch_related("skills")
-        .filter(public_id=_uuid(doctor_id, missing), is_active=True)
-        .first()
+    queryset = Doctor.objects.prefetch_related(
+        Prefetch("skills", queryset=DoctorSkill.objects.order_by("skill"))
     )
+    if with_clinics:
+        queryset = queryset.prefetch_related(
+            Prefetch("clinics", queryset=Clinic.objects.order_by("name"))
+        )
+    doctor = queryset.filter(public_id=_uuid(doctor_id, missing), is_active=True).first()
     if doctor is None:
         raise missing
     return doctor

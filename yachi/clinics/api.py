@@ -2,7 +2,7 @@ from ninja import Query, Router
 
 from yachi.clinics import access, selectors
 from yachi.clinics.choices import Skill
-from yachi.clinics.schemas import ClinicOut, DoctorOut, ServiceOut
+from yachi.clinics.schemas import ClinicOut, DoctorDetailOut, DoctorOut, ServiceOut
 from yachi.core.schemas import InputSchema, errors
 
 router = Router(tags=["clinics"])
@@ -37,6 +37,8 @@ def list_services(request, clinic_id: str):
     return selectors.clinic_services(clinic=access.clinic_by_id(clinic_id))
 
 
-@router.get("/doctors/{doctor_id}", auth=None, response={200: DoctorOut, **errors(404)})
+@router.get("/doctors/{doctor_id}", auth=None, response={200: DoctorDetailOut, **errors(404)})
 def get_doctor(request, doctor_id: str):
-    return access.doctor_by_id(doctor_id)
+    """A doctor's profile: title, skills, years in practice, introduction, photo, and the
+    clinics the doctor works at. The photo is loaded from `photo_url`."""
+    return access.doctor_by_id(doctor_id, with_clinics=True)

@@ -18,6 +18,7 @@ class DoctorTitle(models.TextChoices):
     ASSOCIATE_CHIEF = "associate_chief", _("Associate chief physician")
     ATTENDING = "attending", _("Attending physician")
     RESIDENT = "resident", _("Resident physician")
+    PHYSICIAN = "physician", _("Physician")
 
 
 class Weekday(models.IntegerChoices):

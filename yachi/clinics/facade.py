@@ -14,6 +14,7 @@ from yachi.clinics.calendar import (
 from yachi.clinics.choices import DayKind, Skill, Weekday
 from yachi.clinics.events import CalendarChanged, ChairsChanged
 from yachi.clinics.models import LONGEST_SERVICE_MINUTES
+from yachi.clinics.profiles import doctor_photo_url, may_edit_doctor_profile
 from yachi.clinics.selectors import (
     active_chair_ids,
     active_clinics,
@@ -53,10 +54,12 @@ __all__ = [
     "doctor_by_pk",
     "doctor_has_skill",
     "doctor_of_user",
+    "doctor_photo_url",
     "doctor_works_at",
     "emergency_doctors",
     "emergency_service",
     "is_public_holiday",
+    "may_edit_doctor_profile",
     "opening_hours_on",
     "service_by_id",
     "staff_clinic_by_id",

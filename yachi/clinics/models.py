@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -170,13 +171,33 @@ class Chair(BaseModel):
         return f"{self.clinic.name} · {self.name}"
 
 
+# What patients read on a doctor's profile: a few sentences, not a CV.
+INTRODUCTION_MAX_LENGTH = 300
+# The earliest year a doctor's practice may have begun (older is a typing error).
+FIRST_PRACTICE_YEAR = 1950
+
+
 class Doctor(BaseModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="doctor"
     )
     name = models.CharField(_("name"), max_length=64)
     title = models.CharField(_("title"), max_length=24, choices=DoctorTitle.choices)
-    bio = models.TextField(_("introduction"), blank=True)
+    bio = models.TextField(_("introduction"), max_length=INTRODUCTION_MAX_LENGTH, blank=True)
+    # The year practice began, not a count of years: the profile stays right as time passes.
+    practising_since = models.PositiveSmallIntegerField(
+        _("in practice since (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_PRACTICE_YEAR)],
+    )
+    # Set only by ``profiles.doctor_profile_update``: a random name under ``doctors/`` in
+    # the default storage, served by ``views.doctor_photo``, never by its path.
+    photo = models.FileField(_("photo"), upload_to="doctors/", blank=True, editable=False)
+    photo_content_type = models.CharField(max_length=16, blank=True, editable=False)
+    photo_is_illustration = models.BooleanField(
+        _("the picture is an illustration, not a photo of the doctor"), default=False
+    )
     clinics = models.ManyToManyField(Clinic, related_name="doctors", verbose_name=_("clinics"))
     is_active = models.BooleanField(_("taking bookings"), default=True)
 
@@ -184,9 +205,34 @@ class Doctor(BaseModel):
         verbose_name = _("doctor")
         verbose_name_plural = _("doctors")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practising_since__isnull=True)
+                | Q(practising_since__gte=FIRST_PRACTICE_YEAR),
+                name="doctor_practising_since_plausible",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def years_in_practice(self) -> int | None:
+        """Whole years since practice began (0 in its first year), or None when unknown."""
+        if self.practising_since is None:
+            return None
+        return max(0, timezone.localdate().year - self.practising_since)
+
+    @property
+    def initials(self) -> str:
+        """What a placeholder shows without a photo: the surname of a Chinese name
+        (王建华 → 王), the initials of a Latin one (Anna Li → AL)."""
+        name = self.name.strip()
+        if not name:
+            return "?"
+        if name[0].isascii():
+            return "".join(part[0] for part in name.split()[:2]).upper()
+        return name[0]
 
 
 class DoctorSkill(models.Model):

@@ -68,6 +68,7 @@ class AuditAction(models.TextChoices):
     PATIENT_PAGE_READ = "patient_page_read", _("Patient's front-desk page read")
     ROSTER_CHANGED = "roster_changed", _("Roster changed")
     CALENDAR_CHANGED = "calendar_changed", _("Clinic calendar changed")
+    DOCTOR_PROFILE_CHANGED = "doctor_profile_changed", _("Doctor profile changed")
     AUDIT_HEAD_INVALID = "audit_head_invalid", _("Audit trail's end found altered or missing")
 
 

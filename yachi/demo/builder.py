@@ -6,6 +6,7 @@ database's own guards against double booking still check every row.
 """
 
 import random
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -36,6 +38,7 @@ from yachi.clinics.models import (
 from yachi.compliance.envelope import current_data_key_id
 from yachi.core.roles import Role
 from yachi.demo.activity import build_activity
+from yachi.demo.avatars import illustrated_portrait
 from yachi.demo.bills import build_bills
 from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall
@@ -175,6 +178,65 @@ DOCTORS = [
     ),
 ]
 
+# The year each demo doctor began to practise, whether the illustration has long hair,
+# and the introduction patients read. The demo's doctors are invented, and their
+# pictures are illustrations (marked 示意图 in the app).
+PROFILES = {
+    "王建华": (
+        1998,
+        False,
+        "从事口腔临床工作二十余年，专注种植修复与复杂拔牙。"
+        "重视术前评估与沟通，会把每一步治疗讲清楚再开始。",
+    ),
+    "李静": (
+        2006,
+        True,
+        "擅长青少年及成人正畸、隐形矫正。"
+        "相信好的矫正从细致的检查和可行的计划开始，复诊时会耐心解答每个问题。",
+    ),
+    "张伟": (
+        2011,
+        False,
+        "主攻根管治疗与急性牙痛处理，熟悉显微根管技术。急诊时先止痛、再讲清后续方案。",
+    ),
+    "刘洋": (
+        2013,
+        True,
+        "专注儿童口腔，擅长涂氟、窝沟封闭与乳牙治疗。用孩子听得懂的话讲解，帮小朋友不怕看牙。",
+    ),
+    "陈晨": (
+        2019,
+        True,
+        "关注牙周健康，擅长洁牙、牙周基础治疗与口腔卫生指导，也参与急诊接诊。",
+    ),
+    "杨帆": (
+        2008,
+        False,
+        "擅长根管治疗与牙体修复，对疑难根管再治疗有丰富经验。"
+        "治疗前会用影像资料和患者一起看清问题。",
+    ),
+    "赵敏": (
+        2012,
+        True,
+        "擅长儿童早期矫治与儿童牙病防治，关注孩子的换牙期，帮助家长把握干预时机。",
+    ),
+    "黄磊": (
+        2010,
+        False,
+        "擅长智齿拔除及口腔外科小手术，操作轻柔，术后会交代清楚注意事项与复诊时间。",
+    ),
+    "周婷": (
+        2020,
+        True,
+        "专注牙周治疗与洁牙，耐心细致，擅长为初次洁牙或牙龈敏感的患者制定舒适的治疗节奏。",
+    ),
+    "吴昊": (
+        1996,
+        False,
+        "种植与根管治疗方向主任医师，长期从事种植修复与牙体牙髓病诊疗，注重长期效果与定期维护。",
+    ),
+}
+
 # front desk and managers from 13700000001, one chain administrator last
 STAFF = [
     ("13700000001", "孙悦", Role.FRONT_DESK, [0]),
@@ -256,12 +318,22 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
             password=password,
             password_changed_at=timezone.now(),
         )
-        doctor = Doctor.objects.create(
+        since, long_hair, introduction = PROFILES[name]
+        doctor = Doctor(
             user=user,
             name=name,
             title=title,
-            bio=f"{name}医生，擅长" + "、".join(str(Skill(s).label) for s in skills[1:]) + "。",
+            practising_since=since,
+            bio=introduction,
+            photo_content_type="image/png",
+            photo_is_illustration=True,
         )
+        doctor.photo.save(
+            f"{uuid.uuid4().hex}.png",
+            ContentFile(illustrated_portrait(index - 1, long_hair=long_hair)),
+            save=False,
+        )
+        doctor.save()
         DoctorSkill.objects.bulk_create(DoctorSkill(doctor=doctor, skill=s) for s in skills)
         for clinic_index, weekdays in schedule.items():
             doctor.clinics.add(clinics[clinic_index])

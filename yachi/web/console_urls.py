@@ -2,6 +2,7 @@
 
 from yachi.accounts import urls as accounts
 from yachi.booking import urls as booking
+from yachi.clinics import urls as clinics
 from yachi.compliance import urls as compliance
 from yachi.growth import urls as growth
 from yachi.patients import urls as patients
@@ -20,4 +21,5 @@ urlpatterns = [
     *growth.console_patterns,
     *compliance.console_patterns,
     *rostering.console_patterns,
+    *clinics.console_patterns,
 ]

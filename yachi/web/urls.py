@@ -7,6 +7,7 @@ from django.urls import path
 
 from yachi.accounts import urls as accounts
 from yachi.booking import urls as booking
+from yachi.clinics import urls as clinics
 from yachi.growth import urls as growth
 from yachi.messaging import urls as messaging
 from yachi.patients import urls as patients
@@ -21,6 +22,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     *accounts.patient_patterns,
     *booking.patient_patterns,
+    *clinics.patient_patterns,
     *shop.patient_patterns,
     *patients.patient_patterns,
     *messaging.patient_patterns,

@@ -11,6 +11,16 @@ def test_clinics_are_listed_with_location(api, world):
     assert first["timezone"] == "Asia/Shanghai"
 
 
+def test_coordinates_are_numbers_as_in_requests(api, world):
+    clinic = next(c for c in api.get("/clinics").json() if c["name"] == "静安店")
+    assert isinstance(clinic["latitude"], float)
+    assert isinstance(clinic["longitude"], float)
+    assert (clinic["latitude"], clinic["longitude"]) == (
+        float(world.clinic_a.latitude),
+        float(world.clinic_a.longitude),
+    )
+
+
 def test_english_names_when_asked(api, world):
     response = api.get("/clinics", headers={"Accept-Language": "en"})
     assert {c["name"] for c in response.json()} == {"Jing'an", "Xuhui"}

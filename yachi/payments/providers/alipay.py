@@ -10,8 +10,10 @@ The protocol is spoken directly with httpx and cryptography (ADR 0011):
 * an API answer is ``{"<method>_response": {...}, "sign": "..."}``; the signature covers
   the exact characters of the ``<method>_response`` value as sent, so they are cut out
   of the raw answer, never re-serialised;
-* a notification is a form POST; its signed text is every non-empty field but ``sign``
-  and ``sign_type``, sorted, joined the same way.
+* a notification is a form POST; its signed text is every field but ``sign`` and
+  ``sign_type``, *empty ones included*, sorted, joined the same way (Alipay's own
+  verification keeps them: a genuine notification with an empty ``body`` or
+  ``passback_params`` is refused by a check that drops them).
 
 Amounts travel as yuan strings ("9.90") and are converted exactly to and from fen.
 """
@@ -173,10 +175,7 @@ class AlipayProvider:
             raise InvalidCallback("notification is unsigned", code="unsigned")
         if fields.get("sign_type", "RSA2") != "RSA2":
             raise InvalidCallback(f"sign_type {fields['sign_type']!r}", code="invalid_signature")
-        signed = {
-            name: value for name, value in fields.items() if name not in ("sign", "sign_type")
-        }
-        if not rsa_verify(self._alipay_key, signing_text(signed), signature):
+        if not rsa_verify(self._alipay_key, notification_text(fields), signature):
             raise InvalidCallback("signature does not verify", code="invalid_signature")
         if fields.get("app_id") != self.appid:
             raise InvalidCallback(f"for app {fields.get('app_id')!r}", code="wrong_app")
@@ -283,7 +282,14 @@ class AlipayProvider:
 
 
 def signing_text(params: Mapping[str, str]) -> str:
+    """What a request's signature covers: its non-empty parameters."""
     return "&".join(f"{name}={params[name]}" for name in sorted(params) if params[name] != "")
+
+
+def notification_text(fields: Mapping[str, str]) -> str:
+    """What a notification's signature covers: every field but the signature's own."""
+    names = sorted(name for name in fields if name not in ("sign", "sign_type"))
+    return "&".join(f"{name}={fields[name]}" for name in names)
 
 
 def top_level_members(raw: str) -> dict[str, str]:

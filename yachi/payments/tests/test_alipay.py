@@ -3,14 +3,15 @@ RSA2 signatures with our public key and signs its answers and notifications with
 own key."""
 
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
+from alipay import AliPay
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from tests.fakes.server import FakeServer, Request, Response
-from tests.fakes.wechatpay import new_rsa_key, private_pem
+from tests.fakes.wechatpay import new_rsa_key, private_pem, public_pem
 from yachi.payments.providers import get_payment_provider, payment_provider_configured
 from yachi.payments.providers.alipay import top_level_members
 from yachi.payments.providers.base import (
@@ -21,6 +22,7 @@ from yachi.payments.providers.base import (
     ProviderUnavailable,
 )
 from yachi.payments.providers.signing import fen_from_yuan_text, yuan_text
+from yachi.payments.tests.conftest import ALIPAY_APPID
 
 NUMBER = "YP20261128000001"
 
@@ -239,6 +241,57 @@ def test_a_payment_notification_is_verified_and_read(alipay):
     assert event.notification_id == note.fields["notify_id"]
     assert event.provider_trade_no == trade.trade_no
     assert event.paid_at.utcoffset() == timedelta(hours=8)
+
+
+def independently_signed(alipay, fields: dict[str, str]) -> bytes:
+    """A notification body signed by python-alipay-sdk, a separate implementation of
+    Alipay's documented algorithm, with Alipay's key."""
+    signer = AliPay(
+        appid=ALIPAY_APPID,
+        app_private_key_string=private_pem(alipay.alipay_key),
+        alipay_public_key_string=public_pem(alipay.alipay_key),
+    )
+    return (signer.sign_data(dict(fields)) + "&sign_type=RSA2").encode()
+
+
+def test_a_notification_with_empty_fields_signed_independently_is_accepted(alipay):
+    paid(alipay)
+    fields = parse_form(alipay.payment_notification(NUMBER).body)
+    del fields["sign"], fields["sign_type"]
+    fields |= {"body": "", "passback_params": ""}
+    body = independently_signed(alipay, fields)
+
+    event = provider().parse_callback(headers={}, body=body)
+
+    assert (event.kind, event.state, event.amount_fen) == ("payment", "paid", 990)
+
+
+def test_an_empty_field_added_after_signing_is_refused(alipay):
+    paid(alipay)
+    body = alipay.payment_notification(NUMBER).body + b"&passback_params="
+
+    with pytest.raises(InvalidCallback) as invalid:
+        provider().parse_callback(headers={}, body=body)
+
+    assert invalid.value.code == "invalid_signature"
+
+
+def test_the_fake_signs_notifications_as_the_independent_library_verifies_them(alipay):
+    paid(alipay)
+    note = alipay.garbled_notification(NUMBER, body="")
+    fields = parse_form(note.body)
+    signature = fields.pop("sign")
+    verifier = AliPay(
+        appid=ALIPAY_APPID,
+        app_private_key_string=private_pem(new_rsa_key()),
+        alipay_public_key_string=public_pem(alipay.alipay_key),
+    )
+
+    assert verifier.verify(fields, signature)
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    return dict(parse_qsl(body.decode(), keep_blank_values=True))
 
 
 def test_a_closed_trade_notification_is_read(alipay):

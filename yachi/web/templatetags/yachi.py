@@ -58,3 +58,17 @@ def role_label(role: str) -> str:
     from yachi.core.roles import Role
 
     return Role(role).label if role in Role.values else role
+
+
+@register.inclusion_tag("web/partials/doctor_avatar.html")
+def doctor_avatar(doctor, size: str = "sm"):
+    """A doctor's photo, or a tidy placeholder with their initials; an illustration is
+    marked as one, so nobody takes it for the doctor's likeness."""
+    from yachi.clinics.facade import doctor_photo_url
+
+    return {
+        "doctor": doctor,
+        "size": size,
+        "url": doctor_photo_url(doctor),
+        "tone": doctor.public_id.int % 6,
+    }

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -48,8 +49,8 @@ class Command(BaseCommand):
         consumer = None
         if not no_jobs and not settings.HUEY.get("immediate"):
             # The consumer runs beside the web server so that one command runs everything.
-            consumer = subprocess.Popen(
-                [sys.executable, "-m", "yachi.cli", "run_huey", "--workers", "2", "-k", "thread"]
+            consumer = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "yachi.cli", "jobs", "--exit-with", str(os.getpid())]
             )
         self.stdout.write(f"Yachi listening on http://{host}:{port}/ (data in {settings.DATA_DIR})")
         self.stdout.flush()
