@@ -93,8 +93,18 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_offer = _hold_for(
         their_entry, world.clinic_b_doctor, tomorrow_at(16), tomorrow_at(16, 30)
     )
+    from yachi.patients.records.services import clinical_note_write
     from yachi.payments.bills import bill_create
 
+    their_note = clinical_note_write(
+        actor=world.clinic_b_doctor.user,
+        patient=world.other,
+        clinic_ids={world.clinic_b.pk},
+        appointment=theirs,
+        diagnosis="龋齿",
+        patient_summary="补了一颗牙",
+        share=True,
+    )
     their_bill = bill_create(
         actor=world.clinic_b_front_desk,
         clinic=world.clinic_b,
@@ -133,6 +143,10 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.clinic_a_front_desk, str(their_order.public_id)),  # another clinic's
         ],
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
+        "note_id": [
+            (world.clinic_a_doctor.user, str(their_note.public_id)),  # another clinic's
+            (world.patient_parent, str(their_note.public_id)),
+        ],
         "case_id": [
             (world.patient_parent, str(their_case.public_id)),
             (world.clinic_a_doctor.user, str(their_case.public_id)),  # never asked to take it

@@ -14,8 +14,9 @@ class BookingConfig(AppConfig):
             handlers,  # noqa: F401  (subscribes to other contexts' events)
             roster_visits,
         )
+        from yachi.booking.history.selectors import receipt_visit
         from yachi.patients.facade import register_visits
-        from yachi.payments.facade import Purpose, register_owner
+        from yachi.payments.facade import Purpose, register_owner, register_receipt_visit
         from yachi.rostering.facade import register_booked_visits
 
         register_owner(
@@ -35,5 +36,7 @@ class BookingConfig(AppConfig):
             patients_seen_at=facade.patients_seen_at,
             appointments_cancel_upcoming=facade.appointments_cancel_upcoming,
         )
+        # What a receipt says of the visit its bill was for (payments stands beneath booking).
+        register_receipt_visit(receipt_visit)
         # Whom a roster change would touch (rostering stands beneath booking).
         register_booked_visits(roster_visits.booked_visits)

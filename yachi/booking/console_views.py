@@ -16,11 +16,13 @@ from yachi.booking import selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import day_layout
 from yachi.booking.choices import TRANSITIONS, Status
+from yachi.booking.history.console_views import BILLABLE, BILLING_ROLES
 from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, staff_required
 from yachi.core.security import csp_extend
+from yachi.payments import facade as payments
 
 
 def _clinic(request, clinic_id):
@@ -158,6 +160,8 @@ def appointment_panel(request, appointment_id):
             "appointment": appointment,
             "next": request.GET.get("next", ""),
             "can": _possible_steps(appointment),
+            "bills": payments.bills_of_appointments([appointment.pk]).get(appointment.pk, []),
+            "billable": appointment.status in BILLABLE and request.user.role in BILLING_ROLES,
         },
     )
 

@@ -8,6 +8,9 @@ from yachi.booking import api, console_views, views
 from yachi.booking.absence import views as absence_views
 from yachi.booking.emergency import api as emergency_api
 from yachi.booking.emergency import views as emergency_views
+from yachi.booking.history import api as history_api
+from yachi.booking.history import console_views as history_console
+from yachi.booking.history import views as history_views
 from yachi.booking.reminders import views as link_views
 from yachi.booking.waitlist import api as waitlist_api
 from yachi.booking.waitlist import views as waitlist_views
@@ -29,6 +32,8 @@ patient_patterns = [
     path("waitlist/join/", waitlist_views.waitlist_join_page, name="waitlist_join"),
     path("waitlist/offers/<str:offer_id>/", waitlist_views.offer_answer, name="waitlist_offer"),
     path("waitlist/<str:entry_id>/leave/", waitlist_views.waitlist_leave, name="waitlist_leave"),
+    path("visits/", history_views.visits_page, name="visits"),
+    path("visits/<str:appointment_id>/", history_views.visit_page, name="visit"),
     path("appointments/", views.appointments_page, name="appointments"),
     path("appointments/<str:appointment_id>/", views.appointment_page, name="appointment"),
     path("appointments/<str:appointment_id>/cancel/", views.cancel_view, name="cancel"),
@@ -46,6 +51,7 @@ console_patterns = [
     path("clinic/<str:clinic_id>/saturation/", console_views.grid_page, name="grid"),
     path("appointment/<str:appointment_id>/", console_views.appointment_panel, name="appointment"),
     path("appointment/<str:appointment_id>/step/", console_views.appointment_step, name="step"),
+    path("appointment/<str:appointment_id>/bill/", history_console.visit_bill, name="visit_bill"),
     path("emergencies/", emergency_views.doctor_emergencies, name="emergencies"),
     path(
         "emergencies/<str:case_id>/accept/",
@@ -60,3 +66,4 @@ api_router = Router()
 api_router.add_router("", api.router)
 api_router.add_router("", waitlist_api.router)
 api_router.add_router("", emergency_api.router)
+api_router.add_router("", history_api.router)

@@ -69,6 +69,8 @@ def doctors_page(request, service_id):
     service = clinics.service_by_id(service_id)
     rows = selectors.service_availability(service=service)
     earliest = selectors.earliest_slot(rows=rows)
+    # Whom the booking is for, carried on from "再约" of a family member's visit.
+    who = request.GET.getlist("who")[:6]
     earliest_link = None
     if earliest is not None:
         earliest_link = (
@@ -79,7 +81,9 @@ def doctors_page(request, service_id):
                     "service": service.public_id,
                     "doctor": earliest.doctor.public_id,
                     "start": earliest.start.isoformat(),
-                }
+                    "who": who,
+                },
+                doseq=True,
             )
         )
     return render(
@@ -91,6 +95,7 @@ def doctors_page(request, service_id):
             "rows": rows,
             "earliest": earliest,
             "earliest_link": earliest_link,
+            "who_query": urlencode({"who": who}, doseq=True),
             "tab": "book",
         },
     )

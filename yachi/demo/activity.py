@@ -18,19 +18,72 @@ from yachi.core.roles import Role
 from yachi.patients.models import ClinicalNote, Consent, FamilyAccount
 
 ZONE = ZoneInfo("Asia/Shanghai")
+SHARING_FAMILIES = 10
 DESK_BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 )
 PHONE_BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) MicroMessenger/8.0.54"
 
 DIAGNOSES = [
-    ("冷热刺激痛", "36 深龋，未露髓", "36 深龋", "36 树脂充填，1 周后复查"),
-    ("牙龈出血", "牙石 II 度，BOP(+)", "慢性牙龈炎", "龈上洁治，指导巴氏刷牙法"),
-    ("夜间自发痛", "46 叩痛(+)，冷测迟钝", "46 慢性牙髓炎", "46 根管预备，封药"),
-    ("智齿反复肿痛", "48 近中阻生，冠周红肿", "48 冠周炎", "冲洗上药，炎症消退后拔除"),
-    ("常规检查", "全口未见明显龋坏", "口腔健康", "半年后复查并洁治"),
-    ("牙齿不齐", "安氏 II 类，拥挤度 6 mm", "错𬌗畸形", "拍摄全景片及头颅侧位片，制定矫治方案"),
+    (
+        "冷热刺激痛",
+        "36 深龋，未露髓",
+        "36 深龋",
+        "36 树脂充填，1 周后复查",
+        "左下后牙有一颗较深的蛀牙，今天已经用树脂补好。",
+        "补牙后两小时内不要用这一侧咀嚼；如果冷热痛加重请及时联系诊所；1 周后复查。",
+    ),
+    (
+        "牙龈出血",
+        "牙石 II 度，BOP(+)",
+        "慢性牙龈炎",
+        "龈上洁治，指导巴氏刷牙法",
+        "牙石较多，牙龈有些发炎，今天做了洁牙。",
+        "每天早晚用巴氏刷牙法刷牙，配合牙线；洁牙后一两天牙齿略敏感属正常；建议半年洁牙一次。",
+    ),
+    (
+        "夜间自发痛",
+        "46 叩痛(+)，冷测迟钝",
+        "46 慢性牙髓炎",
+        "46 根管预备，封药",
+        "右下后牙的牙神经发炎了，今天做了根管治疗的第一步并封了药。",
+        "封药期间避免用这一侧咬硬物；若暂封材料脱落请来电；按约定时间回来完成根管治疗。",
+    ),
+    (
+        "智齿反复肿痛",
+        "48 近中阻生，冠周红肿",
+        "48 冠周炎",
+        "冲洗上药，炎症消退后拔除",
+        "右下智齿长歪了，周围牙龈发炎，今天做了冲洗和上药。",
+        "这几天饭后用温盐水漱口，吃软食；消炎后再约时间拔除这颗智齿。",
+    ),
+    (
+        "常规检查",
+        "全口未见明显龋坏",
+        "口腔健康",
+        "半年后复查并洁治",
+        "这次检查没有发现蛀牙，口腔情况良好。",
+        "保持每天两次刷牙和使用牙线，半年后再来检查和洁牙。",
+    ),
+    (
+        "牙齿不齐",
+        "安氏 II 类，拥挤度 6 mm",
+        "错𬌗畸形",
+        "拍摄全景片及头颅侧位片，制定矫治方案",
+        "牙齿排列有些拥挤，今天拍了片子，医生会据此制定矫正方案。",
+        "下次复诊时医生会和您讨论矫正方案和费用；在此之前请认真清洁牙缝。",
+    ),
 ]
+
+
+# Which of the notes above fit a visit for each service (indexes into DIAGNOSES).
+FITTING = {
+    "cleaning": [1, 4],
+    "filling": [0],
+    "root_canal": [2],
+    "wisdom_tooth_extraction": [3],
+    "orthodontic_consultation": [5],
+}
 
 
 def _at(day, hour, minute=0):
@@ -81,11 +134,17 @@ def _consents(rng, version):
 def _clinical_notes(rng, today) -> list[ClinicalNote]:
     since = _at(today - timedelta(days=60), 0)
     visits = Appointment.objects.filter(status=Status.COMPLETED, start__gte=since).select_related(
-        "doctor"
+        "doctor", "patient", "service"
     )
     notes = []
+    # The first ten families (13800000001–13800000010) see what their doctors shared.
+    sharing = set(
+        FamilyAccount.objects.order_by("owner_id").values_list("pk", flat=True)[:SHARING_FAMILIES]
+    )
     for visit in visits:
-        complaint, findings, diagnosis, treatment = rng.choice(DIAGNOSES)
+        fitting = FITTING.get(visit.service.code, [4])
+        complaint, findings, diagnosis, treatment, summary, advice = DIAGNOSES[rng.choice(fitting)]
+        shared = visit.patient.account_id in sharing and rng.random() < 0.85
         notes.append(
             ClinicalNote(
                 patient_id=visit.patient_id,
@@ -96,6 +155,9 @@ def _clinical_notes(rng, today) -> list[ClinicalNote]:
                 findings=findings,
                 diagnosis=diagnosis,
                 treatment=treatment,
+                patient_summary=summary if shared else "",
+                advice=advice if shared else "",
+                shared_at=visit.end if shared else None,
             )
         )
     ClinicalNote.objects.bulk_create(notes, batch_size=1000)

@@ -2,11 +2,13 @@
 
 from yachi.patients.access import access_family_member_by_id, account_of, holder
 from yachi.patients.desk import register_desk_part
+from yachi.patients.records.selectors import SharedNote, shared_notes_of_appointments
 from yachi.patients.selectors import everyone_on
 from yachi.patients.services import account_open, search_tokens_write
 from yachi.patients.visits import register_visits
 
 __all__ = [
+    "SharedNote",
     "access_family_member_by_id",
     "account_of",
     "account_open",
@@ -15,4 +17,5 @@ __all__ = [
     "register_desk_part",
     "register_visits",
     "search_tokens_write",
+    "shared_notes_of_appointments",
 ]

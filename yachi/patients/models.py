@@ -128,7 +128,9 @@ class SearchToken(models.Model):
 
 class ClinicalNote(BaseModel):
     """What a doctor wrote about a visit (病历). Every text field is SM4-encrypted at
-    rest; every staff read and write leaves an audit entry (``patients.records``)."""
+    rest; every staff read and write leaves an audit entry (``patients.records``).
+    The patient sees only ``patient_summary`` and ``advice`` (医嘱), and only when the
+    doctor shared them."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="clinical_notes")
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
@@ -139,7 +141,12 @@ class ClinicalNote(BaseModel):
     chief_complaint = EncryptedTextField(_("chief complaint"), blank=True)
     findings = EncryptedTextField(_("examination findings"), blank=True)
     diagnosis = EncryptedTextField(_("diagnosis"))
-    treatment = EncryptedTextField(_("treatment and advice"), blank=True)
+    treatment = EncryptedTextField(_("treatment"), blank=True)
+    # What the patient may read of the visit, written for them. The chart's own text above
+    # stays for doctors; these two are shown to the family only once ``shared_at`` is set.
+    patient_summary = EncryptedTextField(_("summary for the patient"), blank=True)
+    advice = EncryptedTextField(_("doctor's advice"), blank=True)
+    shared_at = models.DateTimeField(_("shared with the patient"), null=True, blank=True)
 
     objects = EncryptedQuerySet.as_manager()
 

@@ -74,6 +74,16 @@ class ClinicalNoteIn(InputSchema):
     findings: Text = Field("", max_length=5000)
     treatment: Text = Field("", max_length=5000)
     appointment_id: UUID | None = None
+    # What the patient reads in their visit history, once ``shared``.
+    patient_summary: Text = Field("", max_length=5000)
+    advice: Text = Field("", max_length=5000)
+    shared: bool = False
+
+
+class NotePatientPartIn(InputSchema):
+    patient_summary: Text = Field("", max_length=5000)
+    advice: Text = Field("", max_length=5000)
+    shared: bool = False
 
 
 class NamedRef(Schema):
@@ -90,6 +100,9 @@ class ClinicalNoteOut(PublicOut):
     findings: str
     diagnosis: str
     treatment: str
+    patient_summary: str
+    advice: str
+    shared_at: LocalDatetime | None
     created_at: LocalDatetime
 
     @staticmethod

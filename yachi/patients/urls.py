@@ -26,6 +26,11 @@ patient_patterns = [
 console_patterns = [
     path("patients/", console_views.patient_search, name="patients"),
     path("patients/<str:patient_id>/", console_views.chart_page, name="chart"),
+    path(
+        "patients/<str:patient_id>/notes/<str:note_id>/shared/",
+        console_views.note_patient_part,
+        name="note_patient_part",
+    ),
     path("patients/<str:patient_id>/desk/", desk_views.patient_page, name="patient_desk"),
 ]
 

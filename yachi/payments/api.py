@@ -1,12 +1,21 @@
 """Paying from the mini-program: my payments, the methods on offer, starting a payment."""
 
+from django.urls import reverse
 from ninja import Router
 
 from yachi.core.schemas import errors
-from yachi.payments import bills, gateway, selectors
+from yachi.payments import bills, gateway, receipts, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import Method
-from yachi.payments.schemas import CouponIn, CouponOut, MethodOut, PaymentOut, StartIn, StartOut
+from yachi.payments.schemas import (
+    CouponIn,
+    CouponOut,
+    MethodOut,
+    PaymentOut,
+    ReceiptOut,
+    StartIn,
+    StartOut,
+)
 
 router = Router(tags=["payments"])
 
@@ -74,3 +83,30 @@ def payment_start(request, payment_id: str, payload: StartIn):
     if url.startswith("/"):
         url = request.build_absolute_uri(url)
     return {"kind": start.kind, "params": start.params, "url": url}
+
+
+@router.get("/payments/{payment_id}/receipt", response={200: ReceiptOut, **errors(401, 404)})
+def payment_receipt(request, payment_id: str):
+    """The payer: the receipt (收据) of a paid payment; `404 not_paid` before it is paid."""
+    intent = access_payment_by_id(actor=request.auth, payment_id=payment_id, payer_only=True)
+    receipt = receipts.receipt_of(intent)
+    url = request.build_absolute_uri(reverse("web:receipt", args=[intent.public_id]))
+    return {
+        "number": receipt.number,
+        "clinic": receipt.clinic_name,
+        "clinic_address": receipt.clinic_address,
+        "payer": receipt.payer,
+        "purpose": receipt.purpose,
+        "description": receipt.description,
+        "list_fen": receipt.list_fen,
+        "discount_fen": receipt.discount_fen,
+        "paid_fen": receipt.paid_fen,
+        "refunded_fen": receipt.refunded_fen,
+        "kept_fen": receipt.kept_fen,
+        "method": receipt.method,
+        "paid_at": receipt.paid_at,
+        "status": receipt.status,
+        "visit": receipt.visit,
+        "url": url,
+        "download_url": url + "?download=1",
+    }

@@ -23,9 +23,10 @@ PREFIX = "payments.bill:"
 
 
 def bill_create(
-    *, actor, clinic, payer, amount_fen: int, description: str, service=None
+    *, actor, clinic, payer, amount_fen: int, description: str, service=None, appointment=None
 ) -> PaymentIntent:
-    """A bill for ``payer``; ``service`` (the clinic's) names the treatment for coupons."""
+    """A bill for ``payer``; ``service`` (the clinic's) names the treatment for coupons,
+    ``appointment`` (booking's, at this clinic) the visit it charges for."""
     description = description.strip()
     if not description and service is not None:
         description = service.name
@@ -35,6 +36,8 @@ def bill_create(
         raise InvalidInput(_("The amount is too large for one bill."))
     if service is not None and service.clinic_id != clinic.pk:
         raise InvalidInput(_("Choose a treatment of this clinic."))
+    if appointment is not None and appointment.clinic_id != clinic.pk:
+        raise InvalidInput(_("This visit was at another clinic."))
     with transaction.atomic():
         bill = Bill.objects.create(
             clinic=clinic,
@@ -43,6 +46,7 @@ def bill_create(
             description=description[:120],
             service_code=service.code if service is not None else "",
             list_fen=amount_fen,
+            appointment=appointment,
         )
         intent = intent_create(
             purpose=Purpose.BILL,
@@ -59,7 +63,11 @@ def bill_create(
             object_type="payment",
             object_id=intent.public_id,
             clinic=clinic,
-            details={"amount_fen": amount_fen, "service": bill.service_code},
+            details={
+                "amount_fen": amount_fen,
+                "service": bill.service_code,
+                **({"appointment": str(appointment.public_id)} if appointment else {}),
+            },
         )
     return intent
 

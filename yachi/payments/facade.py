@@ -5,10 +5,17 @@ An owner (the mall, booking) asks for money with ``intent_create`` and registers
 its ``AppConfig.ready()``; the payer pays through the payments API and pages.
 """
 
+from yachi.payments.bills import bill_create
 from yachi.payments.choices import IntentStatus, Method, Purpose
 from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
 from yachi.payments.fulfilment import register as register_owner
+from yachi.payments.receipts import (
+    ReceiptVisit,
+    VisitBill,
+    bills_of_appointments,
+    register_receipt_visit,
+)
 from yachi.payments.selectors import (
     intent_by_reference,
     intent_statuses_by_reference,
@@ -26,7 +33,11 @@ __all__ = [
     "IntentStatus",
     "Method",
     "Purpose",
+    "ReceiptVisit",
+    "VisitBill",
     "balance_fen",
+    "bill_create",
+    "bills_of_appointments",
     "compensate",
     "intent_by_reference",
     "intent_close",
@@ -35,4 +46,5 @@ __all__ = [
     "intents_by_reference",
     "refund_request",
     "register_owner",
+    "register_receipt_visit",
 ]

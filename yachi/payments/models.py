@@ -187,6 +187,11 @@ class Bill(BaseModel):
     list_fen = models.PositiveIntegerField(_("amount (fen)"))
     discount_fen = models.PositiveIntegerField(_("coupon discount (fen)"), default=0)
     coupon_id = models.UUIDField(null=True, blank=True)
+    # The visit this bill charges for, when it charges for one: the patient sees the bill
+    # and its receipt with that visit. Booking's table, named by label (ADR 0020).
+    appointment = models.ForeignKey(
+        "booking.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -46,3 +46,33 @@ class CouponOut(Schema):
 
 class CouponIn(InputSchema):
     coupon_id: UUID
+
+
+class ReceiptVisitOut(Schema):
+    patient: str
+    doctor: str
+    service: str
+    start: LocalDatetime
+
+
+class ReceiptOut(Schema):
+    """A receipt (收据) of a paid payment: what was received, not a tax invoice (发票)."""
+
+    number: str
+    clinic: str
+    clinic_address: str
+    payer: str
+    purpose: str
+    description: str
+    list_fen: int
+    discount_fen: int
+    paid_fen: int
+    refunded_fen: int
+    kept_fen: int
+    method: str
+    paid_at: LocalDatetime
+    status: str
+    visit: ReceiptVisitOut | None
+    # The printable page in the app, and the file to keep.
+    url: str
+    download_url: str

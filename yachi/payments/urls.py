@@ -17,6 +17,7 @@ urlpatterns = [
 patient_patterns = [
     path("me/payments/", views.payments_page, name="payments"),
     path("pay/<str:payment_id>/", views.pay_page, name="pay"),
+    path("pay/<str:payment_id>/receipt/", views.receipt_page, name="receipt"),
 ]
 
 console_patterns = [

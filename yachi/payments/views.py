@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
-from yachi.payments import bills, gateway, selectors
+from yachi.payments import bills, fulfilment, gateway, receipts, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.providers.base import ProviderRefused
@@ -120,6 +120,35 @@ def pay_page(request, payment_id: str):
             "bill": bills.bill_of(intent),
             "coupons": bills.bill_coupons(intent=intent),
             "refunds": intent.refunds.all(),
+            "owner_link": fulfilment.owner_link(intent),
             "tab": "me",
         },
     )
+
+
+@patient_required
+def receipt_page(request, payment_id: str):
+    """The receipt (收据) of a paid payment, to print or, with ``?download=1``, to keep."""
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id, payer_only=True)
+    receipt = receipts.receipt_of(intent)
+    if request.GET.get("download") == "1":
+        response = render(
+            request,
+            "payments/receipt_file.html",
+            {"receipt": receipt, "css": _receipt_css()},
+        )
+        filename = f"receipt-{receipt.number}.html"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(
+        request, "payments/receipt.html", {"receipt": receipt, "intent": intent, "tab": "me"}
+    )
+
+
+def _receipt_css() -> str:
+    """The receipt's style, written into the file kept offline (no stylesheet to fetch)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("payments/receipt.css")
+    with open(path, encoding="utf-8") as file:
+        return file.read()

@@ -38,3 +38,18 @@ def chart_access(*, actor, patient_id) -> tuple[Patient, set[int]]:
     if not shared:
         raise missing
     return patient, shared
+
+
+def chart_note_access(*, patient: Patient, clinic_ids: set[int], note_id) -> ClinicalNote:
+    """One note of a chart the doctor may open (``chart_access`` first); else "not found"."""
+    public_id = as_public_id(note_id)
+    note = (
+        ClinicalNote.objects.select_related("patient", "clinic", "author")
+        .filter(public_id=public_id, patient=patient, clinic_id__in=clinic_ids)
+        .first()
+        if public_id
+        else None
+    )
+    if note is None:
+        raise NotFound(_("Note not found."), code="note_not_found")
+    return note

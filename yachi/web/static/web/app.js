@@ -47,3 +47,10 @@ document.addEventListener("click", (event) => {
     { enableHighAccuracy: true, timeout: 10000 },
   );
 });
+
+// <button data-print>: print the page (the receipt).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

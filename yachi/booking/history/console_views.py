@@ -1,0 +1,47 @@
+"""The front desk bills a visit from its panel in the calendar: the bill names the
+appointment, so the patient finds it, and its receipt, with the visit."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yachi.booking.access import access_appointment_by_id
+from yachi.booking.choices import Status
+from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
+from yachi.core.money import exact_fen
+from yachi.core.pages import staff_required
+from yachi.core.roles import Role
+from yachi.payments import facade as payments
+
+BILLING_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
+# A visit is billed once the patient has come.
+BILLABLE = (Status.ARRIVED, Status.IN_TREATMENT, Status.COMPLETED)
+
+
+@staff_required
+@require_POST
+def visit_bill(request, appointment_id):
+    if request.user.role not in BILLING_ROLES:
+        raise PermissionDenied(_("Payments are handled by the front desk and managers."))
+    appointment = access_appointment_by_id(actor=request.user, appointment_id=appointment_id)
+    try:
+        if appointment.status not in BILLABLE:
+            raise InvalidInput(_("Only a visit the patient came to can be billed."))
+        fen = exact_fen(request.POST.get("amount", ""))
+        if fen is None or fen <= 0:
+            raise InvalidInput(_("Enter the amount in yuan, e.g. 199.00."))
+        intent = payments.bill_create(
+            actor=request.user,
+            clinic=appointment.clinic,
+            payer=appointment.patient.account.owner,
+            amount_fen=fen,
+            description=request.POST.get("description", "").strip()[:120],
+            service=appointment.service,
+            appointment=appointment,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("console:calendar", clinic_id=appointment.clinic.public_id)
+    messages.success(request, _("Bill created. The patient can pay it in the app or here."))
+    return redirect("console:payment", payment_id=intent.public_id)

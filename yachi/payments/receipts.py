@@ -1,0 +1,156 @@
+"""Receipts (收据) of paid payments, and the bills of visits.
+
+A receipt says that the clinic received the money: what for, how much before and after a
+coupon, how it was paid, what went back. It is not a 发票 (the tax invoice, which the
+insurance context will issue). A bill that charges for a visit names the appointment;
+booking, which stands above payments, tells what the receipt says of that visit
+(``register_receipt_visit``), and reads the bills of visits with ``bills_of_appointments``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from yachi.core.errors import NotFound
+from yachi.payments.bills import bill_of
+from yachi.payments.choices import IntentStatus, Method, Purpose
+from yachi.payments.models import Bill, PaymentIntent
+
+
+@dataclass(frozen=True)
+class ReceiptVisit:
+    """What a receipt says of the visit it was paid for."""
+
+    patient: str
+    doctor: str
+    service: str
+    start: datetime
+    timezone: str
+
+
+_visit_readers: list[Callable] = []
+
+
+def register_receipt_visit(read: Callable) -> None:
+    """``read(appointment_id)`` → a ``ReceiptVisit`` or None; booking registers it."""
+    _visit_readers[:] = [read]
+
+
+@dataclass(frozen=True)
+class VisitBill:
+    """A visit's bill as its patient sees it."""
+
+    bill_id: object
+    payment_id: object
+    description: str
+    list_fen: int
+    discount_fen: int
+    amount_fen: int
+    refunded_fen: int
+    status: str
+    status_label: str
+    paid_at: datetime | None
+    has_receipt: bool
+
+
+def bills_of_appointments(appointment_ids) -> dict[int, list[VisitBill]]:
+    """Per appointment, its bills (oldest first) with their payment's state; two queries."""
+    bills = list(
+        Bill.objects.filter(appointment_id__in=list(appointment_ids)).order_by("created_at", "pk")
+    )
+    intents = _intents_of(bills)
+    found: dict[int, list[VisitBill]] = {}
+    for bill in bills:
+        intent = intents.get(bill.reference)
+        if intent is None:
+            continue
+        found.setdefault(bill.appointment_id, []).append(
+            VisitBill(
+                bill_id=bill.public_id,
+                payment_id=intent.public_id,
+                description=bill.description,
+                list_fen=bill.list_fen,
+                discount_fen=bill.discount_fen,
+                amount_fen=intent.amount_fen,
+                refunded_fen=intent.refunded_fen,
+                status=intent.status,
+                status_label=str(IntentStatus(intent.status).label),
+                paid_at=intent.paid_at,
+                has_receipt=intent.paid_at is not None,
+            )
+        )
+    return found
+
+
+def _intents_of(bills: list[Bill]) -> dict[str, PaymentIntent]:
+    """The live intent of each bill (awaiting payment or paid), else its newest."""
+    live = (IntentStatus.CREATED, IntentStatus.PAID)
+    found: dict[str, PaymentIntent] = {}
+    references = [bill.reference for bill in bills]
+    for intent in PaymentIntent.objects.filter(reference__in=references).order_by(
+        "created_at", "pk"
+    ):
+        current = found.get(intent.reference)
+        if current is None or current.status not in live or intent.status in live:
+            found[intent.reference] = intent
+    return found
+
+
+@dataclass(frozen=True)
+class Receipt:
+    number: str
+    clinic_name: str
+    clinic_address: str
+    clinic_phone: str
+    timezone: str
+    payer: str
+    purpose: str
+    description: str
+    list_fen: int
+    discount_fen: int
+    paid_fen: int
+    refunded_fen: int
+    method: str
+    paid_at: datetime
+    status: str
+    status_label: str
+    visit: ReceiptVisit | None
+
+    @property
+    def kept_fen(self) -> int:
+        """What the clinic kept: paid less refunded."""
+        return self.paid_fen - self.refunded_fen
+
+
+def receipt_of(intent: PaymentIntent) -> Receipt:
+    """The receipt of a paid payment (the caller fetched it through ``access``)."""
+    if intent.paid_at is None:
+        raise NotFound(
+            _("There is no receipt yet: this payment has not been made."), code="not_paid"
+        )
+    bill = bill_of(intent) if intent.purpose == Purpose.BILL else None
+    visit = None
+    if bill is not None and bill.appointment_id and _visit_readers:
+        visit = _visit_readers[0](bill.appointment_id)
+    clinic = intent.clinic
+    return Receipt(
+        number=intent.out_trade_no,
+        clinic_name=clinic.display_name if clinic else "",
+        clinic_address=clinic.address if clinic else "",
+        clinic_phone=clinic.phone if clinic else "",
+        timezone=clinic.timezone if clinic else "Asia/Shanghai",
+        payer=intent.payer.name if intent.payer else "",
+        purpose=str(Purpose(intent.purpose).label),
+        description=intent.description,
+        list_fen=bill.list_fen if bill else intent.amount_fen,
+        discount_fen=bill.discount_fen if bill else 0,
+        paid_fen=intent.amount_fen,
+        refunded_fen=intent.refunded_fen,
+        method=str(Method(intent.method).label) if intent.method else "",
+        paid_at=intent.paid_at,
+        status=intent.status,
+        status_label=str(IntentStatus(intent.status).label),
+        visit=visit,
+    )
