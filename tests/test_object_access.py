@@ -257,7 +257,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
 
 # --- every console page, for every combination of roles ------------------------------------
 #
-# Roles belong to a person's place at each clinic (ADR 0025). Clinics A, B and C are of one
+# Roles belong to a person's place at each clinic (ADR 0026). Clinics A, B and C are of one
 # chain, D of another. Each persona below holds, at each clinic, the duties written here
 # (not asked of the code under test): every console page of every clinic must open for a
 # duty they hold there, be refused (403 or 404) for one they lack, and answer "not found"

@@ -254,7 +254,7 @@ class DoctorSkill(models.Model):
 class StaffMembership(models.Model):
     """A staff member's place at one clinic, with their role there (front desk or
     manager). Doctors work at clinics through ``Doctor.clinics``; a doctor who also runs
-    the clinic has a manager's membership besides. See ADR 0025."""
+    the clinic has a manager's membership besides. See ADR 0026."""
 
     # What a membership may say: a doctor's place is ``Doctor.clinics``.
     ROLES = [
@@ -288,7 +288,7 @@ class StaffMembership(models.Model):
 class ChainAssignment(models.Model):
     """A role held over clinics of a chain: a regional manager over the clinics listed,
     chain operations over every clinic of the chain, today's and tomorrow's. Either has a
-    manager's rights at each clinic it covers (ADR 0025)."""
+    manager's rights at each clinic it covers (ADR 0026)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chain_assignments"

@@ -1,4 +1,4 @@
-"""What a person may do at a clinic: the one place that answers it (ADR 0025).
+"""What a person may do at a clinic: the one place that answers it (ADR 0026).
 
 A staff member's roles belong to their places at clinics, not to their account:
 

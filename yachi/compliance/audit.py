@@ -87,7 +87,7 @@ def _actor_fields(actor, clinic) -> dict:
         return {"actor_id": None, "actor": "", "actor_role": ""}
     role = actor.role
     # A staff member's role is their role at the clinic the action concerns (manager at
-    # one, front desk at another: ADR 0025); one indexed query, in the action's transaction.
+    # one, front desk at another: ADR 0026); one indexed query, in the action's transaction.
     if role == Role.STAFF:
         role = acting_role(actor, clinic) or role
     return {"actor_id": actor.pk, "actor": str(actor.public_id), "actor_role": role}

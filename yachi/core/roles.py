@@ -1,5 +1,5 @@
 """The words for who a person is and what they are at a clinic; every context reads them,
-so they live in the kernel (ADR 0025).
+so they live in the kernel (ADR 0026).
 
 - ``Role`` is what an *account* is (``accounts.User.role``): a patient, clinic staff, or an
   administrator of the installation. It says which door a person logs in by, never what

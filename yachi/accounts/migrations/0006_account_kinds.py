@@ -1,4 +1,4 @@
-"""An account is a patient's, a staff member's or an administrator's (ADR 0025): what a
+"""An account is a patient's, a staff member's or an administrator's (ADR 0026): what a
 staff member is at a clinic moved to their memberships (clinics 0006), so doctors, front
 desk and managers become staff accounts."""
 

@@ -1,4 +1,4 @@
-"""Roles belong to a staff member's place at a clinic (ADR 0025): each membership takes
+"""Roles belong to a staff member's place at a clinic (ADR 0026): each membership takes
 the role its user had (front desk or manager; an administrator's memberships become a
 manager's), and chain roles are assigned over clinics of a chain. A doctor's membership
 granted nothing (doctors work at clinics through ``Doctor.clinics``) and is removed."""

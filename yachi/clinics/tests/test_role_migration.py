@@ -1,4 +1,4 @@
-"""Existing staff keep what they could do when roles move to their memberships (ADR 0025):
+"""Existing staff keep what they could do when roles move to their memberships (ADR 0026):
 a manager's memberships become a manager's, the front desk's a front desk's, an
 administrator's a manager's; a doctor's membership, which granted nothing, goes; and
 every doctor, front desk and manager becomes a staff account."""

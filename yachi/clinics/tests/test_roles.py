@@ -1,4 +1,4 @@
-"""Roles belong to a person's place at each clinic, and chain roles cover clinics (ADR 0025).
+"""Roles belong to a person's place at each clinic, and chain roles cover clinics (ADR 0026).
 
 朱强 (here ``zhu``) manages clinic A and works at clinic B's front desk: he keeps A's roster
 and flash sales, and at B takes payments like any front desk, nothing more. A regional
