@@ -161,11 +161,26 @@ def on_closed(intent: PaymentIntent) -> None:
 
 
 def on_refunded(intent: PaymentIntent, refund, full: bool) -> None:
-    from yachi.growth.facade import points_earned_reverse
+    """Each refund takes back its share of the points the bill earned (a partial refund
+    of a third, a third of them); the last one takes the rest."""
+    from yachi.growth.facade import points_earned_take_back
 
     bill = bill_of(intent)
-    if bill is not None and full:
-        points_earned_reverse(
-            idempotency_key_of_earn=f"{bill.reference}:earned",
-            idempotency_key=f"{bill.reference}:earned-back",
-        )
+    if bill is None:
+        return
+    earn_key = f"{bill.reference}:earned"
+    points_earned_take_back(
+        idempotency_key_of_earn=earn_key,
+        idempotency_key=f"{earn_key}:back:{refund.out_refund_no}",
+        refunded_fen=intent.amount_fen if full else _refunded_fen(intent),
+        paid_fen=intent.amount_fen,
+    )
+
+
+def _refunded_fen(intent: PaymentIntent) -> int:
+    """What has gone back to the payer so far (refunds completed, not only asked for)."""
+    from yachi.payments.choices import RefundStatus
+
+    return sum(
+        intent.refunds.filter(status=RefundStatus.SUCCEEDED).values_list("amount_fen", flat=True)
+    )

@@ -127,3 +127,32 @@ def test_patient_uses_a_coupon_on_the_pay_page_and_in_the_api(client, api, world
     )
     assert again.status_code == 409
     assert Bill.objects.get().discount_fen == 6000
+
+
+def test_a_partial_refund_takes_back_points_in_proportion_and_only_once(world):
+    intent = _bill(world, amount=30000)
+    services.desk_payment_record(actor=world.clinic_a_front_desk, intent=intent, method=Method.CASH)
+    assert growth.points_balance(user=world.patient_parent) == 300
+    refund = services.refund_request(
+        intent=intent, amount_fen=10000, reason="少做一项", actor=world.clinic_a_front_desk
+    )
+    assert growth.points_balance(user=world.patient_parent) == 200  # a third of 300 back
+    # Settling the same refund again (a retried job) takes nothing more.
+    bills.on_refunded(intent, refund, False)
+    assert growth.points_balance(user=world.patient_parent) == 200
+    services.refund_request(
+        intent=intent, amount_fen=20000, reason="取消治疗", actor=world.clinic_a_front_desk
+    )
+    assert growth.points_balance(user=world.patient_parent) == 0
+
+
+def test_a_partial_refund_never_takes_points_below_zero(world):
+    intent = _bill(world, amount=30000)
+    services.desk_payment_record(actor=world.clinic_a_front_desk, intent=intent, method=Method.CASH)
+    growth.points_spend(
+        user=world.patient_parent, points=250, reason="checkout", idempotency_key="spent-it"
+    )
+    services.refund_request(
+        intent=intent, amount_fen=20000, reason="少做一项", actor=world.clinic_a_front_desk
+    )
+    assert growth.points_balance(user=world.patient_parent) == 0
