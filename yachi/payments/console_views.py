@@ -102,14 +102,24 @@ def payment_take(request, payment_id):
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
     method = request.POST.get("method", "")
     try:
-        services.desk_payment_record(actor=request.user, intent=intent, method=method)
+        tendered = None
+        if method == Method.CASH:
+            tendered = exact_fen(request.POST.get("tendered", "").strip())
+            if tendered is None or tendered <= 0:
+                raise InvalidInput(_("Enter the cash received in yuan, e.g. 200.00."))
+        services.desk_payment_record(
+            actor=request.user, intent=intent, method=method, tendered_fen=tendered
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("Payment of %(amount)s recorded.") % {"amount": format_yuan(intent.amount_fen)},
-        )
+        done = _("Payment of %(amount)s recorded.") % {"amount": format_yuan(intent.amount_fen)}
+        if tendered is not None:
+            done += " " + _("Received %(tendered)s, change %(change)s.") % {
+                "tendered": format_yuan(tendered),
+                "change": format_yuan(tendered - intent.amount_fen),
+            }
+        messages.success(request, done)
     return redirect("console:payment", payment_id=intent.public_id)
 
 
