@@ -495,6 +495,11 @@ YACHI_PAYMENT_WINDOW_MINUTES = envint("YACHI_PAYMENT_WINDOW_MINUTES", 15)
 YACHI_PAYMENT_SETTLE_GRACE_MINUTES = envint("YACHI_PAYMENT_SETTLE_GRACE_MINUTES", 10)
 # A treatment bill stays payable in the app this long.
 YACHI_BILL_DUE_DAYS = envint("YACHI_BILL_DUE_DAYS", 30)
+# A refund from the till of more than this (in fen) waits for a manager of the clinic to
+# approve it; 0 sends every refund for approval.
+YACHI_REFUND_APPROVAL_ABOVE_FEN = envint("YACHI_REFUND_APPROVAL_ABOVE_FEN", 100_000)
+if YACHI_REFUND_APPROVAL_ABOVE_FEN < 0:
+    raise ImproperlyConfigured("YACHI_REFUND_APPROVAL_ABOVE_FEN cannot be negative")
 # A stand-in online provider for development and the demo (never in production).
 YACHI_PAYMENT_SIMULATOR = envbool("YACHI_PAYMENT_SIMULATOR", not PRODUCTION)
 if YACHI_PAYMENT_SIMULATOR and PRODUCTION:

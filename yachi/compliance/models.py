@@ -56,6 +56,8 @@ class AuditAction(models.TextChoices):
     AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     REFUND_REQUESTED = "refund_requested", _("Refund requested")
+    REFUND_APPROVED = "refund_approved", _("Refund approved")
+    REFUND_REJECTED = "refund_rejected", _("Refund not approved")
     BILL_CREATED = "bill_created", _("Bill created")
     COUPON_ISSUED = "coupon_issued", _("Coupon issued")
     POINTS_ADJUSTED = "points_adjusted", _("Points adjusted")

@@ -1,7 +1,9 @@
 """The front desk's till: bills, cash and card, refunds; reconciliation for managers."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,9 +14,9 @@ from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import exact_fen, format_yuan
 from yachi.core.pages import staff_required
 from yachi.core.roles import Role
-from yachi.payments import bills, selectors, services
+from yachi.payments import approvals, bills, selectors, services
 from yachi.payments.access import access_payment_by_id
-from yachi.payments.choices import IntentStatus, Method
+from yachi.payments.choices import IntentStatus, Method, RefundStatus
 
 TILL_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 
@@ -70,6 +72,8 @@ def payments_page(request, clinic_id):
             statuses=IntentStatus.choices,
             form=form,
             services=services_here,
+            awaiting=approvals.refunds_awaiting(clinic=clinic).count(),
+            may_approve=approvals.may_approve_refund(user=request.user, clinic=clinic),
             section="payments",
         ),
     )
@@ -132,17 +136,63 @@ def payment_refund(request, payment_id):
         reason = request.POST.get("reason", "").strip()
         if not reason:
             raise InvalidInput(_("Give a reason for the refund."))
-        services.refund_request(
+        refund = approvals.refund_ask(
+            actor=request.user,
             intent=intent,
             amount_fen=_fen(request.POST.get("amount", "")),
             reason=reason,
-            actor=request.user,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Refund started."))
+        if refund.status == RefundStatus.AWAITING_APPROVAL:
+            messages.success(
+                request,
+                _("A refund of more than %(limit)s waits for a manager's approval.")
+                % {"limit": format_yuan(settings.YACHI_REFUND_APPROVAL_ABOVE_FEN)},
+            )
+        else:
+            messages.success(request, _("Refund started."))
     return redirect("console:payment", payment_id=intent.public_id)
+
+
+@staff_required
+def refund_approvals_page(request, clinic_id):
+    """Refunds of the clinic above the limit, waiting for a manager."""
+    clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    if not approvals.may_approve_refund(user=request.user, clinic=clinic):
+        raise PermissionDenied(_("Large refunds are approved by a manager of the clinic."))
+    return render(
+        request,
+        "payments/console/refund_approvals.html",
+        dict(
+            clinic=clinic,
+            refunds=approvals.refunds_awaiting(clinic=clinic),
+            limit_fen=settings.YACHI_REFUND_APPROVAL_ABOVE_FEN,
+            section="payments",
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def refund_decide(request, refund_id, decision):
+    if decision not in ("approve", "reject"):
+        raise Http404
+    refund = approvals.access_awaiting_refund(actor=request.user, refund_id=refund_id)
+    try:
+        if decision == "approve":
+            approvals.refund_approve(actor=request.user, refund=refund)
+            messages.success(
+                request,
+                _("Refund of %(amount)s approved.") % {"amount": format_yuan(refund.amount_fen)},
+            )
+        else:
+            approvals.refund_reject(actor=request.user, refund=refund)
+            messages.success(request, _("Refund not approved; the amount can be refunded again."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("console:refund_approvals", clinic_id=refund.intent.clinic.public_id)
 
 
 @staff_required

@@ -276,13 +276,31 @@ def refund_request(
     key: str | None = None,
 ) -> Refund:
     """Send money back. The amount is reserved at once, so two refunds cannot overdraw."""
-    if amount_fen <= 0:
-        raise InvalidInput(_("The amount must be more than zero."))
-    reason = reason.strip()[:80] or _("Refund")
     if key is not None:
         existing = Refund.objects.filter(out_refund_no=key).first()
         if existing is not None:
             return existing
+    with transaction.atomic():
+        refund = refund_reserve(
+            intent=intent, amount_fen=amount_fen, reason=reason, actor=actor, key=key
+        )
+        refund_dispatch(refund=refund)
+    return refund
+
+
+def refund_reserve(
+    *,
+    intent: PaymentIntent,
+    amount_fen: int,
+    reason: str,
+    actor=None,
+    key: str | None = None,
+    status: str = RefundStatus.PENDING,
+) -> Refund:
+    """Reserve ``amount_fen`` of the intent and write the refund (audited), not yet sent."""
+    if amount_fen <= 0:
+        raise InvalidInput(_("The amount must be more than zero."))
+    reason = reason.strip()[:80] or _("Refund")
     with transaction.atomic():
         reserved = PaymentIntent.objects.filter(
             pk=intent.pk,
@@ -298,6 +316,7 @@ def refund_request(
             amount_fen=amount_fen,
             reason=reason,
             requested_by=actor,
+            status=status,
         )
         audit_record(
             action=AuditAction.REFUND_REQUESTED,
@@ -305,16 +324,21 @@ def refund_request(
             object_type="payment",
             object_id=intent.public_id,
             clinic=intent.clinic,
-            details={"amount_fen": amount_fen, "reason": reason},
+            details={"amount_fen": amount_fen, "reason": reason, "refund": refund.out_refund_no},
         )
-        if intent.method in DESK_METHODS:
-            # The desk hands the money back now; nothing to wait for.
-            refund_completed(refund=refund)
-        else:
-            from yachi.payments.tasks import refund_execute
-
-            transaction.on_commit(lambda: refund_execute(refund.pk))
     return refund
+
+
+def refund_dispatch(*, refund: Refund) -> None:
+    """Pay a pending refund out: at once for the desk's money, through the provider else."""
+    intent = refund.intent
+    if intent.method in DESK_METHODS:
+        # The desk hands the money back now; nothing to wait for.
+        refund_completed(refund=refund)
+    else:
+        from yachi.payments.tasks import refund_execute
+
+        transaction.on_commit(lambda: refund_execute(refund.pk))
 
 
 def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
@@ -342,7 +366,9 @@ def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
         )
         full = (
             intent.refunded_fen >= intent.amount_fen
-            and not intent.refunds.filter(status=RefundStatus.PENDING)
+            and not intent.refunds.filter(
+                status__in=(RefundStatus.PENDING, RefundStatus.AWAITING_APPROVAL)
+            )
             .exclude(pk=refund.pk)
             .exists()
         )

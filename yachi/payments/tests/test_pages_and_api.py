@@ -282,7 +282,7 @@ def test_a_huge_notification_is_recorded_without_being_read(client, bill):
 
 
 def test_the_refund_form_offers_a_large_balance_as_an_amount_it_accepts(client, world):
-    client.force_login(world.clinic_a_front_desk)
+    client.force_login(world.clinic_a_manager)
     client.post(
         f"/console/clinic/{world.clinic_a.public_id}/payments/",
         {"phone": "13800000001", "amount": "12800.00", "description": "种植牙"},
