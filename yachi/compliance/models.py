@@ -59,6 +59,7 @@ class AuditAction(models.TextChoices):
     REFUND_APPROVED = "refund_approved", _("Refund approved")
     REFUND_REJECTED = "refund_rejected", _("Refund not approved")
     BILL_CREATED = "bill_created", _("Bill created")
+    BILL_CHANGED = "bill_changed", _("Bill changed")
     COUPON_ISSUED = "coupon_issued", _("Coupon issued")
     POINTS_ADJUSTED = "points_adjusted", _("Points adjusted")
     CATALOGUE_CHANGED = "catalogue_changed", _("Mall catalogue changed")

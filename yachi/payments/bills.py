@@ -106,17 +106,21 @@ def _coupon_allowed(intent: PaymentIntent) -> bool:
 
 
 def bill_apply_coupon(*, actor, intent: PaymentIntent, coupon_id) -> PaymentIntent:
-    """Take the payer's coupon off the bill: the coupon is held and the amount lowered."""
+    """Take the payer's coupon off the bill: the coupon is held and the amount lowered.
+
+    The payer does it in the app; the front desk of the bill's clinic at the till, for
+    the payer (audited)."""
     from yachi.growth.facade import coupon_hold, coupon_release
 
     bill = bill_of(intent)
-    if bill is None or actor.pk != intent.payer_id:
+    by_desk = actor.pk != intent.payer_id and actor.is_clinic_staff
+    if bill is None or (actor.pk != intent.payer_id and not by_desk):
         raise NotPayable()
     if bill.coupon_id or not _coupon_allowed(intent):
         raise NotPayable(_("A coupon can be used only once, before paying starts."))
     with transaction.atomic():
         discount = coupon_hold(
-            user=actor, coupon_id=coupon_id, lines=_lines(bill), reference=bill.reference
+            user=intent.payer, coupon_id=coupon_id, lines=_lines(bill), reference=bill.reference
         )
         if discount.discount_fen >= bill.list_fen:
             raise InvalidInput(
@@ -131,6 +135,15 @@ def bill_apply_coupon(*, actor, intent: PaymentIntent, coupon_id) -> PaymentInte
         Bill.objects.filter(pk=bill.pk).update(
             discount_fen=discount.discount_fen, coupon_id=discount.coupon_id
         )
+        if by_desk:
+            audit_record(
+                action=AuditAction.BILL_CHANGED,
+                actor=actor,
+                object_type="payment",
+                object_id=intent.public_id,
+                clinic=intent.clinic,
+                details={"coupon": str(discount.coupon_id), "discount_fen": discount.discount_fen},
+            )
     intent.refresh_from_db()
     return intent
 

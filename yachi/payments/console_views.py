@@ -14,9 +14,10 @@ from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import exact_fen, format_yuan
 from yachi.core.pages import staff_required
 from yachi.core.roles import Role
-from yachi.payments import approvals, bills, selectors, services
+from yachi.payments import approvals, bills, receipts, selectors, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method, RefundStatus
+from yachi.payments.receipts import receipt_css
 
 TILL_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 
@@ -94,6 +95,8 @@ def payment_page(request, payment_id):
             refunds=history.refunds,
             callbacks=history.callbacks,
             balance=history.balance_fen,
+            bill=bills.bill_of(intent),
+            coupons=bills.bill_coupons(intent=intent),
             section="payments",
         ),
     )
@@ -205,3 +208,33 @@ def reconciliation_page(request):
         "payments/console/reconciliation.html",
         dict(reports=reports, methods=dict(Method.choices), section="reconciliation"),
     )
+
+
+@staff_required
+def payment_receipt(request, payment_id):
+    """The receipt of a paid payment, printed at the desk (the same sheet the app shows)."""
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    receipt = receipts.receipt_of(intent)
+    return render(
+        request,
+        "payments/receipt_file.html",
+        {"receipt": receipt, "css": receipt_css(), "print": True},
+    )
+
+
+@staff_required
+@require_POST
+def payment_coupon(request, payment_id):
+    """The desk takes the patient's coupon (洁牙7折) off a bill, as the patient can in the app."""
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    try:
+        bills.bill_apply_coupon(
+            actor=request.user, intent=intent, coupon_id=request.POST.get("coupon", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Coupon used on the bill."))
+    return redirect("console:payment", payment_id=intent.public_id)

@@ -34,6 +34,10 @@ console_patterns = [
     ),
     path("payments/reconciliation/", console_views.reconciliation_page, name="reconciliation"),
     path("payments/<str:payment_id>/", console_views.payment_page, name="payment"),
+    path(
+        "payments/<str:payment_id>/receipt/", console_views.payment_receipt, name="payment_receipt"
+    ),
+    path("payments/<str:payment_id>/coupon/", console_views.payment_coupon, name="payment_coupon"),
     path("payments/<str:payment_id>/take/", console_views.payment_take, name="payment_take"),
     path("payments/<str:payment_id>/refund/", console_views.payment_refund, name="payment_refund"),
 ]

@@ -156,3 +156,34 @@ def test_a_partial_refund_never_takes_points_below_zero(world):
         intent=intent, amount_fen=20000, reason="少做一项", actor=world.clinic_a_front_desk
     )
     assert growth.points_balance(user=world.patient_parent) == 0
+
+
+def test_the_desk_uses_the_patients_scaling_coupon_and_prints_the_receipt(
+    client, world, scaling_coupon
+):
+    from yachi.compliance.models import AuditEntry
+
+    intent = _bill(world)
+    client.force_login(world.clinic_a_front_desk)
+    page = client.get(f"/console/payments/{intent.public_id}/").content.decode()
+    assert "洁牙7折" in page and "−¥60.00" in page
+    assert "打印收据" not in page  # nothing to print before it is paid
+    client.post(
+        f"/console/payments/{intent.public_id}/coupon/", {"coupon": str(scaling_coupon.public_id)}
+    )
+    intent.refresh_from_db()
+    assert intent.amount_fen == 14000
+    assert AuditEntry.objects.filter(action="bill_changed").count() == 1
+    refused = client.post(
+        f"/console/payments/{intent.public_id}/coupon/", {"coupon": "nonsense"}, follow=True
+    )
+    assert refused.status_code == 200 and 'class="flash-error"' in refused.content.decode()
+    client.post(
+        f"/console/payments/{intent.public_id}/take/", {"method": "cash", "tendered": "200"}
+    )
+    page = client.get(f"/console/payments/{intent.public_id}/").content.decode()
+    assert "打印收据" in page
+    sheet = client.get(f"/console/payments/{intent.public_id}/receipt/").content.decode()
+    assert "window.print()" in sheet and "¥140.00" in sheet
+    client.force_login(world.clinic_b_front_desk)
+    assert client.get(f"/console/payments/{intent.public_id}/receipt/").status_code == 404
