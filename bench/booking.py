@@ -161,6 +161,22 @@ def main() -> None:
     _common.timed(
         "booking (POST /appointments)", min(60, len(free) // 2 - 1), book, extra=f"SQL={booked}"
     )
+    # What the bookings left to the job consumer: their confirmations and reminders.
+    from huey.contrib.djhuey import HUEY
+
+    queued = [task for task in iter(HUEY.dequeue, None) if "plan_booking_messages" in task.name]
+    if len(queued) > 1:
+        jobs = iter(queued)
+
+        def plan():
+            next(jobs).execute()
+
+        _common.timed(
+            "booking's messages, planned by the job consumer",
+            len(queued) - 1,
+            plan,
+            extra=f"SQL={queries_of(plan)}",
+        )
 
     desk = Client()
     desk.force_login(User.objects.by_phone("13700000001").get())

@@ -23,9 +23,6 @@ from yachi.core.roles import Role
 from yachi.messaging.facade import send_sms
 
 TOKEN_PREFIX = "yc_"  # noqa: S105  (a recognisable prefix, not a secret)
-# Tokens are looked up on every request; recording each use would turn every read
-# into a write, so the last-used time is only refreshed this often.
-_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 class InvalidCode(DomainError):
@@ -208,6 +205,7 @@ def token_issue(
         object_id=token.pk,
         details={"label": label, "expires_at": token.expires_at.isoformat()},
     )
+    tokencache.publish(token.digest, token=token, user=user)
     return raw
 
 
@@ -217,15 +215,15 @@ def token_user(raw: str) -> User | None:
         return None
     now = timezone.now()
     digest = _token_digest(raw)
+    miss = None
     if tokencache.enabled():
-        entry = tokencache.get(digest, now)
-        if entry is not None:
-            if entry.last_used_at is None or now - entry.last_used_at > _TOKEN_TOUCH_INTERVAL:
-                ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
-                entry.last_used_at = now
-            return tokencache.user_of(entry)
-        # Read before the database: a revocation committed in between changes it.
-        version = tokencache.version(digest)
+        found = tokencache.find(digest, now)
+        if isinstance(found, tokencache.Entry):
+            if tokencache.touch_due(found, now):
+                ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
+                found.last_used_at = now
+            return tokencache.user_of(found)
+        miss = found
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
@@ -233,11 +231,11 @@ def token_user(raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at > _TOKEN_TOUCH_INTERVAL:
+    if tokencache.touch_due(token, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    if tokencache.enabled():
-        tokencache.remember(digest, token=token, user=token.user, version_=version)
+    if miss is not None:
+        tokencache.remember(digest, token=token, user=token.user, miss=miss)
     return token.user
 
 

@@ -166,6 +166,7 @@ def totp_enroll(*, user: User, secret: str, code: str) -> None:
             _("Two-step login is already on for this account."), code="totp_already_enrolled"
         )
     user.refresh_from_db(fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    tokencache.forget_user(user.pk)  # what a token's record says of the factor changed
     audit_record(
         action=AuditAction.SECOND_FACTOR_ENABLED,
         actor=user,
@@ -186,6 +187,7 @@ def totp_replace(*, user: User, current_code: str, secret: str, code: str, ip: s
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(**_factor_fields(secret, step))
         user.refresh_from_db(fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+        tokencache.forget_user(user.pk)
         audit_record(
             action=AuditAction.SECOND_FACTOR_REPLACED,
             actor=user,

@@ -29,9 +29,10 @@ def refresh_availability_after_calendar_change(event: CalendarChanged) -> None:
 
 @subscribe(AppointmentBooked)
 def plan_reminders_for_new_booking(event: AppointmentBooked) -> None:
-    appointment = Appointment.objects.get(pk=event.appointment_id)
-    reminders.confirm_booking_message(appointment, party=event.party)
-    reminders.schedule_reminders(appointment)
+    # A job: the booking's answer does not wait for its messages to be planned.
+    from yachi.booking.tasks import plan_booking_messages_job
+
+    plan_booking_messages_job(event.appointment_id, list(event.party))
 
 
 @subscribe(AppointmentRescheduled)

@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import F, Func, QuerySet, Value
 
 from yachi.clinics import facade as clinics
 
@@ -18,3 +19,30 @@ def overlapping(queryset: QuerySet, low: datetime, high: datetime) -> QuerySet:
     earlier appointment of the doctor or clinic before discarding it.
     """
     return queryset.filter(start__lt=high, start__gt=low - LONGEST_APPOINTMENT, end__gt=low)
+
+
+class _Span(Func):
+    """``tstzrange(low, high, '[)')``: the half-open range the exclusion constraints index."""
+
+    function = "tstzrange"
+
+    def __init__(self, low, high):
+        from django.contrib.postgres.fields import DateTimeRangeField
+
+        super().__init__(low, high, Value("[)"), output_field=DateTimeRangeField())
+
+
+def clashing(queryset: QuerySet, low: datetime, high: datetime) -> QuerySet:
+    """The active appointments of ``queryset`` (one doctor's, or chairs') that overlap
+    [low, high), as the double-booking guard sees them.
+
+    On PostgreSQL the test is the exclusion constraints' own, ``tstzrange(start, end,
+    '[)') && tstzrange(low, high, '[)')`` over the active statuses, so their GiST
+    indexes answer it from the window alone; SQLite reads the ``(…, start)`` indexes from
+    the window's lower bound (``overlapping``).
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return overlapping(queryset, low, high)
+    return queryset.alias(_span=_Span(F("start"), F("end"))).filter(
+        _span__overlap=_Span(Value(low), Value(high))
+    )

@@ -20,7 +20,7 @@ from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
-from yachi.booking.overlap import overlapping
+from yachi.booking.overlap import clashing, overlapping
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
@@ -90,12 +90,18 @@ def _overlapping(queryset, start: datetime, end: datetime):
     return overlapping(queryset.filter(status__in=ACTIVE_STATUSES), start, end)
 
 
+def _clashing(queryset, start: datetime, end: datetime):
+    """A doctor's or chairs' active appointments in the window, read the way the
+    exclusion constraints read them (their indexes serve it on PostgreSQL)."""
+    return clashing(queryset.filter(status__in=ACTIVE_STATUSES), start, end)
+
+
 def _free_chairs(*, clinic_id: int, start: datetime, end: datetime, prefer=None, exclude_pk=None):
     chair_ids = clinics.active_chair_ids(clinic_id=clinic_id)
-    busy_qs = _overlapping(Appointment.objects.filter(chair_id__in=chair_ids), start, end)
+    busy_qs = _clashing(Appointment.objects.filter(chair_id__in=chair_ids), start, end)
     if exclude_pk:
         busy_qs = busy_qs.exclude(pk=exclude_pk)
-    busy = set(busy_qs.values_list("chair_id", flat=True))
+    busy = set(busy_qs.order_by().values_list("chair_id", flat=True))
     free = [chair_id for chair_id in chair_ids if chair_id not in busy]
     if prefer in free:
         free.remove(prefer)
@@ -174,7 +180,7 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
     for index, patient in enumerate(patients):
         part_start = start + duration * index
         part_end = part_start + duration
-        if _overlapping(Appointment.objects.filter(doctor=doctor), part_start, part_end).exists():
+        if _clashing(Appointment.objects.filter(doctor=doctor), part_start, part_end).exists():
             raise SlotTaken()
         if _overlapping(Appointment.objects.filter(patient=patient), part_start, part_end).exists():
             raise PatientBusy(
@@ -350,7 +356,7 @@ def appointment_reschedule(
     _check_time(actor=actor, service=service, doctor=doctor, start=start, length=length, now=now)
     end = start + length
     others = Appointment.objects.exclude(pk=appointment.pk)
-    if _overlapping(others.filter(doctor=doctor), start, end).exists():
+    if _clashing(others.filter(doctor=doctor), start, end).exists():
         raise SlotTaken()
     if _overlapping(others.filter(patient_id=appointment.patient_id), start, end).exists():
         raise PatientBusy()

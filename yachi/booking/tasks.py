@@ -5,6 +5,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from yachi.booking import deposits
 from yachi.booking.emergency import services as emergency
+from yachi.booking.reminders import services as reminders
 from yachi.booking.waitlist import services as waitlist
 
 
@@ -17,6 +18,11 @@ def offer_freed_time_job(doctor_id: int, clinic_id: int, start: str, end: str) -
         end=datetime.fromisoformat(end),
     )
     return offer is not None
+
+
+@db_task()
+def plan_booking_messages_job(appointment_id: int, party: list[int]) -> bool:
+    return reminders.plan_booking_messages(appointment_id=appointment_id, party=tuple(party))
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -41,7 +41,7 @@ from yachi.demo.activity import build_activity
 from yachi.demo.avatars import illustrated_portrait
 from yachi.demo.bills import build_bills, build_visit_bills
 from yachi.demo.growth import build_growth
-from yachi.demo.mall import build_mall
+from yachi.demo.mall import build_mall, build_orders
 from yachi.demo.people import birth_date, full_name
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.facade import search_tokens_write
@@ -306,8 +306,6 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
             for code, name, name_en, minutes, price, skill in SERVICES
         ]
     log(f"  {len(clinics)} clinics with chairs, opening hours and services")
-    products = build_mall(rng=rng, clinics=clinics)
-    log(f"  {products} care products in the mall, stocked at every clinic")
 
     doctors = []
     for index, (name, title, skills, schedule, afternoon) in enumerate(DOCTORS, start=1):
@@ -378,6 +376,9 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
         for clinic_index in clinic_indexes:
             StaffMembership.objects.create(user=user, clinic=clinics[clinic_index])
     log(f"  {len(doctors)} doctors and {len(STAFF)} staff")
+    administrator = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    products = build_mall(rng=rng, clinics=clinics, manager=administrator)
+    log(f"  {products} care products with pictures in the mall, stocked at every clinic")
 
     people = _patients(rng, today)
     log(f"  {PATIENT_COUNT} patient accounts, {len(people) - PATIENT_COUNT} family members")
@@ -394,6 +395,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
     log(f"  {bills} open treatment bills (洁牙) to pay in the app or at the desk")
     visit_bills = build_visit_bills(rng=rng)
     log(f"  {visit_bills} bills of recent visits of the first ten families, paid, with receipts")
+    orders = build_orders(clinic=clinics[0])
+    log(f"  {orders} paid mall pick-up orders with their pick-up codes (first patient)")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
     )

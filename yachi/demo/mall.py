@@ -1,6 +1,10 @@
 """The demo mall: a dozen care products with their variants, stocked at every clinic."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yachi.demo.pictures import product_picture
 from yachi.shop.choices import Category
+from yachi.shop.images import product_image_set
 from yachi.shop.models import Product, Sku, Stock
 
 # (name, English name, category, description, [(code, variant, price in yuan)])
@@ -85,8 +89,18 @@ PRODUCTS = [
 ]
 
 
-def build_mall(*, rng, clinics) -> int:
-    """Products, SKUs and some stock at each clinic (a few variants sold out)."""
+# Drawn as another kind than their category's: the children's brush is a brush, the
+# toothpaste a tube, the water flosser a bottle with a nozzle.
+SHAPES = {
+    "儿童电动牙刷": Category.TOOTHBRUSH,
+    "儿童含氟牙膏": "tube",
+    "冲牙器": Category.MOUTHWASH,
+}
+
+
+def build_mall(*, rng, clinics, manager) -> int:
+    """Products with drawn pictures, SKUs and some stock at each clinic (a few variants
+    sold out, and one product sold out everywhere at the second clinic)."""
     skus = []
     for sort, (name, name_en, category, description, variants) in enumerate(PRODUCTS):
         product = Product.objects.create(
@@ -100,9 +114,48 @@ def build_mall(*, rng, clinics) -> int:
             Sku(product=product, code=code, name=variant, price_fen=round(price * 100))
             for code, variant, price in variants
         )
+        # Through the same path as a manager's upload: checked, resized, re-encoded.
+        picture = product_picture(
+            name=name,
+            name_en=name_en,
+            category=category,
+            shape=SHAPES.get(name),
+        )
+        product_image_set(
+            actor=manager,
+            product=product,
+            upload=SimpleUploadedFile(f"{sort}.png", picture, "image/png"),
+        )
     Stock.objects.bulk_create(
         Stock(clinic=clinic, sku=sku, quantity=0 if rng.random() < 0.1 else rng.randint(2, 40))
         for clinic in clinics
         for sku in skus
     )
+    if len(clinics) > 1:
+        # The whitening strips are sold out at the second clinic: the mall says 售罄 there.
+        Stock.objects.filter(clinic=clinics[1], sku__code="whitening-strips").update(quantity=0)
     return len(PRODUCTS)
+
+
+def build_orders(*, clinic) -> int:
+    """Two paid pick-up orders of the first demo patient at ``clinic``: one waiting with
+    its pick-up QR code, one the front desk has started to prepare (no cancel button)."""
+    from yachi.accounts.models import User
+    from yachi.core.roles import Role
+    from yachi.payments import services as payments
+    from yachi.payments.models import PaymentIntent
+    from yachi.shop import services as shop
+
+    buyer = User.objects.filter(role=Role.PATIENT).order_by("pk").first()
+    desk = User.objects.filter(role=Role.FRONT_DESK, memberships__clinic=clinic).first()
+    orders = []
+    for code, quantity in (("floss-pick-50", 2), ("mouthwash-250", 1)):
+        Stock.objects.filter(clinic=clinic, sku__code=code, quantity__lt=10).update(quantity=12)
+        shop.cart_add(user=buyer, sku=Sku.objects.get(code=code), quantity=quantity)
+        done = shop.order_checkout(buyer=buyer, clinic=clinic, fulfilment="pickup")
+        intent = PaymentIntent.objects.get(pk=done.payment.pk)
+        payments.desk_payment_record(actor=desk, intent=intent, method="cash")
+        payments.intent_settle(intent_id=intent.pk)
+        orders.append(done.order)
+    shop.order_advance(actor=desk, order=orders[1], to_status="preparing")
+    return len(orders)

@@ -19,14 +19,24 @@ class Owner:
     on_closed: Callable
     # Money went back (``full`` when nothing is left); optional.
     on_refunded: Callable | None
+    # Where the payer sees what they paid for: ``(label, path)`` or None; optional.
+    link: Callable | None = None
 
 
 _owners: dict[str, Owner] = {}
 
 
-def register(purpose: str, *, on_paid, on_closed, on_refunded=None) -> None:
-    _owners[purpose] = Owner(on_paid=on_paid, on_closed=on_closed, on_refunded=on_refunded)
+def register(purpose: str, *, on_paid, on_closed, on_refunded=None, link=None) -> None:
+    _owners[purpose] = Owner(
+        on_paid=on_paid, on_closed=on_closed, on_refunded=on_refunded, link=link
+    )
 
 
 def owner_of(purpose: str) -> Owner | None:
     return _owners.get(purpose)
+
+
+def owner_link(intent) -> tuple[str, str] | None:
+    """The page of what ``intent`` pays for, as its owner names it (a mall order…)."""
+    owner = _owners.get(intent.purpose)
+    return owner.link(intent) if owner is not None and owner.link is not None else None

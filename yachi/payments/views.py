@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
-from yachi.payments import bills, gateway, receipts, selectors
+from yachi.payments import bills, fulfilment, gateway, receipts, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.providers.base import ProviderRefused
@@ -120,6 +120,7 @@ def pay_page(request, payment_id: str):
             "bill": bills.bill_of(intent),
             "coupons": bills.bill_coupons(intent=intent),
             "refunds": intent.refunds.all(),
+            "owner_link": fulfilment.owner_link(intent),
             "tab": "me",
         },
     )

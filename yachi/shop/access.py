@@ -6,9 +6,9 @@ get the same answer.
 
 from yachi.clinics import facade as clinics
 from yachi.core.models import as_public_id
-from yachi.shop.errors import OrderNotFound, ProductNotFound, SkuNotFound
+from yachi.shop.errors import OrderNotFound, PickupCodeNotFound, ProductNotFound, SkuNotFound
 from yachi.shop.models import Order, Product, Sku
-from yachi.shop.services import ORDER_ROLES
+from yachi.shop.services import ORDER_ROLES, pickup_code_clean
 
 
 def product_by_id(product_id, *, include_inactive: bool = False) -> Product:
@@ -68,4 +68,26 @@ def access_clinic_order_by_id(*, actor, order_id) -> Order:
     allowed = clinics.staff_clinic_ids(actor)
     if order is None or (allowed is not None and order.clinic_id not in allowed):
         raise OrderNotFound()
+    return order
+
+
+def access_pickup_order(*, actor, clinic, code) -> Order:
+    """The pick-up order of ``clinic`` (one of the actor's) with this code.
+
+    Codes of other clinics' orders are not found here: the goods wait where they were
+    ordered.
+    """
+    code = pickup_code_clean(code)
+    if not code or getattr(actor, "role", None) not in ORDER_ROLES:
+        raise PickupCodeNotFound()
+    allowed = clinics.staff_clinic_ids(actor)
+    if allowed is not None and clinic.pk not in allowed:
+        raise PickupCodeNotFound()
+    order = (
+        Order.objects.select_related("clinic", "buyer")
+        .filter(pickup_code=code, clinic=clinic)
+        .first()
+    )
+    if order is None:
+        raise PickupCodeNotFound()
     return order

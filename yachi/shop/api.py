@@ -12,6 +12,8 @@ from yachi.shop.schemas import (
     CartAddIn,
     CartOut,
     CartQuantityIn,
+    CategoryOut,
+    CategoryQuery,
     CheckoutIn,
     OrderListQuery,
     OrderOut,
@@ -38,6 +40,9 @@ def product_out(product) -> dict:
         "category": product.category,
         "category_display": product.get_category_display(),
         "from_price_fen": min((s.price_fen for s in skus), default=0),
+        "image_url": product.image_url or None,
+        "thumbnail_url": product.thumbnail_url or None,
+        "sold_out": selectors.sold_out(skus) if skus and skus[0].in_stock is not None else None,
         "skus": [
             {
                 "id": s.public_id,
@@ -105,6 +110,7 @@ def order_out(order) -> dict:
         "closed_at": order.closed_at,
         "close_reason": order.close_reason,
         "can_cancel": services.buyer_may_cancel(order),
+        **_pickup(order),
         "payment": (
             {
                 "id": intent.public_id,
@@ -118,6 +124,15 @@ def order_out(order) -> dict:
     }
 
 
+def _pickup(order) -> dict:
+    if not order.pickup_code or order.status not in services.PICKUP_OPEN:
+        return {"pickup_code": None, "pickup_qr": None}
+    return {
+        "pickup_code": order.pickup_code,
+        "pickup_qr": services.PICKUP_QR_PREFIX + order.pickup_code,
+    }
+
+
 def _full_order(order):
     order = selectors.orders_with_lines([order.pk])[0]
     return order_out(selectors.order_detail(order))
@@ -125,9 +140,23 @@ def _full_order(order):
 
 @router.get("/shop/products", auth=None, response={200: list[ProductOut], **errors(400, 404, 422)})
 def list_products(request, query: Query[ProductQuery]):
-    """Care products on sale, with their SKUs; give `clinic_id` to see each SKU's stock."""
-    products = selectors.products_list(category=query.category, clinic=_clinic(query.clinic_id))
+    """Care products on sale, with their SKUs; give `clinic_id` for what that clinic sells
+    and each SKU's stock there, `q` to search names and descriptions."""
+    products = selectors.products_list(
+        category=query.category,
+        clinic=_clinic(query.clinic_id),
+        search=selectors.search_term(query.q),
+    )
     return [product_out(p) for p in products]
+
+
+@router.get(
+    "/shop/categories", auth=None, response={200: list[CategoryOut], **errors(400, 404, 422)}
+)
+def list_categories(request, query: Query[CategoryQuery]):
+    """The categories with something on sale (at `clinic_id`): empty ones are left out."""
+    categories = selectors.categories_on_sale(clinic=_clinic(query.clinic_id))
+    return [{"code": code, "name": str(name)} for code, name in categories]
 
 
 @router.get(
@@ -148,14 +177,21 @@ def get_cart(request):
 def add_to_cart(request, payload: CartAddIn):
     """Add `quantity` of a SKU (up to 99 of one item)."""
     sku = access.sku_by_id(payload.sku_id)
-    services.cart_add(user=request.user, sku=sku, quantity=payload.quantity)
+    services.cart_add(
+        user=request.user,
+        sku=sku,
+        quantity=payload.quantity,
+        clinic=_clinic(payload.clinic_id),
+    )
     return cart_out(request.user)
 
 
 @router.put("/shop/cart/{sku_id}", response={200: CartOut, **WRITE_ERRORS})
 def set_cart_quantity(request, sku_id: str, payload: CartQuantityIn):
     sku = access.cart_sku_by_id(actor=request.user, sku_id=sku_id)
-    services.cart_set_quantity(user=request.user, sku=sku, quantity=payload.quantity)
+    services.cart_set_quantity(
+        user=request.user, sku=sku, quantity=payload.quantity, clinic=_clinic(payload.clinic_id)
+    )
     return cart_out(request.user)
 
 

@@ -91,7 +91,9 @@ def _audit_catalogue(actor, object_type: str, object_id, values: dict) -> None:
         object_type=object_type,
         object_id=object_id,
         details={
-            k: v for k, v in values.items() if k in ("name", "code", "price_fen", "is_active")
+            k: v
+            for k, v in values.items()
+            if k in ("name", "code", "price_fen", "is_active", "image")
         },
     )
 

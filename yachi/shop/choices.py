@@ -15,6 +15,8 @@ class Category(models.TextChoices):
 class OrderStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     PAID = "paid", _("Paid")
+    # The clinic has started to put the order together: the buyer can no longer cancel.
+    PREPARING = "preparing", _("Being prepared")
     READY = "ready", _("Ready for pick-up")
     SHIPPED = "shipped", _("Shipped")
     COMPLETED = "completed", _("Completed")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
-from yachi.shop import access, catalogue, selectors, services
+from yachi.shop import access, catalogue, images, selectors, services
 from yachi.shop.choices import Category, OrderStatus
 
 
@@ -80,6 +80,45 @@ def order_step(request, order_id):
 
 
 @staff_required
+def pickup_page(request, clinic_id):
+    """The front desk types or scans a buyer's pick-up code and hands the order over."""
+    services.require_order_staff(request.user)
+    clinic = _clinic(request, clinic_id)
+    source = request.POST if request.method == "POST" else request.GET
+    code = services.pickup_code_clean(source.get("code"))
+    order, error = None, ""
+    if code:
+        try:
+            order = access.access_pickup_order(actor=request.user, clinic=clinic, code=code)
+            if request.method == "POST" and source.get("step") == "hand_over":
+                order = services.order_hand_over(actor=request.user, order=order)
+                messages.success(
+                    request, _("Order %(number)s handed over.") % {"number": order.number}
+                )
+                return redirect("console:shop_pickup", clinic_id=clinic.public_id)
+        except DomainError as exc:
+            error = str(exc.message)
+        if order is not None:
+            order = selectors.order_detail(selectors.orders_with_lines([order.pk])[0])
+    elif request.method == "POST" or "code" in source:
+        error = _("Type or scan the buyer's pick-up code.")
+    return render(
+        request,
+        "shop/console/pickup.html",
+        dict(
+            clinic=clinic,
+            order=order,
+            code=services.pickup_code_display(code),
+            error=error,
+            may_hand_over=order is not None
+            and order.status in services.PICKUP_OPEN
+            and not services.refund_pending(order),
+            section="shop_pickup",
+        ),
+    )
+
+
+@staff_required
 def stock_page(request, clinic_id):
     catalogue.require_stock_keeper(request.user)
     clinic = _clinic(request, clinic_id)
@@ -139,7 +178,13 @@ def product_page(request, product_id):
     product = access.product_by_id(product_id, include_inactive=True)
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "sku":
+            if request.POST.get("form") == "image":
+                images.product_image_set(
+                    actor=request.user, product=product, upload=request.FILES.get("image")
+                )
+            elif request.POST.get("form") == "image_remove":
+                images.product_image_remove(actor=request.user, product=product)
+            elif request.POST.get("form") == "sku":
                 sku = None
                 if request.POST.get("sku"):
                     sku = access.sku_by_id(request.POST["sku"], include_inactive=True)

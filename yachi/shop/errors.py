@@ -28,6 +28,16 @@ class TooManyPoints(InvalidInput):
     default_message = _("That is more points than the order needs.")
 
 
+class NotEnoughPoints(Conflict):
+    code = "points_insufficient"
+    default_message = _("Not enough points.")
+
+
+class PickupCodeNotFound(NotFound):
+    code = "pickup_code_not_found"
+    default_message = _("No pick-up order of this clinic has this code.")
+
+
 class OrderNotFound(NotFound):
     code = "order_not_found"
     default_message = _("Order not found.")
@@ -51,6 +61,14 @@ class OrderStatusChanged(Conflict):
 class NotCancellable(Conflict):
     code = "order_not_cancellable"
     default_message = _("This order can no longer be cancelled here. Please contact the clinic.")
+
+
+class NotCancellableNow(NotCancellable):
+    code = "order_not_cancellable"
+    default_message = _(
+        "The clinic is already preparing this order, so it can no longer be cancelled "
+        "in the app. Please contact the clinic."
+    )
 
 
 class StockNegative(Conflict):

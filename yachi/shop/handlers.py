@@ -6,6 +6,7 @@ state together; each is idempotent (a sweep may call ``on_paid`` again).
 
 from uuid import UUID
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yachi.payments import facade as payments
@@ -56,7 +57,22 @@ def on_refunded(intent, refund, full: bool) -> None:
         services.mark_refunded(order=order)
 
 
+def link(intent) -> tuple[str, str] | None:
+    """From the payment (its result page) back to the order."""
+    if not intent.reference.startswith(PREFIX):
+        return None
+    try:
+        public_id = UUID(intent.reference[len(PREFIX) :])
+    except ValueError:
+        return None
+    return (_("View the order"), reverse("web:shop_order", args=[public_id]))
+
+
 def register() -> None:
     payments.register_owner(
-        payments.Purpose.SHOP_ORDER, on_paid=on_paid, on_closed=on_closed, on_refunded=on_refunded
+        payments.Purpose.SHOP_ORDER,
+        on_paid=on_paid,
+        on_closed=on_closed,
+        on_refunded=on_refunded,
+        link=link,
     )

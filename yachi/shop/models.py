@@ -19,6 +19,10 @@ class Product(BaseModel):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     is_active = models.BooleanField(_("on sale"), default=True)
     sort = models.PositiveSmallIntegerField(default=100)
+    # The product's picture, re-encoded by ``shop.images`` in two sizes; the names are
+    # random and change with every upload, so a browser may cache them for good.
+    image = models.CharField(_("image"), max_length=120, blank=True)
+    thumbnail = models.CharField(_("thumbnail"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("product")
@@ -27,6 +31,14 @@ class Product(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def image_url(self) -> str:
+        return f"/shop/images/{self.image}" if self.image else ""
+
+    @property
+    def thumbnail_url(self) -> str:
+        return f"/shop/images/{self.thumbnail}" if self.thumbnail else ""
 
 
 class Sku(BaseModel):
@@ -112,6 +124,10 @@ class Order(BaseModel):
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=120, blank=True)
+    # Shown to the buyer as a QR code and read at the front desk to hand a pick-up over.
+    pickup_code = models.CharField(
+        _("pick-up code"), max_length=12, unique=True, null=True, blank=True
+    )
 
     objects = EncryptedQuerySet.as_manager()
 

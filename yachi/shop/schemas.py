@@ -28,11 +28,28 @@ class ProductOut(Schema):
     category: str
     category_display: str
     from_price_fen: int
+    image_url: str | None = Field(None, description="the product page's picture, or null")
+    thumbnail_url: str | None = Field(None, description="a square picture for lists, or null")
+    sold_out: bool | None = Field(
+        None, description="nothing left at the clinic asked for (`clinic_id`); null without one"
+    )
     skus: list[SkuOut]
 
 
 class ProductQuery(InputSchema):
     category: Category | None = None
+    clinic_id: UUID | None = Field(
+        None, description="only what this clinic sells, with each SKU's stock there"
+    )
+    q: Line = Field("", max_length=200, description="words in the name or description")
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+
+
+class CategoryQuery(InputSchema):
     clinic_id: UUID | None = None
 
 
@@ -57,13 +74,20 @@ class CartOut(Schema):
     subtotal_fen: int
 
 
+# Quantities and points out of range are refused by the services with a message that
+# says what is allowed (422 `invalid_quantity`, `invalid_points`, `points_too_many`),
+# not by the schema's generic one.
 class CartAddIn(InputSchema):
     sku_id: UUID
-    quantity: StrictInt = Field(1, ge=1, le=99)
+    quantity: StrictInt = Field(1, description="1 to 99, and no more than the clinic has")
+    clinic_id: UUID | None = Field(
+        None, description="the clinic the buyer shops at: refuse more than it has left"
+    )
 
 
 class CartQuantityIn(InputSchema):
-    quantity: StrictInt = Field(ge=1, le=99)
+    quantity: StrictInt = Field(description="1 to 99, and no more than the clinic has")
+    clinic_id: UUID | None = None
 
 
 class CheckoutIn(InputSchema):
@@ -73,7 +97,9 @@ class CheckoutIn(InputSchema):
     recipient_phone: Line = Field("", max_length=32)
     address: Line = Field("", max_length=200, description="needed for delivery")
     coupon_id: UUID | None = None
-    points: StrictInt = Field(0, ge=0, le=10_000_000, description="points to pay with")
+    points: StrictInt = Field(
+        0, description="points to pay with: no more than the buyer has and the order needs"
+    )
 
 
 class CancelIn(InputSchema):
@@ -117,6 +143,12 @@ class OrderOut(Schema):
     closed_at: LocalDatetime | None
     close_reason: str
     can_cancel: bool
+    pickup_code: str | None = Field(
+        None,
+        description="while a pick-up order waits at the clinic: show it (as `pickup_qr`, "
+        "a QR code) at the front desk",
+    )
+    pickup_qr: str | None = Field(None, description="what the pick-up QR code holds")
     payment: PaymentOut | None
 
 

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from yachi.core.errors import DomainError
 from yachi.growth import facade as growth
 from yachi.payments import facade as payments
+from yachi.shop.choices import Category
 from yachi.shop.models import CartItem, Order, OrderLine, Product, Sku, Stock
-from yachi.shop.services import order_reference, quote_lines
+from yachi.shop.services import order_reference, points_problem, quote_lines
 
 
 def _skus(active_only: bool):
@@ -30,15 +32,62 @@ def _with_stock(products: list[Product], clinic) -> list[Product]:
     return products
 
 
-def products_list(*, category: str | None = None, clinic=None, active_only: bool = True):
-    """Products with their SKUs (and, given a clinic, each SKU's stock there): 3 queries."""
-    products = Product.objects.prefetch_related(Prefetch("skus", queryset=_skus(active_only)))
-    if active_only:
-        products = products.filter(is_active=True)
+MAX_SEARCH = 40
+
+
+def search_term(raw) -> str:
+    """What a patient typed in the mall's search box, tidied (any script, at most 40)."""
+    return " ".join(str(raw or "").split())[:MAX_SEARCH]
+
+
+def _on_sale(clinic):
+    """Products on sale (and, given a clinic, stocked there: it keeps a count of one of
+    their SKUs on sale, even a count of zero, which the pages show as sold out)."""
+    products = Product.objects.filter(is_active=True)
+    skus = Sku.objects.filter(product=OuterRef("pk"), is_active=True)
+    if clinic is not None:
+        skus = skus.filter(Exists(Stock.objects.filter(sku=OuterRef("pk"), clinic=clinic)))
+    return products.filter(Exists(skus))
+
+
+def _matching(products, search: str):
+    for word in search.split():
+        products = products.filter(
+            Q(name__icontains=word) | Q(name_en__icontains=word) | Q(description__icontains=word)
+        )
+    return products
+
+
+def products_list(
+    *, category: str | None = None, clinic=None, active_only: bool = True, search: str = ""
+):
+    """Products with their SKUs (and, given a clinic, each SKU's stock there): 3 queries.
+
+    For patients (``active_only``) only what is on sale, at ``clinic`` when given; a
+    ``search`` keeps the products whose name or description holds every word of it.
+    """
+    products = _on_sale(clinic) if active_only else Product.objects.all()
+    products = products.prefetch_related(Prefetch("skus", queryset=_skus(active_only)))
     if category:
         products = products.filter(category=category)
-    products = [p for p in products if p.skus.all() or not active_only]
-    return _with_stock(products, clinic)
+    if search:
+        products = _matching(products, search)
+    return _with_stock(list(products), clinic)
+
+
+def categories_on_sale(*, clinic=None) -> list[tuple[str, str]]:
+    """The categories with something on sale (at ``clinic``), in the catalogue's order."""
+    used = set(_on_sale(clinic).values_list("category", flat=True).distinct())
+    return [(value, label) for value, label in Category.choices if value in used]
+
+
+def sold_out(skus) -> bool:
+    """Nothing left of any of these SKUs at the clinic their stock was read for.
+
+    Stock counts are what is on the shelf less what unpaid and paid orders hold, so
+    zero everywhere is truly none to sell; unknown counts (no clinic) are not sold out.
+    """
+    return all(sku.in_stock is not None and sku.in_stock <= 0 for sku in skus)
 
 
 def product_detail(*, product: Product, clinic=None) -> Product:
@@ -132,10 +181,15 @@ class Quote:
     points_balance: int
     points_max: int
     error: str = ""
+    points_error: str = ""
 
 
-def checkout_quote(*, user, items, coupon_id=None, points: int = 0) -> Quote:
-    """What checkout would charge with this coupon and these points; changes nothing."""
+def checkout_quote(*, user, items, coupon_id=None, points: int | None = 0) -> Quote:
+    """What checkout would charge with this coupon and these points; changes nothing.
+
+    Points that cannot be used (not a number, negative, more than the patient has or
+    than the order needs) are not used, and ``points_error`` says why.
+    """
     subtotal = sum(item.sku.price_fen * item.quantity for item in items)
     discount, error = 0, ""
     if coupon_id and items:
@@ -146,8 +200,16 @@ def checkout_quote(*, user, items, coupon_id=None, points: int = 0) -> Quote:
         except DomainError as exc:
             error = str(exc.message)
     balance = growth.points_balance(user=user)
-    points_max = min(balance, growth.points_needed(subtotal - discount))
-    points = max(0, min(points, points_max))
+    needed = growth.points_needed(subtotal - discount)
+    points_max = min(balance, needed)
+    points_error = ""
+    if points is None or points < 0:
+        points_error = _("Points must be a whole number, zero or more.")
+    else:
+        problem = points_problem(points=points, balance=balance, needed=needed)
+        points_error = str(problem.message) if problem else ""
+    if points_error:
+        points = 0
     points_fen = min(growth.points_value_fen(points), subtotal - discount)
     return Quote(
         subtotal_fen=subtotal,
@@ -158,6 +220,7 @@ def checkout_quote(*, user, items, coupon_id=None, points: int = 0) -> Quote:
         points_balance=balance,
         points_max=points_max,
         error=error,
+        points_error=points_error,
     )
 
 

@@ -29,6 +29,8 @@ from yachi.shop.errors import (
     AddressRequired,
     CartEmpty,
     NotCancellable,
+    NotCancellableNow,
+    NotEnoughPoints,
     NotOnSale,
     OrderStatusChanged,
     OutOfStock,
@@ -42,10 +44,17 @@ MAX_POINTS = 10_000_000
 ORDER_ROLES = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# What a pick-up QR code holds: the code, marked so that a scanner at the desk is not
+# confused with another QR code a patient shows.
+PICKUP_QR_PREFIX = "yachi-pickup:"
 
 CLOSED = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 # Statuses in which the goods are still at the clinic: a refund puts them back on the shelf.
-NOT_HANDED_OVER = (OrderStatus.PAID, OrderStatus.READY)
+NOT_HANDED_OVER = (OrderStatus.PAID, OrderStatus.PREPARING, OrderStatus.READY)
+# The buyer may cancel only before the clinic starts preparing the order.
+BUYER_CANCELLABLE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
+# A pick-up code is shown, and read at the desk, while the order waits at the clinic.
+PICKUP_OPEN = NOT_HANDED_OVER
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,23 @@ def _new_number() -> str:
     return "SO" + stamp + "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
+def _new_pickup_code() -> str:
+    """Eight characters of an alphabet without look-alikes (40 bits): never guessed."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def pickup_code_display(code: str) -> str:
+    """As the front desk reads it aloud or types it: ``ABCD 1234``."""
+    return f"{code[:4]} {code[4:]}" if code else ""
+
+
+def pickup_code_clean(raw) -> str:
+    """A typed or scanned pick-up code in its stored form (spaces, case, a QR prefix off)."""
+    text = str(raw or "").strip().upper()
+    text = text.removeprefix(PICKUP_QR_PREFIX.upper())
+    return re.sub(r"[\s-]", "", text)[:12]
+
+
 def require_patient(user) -> None:
     if not getattr(user, "is_patient", False):
         raise PermissionDenied(_("The mall is for patients."), code="patients_only")
@@ -90,6 +116,32 @@ def _quantity(value) -> int:
     return value
 
 
+def _require_stock(clinic, sku: Sku, quantity: int) -> None:
+    """Refuse to put more of ``sku`` in the cart than ``clinic`` has left.
+
+    Checkout takes the stock for good; this only spares the buyer a refusal there.
+    """
+    if clinic is None:
+        return
+    left = (
+        Stock.objects.filter(clinic=clinic, sku=sku).values_list("quantity", flat=True).first() or 0
+    )
+    item = f"{sku.product.name} {sku.name}"
+    if left <= 0:
+        raise OutOfStock(
+            _("Sorry, %(item)s is sold out at %(clinic)s.")
+            % {"item": item, "clinic": clinic.display_name},
+            item=sku.code,
+        )
+    if quantity > left:
+        raise OutOfStock(
+            _("Only %(left)d of %(item)s left at %(clinic)s.")
+            % {"left": left, "item": item, "clinic": clinic.display_name},
+            code="not_enough_stock",
+            item=sku.code,
+        )
+
+
 def _check_sellable(sku: Sku) -> None:
     if not (sku.is_active and sku.product.is_active):
         raise NotOnSale(
@@ -100,13 +152,16 @@ def _check_sellable(sku: Sku) -> None:
 # --- cart ------------------------------------------------------------------------------
 
 
-def cart_add(*, user, sku: Sku, quantity: int = 1) -> None:
-    """Put ``quantity`` more of ``sku`` in the cart (up to 99 of one item)."""
+def cart_add(*, user, sku: Sku, quantity: int = 1, clinic=None) -> None:
+    """Put ``quantity`` more of ``sku`` in the cart (up to 99 of one item); given the
+    clinic the buyer shops at, no more than it has left."""
     require_patient(user)
     quantity = _quantity(quantity)
     _check_sellable(sku)
     with transaction.atomic():
         lines = CartItem.objects.filter(user=user, sku=sku)
+        in_cart = lines.values_list("quantity", flat=True).first() or 0
+        _require_stock(clinic, sku, in_cart + quantity)
         if lines.filter(quantity__lte=MAX_QUANTITY - quantity).update(
             quantity=F("quantity") + quantity
         ):
@@ -132,10 +187,11 @@ def cart_add(*, user, sku: Sku, quantity: int = 1) -> None:
                 ) from None
 
 
-def cart_set_quantity(*, user, sku: Sku, quantity: int) -> None:
+def cart_set_quantity(*, user, sku: Sku, quantity: int, clinic=None) -> None:
     """Set how many of ``sku`` the cart holds; adds the line if it was not there."""
     require_patient(user)
     quantity = _quantity(quantity)
+    _require_stock(clinic, sku, quantity)
     with transaction.atomic():
         if CartItem.objects.filter(user=user, sku=sku).update(quantity=quantity):
             return
@@ -197,9 +253,31 @@ def _recipient(*, fulfilment, recipient_name, recipient_phone, address) -> tuple
 
 
 def _points(points) -> int:
-    if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= MAX_POINTS:
+    if not isinstance(points, int) or isinstance(points, bool) or points < 0:
         raise InvalidInput(_("Points must be a whole number, zero or more."), code="invalid_points")
+    if points > MAX_POINTS:
+        raise _too_many_for_any_order()
     return points
+
+
+def _too_many_for_any_order() -> TooManyPoints:
+    return TooManyPoints(
+        _("That is more points than any order can use (at most %(max)d).") % {"max": MAX_POINTS}
+    )
+
+
+def points_problem(*, points: int, balance: int, needed: int):
+    """Why ``points`` cannot pay for an order needing at most ``needed``, or None."""
+    if points > MAX_POINTS:
+        return _too_many_for_any_order()
+    if points > balance:
+        return NotEnoughPoints(
+            _("You have %(balance)d points; you cannot use %(points)d.")
+            % {"balance": balance, "points": points}
+        )
+    if points > needed:
+        return TooManyPoints(_("This order needs at most %(points)d points.") % {"points": needed})
+    return None
 
 
 def _reserve(clinic, items) -> None:
@@ -297,11 +375,13 @@ def _checkout(*, buyer, clinic, fulfilment, name, phone, address, coupon_id, poi
         discount = held.discount_fen
         coupon_id = held.coupon_id
     points_fen = growth.points_value_fen(points) if points else 0
-    if points and points > growth.points_needed(subtotal - discount):
-        raise TooManyPoints(
-            _("This order needs at most %(points)d points.")
-            % {"points": growth.points_needed(subtotal - discount)}
-        )
+    problem = points and points_problem(
+        points=points,
+        balance=growth.points_balance(user=buyer),
+        needed=growth.points_needed(subtotal - discount),
+    )
+    if problem:
+        raise problem
     points_fen = min(points_fen, subtotal - discount)
     if points:
         growth.points_spend(
@@ -327,6 +407,7 @@ def _checkout(*, buyer, clinic, fulfilment, name, phone, address, coupon_id, poi
         points_fen=points_fen,
         total_fen=subtotal - discount - points_fen,
         coupon_id=coupon_id or None,
+        pickup_code=_new_pickup_code() if fulfilment == Fulfilment.PICKUP else None,
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -465,9 +546,13 @@ def refund_pending(order: Order) -> bool:
 
 
 def buyer_may_cancel(order: Order) -> bool:
-    return order.status in (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID) and not (
-        refund_pending(order)
-    )
+    return order.status in BUYER_CANCELLABLE and not refund_pending(order)
+
+
+def _not_cancellable_by_buyer(order: Order) -> NotCancellable:
+    if order.status in (OrderStatus.PREPARING, OrderStatus.READY, OrderStatus.SHIPPED):
+        return NotCancellableNow()
+    return NotCancellable()
 
 
 def order_cancel(*, actor, order: Order, reason: str = "") -> Order:
@@ -475,9 +560,10 @@ def order_cancel(*, actor, order: Order, reason: str = "") -> Order:
     if order.buyer_id != actor.pk:
         raise PermissionDenied()
     reason = (reason or "").strip()[:80] or _("Cancelled by the buyer")
+    order.refresh_from_db()
     if not buyer_may_cancel(order):
-        raise NotCancellable()
-    return _cancel(actor=actor, order=order, reason=reason)
+        raise _not_cancellable_by_buyer(order)
+    return _cancel(actor=actor, order=order, reason=reason, by_buyer=True)
 
 
 def order_refund(*, actor, order: Order, reason: str) -> Order:
@@ -493,7 +579,7 @@ def order_refund(*, actor, order: Order, reason: str) -> Order:
     return order
 
 
-def _cancel(*, actor, order: Order, reason: str) -> Order:
+def _cancel(*, actor, order: Order, reason: str, by_buyer: bool = False) -> Order:
     if order.status == OrderStatus.AWAITING_PAYMENT:
         intent = payments.intent_by_reference(order_reference(order))
         if intent is not None and intent.status == payments.IntentStatus.CREATED:
@@ -514,6 +600,9 @@ def _cancel(*, actor, order: Order, reason: str) -> Order:
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status in CLOSED or refund_pending(locked):
             raise NotCancellable(_("This order is already cancelled or being refunded."))
+        if by_buyer and locked.status not in BUYER_CANCELLABLE:
+            # The desk started preparing it while the buyer was on the page.
+            raise _not_cancellable_by_buyer(locked)
         now = timezone.now()
         Order.objects.filter(pk=order.pk).update(
             closed_at=now, close_reason=reason[:120], updated_at=now
@@ -537,20 +626,21 @@ def _cancel(*, actor, order: Order, reason: str) -> Order:
 
 # --- fulfilment steps ------------------------------------------------------------------
 
+# Step → (the statuses it follows, the delivery it is for; None: either).
 STEPS = {
-    OrderStatus.READY: (OrderStatus.PAID, Fulfilment.PICKUP),
-    OrderStatus.SHIPPED: (OrderStatus.PAID, Fulfilment.DELIVERY),
+    OrderStatus.PREPARING: ((OrderStatus.PAID,), None),
+    OrderStatus.READY: ((OrderStatus.PAID, OrderStatus.PREPARING), Fulfilment.PICKUP),
+    OrderStatus.SHIPPED: ((OrderStatus.PAID, OrderStatus.PREPARING), Fulfilment.DELIVERY),
 }
 
 
 def order_advance(*, actor, order: Order, to_status: str) -> Order:
-    """Ready for pick-up, shipped, or completed (picked up / delivered)."""
+    """Being prepared, ready for pick-up, shipped, or completed (picked up / delivered)."""
     require_order_staff(actor)
     if to_status in STEPS:
-        from_status, fulfilment = STEPS[to_status]
-        if order.fulfilment != fulfilment:
+        allowed, fulfilment = STEPS[to_status]
+        if fulfilment is not None and order.fulfilment != fulfilment:
             raise InvalidInput(_("This step does not fit how the order is delivered."))
-        allowed = (from_status,)
     elif to_status == OrderStatus.COMPLETED:
         allowed = (OrderStatus.READY, OrderStatus.SHIPPED)
     else:
@@ -562,6 +652,38 @@ def order_advance(*, actor, order: Order, to_status: str) -> Order:
     if not moved:
         raise OrderStatusChanged()
     _audit_order(actor, order, {"step": to_status})
+    order.refresh_from_db()
+    return order
+
+
+def order_hand_over(*, actor, order: Order) -> Order:
+    """The buyer showed the pick-up code at the desk and takes the goods: completed.
+
+    From paid, being prepared or ready alike: the desk has the goods in hand.
+    """
+    require_order_staff(actor)
+    if order.fulfilment != Fulfilment.PICKUP or not order.pickup_code:
+        raise InvalidInput(_("This order is delivered, not picked up."), code="not_pickup")
+    moved = Order.objects.filter(
+        pk=order.pk, status__in=PICKUP_OPEN, closed_at__isnull=True
+    ).update(status=OrderStatus.COMPLETED, updated_at=timezone.now())
+    if not moved:
+        order.refresh_from_db()
+        if order.status == OrderStatus.COMPLETED:
+            raise NotCancellable(
+                _("This order was already picked up."), code="order_already_picked_up"
+            )
+        if refund_pending(order) or order.status in CLOSED:
+            raise NotCancellable(
+                _("This order is cancelled or being refunded: do not hand it over."),
+                code="order_not_ready",
+            )
+        raise NotCancellable(
+            _("This order cannot be handed over: %(status)s.")
+            % {"status": order.get_status_display()},
+            code="order_not_ready",
+        )
+    _audit_order(actor, order, {"step": OrderStatus.COMPLETED, "by": "pickup_code"})
     order.refresh_from_db()
     return order
 

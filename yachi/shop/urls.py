@@ -19,6 +19,7 @@ patient_patterns = [
     path("shop/orders/", views.orders_page, name="shop_orders"),
     path("shop/orders/<str:order_id>/", views.order_page, name="shop_order"),
     path("shop/orders/<str:order_id>/cancel/", views.order_cancel_view, name="shop_order_cancel"),
+    path("shop/images/<str:name>", views.product_image, name="shop_image"),
     path("flash/", flash_views.flash_sales_page, name="flash_sales"),
     path("flash/<str:sale_id>/reserve/", flash_views.flash_reserve_view, name="flash_reserve"),
 ]
@@ -26,6 +27,7 @@ patient_patterns = [
 console_patterns = [
     path("clinic/<str:clinic_id>/shop/orders/", console_views.orders_page, name="shop_orders"),
     path("clinic/<str:clinic_id>/shop/stock/", console_views.stock_page, name="shop_stock"),
+    path("clinic/<str:clinic_id>/shop/pickup/", console_views.pickup_page, name="shop_pickup"),
     path("shop/orders/<str:order_id>/", console_views.order_page, name="shop_order"),
     path("shop/orders/<str:order_id>/step/", console_views.order_step, name="shop_order_step"),
     path("shop/products/", console_views.products_page, name="shop_products"),

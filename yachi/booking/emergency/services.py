@@ -29,6 +29,7 @@ from yachi.booking.events import AppointmentRescheduled
 from yachi.booking.models import Appointment
 from yachi.booking.reminders.services import link_url, local_time
 from yachi.booking.services import (
+    _clashing,
     _free_chairs,
     _overlapping,
     _refresh_after_commit,
@@ -294,7 +295,7 @@ def _align(moment: datetime, step: timedelta, clinic) -> datetime:
 def _chairs_ignoring_doctor(clinic, doctor, start, end) -> list[int]:
     chair_ids = clinics.active_chair_ids(clinic_id=clinic.pk)
     busy = set(
-        _overlapping(Appointment.objects.filter(chair_id__in=chair_ids), start, end)
+        _clashing(Appointment.objects.filter(chair_id__in=chair_ids), start, end)
         .exclude(doctor=doctor)
         .values_list("chair_id", flat=True)
     )

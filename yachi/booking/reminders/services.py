@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
@@ -68,15 +69,20 @@ def schedule_reminders(appointment: Appointment) -> None:
     confirmation); one that falls in the quiet hours moves to the evening before, and
     is dropped when that is no later than the reminder before it.
     """
-    appointment = Appointment.objects.select_related(
-        "patient__account__owner", "service", "doctor", "clinic"
-    ).get(pk=appointment.pk)
+    appointment = _with_recipients(Appointment.objects).get(pk=appointment.pk)
     messaging.cancel_pending(
         object_type="appointment", object_id=appointment.public_id, kinds=("appointment_reminder",)
     )
     if appointment.status not in ACTIVE_STATUSES:
         return
-    params = _params(appointment)
+    _plan_reminders(appointment, _params(appointment))
+
+
+def _with_recipients(appointments):
+    return appointments.select_related("patient__account__owner", "service", "doctor", "clinic")
+
+
+def _plan_reminders(appointment: Appointment, params: dict) -> None:
     now = timezone.now()
     previous = None
     for label, before in REMINDERS:
@@ -98,12 +104,37 @@ def schedule_reminders(appointment: Appointment) -> None:
         previous = send_at
 
 
-def confirm_booking_message(appointment: Appointment, party: tuple[int, ...] = ()) -> None:
+@transaction.atomic
+def plan_booking_messages(*, appointment_id: int, party: tuple[int, ...] = ()) -> bool:
+    """The confirmation and both reminders of a new booking (a job, after its commit).
+
+    The appointment's row is locked while they are written, so a cancellation waits for
+    them and then drops them, and one committed before finds nothing planned here. A
+    reschedule committed before has planned the reminders of the new time already: the
+    same keys make asking again a no-op. Returns whether anything was planned.
+    """
+    appointment = (
+        _with_recipients(Appointment.objects)
+        .select_for_update(of=("self",))
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None or appointment.status not in ACTIVE_STATUSES:
+        return False
+    params = _params(appointment)
+    confirm_booking_message(appointment, party=party, params=params)
+    _plan_reminders(appointment, params)
+    return True
+
+
+def confirm_booking_message(
+    appointment: Appointment, party: tuple[int, ...] = (), params: dict | None = None
+) -> None:
     """One confirmation per booking: a family booked back to back hears once, with
     every person and the whole time they are booked for."""
     if party and appointment.pk != party[0]:
         return
-    params = _params(appointment)
+    params = dict(params or _params(appointment))
     if len(party) > 1:
         everyone = list(
             Appointment.objects.filter(pk__in=party)

@@ -20,6 +20,7 @@ from yachi.booking.errors import SlotTaken
 from yachi.booking.models import Appointment
 from yachi.booking.reminders.services import local_time
 from yachi.booking.services import (
+    _clashing,
     _free_chairs,
     _overlapping,
     _refresh_after_commit,
@@ -149,7 +150,7 @@ def _hold_for(entry: WaitlistEntry, doctor, start: datetime, end: datetime) -> W
             price_fen=entry.service.price_fen,
         )
 
-    if _overlapping(Appointment.objects.filter(doctor=doctor), start, end).exists():
+    if _clashing(Appointment.objects.filter(doctor=doctor), start, end).exists():
         raise SlotTaken()
     hold = _write_with_chair(
         write=write, chair_ids=_free_chairs(clinic_id=entry.clinic_id, start=start, end=end)

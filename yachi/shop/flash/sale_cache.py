@@ -1,10 +1,11 @@
 """Flash sales a process read in the last moments, so that a refused reserve (sold out,
 not started, ended) reads no sale row: with Redis, a refusal then costs no SQL at all.
 
-Only the request's first look at the sale comes from here: ``reservation_create`` reads
-the row again and takes the place by a conditional update on it (active, in its window,
-places left), and the Redis script checks its own copy of the same fields, which every
-change updates after its commit. A remembered sale can therefore only refuse late or
+Only the request's first look at the sale comes from here: the Redis script checks its
+own copy of the window and places, which every change updates after its commit, and
+``reservation_create`` takes the place by a conditional update on the row (active, in
+its window, places left); without Redis it reads the row again first. What it copies
+from a remembered sale (price, title, limit, clinic) never changes once a sale is made. A remembered sale can therefore only refuse late or
 let a request through to those checks; it never sells what the database would not. A
 pause or resume in this process forgets at once; other processes within
 ``YACHI_FLASH_SALE_CACHE_SECONDS`` (0: never remember).

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,7 +97,9 @@ def flash_reserve(
                 raise REFUSALS[outcome.status]()
             try:
                 with _db_writers():
-                    reservation = reservation_create(sale=sale, buyer=buyer, token=token, now=now)
+                    reservation = reservation_create(
+                        sale=sale, buyer=buyer, token=token, now=now, granted=True
+                    )
             except (SoldOut, LimitReached, NotStarted, SaleEnded):
                 # Redis let through what the database refuses: it was out of step.
                 # The refusal is recorded on the token, so the worker never makes
@@ -142,26 +144,27 @@ def store_load(sale: FlashSale) -> bool:
 
 
 def reservation_create(
-    *, sale: FlashSale, buyer, token: str, now: datetime | None = None
+    *, sale: FlashSale, buyer, token: str, now: datetime | None = None, granted: bool = False
 ) -> FlashReservation:
     """Write the reservation, its order and payment intent; idempotent on ``token``.
 
-    ``now`` is when the place was granted (a worker may write it later).
+    ``now`` is when the place was granted (a worker may write it later). ``granted``: the
+    request's Redis script has just taken the place, having checked the sale's window and
+    places itself, so the sale is not read again first: its price, title, limit and clinic
+    never change once it is made, and the conditional update at the end checks its window
+    and places once more in the database. Without it (the database alone, or a worker
+    writing an old grant) the row is read first, so a sold-out sale writes nothing.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        existing = _by_token(token)
+        existing, held = _of_buyer(sale=sale, buyer=buyer, token=token)
         if existing is not None:
             return _replay(existing)
-        sale = FlashSale.objects.select_related("clinic").get(pk=sale.pk)
-        _check_window(sale, now)
-        if sale.remaining <= 0:
-            raise SoldOut()
-        held = set(
-            FlashReservation.objects.filter(sale=sale, buyer=buyer, status__in=HOLDING).values_list(
-                "slot", flat=True
-            )
-        )
+        if not granted:
+            sale = FlashSale.objects.select_related("clinic").get(pk=sale.pk)
+            _check_window(sale, now)
+            if sale.remaining <= 0:
+                raise SoldOut()
         reservation = None
         for slot in range(1, sale.per_person_limit + 1):
             if slot in held:
@@ -195,9 +198,23 @@ def reservation_create(
             ends_at__gt=now,
         ).update(remaining=F("remaining") - 1, updated_at=timezone.now())
         if not taken:
+            # Paused or ended since it was granted, or sold out: say which.
+            _check_window(FlashSale.objects.get(pk=sale.pk), now)
             raise SoldOut()
     reservation.payment = intent
     return reservation
+
+
+def _of_buyer(*, sale, buyer, token) -> tuple[FlashReservation | None, set[int]]:
+    """In one query: the reservation already written for ``token`` (a retry, or the
+    worker), and the slots the buyer holds in the sale."""
+    found = list(
+        FlashReservation.objects.select_related("order").filter(
+            Q(token=token) | Q(sale=sale, buyer=buyer, status__in=HOLDING)
+        )
+    )
+    existing = next((r for r in found if r.token == token), None)
+    return existing, {r.slot for r in found if r.status in HOLDING}
 
 
 def _insert(*, sale, buyer, token, slot) -> FlashReservation:
