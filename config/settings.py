@@ -361,6 +361,15 @@ if YACHI_POINTS_PER_YUAN < 1 or YACHI_POINTS_EARNED_PER_YUAN < 0:
         "YACHI_POINTS_PER_YUAN must be >= 1, YACHI_POINTS_EARNED_PER_YUAN >= 0"
     )
 
+# Points expire at the end of the year this many years after the one they were earned
+# in (1: earned in 2026, expire on 2027-12-31).
+YACHI_POINTS_VALID_YEARS = envint("YACHI_POINTS_VALID_YEARS", 1)
+if YACHI_POINTS_VALID_YEARS < 0:
+    raise ImproperlyConfigured("YACHI_POINTS_VALID_YEARS cannot be negative")
+# Points an activity earns: a survey answered (once per survey), a share (once a day).
+YACHI_POINTS_FOR_SURVEY = envint("YACHI_POINTS_FOR_SURVEY", 50)
+YACHI_POINTS_FOR_SHARE = envint("YACHI_POINTS_FOR_SHARE", 10)
+
 YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)
 YACHI_SMS_DAILY_LIMIT = envint("YACHI_SMS_DAILY_LIMIT", 10)
@@ -497,6 +506,11 @@ YACHI_PAYMENT_WINDOW_MINUTES = envint("YACHI_PAYMENT_WINDOW_MINUTES", 15)
 YACHI_PAYMENT_SETTLE_GRACE_MINUTES = envint("YACHI_PAYMENT_SETTLE_GRACE_MINUTES", 10)
 # A treatment bill stays payable in the app this long.
 YACHI_BILL_DUE_DAYS = envint("YACHI_BILL_DUE_DAYS", 30)
+# A refund from the till of more than this (in fen) waits for a manager of the clinic to
+# approve it; 0 sends every refund for approval.
+YACHI_REFUND_APPROVAL_ABOVE_FEN = envint("YACHI_REFUND_APPROVAL_ABOVE_FEN", 100_000)
+if YACHI_REFUND_APPROVAL_ABOVE_FEN < 0:
+    raise ImproperlyConfigured("YACHI_REFUND_APPROVAL_ABOVE_FEN cannot be negative")
 # A stand-in online provider for development and the demo (never in production).
 YACHI_PAYMENT_SIMULATOR = envbool("YACHI_PAYMENT_SIMULATOR", not PRODUCTION)
 if YACHI_PAYMENT_SIMULATOR and PRODUCTION:

@@ -37,7 +37,31 @@ def build_bills(*, clinic) -> int:
             description="",
             service=scaling,
         )
+    _refund_awaiting_approval(clinic=clinic, desk=desk, payer=people[0])
     return len(people)
+
+
+def _refund_awaiting_approval(*, clinic, desk, payer) -> None:
+    """An implant paid by card, part of which the desk asked to refund: above the limit,
+    it waits for the clinic manager on 退款审批."""
+    from yachi.payments.approvals import refund_ask
+
+    intent = bill_create(
+        actor=desk,
+        clinic=clinic,
+        payer=payer,
+        amount_fen=1_280_000,
+        description="种植牙（含种植体）",
+    )
+    payment_received(
+        method=Method.CARD,
+        out_trade_no=intent.out_trade_no,
+        amount_fen=intent.amount_fen,
+        recorded_by=desk,
+        source="front_desk",
+    )
+    intent.refresh_from_db()
+    refund_ask(actor=desk, intent=intent, amount_fen=300_000, reason="改用国产种植体，退差价")
 
 
 def build_visit_bills(*, rng) -> int:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from yachi.accounts.models import User
 from yachi.core.roles import ClinicRole, Role
 from yachi.growth import ledger, services
+from yachi.growth.activities import points_for_activity
 from yachi.growth.choices import Applicability, CouponKind, CouponStatus, PointsReason
 from yachi.growth.models import Coupon, CouponTemplate
 
@@ -88,6 +89,8 @@ def build_growth(*, rng: random.Random) -> int:
             idempotency_key=f"demo:checkin:{person.public_id}",
             note="每日刷牙打卡",
         )
+        if index < 3:
+            points_for_activity(user=person, activity="survey", reference="2026 年满意度问卷")
         issued.append(
             services.coupon_issue(template_id=scaling, user=person, reason="新客礼", actor=manager)
         )

@@ -5,8 +5,10 @@ from ninja import Status as HttpStatus
 
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.schemas import errors
-from yachi.growth import access, ledger, rewards, selectors, services
+from yachi.growth import access, activities, expiry, ledger, rewards, selectors, services
 from yachi.growth.schemas import (
+    ActivityIn,
+    ActivityOut,
     CouponIssueIn,
     CouponOut,
     CouponQuery,
@@ -39,11 +41,32 @@ def my_points(request, query: Query[PointsQuery]):
     """The caller's points balance, what it is worth, and the latest entries."""
     user = _patient(request.user)
     balance = ledger.points_balance(user=user)
+    expiring = expiry.points_expiring(user=user)
     return {
         "balance": balance,
         "value_fen": ledger.points_value_fen(balance),
+        "expiring_points": expiring[0] if expiring else 0,
+        "expiring_on": expiring[1] if expiring else None,
         "entries": selectors.points_entries_of(user=user, limit=query.limit),
     }
+
+
+@router.post("/me/points/activities", response={201: ActivityOut, 200: ActivityOut, **WRITE_ERRORS})
+def activity_points(request, payload: ActivityIn):
+    """Points for an activity: `survey` (once per survey `reference`) or `share` (once a
+    day). A repeat answers 200 with the first entry and `replayed: true`, never earning
+    twice."""
+    user = _patient(request.user)
+    posting = activities.points_for_activity(
+        user=user, activity=payload.activity, reference=payload.reference
+    )
+    answer = {
+        "entry_id": posting.entry_id,
+        "points": posting.delta,
+        "balance": posting.balance_after,
+        "replayed": posting.replayed,
+    }
+    return HttpStatus(200 if posting.replayed else 201, answer)
 
 
 @router.get("/points/rewards", response={200: list[RewardOut], **errors(401)})

@@ -7,6 +7,7 @@ references are strings such as ``"shop.order:<uuid>"``.
 from yachi.growth.ledger import (
     points_balance,
     points_earned_reverse,
+    points_earned_take_back,
     points_for_paid_spend,
     points_needed,
     points_refund,
@@ -63,6 +64,7 @@ __all__ = [
     "points_balance",
     "points_earn",
     "points_earned_reverse",
+    "points_earned_take_back",
     "points_for_paid_spend",
     "points_needed",
     "points_refund",

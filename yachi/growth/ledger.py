@@ -225,6 +225,53 @@ def points_earned_reverse(*, idempotency_key_of_earn: str, idempotency_key: str)
         )
 
 
+def points_earned_take_back(
+    *, idempotency_key_of_earn: str, idempotency_key: str, refunded_fen: int, paid_fen: int
+) -> Posting | None:
+    """Take back the share of a purchase's points that its refunds so far stand for.
+
+    After refunds of ``refunded_fen`` of ``paid_fen``, ``earned × refunded / paid``
+    (rounded down, all of it once everything is refunded) has been taken back in all:
+    each partial refund takes the difference, under its own key, so a repeated call
+    changes nothing and the rounding never adds up to more than was earned. Points
+    already spent stay spent: never more than the balance. ``None`` when there is
+    nothing to take.
+    """
+    if not (isinstance(paid_fen, int) and isinstance(refunded_fen, int)) or paid_fen <= 0:
+        raise InvalidInput(_("The amounts must be whole numbers of fen."))
+    refunded_fen = max(0, min(refunded_fen, paid_fen))
+    with transaction.atomic():
+        existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, None)
+        earn = PointsEntry.objects.filter(
+            idempotency_key=idempotency_key_of_earn, delta__gt=0
+        ).first()
+        if earn is None:
+            return None
+        taken_so_far = -sum(
+            PointsEntry.objects.filter(
+                user=earn.user,
+                reason=PointsReason.REFUND,
+                idempotency_key__startswith=f"{idempotency_key_of_earn}:back:",
+            ).values_list("delta", flat=True)
+        )
+        if PointsEntry.objects.filter(refund_of=earn).exists():
+            taken_so_far = earn.delta  # taken back whole, the way full refunds once did
+        due = earn.delta * refunded_fen // paid_fen - taken_so_far
+        balance = PointsAccount.objects.filter(user=earn.user).values_list("balance", flat=True)
+        taken = min(due, balance.first() or 0)
+        if taken <= 0:
+            return None
+        return post(
+            user=earn.user,
+            delta=-taken,
+            reason=PointsReason.REFUND,
+            idempotency_key=idempotency_key,
+            reference=earn.reference,
+        )
+
+
 def points_for_paid_spend(
     *, user, paid_fen: int, idempotency_key: str, reference: str
 ) -> Posting | None:

@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -93,7 +94,21 @@ class PointsEntryOut(PublicOut):
 class PointsOut(Schema):
     balance: int
     value_fen: int = Field(description="what the balance is worth at checkout, in fen")
+    expiring_points: int = Field(0, description="points that expire next (0: none)")
+    expiring_on: date | None = Field(None, description="the day those points expire")
     entries: list[PointsEntryOut]
+
+
+class ActivityIn(InputSchema):
+    activity: Literal["survey", "share"]
+    reference: Line = Field(description="the survey answered, or what was shared")
+
+
+class ActivityOut(Schema):
+    entry_id: UUID
+    points: int
+    balance: int = Field(description="the balance right after this entry")
+    replayed: bool = Field(description="true when this activity had already earned its points")
 
 
 class PointsQuery(InputSchema):

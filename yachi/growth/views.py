@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required
-from yachi.growth import describe, ledger, rewards, selectors
+from yachi.growth import describe, expiry, ledger, rewards, selectors
 
 TABS = ("available", "used", "expired")
 
@@ -48,6 +48,7 @@ def points_page(request):
         {
             "balance": balance,
             "value_fen": ledger.points_value_fen(balance),
+            "expiring": expiry.points_expiring(user=request.user),
             "entries": selectors.points_entries_of(user=request.user, limit=50),
             "offers": offers,
             "tab": "me",

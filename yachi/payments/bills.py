@@ -106,17 +106,21 @@ def _coupon_allowed(intent: PaymentIntent) -> bool:
 
 
 def bill_apply_coupon(*, actor, intent: PaymentIntent, coupon_id) -> PaymentIntent:
-    """Take the payer's coupon off the bill: the coupon is held and the amount lowered."""
+    """Take the payer's coupon off the bill: the coupon is held and the amount lowered.
+
+    The payer does it in the app; the front desk of the bill's clinic at the till, for
+    the payer (audited)."""
     from yachi.growth.facade import coupon_hold, coupon_release
 
     bill = bill_of(intent)
-    if bill is None or actor.pk != intent.payer_id:
+    by_desk = actor.pk != intent.payer_id and actor.is_clinic_staff
+    if bill is None or (actor.pk != intent.payer_id and not by_desk):
         raise NotPayable()
     if bill.coupon_id or not _coupon_allowed(intent):
         raise NotPayable(_("A coupon can be used only once, before paying starts."))
     with transaction.atomic():
         discount = coupon_hold(
-            user=actor, coupon_id=coupon_id, lines=_lines(bill), reference=bill.reference
+            user=intent.payer, coupon_id=coupon_id, lines=_lines(bill), reference=bill.reference
         )
         if discount.discount_fen >= bill.list_fen:
             raise InvalidInput(
@@ -131,6 +135,15 @@ def bill_apply_coupon(*, actor, intent: PaymentIntent, coupon_id) -> PaymentInte
         Bill.objects.filter(pk=bill.pk).update(
             discount_fen=discount.discount_fen, coupon_id=discount.coupon_id
         )
+        if by_desk:
+            audit_record(
+                action=AuditAction.BILL_CHANGED,
+                actor=actor,
+                object_type="payment",
+                object_id=intent.public_id,
+                clinic=intent.clinic,
+                details={"coupon": str(discount.coupon_id), "discount_fen": discount.discount_fen},
+            )
     intent.refresh_from_db()
     return intent
 
@@ -161,11 +174,26 @@ def on_closed(intent: PaymentIntent) -> None:
 
 
 def on_refunded(intent: PaymentIntent, refund, full: bool) -> None:
-    from yachi.growth.facade import points_earned_reverse
+    """Each refund takes back its share of the points the bill earned (a partial refund
+    of a third, a third of them); the last one takes the rest."""
+    from yachi.growth.facade import points_earned_take_back
 
     bill = bill_of(intent)
-    if bill is not None and full:
-        points_earned_reverse(
-            idempotency_key_of_earn=f"{bill.reference}:earned",
-            idempotency_key=f"{bill.reference}:earned-back",
-        )
+    if bill is None:
+        return
+    earn_key = f"{bill.reference}:earned"
+    points_earned_take_back(
+        idempotency_key_of_earn=earn_key,
+        idempotency_key=f"{earn_key}:back:{refund.out_refund_no}",
+        refunded_fen=intent.amount_fen if full else _refunded_fen(intent),
+        paid_fen=intent.amount_fen,
+    )
+
+
+def _refunded_fen(intent: PaymentIntent) -> int:
+    """What has gone back to the payer so far (refunds completed, not only asked for)."""
+    from yachi.payments.choices import RefundStatus
+
+    return sum(
+        intent.refunds.filter(status=RefundStatus.SUCCEEDED).values_list("amount_fen", flat=True)
+    )

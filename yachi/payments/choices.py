@@ -33,9 +33,11 @@ class EntryKind(models.TextChoices):
 
 
 class RefundStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting", _("Awaiting a manager's approval")
     PENDING = "pending", _("In progress")
     SUCCEEDED = "succeeded", _("Refunded")
     FAILED = "failed", _("Failed")
+    REJECTED = "rejected", _("Not approved")
 
 
 class CallbackOutcome(models.TextChoices):

@@ -1,19 +1,22 @@
 """The front desk's till: bills, cash and card, refunds; reconciliation for managers."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yachi.accounts import facade as accounts
 from yachi.clinics import facade as clinics
-from yachi.core.errors import DomainError, InvalidInput
+from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import exact_fen, format_yuan
 from yachi.core.pages import staff_required
-from yachi.payments import bills, selectors, services
+from yachi.payments import approvals, bills, receipts, selectors, services
 from yachi.payments.access import access_payment_by_id
-from yachi.payments.choices import IntentStatus, Method
+from yachi.payments.choices import IntentStatus, Method, RefundStatus
+from yachi.payments.receipts import receipt_css
 
 
 def _till(user, clinic) -> None:
@@ -69,6 +72,8 @@ def payments_page(request, clinic_id):
             statuses=IntentStatus.choices,
             form=form,
             services=services_here,
+            awaiting=approvals.refunds_awaiting(clinic=clinic).count(),
+            may_approve=approvals.may_approve_refund(user=request.user, clinic=clinic),
             section="payments",
         ),
     )
@@ -89,6 +94,8 @@ def payment_page(request, payment_id):
             refunds=history.refunds,
             callbacks=history.callbacks,
             balance=history.balance_fen,
+            bill=bills.bill_of(intent),
+            coupons=bills.bill_coupons(intent=intent),
             section="payments",
         ),
     )
@@ -101,14 +108,24 @@ def payment_take(request, payment_id):
     _till(request.user, intent.clinic_id)
     method = request.POST.get("method", "")
     try:
-        services.desk_payment_record(actor=request.user, intent=intent, method=method)
+        tendered = None
+        if method == Method.CASH:
+            tendered = exact_fen(request.POST.get("tendered", "").strip())
+            if tendered is None or tendered <= 0:
+                raise InvalidInput(_("Enter the cash received in yuan, e.g. 200.00."))
+        services.desk_payment_record(
+            actor=request.user, intent=intent, method=method, tendered_fen=tendered
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("Payment of %(amount)s recorded.") % {"amount": format_yuan(intent.amount_fen)},
-        )
+        done = _("Payment of %(amount)s recorded.") % {"amount": format_yuan(intent.amount_fen)}
+        if tendered is not None:
+            done += " " + _("Received %(tendered)s, change %(change)s.") % {
+                "tendered": format_yuan(tendered),
+                "change": format_yuan(tendered - intent.amount_fen),
+            }
+        messages.success(request, done)
     return redirect("console:payment", payment_id=intent.public_id)
 
 
@@ -121,17 +138,63 @@ def payment_refund(request, payment_id):
         reason = request.POST.get("reason", "").strip()
         if not reason:
             raise InvalidInput(_("Give a reason for the refund."))
-        services.refund_request(
+        refund = approvals.refund_ask(
+            actor=request.user,
             intent=intent,
             amount_fen=_fen(request.POST.get("amount", "")),
             reason=reason,
-            actor=request.user,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Refund started."))
+        if refund.status == RefundStatus.AWAITING_APPROVAL:
+            messages.success(
+                request,
+                _("A refund of more than %(limit)s waits for a manager's approval.")
+                % {"limit": format_yuan(settings.YACHI_REFUND_APPROVAL_ABOVE_FEN)},
+            )
+        else:
+            messages.success(request, _("Refund started."))
     return redirect("console:payment", payment_id=intent.public_id)
+
+
+@staff_required
+def refund_approvals_page(request, clinic_id):
+    """Refunds of the clinic above the limit, waiting for a manager."""
+    clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
+    if not approvals.may_approve_refund(user=request.user, clinic=clinic):
+        raise PermissionDenied(_("Large refunds are approved by a manager of the clinic."))
+    return render(
+        request,
+        "payments/console/refund_approvals.html",
+        dict(
+            clinic=clinic,
+            refunds=approvals.refunds_awaiting(clinic=clinic),
+            limit_fen=settings.YACHI_REFUND_APPROVAL_ABOVE_FEN,
+            section="payments",
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def refund_decide(request, refund_id, decision):
+    if decision not in ("approve", "reject"):
+        raise Http404
+    refund = approvals.access_awaiting_refund(actor=request.user, refund_id=refund_id)
+    try:
+        if decision == "approve":
+            approvals.refund_approve(actor=request.user, refund=refund)
+            messages.success(
+                request,
+                _("Refund of %(amount)s approved.") % {"amount": format_yuan(refund.amount_fen)},
+            )
+        else:
+            approvals.refund_reject(actor=request.user, refund=refund)
+            messages.success(request, _("Refund not approved; the amount can be refunded again."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("console:refund_approvals", clinic_id=refund.intent.clinic.public_id)
 
 
 @staff_required
@@ -146,3 +209,33 @@ def reconciliation_page(request):
         "payments/console/reconciliation.html",
         dict(reports=reports, methods=dict(Method.choices), section="reconciliation"),
     )
+
+
+@staff_required
+def payment_receipt(request, payment_id):
+    """The receipt of a paid payment, printed at the desk (the same sheet the app shows)."""
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    receipt = receipts.receipt_of(intent)
+    return render(
+        request,
+        "payments/receipt_file.html",
+        {"receipt": receipt, "css": receipt_css(), "print": True},
+    )
+
+
+@staff_required
+@require_POST
+def payment_coupon(request, payment_id):
+    """The desk takes the patient's coupon (洁牙7折) off a bill, as the patient can in the app."""
+    _till(request.user)
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    try:
+        bills.bill_apply_coupon(
+            actor=request.user, intent=intent, coupon_id=request.POST.get("coupon", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Coupon used on the bill."))
+    return redirect("console:payment", payment_id=intent.public_id)

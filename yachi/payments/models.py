@@ -90,6 +90,8 @@ class LedgerEntry(models.Model):
     recorded_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Cash handed over at the desk for a charge in cash; the change given is the rest.
+    tendered_fen = models.PositiveIntegerField(_("cash received (fen)"), null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -105,6 +107,10 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_fen}"
 
+    @property
+    def change_fen(self) -> int | None:
+        return None if self.tendered_fen is None else self.tendered_fen - self.amount_fen
+
 
 class Refund(BaseModel):
     intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT, related_name="refunds")
@@ -118,6 +124,11 @@ class Refund(BaseModel):
     requested_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # A refund above YACHI_REFUND_APPROVAL_ABOVE_FEN waits for a manager: who decided, when.
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
 

@@ -154,3 +154,13 @@ def receipt_of(intent: PaymentIntent) -> Receipt:
         status_label=str(IntentStatus(intent.status).label),
         visit=visit,
     )
+
+
+def receipt_css() -> str:
+    """The receipt's style, written into the page itself (a file kept offline, a sheet
+    printed at the desk: no stylesheet to fetch)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("payments/receipt.css")
+    with open(path, encoding="utf-8") as file:
+        return file.read()

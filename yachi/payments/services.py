@@ -72,8 +72,11 @@ def intent_create(
         raise PaymentExists() from exc
 
 
-def _ledger(*, intent, kind, amount_fen, method, key, provider_reference="", by=None, now):
+def _ledger(
+    *, intent, kind, amount_fen, method, key, provider_reference="", by=None, now, tendered_fen=None
+):
     LedgerEntry.objects.create(
+        tendered_fen=tendered_fen,
         intent=intent,
         kind=kind,
         amount_fen=amount_fen,
@@ -94,6 +97,7 @@ def payment_received(
     paid_at: datetime | None = None,
     recorded_by=None,
     source: str,
+    tendered_fen: int | None = None,
 ) -> tuple[PaymentIntent, bool]:
     """Record that the intent was paid. Returns the intent and whether this call applied it.
 
@@ -123,25 +127,43 @@ def payment_received(
             provider_reference=provider_trade_no,
             by=recorded_by,
             now=now,
+            tendered_fen=tendered_fen,
         )
+        cash = {} if tendered_fen is None else {"tendered_fen": tendered_fen}
         audit_record(
             action=AuditAction.PAYMENT_RECORDED,
             actor=recorded_by,
             object_type="payment",
             object_id=intent.public_id,
             clinic=intent.clinic,
-            details={"amount_fen": amount_fen, "method": method, "source": source},
+            details={"amount_fen": amount_fen, "method": method, "source": source, **cash},
         )
         transaction.on_commit(lambda: intent_settle(intent_id=intent.pk))
     return intent, True
 
 
-def desk_payment_record(*, actor, intent: PaymentIntent, method: str) -> PaymentIntent:
-    """Cash or card taken at the front desk for the whole amount."""
+def desk_payment_record(
+    *, actor, intent: PaymentIntent, method: str, tendered_fen: int | None = None
+) -> PaymentIntent:
+    """Cash or card taken at the front desk for the whole amount.
+
+    For cash, ``tendered_fen`` is what the patient handed over: at least the amount due,
+    recorded on the ledger entry with the change it leaves.
+    """
+    from yachi.core.money import format_yuan
+
     if method not in DESK_METHODS:
         raise InvalidInput(_("Choose cash or card."))
     if intent.status != IntentStatus.CREATED:
         raise NotPayable()
+    if method != Method.CASH:
+        tendered_fen = None
+    elif tendered_fen is not None and tendered_fen < intent.amount_fen:
+        raise InvalidInput(
+            _("%(tendered)s received is less than the %(due)s due.")
+            % {"tendered": format_yuan(tendered_fen), "due": format_yuan(intent.amount_fen)},
+            code="cash_short",
+        )
     if intent.method and intent.method not in DESK_METHODS:
         # The patient may be paying online at this moment: close that trade first.
         from yachi.payments.gateway import provider_close
@@ -153,6 +175,7 @@ def desk_payment_record(*, actor, intent: PaymentIntent, method: str) -> Payment
         amount_fen=intent.amount_fen,
         recorded_by=actor,
         source="front_desk",
+        tendered_fen=tendered_fen,
     )
     if not applied:
         raise NotPayable()
@@ -253,13 +276,31 @@ def refund_request(
     key: str | None = None,
 ) -> Refund:
     """Send money back. The amount is reserved at once, so two refunds cannot overdraw."""
-    if amount_fen <= 0:
-        raise InvalidInput(_("The amount must be more than zero."))
-    reason = reason.strip()[:80] or _("Refund")
     if key is not None:
         existing = Refund.objects.filter(out_refund_no=key).first()
         if existing is not None:
             return existing
+    with transaction.atomic():
+        refund = refund_reserve(
+            intent=intent, amount_fen=amount_fen, reason=reason, actor=actor, key=key
+        )
+        refund_dispatch(refund=refund)
+    return refund
+
+
+def refund_reserve(
+    *,
+    intent: PaymentIntent,
+    amount_fen: int,
+    reason: str,
+    actor=None,
+    key: str | None = None,
+    status: str = RefundStatus.PENDING,
+) -> Refund:
+    """Reserve ``amount_fen`` of the intent and write the refund (audited), not yet sent."""
+    if amount_fen <= 0:
+        raise InvalidInput(_("The amount must be more than zero."))
+    reason = reason.strip()[:80] or _("Refund")
     with transaction.atomic():
         reserved = PaymentIntent.objects.filter(
             pk=intent.pk,
@@ -275,6 +316,7 @@ def refund_request(
             amount_fen=amount_fen,
             reason=reason,
             requested_by=actor,
+            status=status,
         )
         audit_record(
             action=AuditAction.REFUND_REQUESTED,
@@ -282,16 +324,21 @@ def refund_request(
             object_type="payment",
             object_id=intent.public_id,
             clinic=intent.clinic,
-            details={"amount_fen": amount_fen, "reason": reason},
+            details={"amount_fen": amount_fen, "reason": reason, "refund": refund.out_refund_no},
         )
-        if intent.method in DESK_METHODS:
-            # The desk hands the money back now; nothing to wait for.
-            refund_completed(refund=refund)
-        else:
-            from yachi.payments.tasks import refund_execute
-
-            transaction.on_commit(lambda: refund_execute(refund.pk))
     return refund
+
+
+def refund_dispatch(*, refund: Refund) -> None:
+    """Pay a pending refund out: at once for the desk's money, through the provider else."""
+    intent = refund.intent
+    if intent.method in DESK_METHODS:
+        # The desk hands the money back now; nothing to wait for.
+        refund_completed(refund=refund)
+    else:
+        from yachi.payments.tasks import refund_execute
+
+        transaction.on_commit(lambda: refund_execute(refund.pk))
 
 
 def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
@@ -319,7 +366,9 @@ def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
         )
         full = (
             intent.refunded_fen >= intent.amount_fen
-            and not intent.refunds.filter(status=RefundStatus.PENDING)
+            and not intent.refunds.filter(
+                status__in=(RefundStatus.PENDING, RefundStatus.AWAITING_APPROVAL)
+            )
             .exclude(pk=refund.pk)
             .exists()
         )

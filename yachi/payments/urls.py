@@ -22,8 +22,22 @@ patient_patterns = [
 
 console_patterns = [
     path("clinic/<str:clinic_id>/payments/", console_views.payments_page, name="payments"),
+    path(
+        "clinic/<str:clinic_id>/refunds/approvals/",
+        console_views.refund_approvals_page,
+        name="refund_approvals",
+    ),
+    path(
+        "refunds/<str:refund_id>/<str:decision>/",
+        console_views.refund_decide,
+        name="refund_decide",
+    ),
     path("payments/reconciliation/", console_views.reconciliation_page, name="reconciliation"),
     path("payments/<str:payment_id>/", console_views.payment_page, name="payment"),
+    path(
+        "payments/<str:payment_id>/receipt/", console_views.payment_receipt, name="payment_receipt"
+    ),
+    path("payments/<str:payment_id>/coupon/", console_views.payment_coupon, name="payment_coupon"),
     path("payments/<str:payment_id>/take/", console_views.payment_take, name="payment_take"),
     path("payments/<str:payment_id>/refund/", console_views.payment_refund, name="payment_refund"),
 ]

@@ -135,7 +135,7 @@ def receipt_page(request, payment_id: str):
         response = render(
             request,
             "payments/receipt_file.html",
-            {"receipt": receipt, "css": _receipt_css()},
+            {"receipt": receipt, "css": receipts.receipt_css()},
         )
         filename = f"receipt-{receipt.number}.html"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -143,12 +143,3 @@ def receipt_page(request, payment_id: str):
     return render(
         request, "payments/receipt.html", {"receipt": receipt, "intent": intent, "tab": "me"}
     )
-
-
-def _receipt_css() -> str:
-    """The receipt's style, written into the file kept offline (no stylesheet to fetch)."""
-    from django.contrib.staticfiles import finders
-
-    path = finders.find("payments/receipt.css")
-    with open(path, encoding="utf-8") as file:
-        return file.read()

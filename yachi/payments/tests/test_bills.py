@@ -127,3 +127,63 @@ def test_patient_uses_a_coupon_on_the_pay_page_and_in_the_api(client, api, world
     )
     assert again.status_code == 409
     assert Bill.objects.get().discount_fen == 6000
+
+
+def test_a_partial_refund_takes_back_points_in_proportion_and_only_once(world):
+    intent = _bill(world, amount=30000)
+    services.desk_payment_record(actor=world.clinic_a_front_desk, intent=intent, method=Method.CASH)
+    assert growth.points_balance(user=world.patient_parent) == 300
+    refund = services.refund_request(
+        intent=intent, amount_fen=10000, reason="少做一项", actor=world.clinic_a_front_desk
+    )
+    assert growth.points_balance(user=world.patient_parent) == 200  # a third of 300 back
+    # Settling the same refund again (a retried job) takes nothing more.
+    bills.on_refunded(intent, refund, False)
+    assert growth.points_balance(user=world.patient_parent) == 200
+    services.refund_request(
+        intent=intent, amount_fen=20000, reason="取消治疗", actor=world.clinic_a_front_desk
+    )
+    assert growth.points_balance(user=world.patient_parent) == 0
+
+
+def test_a_partial_refund_never_takes_points_below_zero(world):
+    intent = _bill(world, amount=30000)
+    services.desk_payment_record(actor=world.clinic_a_front_desk, intent=intent, method=Method.CASH)
+    growth.points_spend(
+        user=world.patient_parent, points=250, reason="checkout", idempotency_key="spent-it"
+    )
+    services.refund_request(
+        intent=intent, amount_fen=20000, reason="少做一项", actor=world.clinic_a_front_desk
+    )
+    assert growth.points_balance(user=world.patient_parent) == 0
+
+
+def test_the_desk_uses_the_patients_scaling_coupon_and_prints_the_receipt(
+    client, world, scaling_coupon
+):
+    from yachi.compliance.models import AuditEntry
+
+    intent = _bill(world)
+    client.force_login(world.clinic_a_front_desk)
+    page = client.get(f"/console/payments/{intent.public_id}/").content.decode()
+    assert "洁牙7折" in page and "−¥60.00" in page
+    assert "打印收据" not in page  # nothing to print before it is paid
+    client.post(
+        f"/console/payments/{intent.public_id}/coupon/", {"coupon": str(scaling_coupon.public_id)}
+    )
+    intent.refresh_from_db()
+    assert intent.amount_fen == 14000
+    assert AuditEntry.objects.filter(action="bill_changed").count() == 1
+    refused = client.post(
+        f"/console/payments/{intent.public_id}/coupon/", {"coupon": "nonsense"}, follow=True
+    )
+    assert refused.status_code == 200 and 'class="flash-error"' in refused.content.decode()
+    client.post(
+        f"/console/payments/{intent.public_id}/take/", {"method": "cash", "tendered": "200"}
+    )
+    page = client.get(f"/console/payments/{intent.public_id}/").content.decode()
+    assert "打印收据" in page
+    sheet = client.get(f"/console/payments/{intent.public_id}/receipt/").content.decode()
+    assert "payments/print" in sheet and "¥140.00" in sheet
+    client.force_login(world.clinic_b_front_desk)
+    assert client.get(f"/console/payments/{intent.public_id}/receipt/").status_code == 404

@@ -124,14 +124,41 @@ def test_front_desk_creates_a_bill_takes_cash_and_refunds(client, world):
         world.patient_parent,
         world.clinic_a,
     )
-    client.post(f"/console/payments/{intent.public_id}/take/", {"method": "cash"})
+    taken = client.post(
+        f"/console/payments/{intent.public_id}/take/",
+        {"method": "cash", "tendered": "400"},
+        follow=True,
+    ).content.decode()
+    assert "实收 ¥400.00，找零 ¥50.00" in taken
     intent.refresh_from_db()
     assert intent.status == IntentStatus.PAID
+    charge = intent.entries.get()
+    assert (charge.tendered_fen, charge.change_fen) == (40000, 5000)
     client.post(f"/console/payments/{intent.public_id}/refund/", {"amount": "50", "reason": "优惠"})
     intent.refresh_from_db()
     assert intent.refunded_fen == 5000 and services.balance_fen(intent) == 30000
     detail = client.get(f"/console/payments/{intent.public_id}/").content.decode()
     assert "¥300.00" in detail
+
+
+def test_cash_short_of_the_amount_due_is_refused_and_nothing_is_recorded(client, world, bill):
+    client.force_login(world.clinic_a_front_desk)
+    for tendered in ("", "abc", "-1", str(bill.amount_fen / 100 - 0.01)):
+        page = client.post(
+            f"/console/payments/{bill.public_id}/take/",
+            {"method": "cash", "tendered": tendered},
+            follow=True,
+        )
+        assert page.status_code == 200
+        assert 'class="flash-error"' in page.content.decode()
+    short = client.post(
+        f"/console/payments/{bill.public_id}/take/",
+        {"method": "cash", "tendered": "1"},
+        follow=True,
+    ).content.decode()
+    assert "¥1.00" in short
+    bill.refresh_from_db()
+    assert bill.status == IntentStatus.CREATED and not bill.entries.exists()
 
 
 def test_bad_bill_input_changes_nothing(client, world):
@@ -255,13 +282,15 @@ def test_a_huge_notification_is_recorded_without_being_read(client, bill):
 
 
 def test_the_refund_form_offers_a_large_balance_as_an_amount_it_accepts(client, world):
-    client.force_login(world.clinic_a_front_desk)
+    client.force_login(world.clinic_a_manager)
     client.post(
         f"/console/clinic/{world.clinic_a.public_id}/payments/",
         {"phone": "13800000001", "amount": "12800.00", "description": "种植牙"},
     )
     intent = PaymentIntent.objects.get()
-    client.post(f"/console/payments/{intent.public_id}/take/", {"method": "cash"})
+    client.post(
+        f"/console/payments/{intent.public_id}/take/", {"method": "cash", "tendered": "12800"}
+    )
 
     detail = client.get(f"/console/payments/{intent.public_id}/").content.decode()
     assert 'name="amount" value="12800.00"' in detail
