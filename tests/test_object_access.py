@@ -303,6 +303,10 @@ CONSOLE_PAGES = {
     "payment": ("payment", DESK),
     "payment_take": ("payment", DESK),
     "payment_refund": ("payment", DESK),
+    "payment_receipt": ("payment", DESK),
+    "payment_coupon": ("payment", DESK),
+    "refund_approvals": ("clinic", MANAGE),
+    "refund_decide": ("refund", MANAGE),
     "shop_orders": ("clinic", DESK),
     "shop_stock": ("clinic", DESK),
     "shop_pickup": ("clinic", DESK),
@@ -336,7 +340,13 @@ PARAMETERS = {
     "case_id": "case",
     "product_id": "product",
     "template_id": "template",
+    "refund_id": "refund",
 }
+# Parameters that are not objects: the value each page is opened with.
+FIXED_PARAMETERS = {"decision": "approve"}
+# Pages that need another object than their parameter's usual one: a receipt is of a
+# paid bill.
+PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
 
 
 def console_routes():
@@ -360,6 +370,8 @@ def _role_world(world):
     from yachi.growth.models import CouponTemplate
     from yachi.patients.records.services import clinical_note_write
     from yachi.payments.bills import bill_create
+    from yachi.payments.choices import Method, RefundStatus
+    from yachi.payments.services import desk_payment_record, refund_reserve
     from yachi.shop.flash.services import flash_sale_create
     from yachi.shop.models import Stock
     from yachi.shop.services import cart_add, order_checkout
@@ -402,6 +414,21 @@ def _role_world(world):
         bill = bill_create(
             actor=administrator, clinic=clinic, payer=buyer, amount_fen=9900, description="洁牙"
         )
+        implant = bill_create(
+            actor=administrator,
+            clinic=clinic,
+            payer=buyer,
+            amount_fen=1_280_000,
+            description="种植",
+        )
+        desk_payment_record(actor=administrator, intent=implant, method=Method.CARD)
+        refund = refund_reserve(
+            intent=implant,
+            amount_fen=300_000,
+            reason="未治疗",
+            actor=administrator,
+            status=RefundStatus.AWAITING_APPROVAL,
+        )
         Stock.objects.update_or_create(clinic=clinic, sku=shop.floss_50, defaults={"quantity": 5})
         cart_add(user=buyer, sku=shop.floss_50)
         order = order_checkout(buyer=buyer, clinic=clinic, fulfilment="pickup").order
@@ -423,6 +450,8 @@ def _role_world(world):
             "payment": bill.public_id,
             "order": order.public_id,
             "sale": sale.public_id,
+            "refund": refund.public_id,
+            "paid": implant.public_id,
         }
     mixed = f.staff_member(world.clinic_a, role=ClinicRole.MANAGER)
     StaffMembership.objects.create(user=mixed, clinic=world.clinic_b, role=ClinicRole.FRONT_DESK)
@@ -446,6 +475,12 @@ def _role_world(world):
         "case": "00000000-0000-4000-8000-000000000000",
     }
     return people, objects, chain_wide
+
+
+def _param(page: str, name: str, objects: dict) -> str:
+    if name in FIXED_PARAMETERS:
+        return FIXED_PARAMETERS[name]
+    return str(objects[PAGE_OBJECTS.get((page, name), PARAMETERS[name])])
 
 
 def _console_snapshot():
@@ -483,7 +518,7 @@ def test_every_console_page_opens_exactly_where_the_role_allows(client, world, p
             continue
         scope, duty = CONSOLE_PAGES[name]
         if scope in ("staff", "nobody", "chain"):
-            kwargs = {p: str(chain_wide[PARAMETERS[p]]) for p in params}
+            kwargs = {p: _param(name, p, chain_wide) for p in params}
             may = {
                 "staff": True,
                 "nobody": False,
@@ -493,7 +528,7 @@ def test_every_console_page_opens_exactly_where_the_role_allows(client, world, p
         else:
             cases = []
             for key in "ABCD":
-                kwargs = {p: str(objects[key][PARAMETERS[p]]) for p in params}
+                kwargs = {p: _param(name, p, objects[key]) for p in params}
                 duties = held.get(key, set())
                 cases.append((key, kwargs, duty in duties, SEE not in duties))
         for key, kwargs, may, stranger in cases:

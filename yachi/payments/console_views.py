@@ -214,8 +214,8 @@ def reconciliation_page(request):
 @staff_required
 def payment_receipt(request, payment_id):
     """The receipt of a paid payment, printed at the desk (the same sheet the app shows)."""
-    _till(request.user)
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
     receipt = receipts.receipt_of(intent)
     return render(
         request,
@@ -228,8 +228,8 @@ def payment_receipt(request, payment_id):
 @require_POST
 def payment_coupon(request, payment_id):
     """The desk takes the patient's coupon (洁牙7折) off a bill, as the patient can in the app."""
-    _till(request.user)
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
     try:
         bills.bill_apply_coupon(
             actor=request.user, intent=intent, coupon_id=request.POST.get("coupon", "")
