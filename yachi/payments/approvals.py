@@ -73,6 +73,9 @@ def access_awaiting_refund(*, actor, refund_id) -> Refund:
 
 
 def _decide(*, actor, refund: Refund, to: str) -> Refund:
+    """Approve or decline, once, as someone who may (inside the caller's transaction)."""
+    if not may_approve_refund(user=actor, clinic=refund.intent.clinic):
+        raise PermissionDenied(_("Large refunds are approved by a manager of the clinic."))
     now = timezone.now()
     decided = Refund.objects.filter(pk=refund.pk, status=RefundStatus.AWAITING_APPROVAL).update(
         status=to, decided_by=actor, decided_at=now, updated_at=now
@@ -85,8 +88,6 @@ def _decide(*, actor, refund: Refund, to: str) -> Refund:
 
 def refund_approve(*, actor, refund: Refund) -> Refund:
     """The manager approves: the refund is paid out as any other."""
-    if not may_approve_refund(user=actor, clinic=refund.intent.clinic):
-        raise PermissionDenied(_("Large refunds are approved by a manager of the clinic."))
     with transaction.atomic():
         refund = _decide(actor=actor, refund=refund, to=RefundStatus.PENDING)
         audit_record(
@@ -104,8 +105,6 @@ def refund_approve(*, actor, refund: Refund) -> Refund:
 
 def refund_reject(*, actor, refund: Refund) -> Refund:
     """The manager does not approve: the reserved amount is refundable again."""
-    if not may_approve_refund(user=actor, clinic=refund.intent.clinic):
-        raise PermissionDenied(_("Large refunds are approved by a manager of the clinic."))
     with transaction.atomic():
         refund = _decide(actor=actor, refund=refund, to=RefundStatus.REJECTED)
         PaymentIntent.objects.filter(pk=refund.intent_id).update(
