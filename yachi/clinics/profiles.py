@@ -4,7 +4,6 @@ practice, a short introduction), who may change which part, and the audited chan
 Who may change what is decided in one place, ``may_edit_doctor_profile``.
 """
 
-import io
 import re
 import uuid
 
@@ -13,7 +12,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from yachi.clinics.choices import DoctorTitle, Skill
 from yachi.clinics.models import (
@@ -122,15 +120,9 @@ def _skills(values) -> list[str]:
 
 
 def _photo_bytes(upload) -> tuple[bytes, str]:
-    """The upload checked and cleaned (``clean_image``), scaled down to what is shown."""
-    image = clean_image(upload)
-    if max(image.width, image.height) <= PHOTO_MAX_SIDE:
-        return image.content, image.content_type
-    with Image.open(io.BytesIO(image.content)) as picture:
-        picture.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-        output = io.BytesIO()
-        picture.save(output, format=picture.format or "PNG")
-    return output.getvalue(), image.content_type
+    """The upload checked and cleaned, scaled down to what is shown."""
+    image = clean_image(upload, max_side=PHOTO_MAX_SIDE)
+    return image.content, image.content_type
 
 
 def _skill_codes(doctor: Doctor) -> list[str]:

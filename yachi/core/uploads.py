@@ -35,8 +35,9 @@ def _kind(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def clean_image(upload) -> CleanImage:
-    """A JPEG or PNG photo, stripped of metadata, or a clear refusal."""
+def clean_image(upload, *, max_side: int | None = None) -> CleanImage:
+    """A JPEG or PNG photo, stripped of metadata, or a clear refusal; with ``max_side``,
+    scaled down (never up) to fit within that many pixels each way."""
     limit = settings.YACHI_UPLOAD_MAX_BYTES
     if upload is None:
         raise InvalidInput(_("Choose a photo to upload."), code="file_missing")
@@ -58,6 +59,8 @@ def clean_image(upload) -> CleanImage:
             pixels = upright.convert("RGBA" if kind[0] == "PNG" else "RGB")
             # Built from the pixels alone: no EXIF, no comments, no embedded thumbnails.
             clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+            if max_side:
+                clean.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
             output = io.BytesIO()
             clean.save(output, format=kind[0])
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
