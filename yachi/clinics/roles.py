@@ -192,9 +192,10 @@ def held_roles(user) -> frozenset[str]:
     return standing(user).held
 
 
-def clinics_with_roles(user) -> list[tuple[Clinic, str]]:
-    """The clinics ``user`` works at, by name, each with the role shown for it there."""
-    mine = standing(user)
+def clinics_with_roles(user, *, known: Standing | None = None) -> list[tuple[Clinic, str]]:
+    """The clinics ``user`` works at, by name, each with the role shown for it there
+    (``known``: the user's standing everywhere, when the caller has read it already)."""
+    mine = known if known is not None else standing(user)
     if mine.everywhere:
         clinics = list(Clinic.objects.select_related("chain").order_by("name"))
     else:

@@ -15,9 +15,11 @@ def console(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_clinic_staff:
         return {}
-    mine = SimpleLazyObject(lambda: clinics.clinics_with_roles(user))
+    # One read of the person's roles serves the clinic switch and the sidebar.
+    standing = SimpleLazyObject(lambda: clinics.standing(user))
+    mine = SimpleLazyObject(lambda: clinics.clinics_with_roles(user, known=standing))
     return {
         "my_clinics": mine,
         "clinic": SimpleLazyObject(lambda: mine[0][0] if mine else None),
-        "console_standing": SimpleLazyObject(lambda: clinics.standing(user)),
+        "console_standing": standing,
     }
