@@ -140,7 +140,7 @@ class HistoryMoney:
     refunds: int
 
 
-def build_history_bills(*, plan, clinics, visits) -> HistoryMoney:
+def build_history_bills(*, plan, clinics, visits, owners) -> HistoryMoney:
     """The year's money for visits, as the plan has it, in bulk: a bill and its payment
     for each completed visit that costs something (a coupon taken off some), the deposits
     of treatments booked online (refunded when the visit was cancelled), and a few partial
@@ -154,9 +154,6 @@ def build_history_bills(*, plan, clinics, visits) -> HistoryMoney:
         .first()
         for clinic in clinics
     }
-    owners = dict(
-        enumerate(User.objects.filter(role=Role.PATIENT).order_by("pk")[: len(plan.families)])
-    )
     coupon_ids = [c.public_id for c in plan.coupons]
     bills, intents, refunds = [], [], []
     for visit, appointment in zip(plan.visits, visits, strict=True):

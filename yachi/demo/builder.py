@@ -479,7 +479,8 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     coupons = build_growth(rng=rng)
     progress.advance(f"  coupon templates, {coupons} coupons and points for the first ten patients")
     progress.start("a year of bills")
-    money = build_history_bills(plan=plan, clinics=clinics, visits=visits)
+    owners = [people[family.members[0]].account.owner for family in plan.families]
+    money = build_history_bills(plan=plan, clinics=clinics, visits=visits, owners=owners)
     progress.advance(
         f"  {money.bills} paid bills of completed visits, {money.deposits} deposits, "
         f"{money.refunds} refunds"
@@ -494,13 +495,13 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     )
     progress.start("mall orders")
     orders = build_orders(clinic=clinics[0])
-    history_orders = build_history_orders(plan=plan, clinics=clinics)
+    history_orders = build_history_orders(plan=plan, clinics=clinics, owners=owners)
     progress.advance(
         f"  {orders} paid mall pick-up orders with their pick-up codes (first patient), "
         f"{history_orders} orders of other families over the year"
     )
     progress.start("coupons and points")
-    grown = build_history_growth(plan=plan)
+    grown = build_history_growth(plan=plan, owners=owners)
     progress.advance(
         f"  {grown.coupons} coupons and {grown.points} points entries across "
         f"{grown.families} families"

@@ -142,16 +142,14 @@ STATUSES = {
 }
 
 
-def build_history_growth(*, plan) -> HistoryGrowth:
+def build_history_growth(*, plan, owners) -> HistoryGrowth:
     """The other families' coupons (welcome scaling coupons, member-day product coupons,
     floss for points; used on bills and orders or expired) and their points ledgers,
     as the plan has them, in bulk."""
     rng = random.Random(plan.seed + 3)
-    owners = dict(
-        enumerate(User.objects.filter(role=Role.PATIENT).order_by("pk")[: len(plan.families)])
-    )
     templates = {
-        key: CouponTemplate.objects.get(name=name)
+        # The templates build_growth has just made.
+        key: CouponTemplate.objects.filter(name=name).latest("pk")
         for key, name in (("scaling", "洁牙7折"), ("products", "满200减30"), ("floss", "免费牙线"))
     }
     coupons = [

@@ -165,23 +165,23 @@ def build_orders(*, clinic) -> int:
     return len(orders)
 
 
-def build_history_orders(*, plan, clinics) -> int:
+def build_history_orders(*, plan, clinics, owners) -> int:
     """The year's mall orders of the other families, as the plan has them: picked up,
     ready, just paid, a few cancelled unpaid and a few refunded; each with its payment."""
     import random
 
     from yachi.accounts.models import User
-    from yachi.core.roles import ClinicRole, Role
+    from yachi.core.roles import ClinicRole
     from yachi.demo.bills import _intent, write_payments
     from yachi.demo.writing import bulk, code, number
     from yachi.payments.choices import Purpose
     from yachi.shop.models import Order, OrderLine
 
     rng = random.Random(plan.seed + 2)
-    owners = dict(
-        enumerate(User.objects.filter(role=Role.PATIENT).order_by("pk")[: len(plan.families)])
-    )
-    skus = {sku.code: sku for sku in Sku.objects.all()}
+    skus = {
+        sku.code: sku
+        for sku in Sku.objects.filter(code__in={s.code for o in plan.orders for s, _ in o.lines})
+    }
     desks = {
         clinic.pk: User.objects.filter(
             memberships__clinic=clinic, memberships__role=ClinicRole.FRONT_DESK

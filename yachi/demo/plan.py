@@ -367,6 +367,7 @@ def make_plan(
     scheduler = _Scheduler(rng, now, cal, clinics, doctors, services, leave, people, family_rows)
     scheduler.demand()
     scheduler.fill_coming_days()
+    scheduler.first_visits()
     visits = sorted(scheduler.visits, key=lambda v: (v.start, v.clinic, v.chair))
     money = _Money(rng, now, family_rows, people, services, skus)
     money.coupons_for_newcomers()
@@ -505,8 +506,8 @@ class _Scheduler:
         self.doctor_busy = defaultdict(int)  # (doctor, day): bitmask of quarter-hours
         self.chair_busy = defaultdict(int)  # (clinic, chair, day)
         self.person_days = set()  # (person, day): one visit a person a day
+        self.cleanings = defaultdict(list)  # person: days of cleanings that held their time
         self.visits: list[Visit] = []
-        self.first_visit_done: set[int] = set()
         self.start_day = self.today - timedelta(days=HISTORY_DAYS)
         self.last_day = self.today + timedelta(days=FUTURE_DAYS)
         self.cum = {
@@ -572,6 +573,13 @@ class _Scheduler:
         for day, person, service, course in wanted:
             self.book(person, service, day, first=course == -1)
 
+    def too_soon(self, person: int, code: str, day: date) -> bool:
+        """Cleaning once or twice a year: not a third, nor a second within five months."""
+        if code != "cleaning":
+            return False
+        done = self.cleanings[person]
+        return len(done) >= 2 or any(abs((day - other).days) < 150 for other in done)
+
     def book(self, person_index: int, code: str, day: date, *, first=False, tries=10) -> bool:
         rng, person = self.rng, self.people[person_index]
         family = self.families[person.family]
@@ -580,7 +588,11 @@ class _Scheduler:
             candidate = day + timedelta(days=offset)
             if candidate > self.last_day:
                 return False
-            if (person_index, candidate) in self.person_days or not fits(person, code, candidate):
+            if (
+                (person_index, candidate) in self.person_days
+                or not fits(person, code, candidate)
+                or self.too_soon(person_index, code, candidate)
+            ):
                 continue
             clinics = [family.home_clinic] + [
                 c for c in range(len(self.clinics)) if c != family.home_clinic
@@ -626,13 +638,10 @@ class _Scheduler:
         q, chair, need = slot
         start = datetime.combine(day, time(q // 4, q % 4 * 15), tzinfo=ZONE)
         end = start + timedelta(minutes=service.minutes)
-        if first and person.index not in self.first_visit_done:
-            channel = ACQUISITION[family.acquisition][1]
-        elif service.code == "emergency":
+        if service.code == "emergency":
             channel = rng.choice([WALK_IN, CONSOLE])
         else:
             channel = rng.choices([API, PATIENT_APP, CONSOLE, WALK_IN], [45, 25, 22, 8])[0]
-        self.first_visit_done.add(person.index)
         if status is None:
             if end <= now:
                 status = rng.choices([COMPLETED, NO_SHOW, CANCELLED], [87, 4, 9])[0]
@@ -680,10 +689,29 @@ class _Scheduler:
             self.doctor_busy[(doctor, day)] |= need << q
             self.chair_busy[(clinic, chair, day)] |= need << q
             self.person_days.add((person.index, day))
+            if service.code == "cleaning":
+                self.cleanings[person.index].append(day)
         elif start > now or rng.random() < 0.65:
             # Most who cancel book again a few days later.
             self.book(person.index, service.code, day + timedelta(days=rng.randint(2, 10)), tries=6)
         return visit
+
+    def first_visits(self) -> None:
+        """A family that came this year first came through its acquisition channel: the
+        holder's first visit was booked that way (a walk-in came in off the street)."""
+        first = {}
+        for visit in sorted(self.visits, key=lambda v: v.start):
+            person = self.people[visit.person]
+            if person.seat == 0 and visit.status != CANCELLED:
+                first.setdefault(person.family, visit)
+        for family_index, visit in first.items():
+            family = self.families[family_index]
+            if family.joined < datetime.combine(self.start_day, time(), tzinfo=ZONE):
+                continue
+            visit.channel = ACQUISITION[family.acquisition][1]
+            if visit.channel == WALK_IN:
+                visit.booked_at = visit.start - timedelta(minutes=self.rng.randint(5, 40))
+            family.joined = min(family.joined, visit.booked_at)
 
     def fill_coming_days(self) -> None:
         """Today and the coming days fill as a clinic's do: nearly full tomorrow, emptier
@@ -728,6 +756,7 @@ class _Scheduler:
                                 slot is None
                                 or (person.index, day) in self.person_days
                                 or not fits(person, service.code, day)
+                                or self.too_soon(person.index, service.code, day)
                             ):
                                 q += 1
                                 continue
