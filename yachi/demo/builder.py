@@ -44,9 +44,9 @@ from yachi.demo.growth import build_growth, build_history_growth
 from yachi.demo.mall import PRODUCTS, build_history_orders, build_mall, build_orders
 from yachi.demo.plan import ClinicSpec, DoctorSpec, Plan, ServiceSpec, SkuSpec, make_plan
 from yachi.demo.progress import Progress
-from yachi.demo.writing import bulk
-from yachi.patients.facade import search_tokens_write
-from yachi.patients.models import FamilyAccount, Patient
+from yachi.demo.writing import bulk, insert_rows
+from yachi.patients.models import FamilyAccount, Patient, SearchToken
+from yachi.patients.search import digests_of
 from yachi.rostering.choices import ExceptionKind, ShiftKind
 from yachi.rostering.models import ShiftException, WeeklyShift
 
@@ -569,8 +569,17 @@ def _patients(plan: Plan) -> list[Patient]:
             for person in plan.people
         ],
     )
-    # Found at the front desk by part of a name, pinyin or a number's last four digits.
-    search_tokens_write(patients=people)
+    # Found at the front desk by part of a name, pinyin or a number's last four digits:
+    # the tokens search_tokens_write would write, for people who have none yet.
+    insert_rows(
+        SearchToken,
+        ["patient", "digest"],
+        (
+            (person.pk, digest)
+            for person in people
+            for digest in digests_of(name=person.name, phone=person.phone)
+        ),
+    )
     return people
 
 

@@ -46,6 +46,18 @@ def test_a_small_chain_is_the_plan_written_down(built):
         for a in Appointment.objects.exclude(status=CANCELLED).select_related("doctor__user")
         if (a.doctor.user.name, a.start.astimezone(ZONE).date()) in away
     ]
+    # The front desk finds a patient of the year by name, and by pinyin initials.
+    from pypinyin import lazy_pinyin
+
+    from yachi.accounts.models import User
+    from yachi.patients.selectors import patients_search
+
+    admin = User.objects.get(is_superuser=True)
+    seen = {v.person for v in plan.visits if v.status == "completed"}
+    person = plan.people[min(seen)]
+    assert person.name in {p.name for p in patients_search(actor=admin, term=person.name)}
+    initials = "".join(reading[0] for reading in lazy_pinyin(person.name))
+    assert person.name in {p.name for p in patients_search(actor=admin, term=initials)}
     # One line a step when the output is not a terminal.
     assert "patient accounts" in output and "days of doctors' leave" in output
 
