@@ -570,8 +570,8 @@ class _Scheduler:
                 day = joined + timedelta(days=rng.randint(0, 3))
                 wanted.append((day, person.index, service, -1))
         wanted.sort()
-        for day, person, service, course in wanted:
-            self.book(person, service, day, first=course == -1)
+        for day, person, service, _order in wanted:
+            self.book(person, service, day)
 
     def too_soon(self, person: int, code: str, day: date) -> bool:
         """Cleaning once or twice a year: not a third, nor a second within five months."""
@@ -580,7 +580,7 @@ class _Scheduler:
         done = self.cleanings[person]
         return len(done) >= 2 or any(abs((day - other).days) < 150 for other in done)
 
-    def book(self, person_index: int, code: str, day: date, *, first=False, tries=10) -> bool:
+    def book(self, person_index: int, code: str, day: date, *, tries=10) -> bool:
         rng, person = self.rng, self.people[person_index]
         family = self.families[person.family]
         service = self.services[code]
@@ -605,7 +605,7 @@ class _Scheduler:
                 for doctor in doctors:
                     slot = self.free_slot(doctor, clinic, candidate, service)
                     if slot is not None:
-                        self.add(person, family, clinic, doctor, slot, candidate, service, first)
+                        self.add(person, family, clinic, doctor, slot, candidate, service)
                         return True
         return False
 
@@ -633,7 +633,7 @@ class _Scheduler:
                     return q, chair, need
         return None
 
-    def add(self, person, family, clinic, doctor, slot, day, service, first, status=None):
+    def add(self, person, family, clinic, doctor, slot, day, service):
         rng, now = self.rng, self.now
         q, chair, need = slot
         start = datetime.combine(day, time(q // 4, q % 4 * 15), tzinfo=ZONE)
@@ -642,13 +642,12 @@ class _Scheduler:
             channel = rng.choice([WALK_IN, CONSOLE])
         else:
             channel = rng.choices([API, PATIENT_APP, CONSOLE, WALK_IN], [45, 25, 22, 8])[0]
-        if status is None:
-            if end <= now:
-                status = rng.choices([COMPLETED, NO_SHOW, CANCELLED], [87, 4, 9])[0]
-            elif start <= now:
-                status = IN_TREATMENT
-            else:
-                status = rng.choices([BOOKED, CANCELLED], [94, 6])[0]
+        if end <= now:
+            status = rng.choices([COMPLETED, NO_SHOW, CANCELLED], [87, 4, 9])[0]
+        elif start <= now:
+            status = IN_TREATMENT
+        else:
+            status = rng.choices([BOOKED, CANCELLED], [94, 6])[0]
         if channel == WALK_IN:
             booked = start - timedelta(minutes=rng.randint(5, 40))
             if status == CANCELLED:
@@ -761,9 +760,7 @@ class _Scheduler:
                                 q += 1
                                 continue
                             family = self.families[person.family]
-                            visit = self.add(
-                                person, family, clinic, index, slot, day, service, False
-                            )
+                            visit = self.add(person, family, clinic, index, slot, day, service)
                             q += length if visit.status != CANCELLED else 1
 
 
