@@ -82,14 +82,21 @@ def _head_for_update() -> tuple[AuditHead, dict | None]:
     return head, None
 
 
-def _actor_fields(actor, clinic) -> dict:
+def _actor_fields(actor, clinic, roles: dict | None = None) -> dict:
     if actor is None or not getattr(actor, "pk", None):
         return {"actor_id": None, "actor": "", "actor_role": ""}
     role = actor.role
     # A staff member's role is their role at the clinic the action concerns (manager at
-    # one, front desk at another: ADR 0026); one indexed query, in the action's transaction.
+    # one, front desk at another: ADR 0026); one indexed query, in the action's transaction
+    # (once for a whole batch, through ``roles``).
     if role == Role.STAFF:
-        role = acting_role(actor, clinic) or role
+        key = (actor.pk, getattr(clinic, "pk", clinic))
+        if roles is not None and key in roles:
+            role = roles[key]
+        else:
+            role = acting_role(actor, clinic) or role
+            if roles is not None:
+                roles[key] = role
     return {"actor_id": actor.pk, "actor": str(actor.public_id), "actor_role": role}
 
 
@@ -104,11 +111,12 @@ def _entry(
     details=None,
     at=None,
     origin=None,
+    roles=None,
 ) -> AuditEntry:
     origin = origin or current_request_origin()
     return AuditEntry(
         created_at=at or timezone.now(),
-        **_actor_fields(actor, clinic),
+        **_actor_fields(actor, clinic, roles),
         clinic=str(getattr(clinic, "public_id", clinic) or ""),
         action=action,
         object_type=object_type,
@@ -183,8 +191,10 @@ def audit_record(
 
 
 def audit_record_many(records: list[dict]) -> int:
-    """Append many entries at once, in the order given (imports, the demo)."""
-    return len(_append([_entry(**record) for record in records]))
+    """Append many entries at once, in the order given (imports, the demo); a staff
+    member's role at a clinic is looked up once for the whole batch."""
+    roles: dict = {}
+    return len(_append([_entry(**record, roles=roles) for record in records]))
 
 
 def audit_checkpoint() -> Checkpoint | None:

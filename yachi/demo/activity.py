@@ -6,15 +6,12 @@ import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Subquery
-
 from yachi.accounts.models import User
-from yachi.booking.choices import Status
-from yachi.booking.models import Appointment
 from yachi.compliance.audit import audit_record_many
 from yachi.compliance.models import AuditAction
 from yachi.core.middleware import RequestOrigin
 from yachi.core.roles import Role
+from yachi.demo.writing import bulk
 from yachi.patients.models import ClinicalNote, Consent, FamilyAccount
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -76,6 +73,41 @@ DIAGNOSES = [
 ]
 
 
+DIAGNOSES += [
+    (
+        "家长要求涂氟",
+        "乳牙列，牙面清洁，未见龋坏",
+        "龋病预防",
+        "全口涂布氟保护漆",
+        "今天给孩子全口涂了氟，帮助预防蛀牙。",
+        "涂氟后半小时内不要吃喝，当天吃软食、不刷牙；建议每半年涂氟一次。",
+    ),
+    (
+        "窝沟封闭",
+        "16、26、36、46 窝沟深，未见龋坏",
+        "窝沟龋易感",
+        "16、26、36、46 窝沟封闭",
+        "今天给孩子四颗大牙做了窝沟封闭，把容易蛀的沟填平了。",
+        "封闭后当天可正常吃饭；避免用后牙咬硬物；每半年复查封闭剂是否完好。",
+    ),
+    (
+        "牙痛一天",
+        "25 叩痛(+)，牙龈轻度红肿",
+        "25 急性根尖周炎",
+        "25 开髓引流，开具消炎药",
+        "左上一颗牙的根尖发炎了，今天做了引流止痛。",
+        "按时服药；如果肿胀加重或发烧请马上联系诊所；三天内回来继续治疗。",
+    ),
+    (
+        "缺牙要求修复",
+        "36 缺失，牙槽嵴宽度尚可",
+        "牙列缺损",
+        "拍摄 CBCT，讨论种植方案",
+        "左下缺了一颗牙，今天拍了 CBCT，医生和您讨论了种植方案。",
+        "考虑好后可预约种植手术；在此之前注意邻牙清洁。",
+    ),
+]
+
 # Which of the notes above fit a visit for each service (indexes into DIAGNOSES).
 FITTING = {
     "cleaning": [1, 4],
@@ -83,6 +115,10 @@ FITTING = {
     "root_canal": [2],
     "wisdom_tooth_extraction": [3],
     "orthodontic_consultation": [5],
+    "fluoride_varnish": [6],
+    "sealant": [7],
+    "emergency": [8],
+    "implant_consultation": [9],
 }
 
 
@@ -90,9 +126,9 @@ def _at(day, hour, minute=0):
     return datetime.combine(day, time(hour, minute), tzinfo=ZONE)
 
 
-def build_activity(*, rng: random.Random, today, consent_version: str) -> int:
+def build_activity(*, rng: random.Random, today, consent_version: str, plan, appointments) -> int:
     _consents(rng, consent_version)
-    notes = _clinical_notes(rng, today)
+    notes = _clinical_notes(rng, today, plan, appointments)
     events = _events(rng, today, notes)
     events.sort(key=lambda event: event[0])
     return audit_record_many(
@@ -131,26 +167,23 @@ def _consents(rng, version):
     Consent.objects.bulk_create(rows, batch_size=1000)
 
 
-def _clinical_notes(rng, today) -> list[ClinicalNote]:
-    since = _at(today - timedelta(days=60), 0)
-    visits = Appointment.objects.filter(status=Status.COMPLETED, start__gte=since).select_related(
-        "doctor", "patient", "service"
-    )
+def _clinical_notes(rng, today, plan, appointments) -> list[ClinicalNote]:
+    """A chart for most completed visits (those the plan says the doctor wrote)."""
     notes = []
-    # The first ten families (13800000001–13800000010) see what their doctors shared.
-    sharing = set(
-        FamilyAccount.objects.order_by("owner_id").values_list("pk", flat=True)[:SHARING_FAMILIES]
-    )
-    for visit in visits:
-        fitting = FITTING.get(visit.service.code, [4])
+    for visit, appointment in zip(plan.visits, appointments, strict=True):
+        if not visit.noted:
+            continue
+        fitting = FITTING.get(visit.service, [4])
         complaint, findings, diagnosis, treatment, summary, advice = DIAGNOSES[rng.choice(fitting)]
-        shared = visit.patient.account_id in sharing and rng.random() < 0.85
+        # The first ten families (13800000001–13800000010) see what their doctors shared.
+        family = plan.people[visit.person].family
+        shared = family < SHARING_FAMILIES and rng.random() < 0.85
         notes.append(
             ClinicalNote(
-                patient_id=visit.patient_id,
-                clinic_id=visit.clinic_id,
-                author=visit.doctor,
-                appointment=visit,
+                patient_id=appointment.patient_id,
+                clinic_id=appointment.clinic_id,
+                author_id=appointment.doctor_id,
+                appointment=appointment,
                 chief_complaint=complaint,
                 findings=findings,
                 diagnosis=diagnosis,
@@ -158,15 +191,12 @@ def _clinical_notes(rng, today) -> list[ClinicalNote]:
                 patient_summary=summary if shared else "",
                 advice=advice if shared else "",
                 shared_at=visit.end if shared else None,
+                # Written right after the visit.
+                created_at=visit.end,
+                updated_at=visit.end,
             )
         )
-    ClinicalNote.objects.bulk_create(notes, batch_size=1000)
-    # The notes were written right after each visit.
-    ClinicalNote.objects.update(
-        created_at=Subquery(
-            Appointment.objects.filter(pk=OuterRef("appointment_id")).values("end")[:1]
-        )
-    )
+    bulk(ClinicalNote, notes)
     recent = _at(today - timedelta(days=14), 0)
     return list(
         ClinicalNote.objects.filter(created_at__gte=recent).select_related(

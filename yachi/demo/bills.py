@@ -1,9 +1,14 @@
 """Treatment bills of the demo: open ones for the first demo patients (a scaling at the
-first clinic, to pay in the app with the 洁牙7折 coupon they hold, or at the desk), and the
-paid bills of the first ten families' recent visits, each with its receipt in the app."""
+first clinic, to pay in the app with the 洁牙7折 coupon they hold, or at the desk), the
+paid bills of the first ten families' recent visits, each with its receipt in the app,
+made through the till's services, and the rest of the year's bills, deposits and refunds
+written in bulk from the plan."""
 
+import random
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from yachi.accounts.models import User
@@ -11,9 +16,17 @@ from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
 from yachi.clinics.models import Service
 from yachi.core.roles import ClinicRole, Role
+from yachi.demo.writing import bulk, number
 from yachi.payments.bills import bill_create
-from yachi.payments.choices import Method
-from yachi.payments.models import Bill, PaymentIntent
+from yachi.payments.choices import (
+    DESK_METHODS,
+    EntryKind,
+    IntentStatus,
+    Method,
+    Purpose,
+    RefundStatus,
+)
+from yachi.payments.models import Bill, LedgerEntry, PaymentIntent, Refund
 from yachi.payments.services import payment_received
 
 VISIT_BILL_FAMILIES = 10
@@ -118,3 +131,172 @@ def build_visit_bills(*, rng) -> int:
             source="front_desk",
         )
     return len(visits)
+
+
+@dataclass
+class HistoryMoney:
+    bills: int
+    deposits: int
+    refunds: int
+
+
+def build_history_bills(*, plan, clinics, visits, owners) -> HistoryMoney:
+    """The year's money for visits, as the plan has it, in bulk: a bill and its payment
+    for each completed visit that costs something (a coupon taken off some), the deposits
+    of treatments booked online (refunded when the visit was cancelled), and a few partial
+    refunds the desk made. The first families' recent visits are left to build_visit_bills."""
+    rng = random.Random(plan.seed + 1)
+    desks = {
+        clinic.pk: User.objects.filter(
+            memberships__clinic=clinic, memberships__role=ClinicRole.FRONT_DESK
+        )
+        .order_by("pk")
+        .first()
+        for clinic in clinics
+    }
+    coupon_ids = [c.public_id for c in plan.coupons]
+    bills, intents, refunds = [], [], []
+    for visit, appointment in zip(plan.visits, visits, strict=True):
+        clinic = clinics[visit.clinic]
+        desk = desks[clinic.pk]
+        payer = owners[plan.people[visit.person].family]
+        if visit.deposit is not None:
+            deposit = visit.deposit
+            intents.append(
+                _intent(
+                    rng,
+                    deposit,
+                    purpose=Purpose.DEPOSIT,
+                    reference=f"booking.appointment:{visit.public_id}",
+                    description=f"定金：{appointment.service.name}",
+                    clinic=clinic,
+                    payer=payer,
+                )
+            )
+            if deposit.refund_fen:
+                refunds.append((intents[-1], deposit, None))
+        if visit.bill is None:
+            continue
+        bill = visit.bill
+        bills.append(
+            Bill(
+                public_id=bill.public_id,
+                clinic=clinic,
+                payer=payer,
+                created_by=desk,
+                description=bill.description[:120],
+                service_code=visit.service,
+                list_fen=bill.list_fen,
+                discount_fen=bill.discount_fen,
+                coupon_id=coupon_ids[bill.coupon] if bill.coupon is not None else None,
+                appointment=appointment,
+                created_at=bill.payment.created_at,
+                updated_at=bill.payment.paid_at or bill.payment.created_at,
+            )
+        )
+        intents.append(
+            _intent(
+                rng,
+                bill.payment,
+                purpose=Purpose.BILL,
+                reference=f"payments.bill:{bill.public_id}",
+                description=bill.description,
+                clinic=clinic,
+                payer=payer,
+            )
+        )
+        if bill.payment.refund_fen:
+            refunds.append((intents[-1], bill.payment, desk))
+    bulk(Bill, bills)
+    write_payments(rng, intents, refunds, desks)
+    return HistoryMoney(len(bills), sum(1 for v in plan.visits if v.deposit), len(refunds))
+
+
+def _intent(rng, payment, *, purpose, reference, description, clinic, payer) -> PaymentIntent:
+    if payment.refund_fen and payment.refund_fen >= payment.amount_fen:
+        status = IntentStatus.REFUNDED
+    elif payment.paid_at is not None:
+        status = IntentStatus.PAID
+    elif payment.closed_at is not None:
+        status = IntentStatus.CLOSED
+    else:
+        status = IntentStatus.CREATED
+    last = payment.refunded_at or payment.paid_at or payment.closed_at or payment.created_at
+    return PaymentIntent(
+        public_id=payment.public_id,
+        purpose=purpose,
+        reference=reference,
+        description=description[:120],
+        clinic=clinic,
+        payer=payer,
+        amount_fen=payment.amount_fen,
+        refunded_fen=payment.refund_fen,
+        status=status,
+        method=payment.method,
+        out_trade_no=number("YC", payment.created_at, rng),
+        expires_at=payment.created_at + timedelta(days=settings.YACHI_BILL_DUE_DAYS),
+        paid_at=payment.paid_at,
+        closed_at=payment.closed_at,
+        settled_at=payment.paid_at or payment.closed_at,
+        created_at=payment.created_at,
+        updated_at=last,
+    )
+
+
+def write_payments(rng, intents, refunds, desks) -> None:
+    """Intents, their charges on the ledger, and their refunds with the entries that
+    paid them out."""
+    bulk(PaymentIntent, intents)
+    entries = [
+        LedgerEntry(
+            intent=intent,
+            kind=EntryKind.CHARGE,
+            amount_fen=intent.amount_fen,
+            method=intent.method,
+            key=f"charge:{intent.out_trade_no}",
+            recorded_by=desks.get(intent.clinic_id) if intent.method in DESK_METHODS else None,
+            tendered_fen=_tendered(rng, intent.amount_fen)
+            if intent.method == Method.CASH
+            else None,
+            created_at=intent.paid_at,
+        )
+        for intent in intents
+        if intent.paid_at is not None
+    ]
+    rows = []
+    for intent, payment, by in refunds:
+        rows.append(
+            Refund(
+                intent=intent,
+                out_refund_no=number("RF", payment.refunded_at, rng),
+                amount_fen=payment.refund_fen,
+                reason=payment.refund_reason,
+                status=RefundStatus.SUCCEEDED,
+                requested_by=by,
+                completed_at=payment.refunded_at,
+                created_at=payment.refunded_at - timedelta(minutes=rng.randint(1, 30)),
+                updated_at=payment.refunded_at,
+            )
+        )
+    bulk(Refund, rows)
+    entries += [
+        LedgerEntry(
+            intent=refund.intent,
+            kind=EntryKind.REFUND,
+            amount_fen=-refund.amount_fen,
+            method=refund.intent.method,
+            key=f"refund:{refund.out_refund_no}",
+            recorded_by=refund.requested_by,
+            created_at=refund.completed_at,
+        )
+        for refund in rows
+    ]
+    LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _tendered(rng, amount_fen: int) -> int:
+    """Cash handed over: the exact amount, or the next round note."""
+    if rng.random() < 0.4:
+        return amount_fen
+    note = rng.choice([5000, 10000])
+    return -(-amount_fen // note) * note

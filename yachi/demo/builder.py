@@ -1,26 +1,25 @@
-"""Builds the demo chain: two Shanghai clinics, ten doctors, 300 patient accounts with
-their families and a year of appointment history, so every screen has real data.
+"""Builds the demo chain: two Shanghai clinics, ten doctors, 2,000 patient accounts with
+their families (over 4,000 patients) and a year of visits, leave and money, so every
+screen has real data.
 
-Everything is deterministic (one seeded random generator) and written in bulk; the
-database's own guards against double booking still check every row.
+The year is planned first as plain data (yachi.demo.plan: deterministic for a seed) and
+then written in bulk, in one transaction; the database's own guards against double
+booking still check every row, and encrypted fields are encrypted by their own code.
 """
 
 import random
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from yachi.accounts.models import User
-from yachi.booking.choices import Channel, Status
 from yachi.booking.models import Appointment
 from yachi.clinics.calendar import calendar_seed
 from yachi.clinics.choices import DayKind, DoctorTitle, Skill
@@ -40,21 +39,23 @@ from yachi.compliance.envelope import current_data_key_id
 from yachi.core.roles import ChainRole, ClinicRole, Role
 from yachi.demo.activity import build_activity
 from yachi.demo.avatars import illustrated_portrait
-from yachi.demo.bills import build_bills, build_visit_bills
-from yachi.demo.growth import build_growth
-from yachi.demo.mall import build_mall, build_orders
-from yachi.demo.people import birth_date, full_name
-from yachi.patients.choices import Gender, Relationship
-from yachi.patients.facade import search_tokens_write
-from yachi.patients.models import FamilyAccount, Patient
-from yachi.rostering.choices import ShiftKind
-from yachi.rostering.models import WeeklyShift
+from yachi.demo.bills import build_bills, build_history_bills, build_visit_bills
+from yachi.demo.growth import build_growth, build_history_growth
+from yachi.demo.mall import PRODUCTS, build_history_orders, build_mall, build_orders
+from yachi.demo.plan import ClinicSpec, DoctorSpec, Plan, ServiceSpec, SkuSpec, make_plan
+from yachi.demo.progress import Progress
+from yachi.demo.writing import bulk, insert_rows
+from yachi.patients.models import FamilyAccount, Patient, SearchToken
+from yachi.patients.search import digests_of
+from yachi.rostering.choices import ExceptionKind, ShiftKind
+from yachi.rostering.models import ShiftException, WeeklyShift
 
 STAFF_PASSWORD = "Yachi@2026"
 # Managers and the administrator must use a second factor; in the demo they share this
 # authenticator key (printed by `yachi demo`) so that anyone can add it to an app.
 DEMO_TOTP_SECRET = "YACHIDEMOTWOSTEPLOGINKEYFORSTAFF"
-PATIENT_COUNT = 300
+# Patient accounts (13800000001 onwards), each with its family.
+PATIENT_COUNT = 2000
 ZONE = ZoneInfo("Asia/Shanghai")
 
 SERVICES = [
@@ -66,6 +67,7 @@ SERVICES = [
     ("implant_consultation", "种植咨询", "Implant consultation", 30, 0, Skill.IMPLANT),
     ("orthodontic_consultation", "正畸咨询", "Orthodontic consultation", 30, 0, Skill.ORTHODONTICS),
     ("fluoride_varnish", "儿童涂氟", "Fluoride varnish for children", 20, 150, Skill.PAEDIATRIC),
+    ("sealant", "窝沟封闭", "Fissure sealants for children", 30, 200, Skill.PAEDIATRIC),
     ("emergency", "急诊", "Emergency visit", 30, 100, Skill.EMERGENCY),
 ]
 # Booked online, these hold their time until a deposit (yuan) is paid.
@@ -264,18 +266,69 @@ def demo_exists() -> bool:
     return Chain.objects.exists()
 
 
-def build_demo(*, seed: int = 2026, today: date | None = None, log=print) -> DemoSummary:
+def demo_plan(*, seed: int = 2026, now: datetime | None = None, families: int = PATIENT_COUNT):
+    """The demo's year for these clinics, doctors, services and products, as data."""
+    return make_plan(
+        seed=seed,
+        now=now or timezone.now(),
+        families=families,
+        clinics=[
+            # The flagship opens on public holidays; the others close.
+            ClinicSpec(chairs=spec["chairs"], open_on_holidays=index == 0)
+            for index, spec in enumerate(CLINICS)
+        ],
+        doctors=[
+            DoctorSpec(
+                name=name,
+                skills=tuple(str(s) for s in skills),
+                schedule={c: tuple(days) for c, days in schedule.items()},
+                spans=(MORNING, afternoon),
+            )
+            for name, _title, skills, schedule, afternoon in DOCTORS
+        ],
+        services=[
+            ServiceSpec(code, name, minutes, price * 100, DEPOSITS.get(code, 0) * 100, str(skill))
+            for code, name, _en, minutes, price, skill in SERVICES
+        ],
+        skus=[
+            SkuSpec(code, f"{name} {variant}", round(price * 100))
+            for name, _en, _category, _description, variants in PRODUCTS
+            for code, variant, price in variants
+        ],
+    )
+
+
+# One line each, and a step of the progress bar.
+STEPS = 15
+
+
+def build_demo(
+    *,
+    seed: int = 2026,
+    now: datetime | None = None,
+    families: int = PATIENT_COUNT,
+    log=print,
+    out=None,
+) -> DemoSummary:
+    """The whole demo chain; ``families`` patient accounts (fewer make a quick chain for
+    tests). ``out``, a terminal, shows a progress bar; otherwise each step is logged."""
     # The data key is created and committed first: one created inside the demo's single
     # transaction could not be cached, and every value would unwrap it again.
     current_data_key_id()
-    with transaction.atomic():
-        return _build(seed=seed, today=today, log=log)
+    progress = Progress(STEPS, out=out, log=log)
+    try:
+        with transaction.atomic():
+            return _build(
+                seed=seed, now=now or timezone.now(), families=families, progress=progress
+            )
+    finally:
+        progress.finish()
 
 
-def _build(*, seed: int, today: date | None, log) -> DemoSummary:
+def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> DemoSummary:
     rng = random.Random(seed)
-    today = today or timezone.now().astimezone(ZONE).date()
     password = make_password(STAFF_PASSWORD)
+    progress.start("clinics")
 
     chain = Chain.objects.create(name="牙齿口腔", name_en="Yachi Dental")
     clinics, chairs, services = [], {}, {}
@@ -309,7 +362,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
             )
             for code, name, name_en, minutes, price, skill in SERVICES
         ]
-    log(f"  {len(clinics)} clinics with chairs, opening hours and services")
+    progress.advance(f"  {len(clinics)} clinics with chairs, opening hours and services")
+    progress.start("doctors")
 
     doctors = []
     for index, (name, title, skills, schedule, afternoon) in enumerate(DOCTORS, start=1):
@@ -383,31 +437,76 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
         if wide == ChainRole.REGIONAL_MANAGER:
             region = ChainAssignment.objects.create(user=user, chain=chain, role=wide)
             region.clinics.set(clinics)
-    log(f"  {len(doctors)} doctors and {len(STAFF)} staff")
+    progress.advance(f"  {len(doctors)} doctors and {len(STAFF)} staff")
+    progress.start("mall")
     administrator = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
     products = build_mall(rng=rng, clinics=clinics, manager=administrator)
-    log(f"  {products} care products with pictures in the mall, stocked at every clinic")
-
-    people = _patients(rng, today)
-    log(f"  {PATIENT_COUNT} patient accounts, {len(people) - PATIENT_COUNT} family members")
-
-    count = _appointments(rng, today, clinics, chairs, services, doctors, people)
-    log(f"  {count} appointments over the past 12 months and the coming 2 weeks")
-    _flash_sale(clinics[0])
-    log("  a flash sale at the first clinic: 儿童涂氟 9.9 元, 100 places, 1 per person")
-    entries = build_activity(rng=rng, today=today, consent_version=settings.YACHI_CONSENT_VERSION)
-    log(f"  consents, clinical notes and {entries} audit entries of staff and patient activity")
-    coupons = build_growth(rng=rng)
-    log(f"  coupon templates, {coupons} coupons and points for the first ten patients")
-    bills = build_bills(clinic=clinics[0])
-    log(f"  {bills} open treatment bills (洁牙) to pay in the app or at the desk")
-    visit_bills = build_visit_bills(rng=rng)
-    log(f"  {visit_bills} bills of recent visits of the first ten families, paid, with receipts")
-    orders = build_orders(clinic=clinics[0])
-    log(f"  {orders} paid mall pick-up orders with their pick-up codes (first patient)")
-    return DemoSummary(
-        len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
+    progress.advance(
+        f"  {products} care products with pictures in the mall, stocked at every clinic"
     )
+
+    progress.start("planning the year")
+    plan = demo_plan(seed=seed, now=now, families=families)
+    progress.advance(
+        f"  a year planned: {len(plan.visits)} visits, {len(plan.leave)} days of leave, "
+        f"{len(plan.orders)} mall orders"
+    )
+    progress.start("patients")
+    people = _patients(plan)
+    progress.advance(f"  {families} patient accounts, {len(people) - families} family members")
+    progress.start("leave")
+    leave = _leave(plan, [d for d, *_ in doctors])
+    progress.advance(f"  {leave} days of doctors' leave (年假, 病假, 外出培训)")
+    progress.start("appointments")
+    visits = _appointments(plan, clinics, chairs, services, [d for d, *_ in doctors], people)
+    progress.advance(f"  {len(visits)} appointments over the past 12 months and the coming 2 weeks")
+    _flash_sale(clinics[0])
+    progress.advance(
+        "  a flash sale at the first clinic: 儿童涂氟 9.9 元, 100 places, 1 per person"
+    )
+    progress.start("consents, notes and audit trail")
+    entries = build_activity(
+        rng=rng,
+        today=plan.today,
+        consent_version=settings.YACHI_CONSENT_VERSION,
+        plan=plan,
+        appointments=visits,
+    )
+    progress.advance(
+        f"  consents, clinical notes and {entries} audit entries of staff and patient activity"
+    )
+    progress.start("coupons")
+    coupons = build_growth(rng=rng)
+    progress.advance(f"  coupon templates, {coupons} coupons and points for the first ten patients")
+    progress.start("a year of bills")
+    owners = [people[family.members[0]].account.owner for family in plan.families]
+    money = build_history_bills(plan=plan, clinics=clinics, visits=visits, owners=owners)
+    progress.advance(
+        f"  {money.bills} paid bills of completed visits, {money.deposits} deposits, "
+        f"{money.refunds} refunds"
+    )
+    progress.start("open bills")
+    bills = build_bills(clinic=clinics[0])
+    progress.advance(f"  {bills} open treatment bills (洁牙) to pay in the app or at the desk")
+    progress.start("recent bills")
+    visit_bills = build_visit_bills(rng=rng)
+    progress.advance(
+        f"  {visit_bills} bills of recent visits of the first ten families, paid, with receipts"
+    )
+    progress.start("mall orders")
+    orders = build_orders(clinic=clinics[0])
+    history_orders = build_history_orders(plan=plan, clinics=clinics, owners=owners)
+    progress.advance(
+        f"  {orders} paid mall pick-up orders with their pick-up codes (first patient), "
+        f"{history_orders} orders of other families over the year"
+    )
+    progress.start("coupons and points")
+    grown = build_history_growth(plan=plan, owners=owners)
+    progress.advance(
+        f"  {grown.coupons} coupons and {grown.points} points entries across "
+        f"{grown.families} families"
+    )
+    return DemoSummary(len(clinics), len(doctors), families, len(people) - families, len(visits))
 
 
 def _flash_sale(clinic) -> None:
@@ -429,180 +528,111 @@ def _flash_sale(clinic) -> None:
     )
 
 
-def _patients(rng, today) -> list[Patient]:
+def _patients(plan: Plan) -> list[Patient]:
+    """Accounts, families and patients of the plan, in its order."""
     unusable = make_password(None)
-    User.objects.bulk_create(
-        User(
-            phone=f"138{n:08d}",
-            name=full_name(rng),
-            role=Role.PATIENT,
-            password=unusable,
-            date_joined=timezone.now() - timedelta(days=rng.randint(30, 720)),
-        )
-        for n in range(1, PATIENT_COUNT + 1)
-    )
-    users = list(User.objects.filter(role=Role.PATIENT).order_by("pk"))
-    accounts = FamilyAccount.objects.bulk_create(FamilyAccount(owner=u) for u in users)
-    accounts = list(FamilyAccount.objects.select_related("owner").order_by("owner_id"))
-    patients = []
-    for account in accounts:
-        owner = account.owner
-        adult_birth = birth_date(rng, today, 22, 68)
-        patients.append(
-            Patient(
-                account=account,
-                seat=0,
-                relationship=Relationship.SELF,
-                name=owner.name,
-                phone=owner.phone,
-                gender=rng.choice([Gender.FEMALE, Gender.MALE]),
-                birth_date=adult_birth,
+    owners = {p.family: p for p in plan.people if p.seat == 0}
+    users = bulk(
+        User,
+        [
+            User(
+                phone=family.phone,
+                name=owners[family.index].name,
+                role=Role.PATIENT,
+                password=unusable,
+                date_joined=family.joined,
             )
-        )
-        if rng.random() < 0.45:
-            seat = 1
-            for _ in range(rng.choice([1, 1, 2, 3])):
-                kind = rng.choices(
-                    [Relationship.CHILD, Relationship.SPOUSE, Relationship.PARENT], [6, 3, 2]
-                )[0]
-                if kind == Relationship.CHILD:
-                    born = birth_date(rng, today, 2, 15)
-                elif kind == Relationship.PARENT:
-                    born = birth_date(rng, today, 55, 80)
-                else:
-                    born = birth_date(rng, today, 25, 60)
-                patients.append(
-                    Patient(
-                        account=account,
-                        seat=seat,
-                        relationship=kind,
-                        name=full_name(rng, child=kind == Relationship.CHILD),
-                        gender=rng.choice([Gender.FEMALE, Gender.MALE]),
-                        birth_date=born,
-                    )
-                )
-                seat += 1
-    Patient.objects.bulk_create(patients, batch_size=1000)
-    people = list(Patient.objects.order_by("pk"))
-    # Found at the front desk by part of a name, pinyin or a number's last four digits.
-    search_tokens_write(patients=people)
+            for family in plan.families
+        ],
+    )
+    accounts = bulk(
+        FamilyAccount,
+        [
+            FamilyAccount(owner=user, created_at=family.joined, updated_at=family.joined)
+            for user, family in zip(users, plan.families, strict=True)
+        ],
+    )
+    people = bulk(
+        Patient,
+        [
+            Patient(
+                account=accounts[person.family],
+                seat=person.seat,
+                relationship=person.relationship,
+                name=person.name,
+                phone=plan.families[person.family].phone if person.seat == 0 else "",
+                gender=person.gender,
+                birth_date=person.birth_date,
+                created_at=plan.families[person.family].joined,
+                updated_at=plan.families[person.family].joined,
+            )
+            for person in plan.people
+        ],
+    )
+    # Found at the front desk by part of a name, pinyin or a number's last four digits:
+    # the tokens search_tokens_write would write, for people who have none yet.
+    insert_rows(
+        SearchToken,
+        ["patient", "digest"],
+        (
+            (person.pk, digest)
+            for person in people
+            for digest in digests_of(name=person.name, phone=person.phone)
+        ),
+    )
     return people
 
 
-def _fits(person: Patient, service: Service, today: date) -> bool:
-    if service.code == "fluoride_varnish":
-        return person.birth_date is not None and (today - person.birth_date).days < 13 * 365
-    if service.code in ("wisdom_tooth_extraction", "implant_consultation", "root_canal"):
-        return person.birth_date is None or (today - person.birth_date).days >= 16 * 365
-    return True
-
-
-def _appointments(rng, today, clinics, chairs, services, doctors, people) -> int:
-    history_start = today - timedelta(days=365)
-    horizon = today + timedelta(days=14)
-    now = timezone.now()
-    rows = []
-    patient_busy = defaultdict(list)
-    day = history_start
-    while day <= horizon:
-        chair_busy = defaultdict(list)
-        future = day > today
-        # The coming week fills unevenly so the 7-day grid shows every colour.
-        fill = rng.uniform(0.7, 0.95) if not future else max(0.1, 1.02 - 0.12 * (day - today).days)
-        for doctor, skills, schedule, afternoon in doctors:
-            for clinic_index, weekdays in schedule.items():
-                if day.weekday() not in weekdays:
-                    continue
-                clinic = clinics[clinic_index]
-                offered = [
-                    s
-                    for s in services[clinic.pk]
-                    if s.required_skill in skills and s.required_skill != Skill.EMERGENCY
-                ]
-                for span_start, span_end in (MORNING, afternoon):
-                    cursor = datetime.combine(day, span_start, tzinfo=ZONE)
-                    end_of_span = datetime.combine(day, span_end, tzinfo=ZONE)
-                    while cursor < end_of_span:
-                        service = rng.choice(offered)
-                        length = timedelta(minutes=service.duration_minutes)
-                        if cursor + length > end_of_span:
-                            break
-                        if rng.random() > fill:
-                            cursor += timedelta(minutes=15 * rng.choice([1, 2, 2, 3]))
-                            continue
-                        person = rng.choice(people)
-                        if not _fits(person, service, today) or any(
-                            s < cursor + length and cursor < e for s, e in patient_busy[person.pk]
-                        ):
-                            cursor += timedelta(minutes=15)
-                            continue
-                        chair = next(
-                            (
-                                c
-                                for c in chairs[clinic.pk]
-                                if not any(
-                                    s < cursor + length and cursor < e for s, e in chair_busy[c.pk]
-                                )
-                            ),
-                            None,
-                        )
-                        if chair is None:
-                            cursor += timedelta(minutes=15)
-                            continue
-                        rows.append(
-                            _appointment(
-                                rng, clinic, doctor, chair, service, person, cursor, length, now
-                            )
-                        )
-                        if rows[-1].status != Status.CANCELLED:
-                            chair_busy[chair.pk].append((cursor, cursor + length))
-                            patient_busy[person.pk].append((cursor, cursor + length))
-                            cursor += length
-                        else:
-                            cursor += timedelta(minutes=15)
-        day += timedelta(days=1)
-    Appointment.objects.bulk_create(rows, batch_size=2000)
-    # Bookings were made some days before the visit, not at demo time.
-    Appointment.objects.update(created_at=F("start") - timedelta(days=3), updated_at=F("start"))
+def _leave(plan: Plan, doctors: list[Doctor]) -> int:
+    rows = ShiftException.objects.bulk_create(
+        ShiftException(
+            doctor=doctors[row.doctor], date=row.day, kind=ExceptionKind.LEAVE, note=row.note
+        )
+        for row in plan.leave
+    )
     return len(rows)
 
 
-def _appointment(rng, clinic, doctor, chair, service, person, start, length, now) -> Appointment:
-    end = start + length
-    if end <= now:
-        status = rng.choices([Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED], [86, 5, 9])[0]
-    elif start <= now:
-        status = Status.IN_TREATMENT
-    else:
-        status = rng.choices([Status.BOOKED, Status.CANCELLED], [94, 6])[0]
-    appointment = Appointment(
-        clinic=clinic,
-        doctor=doctor,
-        chair=chair,
-        service=service,
-        patient=person,
-        channel=rng.choices(
-            [Channel.API, Channel.PATIENT_APP, Channel.CONSOLE, Channel.WALK_IN], [50, 20, 22, 8]
-        )[0],
-        start=start,
-        end=end,
-        status=status,
-        price_fen=service.price_fen,
-    )
-    if status == Status.COMPLETED:
-        appointment.arrived_at = start - timedelta(minutes=rng.randint(2, 20))
-        appointment.treatment_started_at = start + timedelta(minutes=rng.randint(0, 10))
-        appointment.completed_at = end
-    elif status == Status.IN_TREATMENT:
-        appointment.arrived_at = start - timedelta(minutes=10)
-        appointment.treatment_started_at = start
-    elif status == Status.NO_SHOW:
-        appointment.no_show_at = start + timedelta(minutes=30)
-    elif status == Status.CANCELLED:
-        appointment.cancelled_at = start - timedelta(
-            days=rng.randint(0, 3), hours=rng.randint(1, 10)
+def _appointments(plan: Plan, clinics, chairs, services, doctors, people) -> list[Appointment]:
+    """The plan's visits; returned in the plan's order, with their keys."""
+    by_code = {c.pk: {s.code: s for s in services[c.pk]} for c in clinics}
+    rows = []
+    for visit in plan.visits:
+        clinic = clinics[visit.clinic]
+        service = by_code[clinic.pk][visit.service]
+        touched = [
+            t
+            for t in (
+                visit.booked_at,
+                visit.cancelled_at,
+                visit.arrived_at,
+                visit.treatment_started_at,
+                visit.completed_at,
+                visit.no_show_at,
+            )
+            if t is not None
+        ]
+        rows.append(
+            Appointment(
+                public_id=visit.public_id,
+                clinic=clinic,
+                doctor=doctors[visit.doctor],
+                chair=chairs[clinic.pk][visit.chair],
+                service=service,
+                patient=people[visit.person],
+                channel=visit.channel,
+                start=visit.start,
+                end=visit.end,
+                status=visit.status,
+                price_fen=service.price_fen,
+                arrived_at=visit.arrived_at,
+                treatment_started_at=visit.treatment_started_at,
+                completed_at=visit.completed_at,
+                no_show_at=visit.no_show_at,
+                cancelled_at=visit.cancelled_at,
+                cancel_reason=visit.cancel_reason,
+                created_at=visit.booked_at,
+                updated_at=max(touched),
+            )
         )
-        appointment.cancel_reason = rng.choice(
-            ["临时有事", "工作冲突", "身体不适", "改约其他时间", ""]
-        )
-    return appointment
+    return bulk(Appointment, rows, batch_size=2000)

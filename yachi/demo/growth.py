@@ -1,18 +1,30 @@
-"""Coupons and points for the first ten demo patients (13800000001–13800000010), through
+"""Coupons and points: for the first ten demo patients (13800000001–13800000010) through
 the real services, so that 我的优惠券, 我的积分 and the console's coupon pages show
-something."""
+something; for the other families from the plan, in bulk."""
 
 import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from yachi.accounts.models import User
 from yachi.core.roles import ClinicRole, Role
+from yachi.demo.writing import bulk
 from yachi.growth import ledger, services
 from yachi.growth.activities import points_for_activity
 from yachi.growth.choices import Applicability, CouponKind, CouponStatus, PointsReason
-from yachi.growth.models import Coupon, CouponTemplate
+from yachi.growth.codes import ALPHABET as CODE_ALPHABET
+from yachi.growth.codes import LENGTH as CODE_LENGTH
+from yachi.growth.models import (
+    Coupon,
+    CouponAllowance,
+    CouponTemplate,
+    PointsAccount,
+    PointsEntry,
+)
 
 TEMPLATES = [
     {
@@ -114,3 +126,78 @@ def build_growth(*, rng: random.Random) -> int:
             status=CouponStatus.EXPIRED, expires_at=now - timedelta(days=rng.randint(1, 20))
         )
     return len(issued)
+
+
+@dataclass
+class HistoryGrowth:
+    coupons: int
+    points: int
+    families: int
+
+
+STATUSES = {
+    "issued": CouponStatus.AVAILABLE,
+    "redeemed": CouponStatus.REDEEMED,
+    "expired": CouponStatus.EXPIRED,
+}
+
+
+def build_history_growth(*, plan, owners) -> HistoryGrowth:
+    """The other families' coupons (welcome scaling coupons, member-day product coupons,
+    floss for points; used on bills and orders or expired) and their points ledgers,
+    as the plan has them, in bulk."""
+    rng = random.Random(plan.seed + 3)
+    templates = {
+        # The templates build_growth has just made.
+        key: CouponTemplate.objects.filter(name=name).latest("pk")
+        for key, name in (("scaling", "洁牙7折"), ("products", "满200减30"), ("floss", "免费牙线"))
+    }
+    coupons = [
+        Coupon(
+            public_id=grant.public_id,
+            template=templates[grant.template],
+            owner=owners[grant.family],
+            code="".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+            status=STATUSES[grant.status],
+            issued_reason=grant.reason,
+            valid_from=grant.issued_at,
+            expires_at=grant.expires_at,
+            discount_fen=grant.discount_fen,
+            redeemed_reference=grant.redeemed_reference,
+            redeemed_at=grant.redeemed_at,
+            created_at=grant.issued_at,
+            updated_at=grant.redeemed_at or grant.issued_at,
+        )
+        for grant in plan.coupons
+    ]
+    bulk(Coupon, coupons)
+    for key, template in templates.items():
+        issued = [c for c in plan.coupons if c.template == key]
+        CouponTemplate.objects.filter(pk=template.pk).update(
+            issued_count=F("issued_count") + len(issued)
+        )
+        if template.per_person_limit is not None:
+            CouponAllowance.objects.bulk_create(
+                CouponAllowance(template=template, owner=owners[family], issued=count)
+                for family, count in Counter(c.family for c in issued).items()
+            )
+    balances, entries = defaultdict(int), []
+    for posting in plan.points:
+        balances[posting.family] += posting.delta
+        entries.append(
+            PointsEntry(
+                user=owners[posting.family],
+                delta=posting.delta,
+                reason=posting.reason,
+                note=posting.note,
+                reference=posting.reference,
+                idempotency_key=posting.key,
+                balance_after=balances[posting.family],
+                created_at=posting.at,
+            )
+        )
+    PointsAccount.objects.bulk_create(
+        PointsAccount(user=owners[family], balance=balance) for family, balance in balances.items()
+    )
+    bulk(PointsEntry, entries)
+    return HistoryGrowth(len(coupons), len(entries), len(balances))

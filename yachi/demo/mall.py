@@ -163,3 +163,80 @@ def build_orders(*, clinic) -> int:
         orders.append(done.order)
     shop.order_advance(actor=desk, order=orders[1], to_status="preparing")
     return len(orders)
+
+
+def build_history_orders(*, plan, clinics, owners) -> int:
+    """The year's mall orders of the other families, as the plan has them: picked up,
+    ready, just paid, a few cancelled unpaid and a few refunded; each with its payment."""
+    import random
+
+    from yachi.accounts.models import User
+    from yachi.core.roles import ClinicRole
+    from yachi.demo.bills import _intent, write_payments
+    from yachi.demo.writing import bulk, code, number
+    from yachi.payments.choices import Purpose
+    from yachi.shop.models import Order, OrderLine
+
+    rng = random.Random(plan.seed + 2)
+    skus = {
+        sku.code: sku
+        for sku in Sku.objects.filter(code__in={s.code for o in plan.orders for s, _ in o.lines})
+    }
+    desks = {
+        clinic.pk: User.objects.filter(
+            memberships__clinic=clinic, memberships__role=ClinicRole.FRONT_DESK
+        )
+        .order_by("pk")
+        .first()
+        for clinic in clinics
+    }
+    coupon_ids = [c.public_id for c in plan.coupons]
+    orders, lines, intents, refunds = [], [], [], []
+    for planned in plan.orders:
+        payment = planned.payment
+        last = payment.refunded_at or payment.paid_at or payment.closed_at or planned.created_at
+        order = Order(
+            public_id=planned.public_id,
+            number=number("SO", planned.created_at, rng),
+            buyer=owners[planned.family],
+            clinic=clinics[planned.clinic],
+            status=planned.status,
+            subtotal_fen=planned.subtotal_fen,
+            discount_fen=planned.discount_fen,
+            total_fen=planned.subtotal_fen - planned.discount_fen,
+            coupon_id=coupon_ids[planned.coupon] if planned.coupon is not None else None,
+            paid_at=payment.paid_at,
+            closed_at=payment.closed_at,
+            close_reason="超时未支付" if payment.closed_at else "",
+            pickup_code=code(rng) if planned.status in ("paid", "ready") else None,
+            created_at=planned.created_at,
+            updated_at=last,
+        )
+        orders.append(order)
+        lines += [
+            OrderLine(
+                order=order,
+                sku=skus[sku.code],
+                name=sku.name[:130],
+                unit_price_fen=sku.price_fen,
+                quantity=quantity,
+            )
+            for sku, quantity in planned.lines
+        ]
+        intents.append(
+            _intent(
+                rng,
+                payment,
+                purpose=Purpose.SHOP_ORDER,
+                reference=f"shop.order:{planned.public_id}",
+                description=f"商城订单 {order.number}",
+                clinic=order.clinic,
+                payer=order.buyer,
+            )
+        )
+        if payment.refund_fen:
+            refunds.append((intents[-1], payment, desks[order.clinic.pk]))
+    bulk(Order, orders)
+    OrderLine.objects.bulk_create(lines, batch_size=1000)
+    write_payments(rng, intents, refunds, desks)
+    return len(orders)

@@ -49,9 +49,10 @@ GIVEN = [
 CHILD_GIVEN = ["小宝", "乐乐", "豆豆", "果果", "朵朵", "天天", "可可", "米粒", "萱萱", "皓皓"]
 
 
-def full_name(rng: random.Random, child: bool = False) -> str:
-    surname = rng.choice(SURNAMES)
-    return surname + rng.choice(CHILD_GIVEN if child else GIVEN)
+def full_name(rng: random.Random, child: bool = False, surname: str | None = None) -> str:
+    """A name; a child's takes ``surname`` (a parent's) when given."""
+    chosen = rng.choice(SURNAMES)
+    return (surname or chosen) + rng.choice(CHILD_GIVEN if child else GIVEN)
 
 
 def birth_date(rng: random.Random, today: date, low_age: int, high_age: int) -> date:

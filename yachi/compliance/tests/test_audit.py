@@ -154,3 +154,34 @@ def test_a_forged_purge_starting_point_is_noticed(db, settings):
 def test_purge_command_refuses_short_retention(db):
     with pytest.raises(CommandError, match="365"):
         call_command("audit", "purge", "--older-than-days", "30")
+
+
+def test_a_batch_of_entries_by_one_person_looks_up_their_role_at_a_clinic_once(world):
+    from django.test.utils import CaptureQueriesContext
+
+    from yachi.compliance.audit import audit_record_many
+    from yachi.compliance.models import AuditAction
+
+    def reads(count):
+        return [
+            {
+                "action": AuditAction.CLINICAL_READ,
+                "actor": world.clinic_a_doctor.user,
+                "clinic": world.clinic_a,
+                "object_type": "patient",
+                "object_id": str(world.patient_parent.public_id),
+            }
+            for _ in range(count)
+        ]
+
+    with CaptureQueriesContext(connection) as one:
+        audit_record_many(reads(1))
+    with CaptureQueriesContext(connection) as many:
+        audit_record_many(reads(30))
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert set(
+        AuditEntry.objects.filter(action=AuditAction.CLINICAL_READ).values_list(
+            "actor_role", flat=True
+        )
+    ) == {"doctor"}
+    assert audit_verify().intact

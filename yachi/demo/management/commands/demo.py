@@ -29,7 +29,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present.")
         else:
             self.stdout.write("Creating the demo chain…")
-            build_demo(log=self.stdout.write)
+            build_demo(log=self.stdout.write, out=self.stdout)
         self.stdout.write(
             f"""
 Yachi demo (牙齿口腔)
