@@ -142,7 +142,9 @@ class FakeAlipay(FakeServer):
                 time_expire="",
                 trade_no=f"2026112822001{next(self._numbers):015d}",
                 trade_status="TRADE_SUCCESS",
-                send_pay_date=(paid_at or datetime.now(SHANGHAI)).strftime(TIME_FORMAT),
+                send_pay_date=(paid_at or datetime.now(SHANGHAI))
+                .astimezone(SHANGHAI)
+                .strftime(TIME_FORMAT),
             )
             self.trades[number] = trade
         return trade

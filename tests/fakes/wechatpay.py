@@ -42,8 +42,44 @@ from tests.fakes.server import FakeServer, Request, Response
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _AUTHORIZATION = re.compile(r"^WECHATPAY2-SHA256-RSA2048 (.+)$")
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
-BILL_COLUMNS = ["交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号", "用户标识", "交易类型", "交易状态", "付款银行", "货币种类", "应结订单金额", "代金券金额", "微信退款单号", "商户退款单号", "退款金额", "充值券退款金额", "退款类型", "退款状态", "商品名称", "商户数据包", "手续费", "费率", "订单金额", "申请退款金额", "费率备注"]
-BILL_SUMMARY = ["总交易单数", "应结订单总金额", "退款总金额", "充值券退款总金额", "手续费总金额", "订单总金额", "申请退款总金额"]
+BILL_COLUMNS = [
+    "交易时间",
+    "公众账号ID",
+    "商户号",
+    "特约商户号",
+    "设备号",
+    "微信订单号",
+    "商户订单号",
+    "用户标识",
+    "交易类型",
+    "交易状态",
+    "付款银行",
+    "货币种类",
+    "应结订单金额",
+    "代金券金额",
+    "微信退款单号",
+    "商户退款单号",
+    "退款金额",
+    "充值券退款金额",
+    "退款类型",
+    "退款状态",
+    "商品名称",
+    "商户数据包",
+    "手续费",
+    "费率",
+    "订单金额",
+    "申请退款金额",
+    "费率备注",
+]
+BILL_SUMMARY = [
+    "总交易单数",
+    "应结订单总金额",
+    "退款总金额",
+    "充值券退款总金额",
+    "手续费总金额",
+    "订单总金额",
+    "申请退款总金额",
+]
 STATEMENT_FAILURES = {
     "no_statement": {"code": "NO_STATEMENT_EXIST", "message": "账单文件不存在"},
     "statement_creating": {"code": "STATEMENT_CREATING", "message": "账单生成中，请稍后再试"},
@@ -417,10 +453,16 @@ class FakeWeChatPay(FakeServer):
         """The day's trade bill (``bill_type=ALL``) as WeChat Pay writes it."""
         lines = []
         for trade in self.trades.values():
-            if trade.success_time and datetime.fromisoformat(trade.success_time).date() == day:
+            if (
+                trade.success_time
+                and datetime.fromisoformat(trade.success_time).astimezone(SHANGHAI).date() == day
+            ):
                 lines.append(self._bill_line(trade, None))
         for refund in self.refunds.values():
-            if refund.success_time and datetime.fromisoformat(refund.success_time).date() == day:
+            if (
+                refund.success_time
+                and datetime.fromisoformat(refund.success_time).astimezone(SHANGHAI).date() == day
+            ):
                 lines.append(self._bill_line(self.trades[refund.out_trade_no], refund))
         lines.sort()
         ordered = sum(Decimal(line[24]) for line in lines)

@@ -174,9 +174,7 @@ class Reconciliation(BaseModel):
 
     day = models.DateField(_("day"))
     provider = models.CharField(_("provider"), max_length=12, choices=Method.choices)
-    status = models.CharField(
-        _("status"), max_length=12, choices=ReconciliationStatus.choices
-    )
+    status = models.CharField(_("status"), max_length=12, choices=ReconciliationStatus.choices)
     ran_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -129,9 +129,8 @@ class SimulatorProvider:
         key = f"paysim:statement:{timezone.localdate().isoformat()}"
         lines = cache.get(key) or []
         if not any(
-            (x["kind"], x["out_trade_no"], x.get("out_refund_no")) == (
-                line["kind"], line["out_trade_no"], line.get("out_refund_no")
-            )
+            (x["kind"], x["out_trade_no"], x.get("out_refund_no"))
+            == (line["kind"], line["out_trade_no"], line.get("out_refund_no"))
             for x in lines
         ):
             cache.set(key, [*lines, line], _STATEMENT_DAYS)

@@ -218,6 +218,11 @@ def _alipay_table(text: str) -> tuple[list[dict[str, str]], list[str]]:
     if not rows:
         return [], comments
     names = [_name(header) for header in rows[0]]
+    for row in rows[1:]:
+        if len(row) != len(names):
+            raise StatementUnreadable(
+                f"bill line of {len(row)} values under {len(names)} columns", code="malformed"
+            )
     return [dict(zip(names, row, strict=False)) for row in rows[1:]], comments
 
 

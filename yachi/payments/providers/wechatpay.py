@@ -240,7 +240,9 @@ class WeChatPayProvider:
             raw = _gunzip(packed)
         except (OSError, EOFError, zlib.error):
             raise StatementUnreadable("the trade bill is not gzip", code="malformed") from None
-        if not hmac.compare_digest(hashlib.sha1(raw, usedforsecurity=False).hexdigest(), expected.lower()):
+        if not hmac.compare_digest(
+            hashlib.sha1(raw, usedforsecurity=False).hexdigest(), expected.lower()
+        ):
             raise StatementUnreadable("the trade bill's SHA1 does not match", code="bad_hash")
         return parse_wechatpay_tradebill(raw)
 
