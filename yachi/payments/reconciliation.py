@@ -46,6 +46,26 @@ from yachi.payments.services import AmountMismatch, payment_received
 
 logger = logging.getLogger(__name__)
 
+# How far back a statement can be asked for (WeChat Pay: three months; Alipay: a year).
+STATEMENT_DAYS = 90
+# Findings that mean money we cannot account for, shown first and in red.
+SERIOUS = frozenset(
+    {
+        FindingKind.UNKNOWN_TRADE,
+        FindingKind.UNKNOWN_REFUND,
+        FindingKind.AMOUNT,
+        FindingKind.REFUND_AMOUNT,
+    }
+)
+
+
+def reconciliation_methods() -> list[str]:
+    """The providers whose statements can be had here: those configured, and the
+    development simulator when it is on."""
+    from yachi.payments.gateway import available_methods
+
+    return available_methods()
+
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     zone = ZoneInfo(settings.TIME_ZONE)

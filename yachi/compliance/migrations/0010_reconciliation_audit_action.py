@@ -4,15 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0009_refund_approval_audit_actions'),
+        ("compliance", "0009_refund_approval_audit_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('logout_everywhere', 'Logged out everywhere'), ('token_issued', 'API token issued'), ('password_changed', 'Password changed'), ('second_factor_enabled', 'Two-step login enabled'), ('second_factor_replaced', 'Authenticator app replaced'), ('second_factor_reset', 'Two-step login reset by an administrator'), ('permission_changed', 'Permissions changed'), ('clinical_read', 'Clinical record read'), ('clinical_write', 'Clinical record written'), ('consent_granted', 'Consent given'), ('consent_withdrawn', 'Consent withdrawn'), ('data_exported', 'Personal data exported'), ('data_erased', 'Personal data erased'), ('audit_exported', 'Audit trail exported'), ('audit_purged', 'Old audit entries purged'), ('payment_recorded', 'Payment recorded'), ('refund_requested', 'Refund requested'), ('refund_approved', 'Refund approved'), ('refund_rejected', 'Refund not approved'), ('bill_created', 'Bill created'), ('bill_changed', 'Bill changed'), ('coupon_issued', 'Coupon issued'), ('points_adjusted', 'Points adjusted'), ('catalogue_changed', 'Mall catalogue changed'), ('stock_changed', 'Mall stock changed'), ('order_handled', 'Mall order handled'), ('flash_sale_created', 'Flash sale created'), ('flash_sale_paused', 'Flash sale paused or resumed'), ('appointment_status_changed', 'Appointment status changed'), ('patient_page_read', "Patient's front-desk page read"), ('roster_changed', 'Roster changed'), ('calendar_changed', 'Clinic calendar changed'), ('doctor_profile_changed', 'Doctor profile changed'), ('reconciliation_run', 'Reconciliation run'), ('audit_head_invalid', "Audit trail's end found altered or missing")], max_length=32, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Login"),
+                    ("login_failed", "Failed login"),
+                    ("logout_everywhere", "Logged out everywhere"),
+                    ("token_issued", "API token issued"),
+                    ("password_changed", "Password changed"),
+                    ("second_factor_enabled", "Two-step login enabled"),
+                    ("second_factor_replaced", "Authenticator app replaced"),
+                    ("second_factor_reset", "Two-step login reset by an administrator"),
+                    ("permission_changed", "Permissions changed"),
+                    ("clinical_read", "Clinical record read"),
+                    ("clinical_write", "Clinical record written"),
+                    ("consent_granted", "Consent given"),
+                    ("consent_withdrawn", "Consent withdrawn"),
+                    ("data_exported", "Personal data exported"),
+                    ("data_erased", "Personal data erased"),
+                    ("audit_exported", "Audit trail exported"),
+                    ("audit_purged", "Old audit entries purged"),
+                    ("payment_recorded", "Payment recorded"),
+                    ("refund_requested", "Refund requested"),
+                    ("refund_approved", "Refund approved"),
+                    ("refund_rejected", "Refund not approved"),
+                    ("bill_created", "Bill created"),
+                    ("bill_changed", "Bill changed"),
+                    ("coupon_issued", "Coupon issued"),
+                    ("points_adjusted", "Points adjusted"),
+                    ("catalogue_changed", "Mall catalogue changed"),
+                    ("stock_changed", "Mall stock changed"),
+                    ("order_handled", "Mall order handled"),
+                    ("flash_sale_created", "Flash sale created"),
+                    ("flash_sale_paused", "Flash sale paused or resumed"),
+                    ("appointment_status_changed", "Appointment status changed"),
+                    ("patient_page_read", "Patient's front-desk page read"),
+                    ("roster_changed", "Roster changed"),
+                    ("calendar_changed", "Clinic calendar changed"),
+                    ("doctor_profile_changed", "Doctor profile changed"),
+                    ("reconciliation_run", "Reconciliation run"),
+                    ("audit_head_invalid", "Audit trail's end found altered or missing"),
+                ],
+                max_length=32,
+                verbose_name="action",
+            ),
         ),
     ]

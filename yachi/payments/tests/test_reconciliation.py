@@ -212,3 +212,99 @@ def test_the_nightly_job_reconciles_yesterday_with_the_same_code(world, wechatpa
     # No statement (yet): the job logs it and goes on.
     wechatpay.fail_next("no_statement")
     assert tasks.reconcile_yesterday.call_local() == 0
+
+
+# --- the console page ---------------------------------------------------------------
+
+
+def _yesterday_trade(wechatpay, world):
+    """A paid trade of ours yesterday and one we never created, both in the bill."""
+    intent = _intent(world)
+    gateway.payment_start(intent=intent, method=Method.WECHATPAY, channel="h5", client_ip="1.2.3.4")
+    wechatpay.pay(intent.out_trade_no)
+    yesterday = timezone.now() - timedelta(days=1)
+    wechatpay.trades[intent.out_trade_no].success_time = yesterday.isoformat(timespec="seconds")
+    gateway.provider_close_or_collect(intent)
+    PaymentIntent.objects.filter(pk=intent.pk).update(paid_at=yesterday)
+    return wechatpay.stranger_trade(total=66600, paid_at=yesterday)
+
+
+def test_a_manager_reconciles_now_from_the_console_and_sees_the_trade_we_never_created(
+    client, world, wechatpay
+):
+    stranger = _yesterday_trade(wechatpay, world)
+    client.force_login(world.clinic_a_manager)
+    page = client.get("/console/payments/reconciliation/")
+    assert page.status_code == 200
+    assert "立即对账" in page.content.decode() and 'value="wechatpay"' in page.content.decode()
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    answer = client.post(
+        "/console/payments/reconciliation/run/", {"provider": "wechatpay", "day": day}
+    )
+    run = Reconciliation.objects.get()
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/console/payments/reconciliation/{run.public_id}/"
+    shown = client.get(answer["Location"]).content.decode()
+    assert "我方无此交易" in shown and stranger.out_trade_no in shown and "¥666.00" in shown
+    assert 'class="serious"' in shown
+    assert run.ran_by == world.clinic_a_manager
+    history = client.get("/console/payments/reconciliation/").content.decode()
+    assert day in history and "1 处差异" in history
+
+
+def test_reconcile_now_through_htmx_goes_to_the_run(client, world, wechatpay):
+    _yesterday_trade(wechatpay, world)
+    client.force_login(world.clinic_a_manager)
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    answer = client.post(
+        "/console/payments/reconciliation/run/",
+        {"provider": "wechatpay", "day": day},
+        headers={"HX-Request": "true"},
+    )
+    run = Reconciliation.objects.get()
+    assert answer.status_code == 204
+    assert answer["HX-Redirect"] == f"/console/payments/reconciliation/{run.public_id}/"
+
+
+@pytest.mark.parametrize(
+    ("failure", "form", "says"),
+    [
+        ("no_statement", {}, "还没有对账单"),
+        ("bad_hash", {}, "校验值不符"),
+        ("server_error", {}, "支付服务暂时无响应"),
+        (None, {"day": "yesterday"}, "请选择要对账的日期"),
+        (None, {"provider": "cash"}, "请选择已配置的支付渠道"),
+        (None, {"day": "today"}, "次日上午"),
+    ],
+)
+def test_reconcile_now_says_why_not_and_changes_nothing(
+    client, world, wechatpay, failure, form, says
+):
+    _yesterday_trade(wechatpay, world)
+    before = list(PaymentIntent.objects.values())
+    client.force_login(world.clinic_a_manager)
+    if failure:
+        wechatpay.fail_next(failure)
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    if form.get("day") == "today":
+        form = {"day": timezone.localdate().isoformat()}
+    answer = client.post(
+        "/console/payments/reconciliation/run/",
+        {"provider": "wechatpay", "day": day} | form,
+        follow=True,
+    )
+    assert answer.status_code == 200
+    assert says in answer.content.decode()
+    assert not Reconciliation.objects.exists()
+    assert list(PaymentIntent.objects.values()) == before
+
+
+def test_the_front_desk_cannot_reconcile(client, world, wechatpay):
+    _yesterday_trade(wechatpay, world)
+    client.force_login(world.clinic_a_front_desk)
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    answer = client.post(
+        "/console/payments/reconciliation/run/", {"provider": "wechatpay", "day": day}
+    )
+    assert answer.status_code == 403
+    assert not Reconciliation.objects.exists() and wechatpay.downloads == 0
