@@ -44,6 +44,7 @@ from yachi.demo.bills import build_bills, build_visit_bills
 from yachi.demo.growth import build_growth
 from yachi.demo.mall import build_mall, build_orders
 from yachi.demo.people import birth_date, full_name
+from yachi.demo.statements import build_simulator_day
 from yachi.patients.choices import Gender, Relationship
 from yachi.patients.facade import search_tokens_write
 from yachi.patients.models import FamilyAccount, Patient
@@ -405,6 +406,8 @@ def _build(*, seed: int, today: date | None, log) -> DemoSummary:
     log(f"  {visit_bills} bills of recent visits of the first ten families, paid, with receipts")
     orders = build_orders(clinic=clinics[0])
     log(f"  {orders} paid mall pick-up orders with their pick-up codes (first patient)")
+    online = build_simulator_day(clinic=clinics[0], today=today, zone=ZONE)
+    log(f"  {online} app payments yesterday and the simulator's statement, one trade not ours")
     return DemoSummary(
         len(clinics), len(doctors), PATIENT_COUNT, len(people) - PATIENT_COUNT, count
     )

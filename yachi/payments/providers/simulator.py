@@ -43,6 +43,14 @@ def sign(body: bytes) -> str:
     return hmac.new(_key(), body, hashlib.sha256).hexdigest()
 
 
+def _statement_key(day: date) -> str:
+    return f"paysim:statement:{day.isoformat()}"
+
+
+def _same(one: dict, other: dict) -> bool:
+    return all(one.get(k) == other.get(k) for k in ("kind", "out_trade_no", "out_refund_no"))
+
+
 class SimulatorProvider:
     name = "simulator"
 
@@ -126,19 +134,20 @@ class SimulatorProvider:
         )
 
     def _on_statement(self, line: dict) -> None:
-        key = f"paysim:statement:{timezone.localdate().isoformat()}"
-        lines = cache.get(key) or []
-        if not any(
-            (x["kind"], x["out_trade_no"], x.get("out_refund_no"))
-            == (line["kind"], line["out_trade_no"], line.get("out_refund_no"))
-            for x in lines
-        ):
-            cache.set(key, [*lines, line], _STATEMENT_DAYS)
+        day = timezone.localdate()
+        lines = cache.get(_statement_key(day)) or []
+        if not any(_same(x, line) for x in lines):
+            self.statement_set(day, [*lines, line])
+
+    def statement_set(self, day: date, lines: list[dict]) -> None:
+        """The day's statement lines (dicts of ``StatementLine``'s fields, ``at`` in ISO
+        8601): what a demo or a test arranges the simulator to have seen."""
+        cache.set(_statement_key(day), lines, _STATEMENT_DAYS)
 
     def statement(self, day: date) -> Statement:
         """The day's payments and refunds, as a provider's bill lists them. A day with
         none has no statement, as WeChat Pay answers ``NO_STATEMENT_EXIST``."""
-        lines = cache.get(f"paysim:statement:{day.isoformat()}")
+        lines = cache.get(_statement_key(day))
         if not lines:
             raise StatementUnavailable("no statement for that day", code="NO_STATEMENT_EXIST")
         return Statement(
