@@ -13,7 +13,7 @@ from yachi.payments.providers.simulator import SimulatorProvider
 from yachi.payments.services import payment_received
 
 PAYMENTS = (("洁牙", 26800, 10), ("儿童涂氟", 12800, 14), ("复诊费", 5000, 16))
-STRANGER = ("SIMX20260001", 38800, 17)
+STRANGER = ("NX20261201174000", 38800, 17)
 
 
 def build_simulator_day(*, clinic, today, zone) -> int:
@@ -34,7 +34,7 @@ def build_simulator_day(*, clinic, today, zone) -> int:
             method=Method.SIMULATOR,
             out_trade_no=intent.out_trade_no,
             amount_fen=fen,
-            provider_trade_no=f"SIM{intent.out_trade_no}",
+            provider_trade_no=f"SIM-{intent.out_trade_no}",
             paid_at=paid_at,
             source="demo",
         )
@@ -49,7 +49,7 @@ def _line(out_trade_no: str, fen: int, at: datetime) -> dict:
     return {
         "kind": "payment",
         "out_trade_no": out_trade_no,
-        "provider_trade_no": f"SIM{out_trade_no}",
+        "provider_trade_no": f"SIM-{out_trade_no}",
         "amount_fen": fen,
         "at": at.isoformat(),
     }

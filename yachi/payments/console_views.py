@@ -1,6 +1,6 @@
 """The front desk's till: bills, cash and card, refunds; reconciliation for managers."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -284,19 +284,30 @@ def reconciliation_run(request):
     return _go(request, reverse("console:reconciliation_detail", args=[run.public_id]))
 
 
+def _moment(text):
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
 @staff_required
 def reconciliation_detail(request, run_id):
     _reconciler(request.user)
     run = selectors.reconciliation_run_by_id(run_id)
     kinds = dict(FindingKind.choices)
-    findings = [
-        f
-        | {
-            "label": kinds.get(f.get("kind"), f.get("kind", "")),
-            "serious": f.get("kind") in SERIOUS,
-        }
-        for f in run.findings
-    ]
+    findings = sorted(
+        (
+            f
+            | {
+                "label": kinds.get(f.get("kind"), f.get("kind", "")),
+                "serious": f.get("kind") in SERIOUS,
+                "moment": _moment(f.get("at")),
+            }
+            for f in run.findings
+        ),
+        key=lambda f: not f["serious"],
+    )
     return render(
         request,
         "payments/console/reconciliation_run.html",
