@@ -180,6 +180,14 @@ def test_an_alipay_trade_we_never_created_is_found(world, alipay):
     assert alipay.downloads == 1 and alipay.refused == []
 
 
+def test_an_alipay_bill_link_works_once(world, alipay):
+    _paid_by_alipay(world, alipay)
+    reconciliation.reconcile(day=timezone.localdate(), method=Method.ALIPAY)
+    download = next(r for r in alipay.received if r.path == "/downloadBillFile.resource")
+    again = httpx.get(f"{alipay.url}{download.path}?{download.raw_query}", timeout=2)
+    assert "下载链接已失效" in again.text and alipay.downloads == 1
+
+
 def test_an_alipay_day_without_a_bill_changes_nothing(world, alipay):
     with pytest.raises(StatementNotAvailable) as raised:
         reconciliation.reconcile(day=timezone.localdate() - timedelta(days=3), method=Method.ALIPAY)
