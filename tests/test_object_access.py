@@ -318,6 +318,8 @@ CONSOLE_PAGES = {
     "shop_products": ("chain", MANAGE),
     "shop_product": ("chain", MANAGE),
     "reconciliation": ("chain", MANAGE),
+    "reconciliation_run": ("chain", MANAGE),
+    "reconciliation_detail": ("chain", MANAGE),
     "coupons": ("chain", MANAGE),
     "coupon_template_new": ("chain", MANAGE),
     "coupon_issue": ("chain", MANAGE),
@@ -341,6 +343,7 @@ PARAMETERS = {
     "product_id": "product",
     "template_id": "template",
     "refund_id": "refund",
+    "run_id": "run",
 }
 # Parameters that are not objects: the value each page is opened with.
 FIXED_PARAMETERS = {"decision": "approve"}
@@ -370,7 +373,8 @@ def _role_world(world):
     from yachi.growth.models import CouponTemplate
     from yachi.patients.records.services import clinical_note_write
     from yachi.payments.bills import bill_create
-    from yachi.payments.choices import Method, RefundStatus
+    from yachi.payments.choices import Method, ReconciliationStatus, RefundStatus
+    from yachi.payments.models import Reconciliation
     from yachi.payments.services import desk_payment_record, refund_reserve
     from yachi.shop.flash.services import flash_sale_create
     from yachi.shop.models import Stock
@@ -473,6 +477,12 @@ def _role_world(world):
             name="店长券", kind="fixed_amount", amount_off_fen=1000, valid_days=30
         ).public_id,
         "case": "00000000-0000-4000-8000-000000000000",
+        "run": Reconciliation.objects.create(
+            day=timezone.localdate() - timedelta(days=1),
+            provider=Method.WECHATPAY,
+            status=ReconciliationStatus.DIFFERENCES,
+            findings=[{"kind": "unknown_trade", "out_trade_no": "X1", "their_fen": 100}],
+        ).public_id,
     }
     return people, objects, chain_wide
 
@@ -484,11 +494,13 @@ def _param(page: str, name: str, objects: dict) -> str:
 
 
 def _console_snapshot():
+    from yachi.payments.models import Reconciliation
     from yachi.rostering.models import ShiftException
     from yachi.shop.models import FlashSale
 
     return (
         *_snapshot(),
+        list(Reconciliation.objects.order_by("pk").values("pk", "findings")),
         list(ShiftException.objects.order_by("pk").values()),
         list(FlashSale.objects.order_by("pk").values("pk", "is_active", "remaining")),
     )

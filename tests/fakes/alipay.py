@@ -8,16 +8,26 @@ over the sorted ``name=value`` text; a failure answers ``40002 isv.invalid-signa
 (unsigned, as Alipay does for requests it cannot attribute). Answers are signed over
 the exact text of their ``*_response`` member. ``fail_next`` kinds: "unavailable"
 (20000 isp.unknow-error), "system_error" (40004 ACQ.SYSTEM_ERROR), "http_error" (502),
-"forged" (an answer signed with another key).
+"forged" (an answer signed with another key), and for the bill "bill_not_exist"
+(40004 isp.bill_not_exist).
+
+The trade bill (``alipay.data.dataservice.bill.downloadurl.query``) is made from the
+fake's own trades and refunds of the day as Alipay writes it: a zip of the detail and
+summary CSV files in GBK with their ``#`` comment lines; ``stranger_trade`` adds a paid
+trade the application never created. The download link, as Alipay's, is not signed: it
+carries a token that works once and for 30 seconds.
 """
 
 import base64
+import io
 import itertools
 import json
 import secrets
 import threading
+import time
+import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
@@ -89,6 +99,9 @@ class FakeAlipay(FakeServer):
         self.trades: dict[str, Trade] = {}
         self.refunds: dict[str, Refund] = {}
         self.refused: list[str] = []  # why each unauthenticated request was refused
+        self._bills: dict[str, tuple[bytes, float]] = {}  # download token: file, until
+        self.downloads = 0
+        self.bill_today = True
         self._numbers = itertools.count(1)
         self._record = threading.Lock()
 
@@ -113,6 +126,28 @@ class FakeAlipay(FakeServer):
             trade.trade_status = "TRADE_SUCCESS"
             trade.send_pay_date = datetime.now(SHANGHAI).strftime(TIME_FORMAT)
             return trade
+
+    def stranger_trade(
+        self, *, total_amount: str, out_trade_no: str | None = None, paid_at: datetime | None = None
+    ) -> Trade:
+        """A paid trade Alipay holds for the application that it never created."""
+        number = out_trade_no or f"X{secrets.token_hex(8).upper()}"
+        with self._record:
+            trade = Trade(
+                out_trade_no=number,
+                total_amount=total_amount,
+                subject="未知商品",
+                product_code="QUICK_WAP_WAY",
+                notify_url="",
+                time_expire="",
+                trade_no=f"2026112822001{next(self._numbers):015d}",
+                trade_status="TRADE_SUCCESS",
+                send_pay_date=(paid_at or datetime.now(SHANGHAI))
+                .astimezone(SHANGHAI)
+                .strftime(TIME_FORMAT),
+            )
+            self.trades[number] = trade
+        return trade
 
     def set_status(self, out_trade_no: str, trade_status: str) -> None:
         with self._record:
@@ -186,7 +221,164 @@ class FakeAlipay(FakeServer):
 
     # --- HTTP --------------------------------------------------------------------------
 
+    # --- the bill --------------------------------------------------------------------
+
+    def bill(self, day: date) -> bytes:
+        """The day's trade bill as Alipay's link serves it: a zip of two GBK CSV files."""
+        rows = []
+        for trade in self.trades.values():
+            paid = trade.send_pay_date
+            if paid.startswith(day.isoformat()):
+                rows.append(
+                    [
+                        trade.trade_no,
+                        trade.out_trade_no,
+                        "交易",
+                        trade.subject,
+                        paid,
+                        paid,
+                        trade.total_amount,
+                        trade.total_amount,
+                        "",
+                    ]
+                )
+        for refund in self.refunds.values():
+            if refund.gmt_refund.startswith(day.isoformat()):
+                trade = self.trades[refund.out_trade_no]
+                rows.append(
+                    [
+                        trade.trade_no,
+                        trade.out_trade_no,
+                        "退款",
+                        trade.subject,
+                        trade.send_pay_date,
+                        refund.gmt_refund,
+                        trade.total_amount,
+                        f"-{refund.refund_amount}",
+                        refund.out_request_no,
+                    ]
+                )
+        rows.sort(key=lambda row: row[5])
+        account, compact = "20881234567890120156", day.strftime("%Y%m%d")
+        span = (
+            f"#起始日期：[{day:%Y年%m月%d日} 00:00:00]   "
+            f"终止日期：[{day + timedelta(days=1):%Y年%m月%d日} 00:00:00]"
+        )
+        bar = "#-----------------------------------------"
+        detail = [
+            "#支付宝业务明细查询",
+            f"#账号：[{account}]",
+            span,
+            f"{bar}业务明细列表{bar[1:]}",
+            "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,"
+            "终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,"
+            "商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,"
+            "退款批次号/请求号,服务费（元）,分润（元）,备注",
+        ]
+        for no, out_no, kind, subject, created, done, total, received, request_no in rows:
+            values = [
+                no,
+                out_no,
+                kind,
+                subject,
+                created,
+                done,
+                "",
+                "",
+                "",
+                "",
+                "159****5620",
+                total,
+                received,
+                "0.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "",
+                "0.00",
+                "0.00",
+                request_no,
+                "0.00",
+                "0.00",
+                "",
+            ]
+            detail.append(",".join(f"{value}\t" for value in values))
+        payments = [row for row in rows if row[2] == "交易"]
+        refunds = [row for row in rows if row[2] == "退款"]
+        paid_in = sum((Decimal(row[7]) for row in payments), Decimal("0.00"))
+        paid_out = sum((Decimal(row[7]) for row in refunds), Decimal("0.00"))
+        detail += [
+            f"{bar}业务明细列表结束{bar[1:]}",
+            f"#交易合计：{len(payments)}笔，商家实收共{paid_in:.2f}元，商家优惠共0.00元",
+            f"#退款合计：{len(refunds)}笔，商家实收共{paid_out:.2f}元，商家优惠共0.00元",
+            f"#导出时间：[{datetime.now(SHANGHAI):%Y年%m月%d日 %H:%M:%S}]",
+        ]
+        net = paid_in + paid_out
+        summary = [
+            "#支付宝业务汇总查询",
+            f"#账号：[{account}]",
+            span,
+            f"{bar}业务汇总列表{bar[1:]}",
+            "门店编号,门店名称,交易订单总笔数,退款订单总笔数,已收入金额（元）,实收金额（元）,"
+            "支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）",
+            f",,{len(payments)},{len(refunds)},{paid_in:.2f},{net:.2f},0.00,0.00,0.00,0.00,0.00,{net:.2f}",
+            f"合计,,{len(payments)},{len(refunds)},{paid_in:.2f},{net:.2f},0.00,0.00,0.00,0.00,0.00,{net:.2f}",
+            f"{bar}业务汇总列表结束{bar[1:]}",
+            f"#导出时间：[{datetime.now(SHANGHAI):%Y年%m月%d日 %H:%M:%S}]",
+        ]
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{account}_{compact}_业务明细.csv", "\r\n".join(detail).encode("gbk"))
+            archive.writestr(
+                f"{account}_{compact}_业务明细(汇总).csv", "\r\n".join(summary).encode("gbk")
+            )
+        return packed.getvalue()
+
+    def _bill_url(self, biz: dict) -> dict:
+        if biz.get("bill_type") not in ("trade", "signcustomer"):
+            return _business("isv.invalid-arguments", "bill_type 无效")
+        try:
+            day = date.fromisoformat(biz.get("bill_date", ""))
+        except ValueError:
+            return _business("isv.bill_date_invalid", "账单日期格式不正确")
+        if day >= datetime.now(SHANGHAI).date() and not self.bill_today:
+            return _business("isp.bill_not_exist", "账单不存在")
+        moments = [t.send_pay_date for t in self.trades.values()]
+        moments += [r.gmt_refund for r in self.refunds.values()]
+        if not any(moment.startswith(day.isoformat()) for moment in moments):
+            return _business("isp.bill_not_exist", "账单不存在")
+        rows = self.bill(day)
+        token = secrets.token_urlsafe(16)
+        with self._record:
+            self._bills[token] = (rows, time.monotonic() + 30)
+        compact = day.strftime("%Y%m%d")
+        query = urlencode(
+            {
+                "bizType": "trade",
+                "userId": "20881234567890120156",
+                "fileType": "csv.zip",
+                "bizDates": compact,
+                "downloadFileName": f"20881234567890120156_{compact}.csv.zip",
+                "fileId": f"/trade/20881234567890120156/{compact}",
+                "timestamp": str(int(time.time())),
+                "token": token,
+            }
+        )
+        return _success() | {"bill_download_url": f"{self.url}/downloadBillFile.resource?{query}"}
+
+    def _bill_file(self, request: Request) -> Response:
+        with self._record:
+            found = self._bills.pop(request.query.get("token", ""), None)
+        if found is None or found[1] < time.monotonic():
+            self.refused.append("bill token")
+            return _html("<p>下载链接已失效</p>")
+        self.downloads += 1
+        return Response(status=200, body=found[0], content_type="application/oct-stream")
+
     def handle(self, request: Request) -> Response:
+        if request.path == "/downloadBillFile.resource" and request.method == "GET":
+            return self._bill_file(request)
         if request.path != "/gateway.do":
             return Response(status=404, body=b"", content_type="text/html")
         params = request.query
@@ -216,12 +408,15 @@ class FakeAlipay(FakeServer):
             )
         if failure == "system_error":
             return self._answer(key, _business("ACQ.SYSTEM_ERROR", "系统错误"))
+        if failure == "bill_not_exist":
+            return self._answer(key, _business("isp.bill_not_exist", "账单不存在"))
         biz = json.loads(params.get("biz_content") or "{}")
         handler = {
             "alipay.trade.query": self._query,
             "alipay.trade.close": self._close,
             "alipay.trade.refund": self._refund,
             "alipay.trade.fastpay.refund.query": self._refund_query,
+            "alipay.data.dataservice.bill.downloadurl.query": self._bill_url,
         }.get(method)
         if handler is None:
             return self._answer(

@@ -6,10 +6,20 @@ It holds its own platform key pair and knows only the merchant's public key: eve
 request's ``Authorization`` is checked against it (scheme, merchant, certificate serial,
 timestamp, nonce used once, signature) and refused with 401 ``SIGN_ERROR`` otherwise.
 Every answer is signed. ``fail_next`` kinds: "server_error" (500 SYSTEM_ERROR),
-"frequency" (429), "forged" (an answer signed with another key).
+"frequency" (429), "forged" (an answer signed with another key), and for the trade
+bill "no_statement" (400 NO_STATEMENT_EXIST), "statement_creating" (400
+STATEMENT_CREATING), "bad_hash" (a ``hash_value`` that is not the file's).
+
+The trade bill (``GET /v3/bill/tradebill``) is made from the fake's own trades and
+refunds of the day, as WeChat Pay writes it (backticks, the summary, gzip on
+``tar_type=GZIP``); ``stranger_trade`` adds a paid trade the merchant never created.
+Its download (``GET /v3/billdownload/file?token=…``) is authenticated like any call and
+answered with the file itself, unsigned, as WeChat Pay does.
 """
 
 import base64
+import gzip
+import hashlib
 import itertools
 import json
 import re
@@ -17,7 +27,8 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -31,6 +42,48 @@ from tests.fakes.server import FakeServer, Request, Response
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _AUTHORIZATION = re.compile(r"^WECHATPAY2-SHA256-RSA2048 (.+)$")
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
+BILL_COLUMNS = [
+    "交易时间",
+    "公众账号ID",
+    "商户号",
+    "特约商户号",
+    "设备号",
+    "微信订单号",
+    "商户订单号",
+    "用户标识",
+    "交易类型",
+    "交易状态",
+    "付款银行",
+    "货币种类",
+    "应结订单金额",
+    "代金券金额",
+    "微信退款单号",
+    "商户退款单号",
+    "退款金额",
+    "充值券退款金额",
+    "退款类型",
+    "退款状态",
+    "商品名称",
+    "商户数据包",
+    "手续费",
+    "费率",
+    "订单金额",
+    "申请退款金额",
+    "费率备注",
+]
+BILL_SUMMARY = [
+    "总交易单数",
+    "应结订单总金额",
+    "退款总金额",
+    "充值券退款总金额",
+    "手续费总金额",
+    "订单总金额",
+    "申请退款总金额",
+]
+STATEMENT_FAILURES = {
+    "no_statement": {"code": "NO_STATEMENT_EXIST", "message": "账单文件不存在"},
+    "statement_creating": {"code": "STATEMENT_CREATING", "message": "账单生成中，请稍后再试"},
+}
 _TRADE = re.compile(r"^/v3/pay/transactions/out-trade-no/([^/]+)(/close)?$")
 
 
@@ -125,6 +178,11 @@ class FakeWeChatPay(FakeServer):
         self.refunds: dict[str, Refund] = {}
         self.refused: list[str] = []  # why each unauthenticated request was refused
         self._nonces: set[str] = set()
+        self._bills: dict[str, bytes] = {}  # download token: the file
+        self.downloads = 0  # trade bill files handed out
+        self.bad_hash_next = False
+        # WeChat Pay makes a day's bill the next morning; tests of today may ask for it.
+        self.bill_today = True
         self._numbers = itertools.count(1)
         self._record = threading.Lock()
 
@@ -158,6 +216,29 @@ class FakeWeChatPay(FakeServer):
             trade.transaction_id = f"42000026{next(self._numbers):020d}"
             trade.success_time = datetime.now(SHANGHAI).isoformat(timespec="seconds")
             return trade
+
+    def stranger_trade(
+        self, *, total: int, out_trade_no: str | None = None, paid_at: datetime | None = None
+    ) -> Trade:
+        """A payment WeChat Pay holds for the merchant that it never created (another
+        system on the same merchant number, a forged order): paid, in the day's bill."""
+        number = out_trade_no or f"X{secrets.token_hex(8).upper()}"
+        with self._record:
+            trade = Trade(
+                out_trade_no=number,
+                trade_type="MWEB",
+                appid=next(iter(self.appids)),
+                description="未知商品",
+                total=total,
+                notify_url="",
+                time_expire="",
+                prepay_id=f"wx{secrets.token_hex(16)}",
+                trade_state="SUCCESS",
+                transaction_id=f"42000026{next(self._numbers):020d}",
+                success_time=(paid_at or datetime.now(SHANGHAI)).isoformat(timespec="seconds"),
+            )
+            self.trades[number] = trade
+        return trade
 
     def set_state(self, out_trade_no: str, trade_state: str) -> None:
         with self._record:
@@ -262,6 +343,12 @@ class FakeWeChatPay(FakeServer):
             self.refused.append(refusal)
             return self._signed(401, {"code": "SIGN_ERROR", "message": refusal})
         failure = self.scripted_failure()
+        if request.path == "/v3/billdownload/file":
+            return self._bill_file(request)
+        if request.path == "/v3/bill/tradebill" and failure in STATEMENT_FAILURES:
+            return self._signed(400, STATEMENT_FAILURES[failure])
+        if request.path == "/v3/bill/tradebill" and failure == "bad_hash":
+            self.bad_hash_next = True
         if failure == "server_error":
             return self._signed(500, {"code": "SYSTEM_ERROR", "message": "系统错误"})
         if failure == "frequency":
@@ -278,6 +365,8 @@ class FakeWeChatPay(FakeServer):
             return self._order(request.json(), "MWEB")
         if request.method == "POST" and request.path == "/v3/refund/domestic/refunds":
             return self._refund(request.json())
+        if request.method == "GET" and request.path == "/v3/bill/tradebill":
+            return self._tradebill(request.query)
         match = _TRADE.match(request.path)
         if match and request.method == "GET" and not match.group(2):
             if request.query.get("mchid") != self.mchid:
@@ -357,6 +446,119 @@ class FakeWeChatPay(FakeServer):
             "h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb"
             f"?prepay_id={trade.prepay_id}&package=2150917749"
         }
+
+    # --- the trade bill ------------------------------------------------------------
+
+    def tradebill(self, day: date) -> bytes:
+        """The day's trade bill (``bill_type=ALL``) as WeChat Pay writes it."""
+        lines = []
+        for trade in self.trades.values():
+            if (
+                trade.success_time
+                and datetime.fromisoformat(trade.success_time).astimezone(SHANGHAI).date() == day
+            ):
+                lines.append(self._bill_line(trade, None))
+        for refund in self.refunds.values():
+            if (
+                refund.success_time
+                and datetime.fromisoformat(refund.success_time).astimezone(SHANGHAI).date() == day
+            ):
+                lines.append(self._bill_line(self.trades[refund.out_trade_no], refund))
+        lines.sort()
+        ordered = sum(Decimal(line[24]) for line in lines)
+        asked = sum(Decimal(line[25]) for line in lines)
+        settled = sum(Decimal(line[12]) for line in lines)
+        refunded = sum(Decimal(line[16]) for line in lines)
+        fees = sum(Decimal(line[22]) for line in lines)
+        text = ",".join(BILL_COLUMNS) + "\r\n"
+        text += "".join(",".join(f"`{v}" for v in line) + "\r\n" for line in lines)
+        text += ",".join(BILL_SUMMARY) + "\r\n"
+        totals = [len(lines), f"{settled:.2f}", f"{refunded:.2f}", "0.00", f"{fees:.5f}"]
+        totals += [f"{ordered:.2f}", f"{asked:.2f}"]
+        text += ",".join(f"`{v}" for v in totals) + "\r\n"
+        return text.encode()
+
+    def _bill_line(self, trade: Trade, refund: Refund | None) -> list[str]:
+        yuan = f"{Decimal(trade.total) / 100:.2f}"
+        if refund is None:
+            when, state, fee = trade.success_time, "SUCCESS", Decimal(trade.total) * 6 / 100000
+            settled, refund_fields, ordered, asked = (
+                yuan,
+                ["0", "0", "0.00", "0.00", "", ""],
+                yuan,
+                "0.00",
+            )
+        else:
+            back = f"{Decimal(refund.amount) / 100:.2f}"
+            when, state, fee = refund.success_time, "REFUND", -Decimal(refund.amount) * 6 / 100000
+            refund_fields = [
+                refund.refund_id,
+                refund.out_refund_no,
+                back,
+                "0.00",
+                "ORIGINAL",
+                "SUCCESS",
+            ]
+            settled, ordered, asked = "0.00", "0.00", back
+        moment = datetime.fromisoformat(when).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+        return [
+            moment,
+            trade.appid,
+            self.mchid,
+            "0",
+            "",
+            trade.transaction_id,
+            trade.out_trade_no,
+            trade.payer_openid or "oFakeH5Payer",
+            trade.trade_type,
+            state,
+            "OTHERS",
+            "CNY",
+            settled,
+            "0.00",
+            *refund_fields,
+            trade.description,
+            "",
+            f"{fee:.5f}",
+            "0.60%",
+            ordered,
+            asked,
+            "",
+        ]
+
+    def _tradebill(self, query: dict[str, str]) -> tuple[int, dict]:
+        try:
+            day = date.fromisoformat(query.get("bill_date", ""))
+        except ValueError:
+            return 400, {"code": "PARAM_ERROR", "message": "bill_date 格式错误"}
+        if query.get("bill_type", "ALL") not in ("ALL", "SUCCESS", "REFUND"):
+            return 400, {"code": "PARAM_ERROR", "message": "bill_type 无效"}
+        if day >= datetime.now(SHANGHAI).date() and not self.bill_today:
+            return 400, STATEMENT_FAILURES["statement_creating"]
+        bill = self.tradebill(day)
+        if bill.count(b"\r\n") <= 3:  # headers and totals only: no trade that day
+            return 400, STATEMENT_FAILURES["no_statement"]
+        gzipped = query.get("tar_type") == "GZIP"
+        token = secrets.token_urlsafe(16)
+        with self._record:
+            self._bills[token] = gzip.compress(bill) if gzipped else bill
+        digest = hashlib.sha1(bill, usedforsecurity=False).hexdigest()
+        if self.bad_hash_next:
+            self.bad_hash_next = False
+            digest = hashlib.sha1(bill + b"x", usedforsecurity=False).hexdigest()
+        return 200, {
+            "hash_type": "SHA1",
+            "hash_value": digest,
+            "download_url": f"{self.url}/v3/billdownload/file?token={token}",
+        }
+
+    def _bill_file(self, request: Request) -> Response:
+        with self._record:
+            content = self._bills.pop(request.query.get("token", ""), None)
+        if request.method != "GET" or content is None:
+            return self._signed(400, {"code": "PARAM_ERROR", "message": "token 无效或已使用"})
+        self.downloads += 1
+        return Response(status=200, body=content, content_type="application/octet-stream")
 
     def _query(self, out_trade_no: str) -> tuple[int, dict]:
         trade = self.trades.get(out_trade_no)

@@ -72,6 +72,7 @@ class AuditAction(models.TextChoices):
     ROSTER_CHANGED = "roster_changed", _("Roster changed")
     CALENDAR_CHANGED = "calendar_changed", _("Clinic calendar changed")
     DOCTOR_PROFILE_CHANGED = "doctor_profile_changed", _("Doctor profile changed")
+    RECONCILIATION_RUN = "reconciliation_run", _("Reconciliation run")
     AUDIT_HEAD_INVALID = "audit_head_invalid", _("Audit trail's end found altered or missing")
 
 

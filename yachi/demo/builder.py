@@ -44,6 +44,7 @@ from yachi.demo.growth import build_growth, build_history_growth
 from yachi.demo.mall import PRODUCTS, build_history_orders, build_mall, build_orders
 from yachi.demo.plan import ClinicSpec, DoctorSpec, Plan, ServiceSpec, SkuSpec, make_plan
 from yachi.demo.progress import Progress
+from yachi.demo.statements import build_simulator_day
 from yachi.demo.writing import bulk, insert_rows
 from yachi.patients.models import FamilyAccount, Patient, SearchToken
 from yachi.patients.search import digests_of
@@ -299,7 +300,7 @@ def demo_plan(*, seed: int = 2026, now: datetime | None = None, families: int = 
 
 
 # One line each, and a step of the progress bar.
-STEPS = 15
+STEPS = 16
 
 
 def build_demo(
@@ -505,6 +506,11 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     progress.advance(
         f"  {grown.coupons} coupons and {grown.points} points entries across "
         f"{grown.families} families"
+    )
+    progress.start("yesterday's statement")
+    online = build_simulator_day(clinic=clinics[0], today=plan.today, zone=ZONE)
+    progress.advance(
+        f"  {online} app payments yesterday and the simulator's statement, one trade not ours"
     )
     return DemoSummary(len(clinics), len(doctors), families, len(people) - families, len(visits))
 

@@ -48,3 +48,21 @@ class CallbackOutcome(models.TextChoices):
     AMOUNT_MISMATCH = "amount_mismatch", _("Amount does not match")
     UNKNOWN_TRADE = "unknown_trade", _("Unknown trade")
     IGNORED = "ignored", _("Ignored")
+
+
+class ReconciliationStatus(models.TextChoices):
+    MATCHED = "matched", _("Matches")
+    DIFFERENCES = "differences", _("Differences found")
+
+
+class FindingKind(models.TextChoices):
+    """What reconciliation found, by how it is told: the first is why it exists."""
+
+    UNKNOWN_TRADE = "unknown_trade", _("A trade we never created")
+    NOT_AT_PROVIDER = "not_at_provider", _("Ours, not in the statement")
+    AMOUNT = "amount", _("Amounts differ")
+    RECORDED_NOW = "recorded_now", _("Paid at the provider, missing from our ledger")
+    UNKNOWN_REFUND = "unknown_refund", _("A refund we never made")
+    REFUND_NOT_AT_PROVIDER = "refund_not_at_provider", _("Our refund, not in the statement")
+    REFUND_AMOUNT = "refund_amount", _("Refund amounts differ")
+    REFUND_UNFINISHED = "refund_unfinished", _("Refunded at the provider, unfinished here")

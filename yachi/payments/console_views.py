@@ -1,11 +1,17 @@
 """The front desk's till: bills, cash and card, refunds; reconciliation for managers."""
 
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from yachi.accounts import facade as accounts
@@ -13,10 +19,11 @@ from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.money import exact_fen, format_yuan
 from yachi.core.pages import staff_required
-from yachi.payments import approvals, bills, receipts, selectors, services
+from yachi.payments import approvals, bills, receipts, reconciliation, selectors, services
 from yachi.payments.access import access_payment_by_id
-from yachi.payments.choices import IntentStatus, Method, RefundStatus
+from yachi.payments.choices import FindingKind, IntentStatus, Method, RefundStatus
 from yachi.payments.receipts import receipt_css
+from yachi.payments.reconciliation import SERIOUS, STATEMENT_DAYS, reconciliation_methods
 
 
 def _till(user, clinic) -> None:
@@ -197,17 +204,120 @@ def refund_decide(request, refund_id, decision):
     return redirect("console:refund_approvals", clinic_id=refund.intent.clinic.public_id)
 
 
+def _reconciler(user) -> None:
+    # The providers' days are the chain's: whoever manages one of its clinics reads them.
+    clinics.require_anywhere(user, clinics.Duty.MANAGE, _("Reconciliation is for managers."))
+
+
+def _go(request, url: str):
+    """After a run: a plain redirect, or htmx's own (the page's progress indicator stays
+    up until the next page loads)."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @staff_required
 def reconciliation_page(request):
-    # The providers' days are the chain's: whoever manages one of its clinics reads them.
-    clinics.require_anywhere(
-        request.user, clinics.Duty.MANAGE, _("Reconciliation is for managers.")
-    )
-    reports = selectors.reconciliation_reports()
+    _reconciler(request.user)
+    methods = dict(Method.choices)
+    available = reconciliation_methods()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    chosen = request.GET.get("provider", "")
     return render(
         request,
         "payments/console/reconciliation.html",
-        dict(reports=reports, methods=dict(Method.choices), section="reconciliation"),
+        dict(
+            runs=selectors.reconciliation_runs(),
+            methods=methods,
+            available=[(m, methods[m]) for m in available],
+            chosen=chosen if chosen in available else (available[0] if available else ""),
+            day=request.GET.get("day", "") or yesterday.isoformat(),
+            latest_day=yesterday.isoformat(),
+            simulator_only=available == [Method.SIMULATOR],
+            section="reconciliation",
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def reconciliation_run(request):
+    """立即对账: download the statement now, compare, show the run."""
+    _reconciler(request.user)
+    method = request.POST.get("provider", "")
+    raw_day = request.POST.get("day", "").strip()
+    back = reverse("console:reconciliation") + "?" + urlencode({"provider": method, "day": raw_day})
+    try:
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            raise InvalidInput(_("Choose the day to reconcile.")) from None
+        if day >= timezone.localdate():
+            raise InvalidInput(
+                _("A day's statement is made the next morning: choose yesterday or before.")
+            )
+        if day < timezone.localdate() - timedelta(days=STATEMENT_DAYS):
+            raise InvalidInput(
+                _("Providers keep statements for %(days)s days.") % {"days": STATEMENT_DAYS}
+            )
+        if method not in reconciliation_methods():
+            raise InvalidInput(_("Choose a payment provider that is set up."))
+        run = reconciliation.reconcile(day=day, method=method, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _go(request, back)
+    if run.findings:
+        messages.warning(
+            request,
+            ngettext(
+                "Reconciled: %(n)s difference to look into.",
+                "Reconciled: %(n)s differences to look into.",
+                len(run.findings),
+            )
+            % {"n": len(run.findings)},
+        )
+    else:
+        messages.success(request, _("Reconciled: the statement and our ledger agree."))
+    return _go(request, reverse("console:reconciliation_detail", args=[run.public_id]))
+
+
+def _moment(text):
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+@staff_required
+def reconciliation_detail(request, run_id):
+    _reconciler(request.user)
+    run = selectors.reconciliation_run_by_id(run_id)
+    kinds = dict(FindingKind.choices)
+    findings = sorted(
+        (
+            f
+            | {
+                "label": kinds.get(f.get("kind"), f.get("kind", "")),
+                "serious": f.get("kind") in SERIOUS,
+                "moment": _moment(f.get("at")),
+            }
+            for f in run.findings
+        ),
+        key=lambda f: not f["serious"],
+    )
+    return render(
+        request,
+        "payments/console/reconciliation_run.html",
+        dict(
+            run=run,
+            findings=findings,
+            methods=dict(Method.choices),
+            difference_fen=run.statement_fen - run.ledger_fen,
+            section="reconciliation",
+        ),
     )
 
 

@@ -39,3 +39,11 @@ class CannotFulfil(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class StatementNotAvailable(DomainError):
+    """A statement could not be had or read: nothing was compared, nothing changed."""
+
+    code = "statement_unavailable"
+    status = 503
+    default_message = _("The statement could not be downloaded. Please try again later.")

@@ -18,6 +18,7 @@ from yachi.payments.choices import (
     IntentStatus,
     Method,
     Purpose,
+    ReconciliationStatus,
     RefundStatus,
 )
 
@@ -161,23 +162,37 @@ class CallbackRecord(models.Model):
         return f"{self.provider} {self.outcome} {self.out_trade_no}"
 
 
-class Reconciliation(models.Model):
-    """One day's comparison of our ledger with a provider's records."""
+class Reconciliation(BaseModel):
+    """One run comparing a provider's statement of a day (对账单) with our ledger.
 
-    day = models.DateField()
-    provider = models.CharField(max_length=12, choices=Method.choices)
-    checked = models.PositiveIntegerField(default=0)
-    mismatches = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
+    Runs are kept: the nightly job's and every one a manager starts from the console
+    (``ran_by``), newest first. ``findings`` are the differences, each a dict with its
+    ``kind`` (``FindingKind``), the trade and refund numbers, both amounts in fen, the
+    clinic and payment it concerns when it is ours, and ``repaired`` when a payment the
+    provider holds was recorded by this run.
+    """
+
+    day = models.DateField(_("day"))
+    provider = models.CharField(_("provider"), max_length=12, choices=Method.choices)
+    status = models.CharField(_("status"), max_length=12, choices=ReconciliationStatus.choices)
+    ran_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    statement_count = models.PositiveIntegerField(_("lines in the statement"), default=0)
+    ledger_count = models.PositiveIntegerField(_("entries in our ledger"), default=0)
+    # Net of the day (payments less refunds), as the statement and as our ledger have it.
+    statement_fen = models.BigIntegerField(default=0)
+    ledger_fen = models.BigIntegerField(default=0)
+    findings = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["-day", "provider"]
-        constraints = [
-            models.UniqueConstraint(fields=["day", "provider"], name="one_reconciliation_per_day")
-        ]
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["day", "provider"])]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.provider}: {len(self.mismatches)}"
+        return f"{self.day} {self.provider}: {len(self.findings)}"
 
 
 class Bill(BaseModel):

@@ -1,11 +1,13 @@
 """Reads of payments: intents by their owner's reference, a clinic's intents, one intent's
-history, reconciliation reports."""
+history, reconciliation runs."""
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 from yachi.payments.choices import IntentStatus, Method
 from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
 from yachi.payments.services import balance_fen
@@ -66,9 +68,20 @@ def payment_history(*, intent: PaymentIntent, callbacks: int = 20) -> PaymentHis
     )
 
 
-def reconciliation_reports(*, limit: int = 60) -> QuerySet[Reconciliation]:
-    """The latest daily reconciliation reports, per day and method."""
-    return Reconciliation.objects.all()[:limit]
+def reconciliation_runs(*, limit: int = 60) -> QuerySet[Reconciliation]:
+    """The latest reconciliation runs, newest first, with who ran them."""
+    return Reconciliation.objects.select_related("ran_by")[:limit]
+
+
+def reconciliation_run_by_id(run_id) -> Reconciliation:
+    public_id = as_public_id(run_id)
+    run = (
+        public_id
+        and Reconciliation.objects.select_related("ran_by").filter(public_id=public_id).first()
+    )
+    if not run:
+        raise NotFound()
+    return run
 
 
 def payments_of_payer(*, payer, with_clinic: bool = False, limit: int = 100):

@@ -33,6 +33,14 @@ console_patterns = [
         name="refund_decide",
     ),
     path("payments/reconciliation/", console_views.reconciliation_page, name="reconciliation"),
+    path(
+        "payments/reconciliation/run/", console_views.reconciliation_run, name="reconciliation_run"
+    ),
+    path(
+        "payments/reconciliation/<str:run_id>/",
+        console_views.reconciliation_detail,
+        name="reconciliation_detail",
+    ),
     path("payments/<str:payment_id>/", console_views.payment_page, name="payment"),
     path(
         "payments/<str:payment_id>/receipt/", console_views.payment_receipt, name="payment_receipt"

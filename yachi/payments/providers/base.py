@@ -8,11 +8,14 @@ a retried call safe on the provider's side.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from yachi.core.dates import moment_in_range
 from yachi.core.text import has_control_characters
+
+if TYPE_CHECKING:
+    from yachi.payments.providers.statements import Statement
 
 
 class ProviderError(Exception):
@@ -162,6 +165,11 @@ class PaymentProvider(Protocol):
         total_fen: int,
         reason: str,
     ) -> RefundResult: ...
+
+    def statement(self, day: date) -> "Statement":
+        """The provider's statement of ``day`` (``providers/statements.py``); raises
+        ``StatementUnavailable`` when it has none (yet)."""
+        ...
 
     def parse_callback(self, *, headers: Mapping[str, str], body: bytes) -> CallbackEvent: ...
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,9 +27,12 @@ from yachi.payments.providers.base import (
     ProviderTrade,
     RefundResult,
 )
+from yachi.payments.providers.statements import Statement, StatementLine, StatementUnavailable
 
 SIGNATURE_HEADER = "X-Simulator-Signature"
 _DAY = 24 * 3600
+# Its statements: the lines of each day, kept as long as a provider's bill can be asked for.
+_STATEMENT_DAYS = 90 * _DAY
 
 
 def _key() -> bytes:
@@ -37,6 +41,14 @@ def _key() -> bytes:
 
 def sign(body: bytes) -> str:
     return hmac.new(_key(), body, hashlib.sha256).hexdigest()
+
+
+def _statement_key(day: date) -> str:
+    return f"paysim:statement:{day.isoformat()}"
+
+
+def _same(one: dict, other: dict) -> bool:
+    return all(one.get(k) == other.get(k) for k in ("kind", "out_trade_no", "out_refund_no"))
 
 
 class SimulatorProvider:
@@ -70,6 +82,15 @@ class SimulatorProvider:
         trade["provider_trade_no"] = f"SIM{out_trade_no}"
         trade["paid_at"] = timezone.now().isoformat()
         self._save(trade)
+        self._on_statement(
+            {
+                "kind": "payment",
+                "out_trade_no": out_trade_no,
+                "provider_trade_no": trade["provider_trade_no"],
+                "amount_fen": trade["amount_fen"],
+                "at": trade["paid_at"],
+            }
+        )
         return json.dumps({"event": "paid", **trade}, sort_keys=True).encode()
 
     def query(self, out_trade_no: str) -> ProviderTrade:
@@ -98,8 +119,51 @@ class SimulatorProvider:
             raise ProviderRefused("trade not paid", code="TRADE_NOT_PAID")
         trade["state"] = "refunded"
         self._save(trade)
+        self._on_statement(
+            {
+                "kind": "refund",
+                "out_trade_no": out_trade_no,
+                "provider_trade_no": trade.get("provider_trade_no", ""),
+                "amount_fen": refund_fen,
+                "out_refund_no": out_refund_no,
+                "at": timezone.now().isoformat(),
+            }
+        )
         return RefundResult(
             out_refund_no=out_refund_no, state="succeeded", provider_refund_id=f"SIM{out_refund_no}"
+        )
+
+    def _on_statement(self, line: dict) -> None:
+        day = timezone.localdate()
+        lines = cache.get(_statement_key(day)) or []
+        if not any(_same(x, line) for x in lines):
+            self.statement_set(day, [*lines, line])
+
+    def statement_set(self, day: date, lines: list[dict]) -> None:
+        """The day's statement lines (dicts of ``StatementLine``'s fields, ``at`` in ISO
+        8601): what a demo or a test arranges the simulator to have seen."""
+        cache.set(_statement_key(day), lines, _STATEMENT_DAYS)
+
+    def statement(self, day: date) -> Statement:
+        """The day's payments and refunds, as a provider's bill lists them. A day with
+        none has no statement, as WeChat Pay answers ``NO_STATEMENT_EXIST``."""
+        lines = cache.get(_statement_key(day))
+        if not lines:
+            raise StatementUnavailable("no statement for that day", code="NO_STATEMENT_EXIST")
+        return Statement(
+            provider=self.name,
+            lines=[
+                StatementLine(
+                    kind=line["kind"],
+                    out_trade_no=line["out_trade_no"],
+                    provider_trade_no=line["provider_trade_no"],
+                    amount_fen=line["amount_fen"],
+                    at=datetime.fromisoformat(line["at"]),
+                    out_refund_no=line.get("out_refund_no", ""),
+                    state=line["kind"],
+                )
+                for line in lines
+            ],
         )
 
     def parse_callback(self, *, headers: Mapping[str, str], body: bytes) -> CallbackEvent:

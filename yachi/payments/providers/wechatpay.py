@@ -14,10 +14,16 @@ The protocol is spoken directly with httpx and cryptography (ADR 0011):
 """
 
 import base64
+import gzip
+import hashlib
+import hmac
+import io
 import json
 import secrets
 import time
+import zlib
 from collections.abc import Mapping
+from datetime import date
 from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -45,6 +51,13 @@ from yachi.payments.providers.signing import (
     rsa_verify,
     transport_error,
 )
+from yachi.payments.providers.statements import (
+    MAX_STATEMENT_BYTES,
+    Statement,
+    StatementUnavailable,
+    StatementUnreadable,
+    parse_wechatpay_tradebill,
+)
 
 SCHEME = "WECHATPAY2-SHA256-RSA2048"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -70,6 +83,9 @@ REFUND_STATES = {
 REFUND_EVENTS = {"REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED"}
 # Refusals that say "not now" rather than "no": the call did nothing and may be repeated.
 RETRY_LATER = frozenset({"SYSTEM_ERROR", "SYSTEMERROR", "FREQUENCY_LIMITED", "BANKERROR"})
+# The trade bill's refusals that mean "no statement (yet)": none for a day without
+# trades, or still being made (WeChat Pay makes the day's bill after 9:00 the next day).
+NO_STATEMENT = frozenset({"NO_STATEMENT_EXIST", "STATEMENT_CREATING"})
 
 
 class WeChatPayProvider:
@@ -196,6 +212,59 @@ class WeChatPayProvider:
             state=REFUND_STATES[status],
             provider_refund_id=answer.get("refund_id", ""),
         )
+
+    def statement(self, day: date) -> Statement:
+        """The day's trade bill (``bill_type=ALL``, gzip): the API answers where to
+        download it and its SHA1; the download is signed like any call, its answer is
+        the file itself (not signed: its hash is what is checked)."""
+        try:
+            answer = self._call(
+                "GET",
+                "/v3/bill/tradebill",
+                params={"bill_date": day.isoformat(), "bill_type": "ALL", "tar_type": "GZIP"},
+            )
+        except ProviderRefused as refused:
+            if refused.code in NO_STATEMENT:
+                raise StatementUnavailable(str(refused), code=refused.code) from None
+            raise
+        url, hash_type = _field(answer, "download_url"), answer.get("hash_type", "SHA1")
+        expected = _field(answer, "hash_value")
+        if hash_type != "SHA1":
+            raise StatementUnreadable(f"hash_type {hash_type!r}", code="malformed")
+        split, ours = urlsplit(url), urlsplit(self.api_base)
+        if (split.scheme, split.netloc) != (ours.scheme, ours.netloc):
+            # A signed request goes to WeChat Pay's own host, never where an answer says.
+            raise StatementUnreadable(f"download_url on {split.netloc!r}", code="malformed")
+        packed = self._download(split)
+        try:
+            raw = _gunzip(packed)
+        except (OSError, EOFError, zlib.error):
+            raise StatementUnreadable("the trade bill is not gzip", code="malformed") from None
+        if not hmac.compare_digest(
+            hashlib.sha1(raw, usedforsecurity=False).hexdigest(), expected.lower()
+        ):
+            raise StatementUnreadable("the trade bill's SHA1 does not match", code="bad_hash")
+        return parse_wechatpay_tradebill(raw)
+
+    def _download(self, split) -> bytes:
+        signed_url = split.path + (f"?{split.query}" if split.query else "")
+        headers = {"Authorization": self._authorization("GET", signed_url, b"")}
+        try:
+            with httpx.stream(
+                "GET", split.geturl(), headers=headers, timeout=self._timeout
+            ) as response:
+                if not 200 <= response.status_code < 300:
+                    response.read()
+                    self._answer(response)  # raises, with WeChat Pay's code and message
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_STATEMENT_BYTES:
+                        raise StatementUnreadable("statement too large", code="malformed")
+                    chunks.append(chunk)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, "WeChat Pay") from None
+        return b"".join(chunks)
 
     def parse_callback(self, *, headers: Mapping[str, str], body: bytes) -> CallbackEvent:
         try:
@@ -392,6 +461,15 @@ class _Unverified(Exception):
     def __init__(self, message: str, *, code: str):
         super().__init__(message)
         self.code = code
+
+
+def _gunzip(packed: bytes) -> bytes:
+    """Unpack at most MAX_STATEMENT_BYTES: a small file that unpacks to gigabytes is refused."""
+    with gzip.GzipFile(fileobj=io.BytesIO(packed)) as unpacked:
+        raw = unpacked.read(MAX_STATEMENT_BYTES + 1)
+    if len(raw) > MAX_STATEMENT_BYTES:
+        raise StatementUnreadable("statement too large", code="malformed")
+    return raw
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:

@@ -196,12 +196,12 @@ def test_reconciliation_records_a_payment_whose_notification_was_lost(world, bil
     gateway.payment_start(intent=bill, method=Method.SIMULATOR)
     SimulatorProvider().pay(bill.out_trade_no)  # paid at the provider; no notification
     report = reconciliation.reconcile(day=timezone.localdate(), method=Method.SIMULATOR)
-    assert report.checked == 1
-    assert report.mismatches[0]["problem"] == "state" and report.mismatches[0]["repaired"]
+    assert report.statement_count == 1
+    assert report.findings[0]["kind"] == "recorded_now" and report.findings[0]["repaired"]
     bill.refresh_from_db()
     assert bill.status == IntentStatus.PAID
     again = reconciliation.reconcile(day=timezone.localdate(), method=Method.SIMULATOR)
-    assert again.mismatches == []
+    assert again.findings == []
 
 
 def test_expired_bill_is_not_payable_on_the_page(client, world, bill):

@@ -108,7 +108,7 @@ def test_reconciliation_with_wechat_pay_finds_a_lost_payment(wechatpay, intent):
     gateway.payment_start(intent=intent, method=Method.WECHATPAY, channel="h5", client_ip="1.2.3.4")
     wechatpay.pay(intent.out_trade_no)
     report = reconciliation.reconcile(day=timezone.localdate(), method=Method.WECHATPAY)
-    assert [m["out_trade_no"] for m in report.mismatches] == [intent.out_trade_no]
+    assert [m["out_trade_no"] for m in report.findings] == [intent.out_trade_no]
     assert PaymentIntent.objects.get().status == IntentStatus.PAID
 
 
