@@ -48,3 +48,8 @@ class CallbackOutcome(models.TextChoices):
     AMOUNT_MISMATCH = "amount_mismatch", _("Amount does not match")
     UNKNOWN_TRADE = "unknown_trade", _("Unknown trade")
     IGNORED = "ignored", _("Ignored")
+
+
+class LineKind(models.TextChoices):
+    SERVICE = "service", _("Treatment")
+    MATERIAL = "material", _("Material")
