@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Purpose(models.TextChoices):
@@ -51,5 +52,5 @@ class CallbackOutcome(models.TextChoices):
 
 
 class LineKind(models.TextChoices):
-    SERVICE = "service", _("Treatment")
-    MATERIAL = "material", _("Material")
+    SERVICE = "service", pgettext_lazy("bill line", "Treatment")
+    MATERIAL = "material", pgettext_lazy("bill line", "Material")
