@@ -48,16 +48,20 @@ class BillSettled(Conflict):
         )
 
 
-def _item(*, clinic, kind: str, code: str):
-    """The clinic's catalogue item (service or material) of this code, or refused."""
+def _catalogue(clinic) -> dict[str, list]:
     from yachi.clinics import facade as clinics
 
-    if kind == LineKind.SERVICE:
-        items = clinics.clinic_billable_services(clinic=clinic)
-    elif kind == LineKind.MATERIAL:
-        items = clinics.clinic_billable_materials(clinic=clinic)
-    else:
-        items = []
+    return {
+        LineKind.SERVICE: clinics.clinic_billable_services(clinic=clinic),
+        LineKind.MATERIAL: clinics.clinic_billable_materials(clinic=clinic),
+    }
+
+
+def _item(*, clinic, kind: str, code: str, catalogue: dict | None = None):
+    """The clinic's catalogue item (service or material) of this code, or refused."""
+    if catalogue is None:
+        catalogue = _catalogue(clinic)
+    items = catalogue.get(kind, []) if isinstance(kind, str) else []
     found = next((item for item in items if code and item.code == code), None)
     if found is None:
         raise InvalidInput(
@@ -87,9 +91,9 @@ def _unit_fen(unit_fen) -> int:
     return unit_fen
 
 
-def _line(*, clinic, draft: LineDraft, actor, position: int, now) -> BillLine:
+def _line(*, clinic, draft: LineDraft, actor, position: int, now, catalogue=None) -> BillLine:
     """A new line from the catalogue (not saved)."""
-    item = _item(clinic=clinic, kind=draft.kind, code=draft.item_code)
+    item = _item(clinic=clinic, kind=draft.kind, code=draft.item_code, catalogue=catalogue)
     quantity = _quantity(draft.quantity)
     unit_fen = _unit_fen(item.price_fen if draft.unit_fen is None else draft.unit_fen)
     return BillLine(
@@ -138,8 +142,12 @@ def bill_create(
         raise InvalidInput(_("A bill has at most %(most)s lines.") % {"most": MAX_LINES})
     if not description and service is not None:
         description = service.name
+    catalogue = _catalogue(clinic) if lines else None
     if not description and lines:
-        description = _item(clinic=clinic, kind=lines[0].kind, code=lines[0].item_code).name
+        first = _item(
+            clinic=clinic, kind=lines[0].kind, code=lines[0].item_code, catalogue=catalogue
+        )
+        description = first.name
     if not description:
         raise InvalidInput(_("Say what the bill is for."))
     if amount_fen is not None and amount_fen > MAX_BILL_FEN:
@@ -151,7 +159,7 @@ def bill_create(
     now = timezone.now()
     if lines:
         built = [
-            _line(clinic=clinic, draft=draft, actor=actor, position=i, now=now)
+            _line(clinic=clinic, draft=draft, actor=actor, position=i, now=now, catalogue=catalogue)
             for i, draft in enumerate(lines, start=1)
         ]
     else:
