@@ -347,8 +347,12 @@ def test_the_receipt_lists_lines_quantities_prices_discount_and_total(
         assert "优惠券（洁牙）" in sheet and "−¥60.00" in sheet
         assert "¥260.00" in sheet and "¥200.00" in sheet  # the lines' total; received
     client.force_login(world.clinic_a_front_desk)
-    printed = client.get(f"/console/payments/{intent.public_id}/receipt/").content.decode()
-    assert printed.count('data-testid="receipt-line"') == 2
+    printed = client.get(f"/console/payments/{intent.public_id}/receipt/")
+    assert printed.content.decode().count('data-testid="receipt-line"') == 2
+    # Printed from the site, its style is a stylesheet the page's CSP allows, not inline.
+    assert "style-src 'self'" in printed["Content-Security-Policy"]
+    assert "<style>" not in printed.content.decode()
+    assert "payments/receipt" in printed.content.decode()
 
 
 def test_the_api_shows_the_bills_lines_and_the_receipts(world, polish, scaling_coupon):
