@@ -96,6 +96,8 @@ def _line(*, clinic, draft: LineDraft, actor, position: int, now, catalogue=None
     item = _item(clinic=clinic, kind=draft.kind, code=draft.item_code, catalogue=catalogue)
     quantity = _quantity(draft.quantity)
     unit_fen = _unit_fen(item.price_fen if draft.unit_fen is None else draft.unit_fen)
+    if unit_fen * quantity > MAX_BILL_FEN:
+        raise InvalidInput(_("The amount is too large for one bill."))
     return BillLine(
         position=position,
         kind=draft.kind,

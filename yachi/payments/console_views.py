@@ -16,6 +16,7 @@ from yachi.core.pages import staff_required
 from yachi.payments import approvals, bills, receipts, selectors, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, Method, RefundStatus
+from yachi.payments.errors import AmountChanged
 from yachi.payments.models import MAX_LINE_QUANTITY
 from yachi.payments.receipts import receipt_css
 
@@ -185,6 +186,10 @@ def payment_take(request, payment_id):
     _till(request.user, intent.clinic_id)
     method = request.POST.get("method", "")
     try:
+        # The amount the page showed: a line added meanwhile changes what is due.
+        seen = request.POST.get("amount", "").strip()
+        if seen and exact_fen(seen) != intent.amount_fen:
+            raise AmountChanged()
         tendered = None
         if method == Method.CASH:
             tendered = exact_fen(request.POST.get("tendered", "").strip())

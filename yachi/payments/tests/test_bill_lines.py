@@ -148,6 +148,7 @@ def test_the_desk_adds_a_material_to_a_bill_on_its_page(client, world, resin):
         ({"item": "service:implant_crown", "quantity": "1"}, "本诊所没有这个治疗项目或材料"),
         ({"item": "", "quantity": "1"}, "本诊所没有这个治疗项目或材料"),
         ({"item": "material:resin", "quantity": "1", "unit_price": "1.234"}, "请输入以元为单位的单价"),
+        ({"item": "material:resin", "quantity": "999", "unit_price": "99999.99"}, "金额过大"),
     ],
 )  # fmt: skip
 def test_a_wrong_line_is_refused_with_a_clear_message_and_nothing_changes(
@@ -493,3 +494,27 @@ def test_a_bill_of_one_amount_becomes_one_line(world):
         12345,
         2345,
     )
+
+
+def test_the_desk_is_not_charged_an_amount_it_did_not_see(client, world, resin):
+    """A colleague adds a line while the bill's page is open: taking the old amount is
+    refused, and the page shows the new one."""
+    intent = _bill(world)
+    bills.bill_line_add(
+        actor=world.clinic_a_manager, intent=intent, kind="material", item_code="resin"
+    )
+    client.force_login(world.clinic_a_front_desk)
+    page = client.post(
+        f"/console/payments/{intent.public_id}/take/",
+        {"method": "card", "amount": "200.00"},
+        follow=True,
+    ).content.decode()
+    assert "账单在打开此页后已更改" in page and "¥380.00" in page
+    intent.refresh_from_db()
+    assert intent.status == "created" and not intent.entries.exists()
+    # With the amount it now shows, the payment is taken.
+    client.post(
+        f"/console/payments/{intent.public_id}/take/", {"method": "card", "amount": "380.00"}
+    )
+    intent.refresh_from_db()
+    assert intent.status == "paid" and intent.entries.get().amount_fen == 38000
