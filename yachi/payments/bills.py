@@ -354,7 +354,7 @@ def _open_for_change(intent: PaymentIntent) -> tuple[PaymentIntent, Bill]:
     bill = bill_of(intent)
     if bill is None:
         raise NotPayable(_("Only a treatment bill has lines."))
-    locked = PaymentIntent.objects.select_for_update().select_related("payer").get(pk=intent.pk)
+    locked = PaymentIntent.objects.select_for_update().get(pk=intent.pk)
     if locked.status != IntentStatus.CREATED:
         raise BillSettled()
     if locked.method:
