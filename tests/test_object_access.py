@@ -305,6 +305,8 @@ CONSOLE_PAGES = {
     "payment_refund": ("payment", DESK),
     "payment_receipt": ("payment", DESK),
     "payment_coupon": ("payment", DESK),
+    "payment_line_add": ("payment", DESK),
+    "payment_line_remove": ("payment", DESK),
     "refund_approvals": ("clinic", MANAGE),
     "refund_decide": ("refund", MANAGE),
     "shop_orders": ("clinic", DESK),

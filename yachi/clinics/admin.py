@@ -10,6 +10,7 @@ from yachi.clinics.models import (
     Clinic,
     Doctor,
     DoctorSkill,
+    Material,
     OpeningHours,
     Service,
     StaffMembership,
@@ -262,4 +263,11 @@ class ServiceAdmin(admin.ModelAdmin):
         "is_active",
     )
     list_filter = ("clinic", "required_skill", "is_active")
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "chain", "clinic", "unit", "price_fen", "is_active")
+    list_filter = ("chain", "clinic", "is_active")
     search_fields = ("name", "name_en", "code")

@@ -35,6 +35,7 @@ from yachi.clinics.roles import (
 from yachi.clinics.selectors import (
     active_chair_ids,
     active_clinics,
+    clinic_billable_materials,
     clinic_billable_services,
     clinic_chairs,
     clinic_doctors,
@@ -65,6 +66,7 @@ __all__ = [
     "calendar_day_save",
     "calendar_days",
     "calendar_seed",
+    "clinic_billable_materials",
     "clinic_billable_services",
     "clinic_by_id",
     "clinic_chairs",

@@ -352,3 +352,46 @@ class Service(BaseModel):
     @property
     def display_name(self) -> str:
         return _localized(self.name, self.name_en)
+
+
+class Material(BaseModel):
+    """A material charged by the piece on a bill beside the services, e.g. 树脂材料 ¥180 a
+    tooth: the chain's (``clinic`` empty), or one clinic's, which replaces the chain's
+    item of the same code there. ``code`` is stable: later work maps it, as each service's
+    code, to a national medical-insurance item and its class (甲/乙/丙)."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="materials")
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="materials", null=True, blank=True
+    )
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    # What one of it is: 颗, 支, 个, 次.
+    unit = models.CharField(_("unit"), max_length=8, blank=True)
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["chain", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "code"],
+                condition=Q(clinic__isnull=True),
+                name="material_chain_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "code"],
+                condition=Q(clinic__isnull=False),
+                name="material_clinic_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_en)

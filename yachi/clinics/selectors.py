@@ -1,7 +1,7 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from yachi.clinics.choices import Skill
-from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Service
+from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Material, Service
 from yachi.clinics.roles import Duty, clinics_where, clinics_with_roles
 
 
@@ -32,6 +32,19 @@ def clinic_services(*, clinic: Clinic) -> list[Service]:
 def clinic_billable_services(*, clinic: Clinic) -> list[Service]:
     """Every active service of the clinic, emergencies too: what a bill at the desk may name."""
     return list(Service.objects.filter(clinic=clinic, is_active=True))
+
+
+def clinic_billable_materials(*, clinic: Clinic) -> list[Material]:
+    """The materials a bill at the clinic may charge: the chain's, each replaced by the
+    clinic's own item of the same code where it has one; by name."""
+    items: dict[str, Material] = {}
+    rows = Material.objects.filter(chain_id=clinic.chain_id, is_active=True).filter(
+        Q(clinic__isnull=True) | Q(clinic_id=clinic.pk)
+    )
+    # The chain's first, so that the clinic's own replaces it.
+    for item in sorted(rows, key=lambda m: m.clinic_id is not None):
+        items[item.code] = item
+    return sorted(items.values(), key=lambda m: (m.name, m.code))
 
 
 def clinic_chairs(*, clinic: Clinic) -> list[Chair]:

@@ -1,8 +1,10 @@
-"""Treatment bills of the demo: open ones for the first demo patients (a scaling at the
-first clinic, to pay in the app with the 洁牙7折 coupon they hold, or at the desk), the
-paid bills of the first ten families' recent visits, each with its receipt in the app,
-made through the till's services, and the rest of the year's bills, deposits and refunds
-written in bulk from the plan."""
+"""Treatment bills of the demo: open ones for the first demo patients (a scaling and its
+polishing at the first clinic, to pay in the app with the 洁牙7折 coupon they hold, or at
+the desk), the paid bills of the first ten families' recent visits, each with the
+materials its treatment used and its receipt in the app, made through the till's services,
+and the rest of the year's bills, deposits and refunds written in bulk from the plan. The
+chain's material catalogue is made here, with the first clinic's own price for the imported
+resin."""
 
 import random
 from dataclasses import dataclass
@@ -14,23 +16,74 @@ from django.utils import timezone
 from yachi.accounts.models import User
 from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
-from yachi.clinics.models import Service
+from yachi.clinics.models import Material, Service
 from yachi.core.roles import ClinicRole, Role
 from yachi.demo.writing import bulk, number
-from yachi.payments.bills import bill_create
+from yachi.payments.bills import LineDraft, bill_create
 from yachi.payments.choices import (
     DESK_METHODS,
     EntryKind,
     IntentStatus,
+    LineKind,
     Method,
     Purpose,
     RefundStatus,
 )
-from yachi.payments.models import Bill, LedgerEntry, PaymentIntent, Refund
+from yachi.payments.models import Bill, BillLine, LedgerEntry, PaymentIntent, Refund
 from yachi.payments.services import payment_received
 
 VISIT_BILL_FAMILIES = 10
 VISIT_BILL_DAYS = 60
+
+MATERIALS = [
+    # code, name, English name, unit, price in yuan
+    ("polishing_paste", "抛光", "Polishing", "次", 30),
+    ("composite_resin", "树脂材料", "Composite resin", "颗", 180),
+    ("rubber_dam", "橡皮障", "Rubber dam", "个", 50),
+    ("root_canal_filling", "根管充填材料", "Root canal filling material", "根", 260),
+    ("articaine", "局部麻醉（阿替卡因）", "Local anaesthetic (articaine)", "支", 60),
+    ("absorbable_suture", "可吸收缝合线", "Absorbable suture", "根", 80),
+]
+# What each treatment uses, by chance: (material, the most of it, how often).
+USES = {
+    "cleaning": [("polishing_paste", 1, 0.8)],
+    "filling": [("composite_resin", 2, 1.0), ("articaine", 1, 0.3)],
+    "root_canal": [
+        ("articaine", 1, 0.9),
+        ("rubber_dam", 1, 1.0),
+        ("root_canal_filling", 3, 1.0),
+    ],
+    "wisdom_tooth_extraction": [("articaine", 2, 1.0), ("absorbable_suture", 1, 0.7)],
+    "emergency": [("articaine", 1, 0.4)],
+}
+
+
+def build_materials(*, chain, dearer_at=None) -> None:
+    """The chain's materials; ``dearer_at`` uses an imported resin, at its own price."""
+    for code, name, name_en, unit, yuan in MATERIALS:
+        Material.objects.get_or_create(
+            chain=chain,
+            clinic=None,
+            code=code,
+            defaults=dict(name=name, name_en=name_en, unit=unit, price_fen=yuan * 100),
+        )
+    if dearer_at is None:
+        return
+    Material.objects.get_or_create(
+        chain=chain,
+        clinic=dearer_at,
+        code="composite_resin",
+        defaults=dict(name="进口树脂材料", name_en="Imported composite resin", unit="颗",
+                      price_fen=26000),
+    )  # fmt: skip
+
+
+def _visit_lines(visit, rng) -> list[LineDraft]:
+    lines = [LineDraft(kind="service", item_code=visit.service.code, unit_fen=visit.price_fen)]
+    for code, most, chance in USES.get(visit.service.code, []):
+        if rng.random() < chance:
+            lines.append(LineDraft(kind="material", item_code=code, quantity=rng.randint(1, most)))
+    return lines
 
 
 def build_bills(*, clinic) -> int:
@@ -39,6 +92,7 @@ def build_bills(*, clinic) -> int:
         .order_by("pk")
         .first()
     )
+    build_materials(chain=clinic.chain, dearer_at=clinic)
     scaling = Service.objects.get(clinic=clinic, code="cleaning")
     people = User.objects.filter(role=Role.PATIENT).order_by("pk")[:3]
     for person in people:
@@ -46,9 +100,10 @@ def build_bills(*, clinic) -> int:
             actor=desk,
             clinic=clinic,
             payer=person,
-            amount_fen=scaling.price_fen,
-            description="",
-            service=scaling,
+            lines=[
+                LineDraft(kind="service", item_code=scaling.code),
+                LineDraft(kind="material", item_code="polishing_paste"),
+            ],
         )
     _refund_awaiting_approval(clinic=clinic, desk=desk, payer=people[0])
     return len(people)
@@ -100,6 +155,7 @@ def build_visit_bills(*, rng) -> int:
     )
     for visit in visits:
         if visit.clinic_id not in desks:
+            build_materials(chain=visit.clinic.chain)
             desks[visit.clinic_id] = (
                 User.objects.filter(
                     memberships__clinic=visit.clinic, memberships__role=ClinicRole.FRONT_DESK
@@ -112,9 +168,7 @@ def build_visit_bills(*, rng) -> int:
             actor=desk,
             clinic=visit.clinic,
             payer=visit.patient.account.owner,
-            amount_fen=visit.price_fen,
-            description="",
-            service=visit.service,
+            lines=_visit_lines(visit, rng),
             appointment=visit,
         )
         # Billed when the visit ended, as the desk would have.
@@ -208,8 +262,26 @@ def build_history_bills(*, plan, clinics, visits, owners) -> HistoryMoney:
         if bill.payment.refund_fen:
             refunds.append((intents[-1], bill.payment, desk))
     bulk(Bill, bills)
+    bulk(BillLine, [_history_line(bill) for bill in bills])
     write_payments(rng, intents, refunds, desks)
     return HistoryMoney(len(bills), sum(1 for v in plan.visits if v.deposit), len(refunds))
+
+
+def _history_line(bill: Bill) -> BillLine:
+    """A planned bill is its visit's treatment, as the desk bills it; the coupon falls on it."""
+    return BillLine(
+        bill=bill,
+        position=1,
+        kind=LineKind.SERVICE,
+        item_code=bill.service_code,
+        description=bill.description,
+        quantity=1,
+        unit_fen=bill.list_fen,
+        total_fen=bill.list_fen,
+        discount_fen=bill.discount_fen,
+        added_by=bill.created_by,
+        created_at=bill.created_at,
+    )
 
 
 def _intent(rng, payment, *, purpose, reference, description, clinic, payer) -> PaymentIntent:

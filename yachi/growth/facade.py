@@ -25,6 +25,7 @@ from yachi.growth.services import (
     coupon_quote,
     coupon_redeem,
     coupon_release,
+    coupon_split,
     coupons_usable,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "coupon_quote",
     "coupon_redeem",
     "coupon_release",
+    "coupon_split",
     "coupons_available_count",
     "coupons_usable",
     "points_balance",

@@ -80,3 +80,32 @@ def discount(terms: Terms, lines: Sequence[QuoteLine]) -> int | str:
     else:
         off = max(line.unit_price_fen for line in chosen)
     return max(0, min(off, amount))
+
+
+def split(terms: Terms, lines: Sequence[QuoteLine], off: int) -> list[int]:
+    """How ``off`` fen of the coupon fall on the lines, one share per line: nothing on a
+    line the coupon does not apply to; a free item on the dearest applicable line; else
+    in proportion to the applicable lines' amounts, the fen left over on the largest
+    ones first. The shares add up to ``off`` and none is more than its line."""
+    amounts = [line.unit_price_fen * line.quantity for line in lines]
+    chosen = applicable_lines(terms, lines)
+    fitting = [i for i, line in enumerate(lines) if any(line is c for c in chosen)]
+    shares = [0] * len(lines)
+    if not fitting or off <= 0:
+        return shares
+    if terms.kind == "free_item":
+        dearest = max(fitting, key=lambda i: lines[i].unit_price_fen)
+        shares[dearest] = min(off, amounts[dearest])
+        return shares
+    base = sum(amounts[i] for i in fitting)
+    off = min(off, base)
+    for i in fitting:
+        shares[i] = off * amounts[i] // base if base else 0
+    left = off - sum(shares)
+    for i in sorted(fitting, key=lambda i: -amounts[i]):
+        if left <= 0:
+            break
+        extra = min(left, amounts[i] - shares[i])
+        shares[i] += extra
+        left -= extra
+    return shares

@@ -136,6 +136,13 @@ def coupon_quote(*, user, coupon_id, lines: Sequence[QuoteLine], at=None) -> Dis
     return Discount(coupon.public_id, coupon.code, amount, coupon_title(coupon.template))
 
 
+def coupon_split(*, user, coupon_id, lines: Sequence[QuoteLine], discount_fen: int) -> list[int]:
+    """Where a coupon's discount falls on these lines (one share per line, adding up to
+    ``discount_fen``), whatever the coupon's state: a bill shows which line it lowered."""
+    coupon = _coupon_of(user=user, coupon_id=coupon_id)
+    return pricing.split(terms_of(coupon.template), _checked_lines(lines), discount_fen)
+
+
 def _check_reference(reference: str) -> str:
     if not isinstance(reference, str) or not 1 <= len(reference) <= MAX_REFERENCE_LENGTH:
         raise InvalidInput(_("An order reference is needed."), code="invalid_reference")

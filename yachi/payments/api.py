@@ -11,6 +11,7 @@ from yachi.payments.schemas import (
     CouponIn,
     CouponOut,
     MethodOut,
+    PaymentDetailOut,
     PaymentOut,
     ReceiptOut,
     StartIn,
@@ -26,9 +27,19 @@ def my_payments(request):
     return selectors.payments_of_payer(payer=request.auth)
 
 
-@router.get("/payments/{payment_id}", response={200: PaymentOut, **errors(401, 404)})
+@router.get("/payments/{payment_id}", response={200: PaymentDetailOut, **errors(401, 404)})
 def payment_detail(request, payment_id: str):
-    return access_payment_by_id(actor=request.auth, payment_id=payment_id)
+    """A payment; a treatment bill's with its lines (收费明细) and the coupon's share on each."""
+    intent = access_payment_by_id(actor=request.auth, payment_id=payment_id)
+    bill = bills.bill_of(intent)
+    if bill is not None:
+        intent.bill = {
+            "bill_id": bill.public_id,
+            "list_fen": bill.list_fen,
+            "discount_fen": bill.discount_fen,
+            "lines": receipts.lines_of_bills([bill]).get(bill.pk, []),
+        }
+    return intent
 
 
 @router.get("/payment-methods", auth=None, response={200: list[MethodOut]})
@@ -107,6 +118,7 @@ def payment_receipt(request, payment_id: str):
         "paid_at": receipt.paid_at,
         "status": receipt.status,
         "visit": receipt.visit,
+        "lines": list(receipt.lines),
         "url": url,
         "download_url": url + "?download=1",
     }

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Purpose(models.TextChoices):
@@ -66,3 +67,8 @@ class FindingKind(models.TextChoices):
     REFUND_NOT_AT_PROVIDER = "refund_not_at_provider", _("Our refund, not in the statement")
     REFUND_AMOUNT = "refund_amount", _("Refund amounts differ")
     REFUND_UNFINISHED = "refund_unfinished", _("Refunded at the provider, unfinished here")
+
+
+class LineKind(models.TextChoices):
+    SERVICE = "service", pgettext_lazy("bill line", "Treatment")
+    MATERIAL = "material", pgettext_lazy("bill line", "Material")

@@ -22,6 +22,8 @@ from yachi.core.pages import staff_required
 from yachi.payments import approvals, bills, receipts, reconciliation, selectors, services
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import FindingKind, IntentStatus, Method, RefundStatus
+from yachi.payments.errors import AmountChanged
+from yachi.payments.models import MAX_LINE_QUANTITY
 from yachi.payments.receipts import receipt_css
 from yachi.payments.reconciliation import SERIOUS, STATEMENT_DAYS, reconciliation_methods
 
@@ -91,6 +93,8 @@ def payment_page(request, payment_id):
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
     _till(request.user, intent.clinic_id)
     history = selectors.payment_history(intent=intent)
+    bill = bills.bill_of(intent)
+    editable = bill is not None and intent.status == IntentStatus.CREATED and not intent.method
     return render(
         request,
         "payments/console/detail.html",
@@ -101,11 +105,85 @@ def payment_page(request, payment_id):
             refunds=history.refunds,
             callbacks=history.callbacks,
             balance=history.balance_fen,
-            bill=bills.bill_of(intent),
+            bill=bill,
+            lines=bills.bill_lines(bill) if bill is not None else [],
+            catalogue=_catalogue(intent) if editable else None,
+            editable=editable,
             coupons=bills.bill_coupons(intent=intent),
             section="payments",
         ),
     )
+
+
+def _catalogue(intent) -> dict:
+    """What a line may charge at the bill's clinic: its treatments and its materials."""
+    return {
+        "services": clinics.clinic_billable_services(clinic=intent.clinic),
+        "materials": clinics.clinic_billable_materials(clinic=intent.clinic),
+    }
+
+
+def _quantity(raw: str) -> int:
+    raw = raw.strip()
+    if not raw.isdigit() or not raw.isascii():
+        raise InvalidInput(
+            _("The quantity must be a whole number from 1 to %(most)s.")
+            % {"most": MAX_LINE_QUANTITY},
+            code="invalid_quantity",
+        )
+    return int(raw[:6])
+
+
+@staff_required
+@require_POST
+def payment_line_add(request, payment_id):
+    """The desk adds a treatment or a material to an unpaid bill (收费明细)."""
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
+    kind, _sep, code = request.POST.get("item", "").partition(":")
+    try:
+        price = request.POST.get("unit_price", "").strip()
+        unit_fen = None
+        if price:
+            unit_fen = exact_fen(price)
+            if unit_fen is None or unit_fen < 0:
+                raise InvalidInput(_("Enter the unit price in yuan, e.g. 180.00."))
+        line = bills.bill_line_add(
+            actor=request.user,
+            intent=intent,
+            kind=kind,
+            item_code=code,
+            quantity=_quantity(request.POST.get("quantity", "1")),
+            unit_fen=unit_fen,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Added: %(item)s × %(quantity)s.")
+            % {"item": line.description, "quantity": line.quantity},
+        )
+    return redirect("console:payment", payment_id=intent.public_id)
+
+
+@staff_required
+@require_POST
+def payment_line_remove(request, payment_id):
+    """The desk takes a line off an unpaid bill."""
+    intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
+    _till(request.user, intent.clinic_id)
+    raw = request.POST.get("position", "").strip()
+    try:
+        position = int(raw) if raw.isdigit() and raw.isascii() and len(raw) < 6 else None
+        if position is None:
+            raise InvalidInput(_("This line is not on the bill."), code="unknown_line")
+        bills.bill_line_remove(actor=request.user, intent=intent, position=position)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Line removed from the bill."))
+    return redirect("console:payment", payment_id=intent.public_id)
 
 
 @staff_required
@@ -115,6 +193,10 @@ def payment_take(request, payment_id):
     _till(request.user, intent.clinic_id)
     method = request.POST.get("method", "")
     try:
+        # The amount the page showed: a line added meanwhile changes what is due.
+        seen = request.POST.get("amount", "").strip()
+        if seen and exact_fen(seen) != intent.amount_fen:
+            raise AmountChanged()
         tendered = None
         if method == Method.CASH:
             tendered = exact_fen(request.POST.get("tendered", "").strip())

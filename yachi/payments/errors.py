@@ -13,6 +13,14 @@ class NotPayable(Conflict):
     default_message = _("This payment can no longer be paid.")
 
 
+class AmountChanged(Conflict):
+    code = "amount_changed"
+    default_message = _(
+        "The bill has changed since this page was opened. Check the new amount and take "
+        "the payment again."
+    )
+
+
 class MethodUnavailable(InvalidInput):
     code = "method_unavailable"
     default_message = _("This payment method is not available.")

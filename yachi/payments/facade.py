@@ -1,21 +1,33 @@
 """What other contexts may use of payments.
 
+A treatment bill is made of lines (``bill_create(lines=[LineDraft(...)])``); a line is
+added to an unpaid bill with ``bill_line_add`` (the desk, or a flow such as a treatment
+voucher) and taken off with ``bill_line_remove``: the bill's total and its payment follow.
+
 An owner (the mall, booking) asks for money with ``intent_create`` and registers
 ``on_paid`` / ``on_closed`` / ``on_refunded`` for its purpose with ``register_owner`` in
 its ``AppConfig.ready()``; the payer pays through the payments API and pages.
 """
 
-from yachi.payments.bills import bill_create
-from yachi.payments.choices import IntentStatus, Method, Purpose
+from yachi.payments.bills import (
+    BillSettled,
+    LineDraft,
+    bill_create,
+    bill_line_add,
+    bill_line_remove,
+)
+from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
 from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
 from yachi.payments.fulfilment import register as register_owner
 from yachi.payments.receipts import (
+    ReceiptLine,
     ReceiptVisit,
     VisitBill,
     bills_of_appointments,
     register_receipt_visit,
 )
+from yachi.payments.schemas import BillLineOut
 from yachi.payments.selectors import (
     intent_by_reference,
     intent_statuses_by_reference,
@@ -29,14 +41,21 @@ from yachi.payments.services import (
 )
 
 __all__ = [
+    "BillLineOut",
+    "BillSettled",
     "CannotFulfil",
     "IntentStatus",
+    "LineDraft",
+    "LineKind",
     "Method",
     "Purpose",
+    "ReceiptLine",
     "ReceiptVisit",
     "VisitBill",
     "balance_fen",
     "bill_create",
+    "bill_line_add",
+    "bill_line_remove",
     "bills_of_appointments",
     "compensate",
     "intent_by_reference",

@@ -16,6 +16,7 @@ from yachi.payments.choices import (
     CallbackOutcome,
     EntryKind,
     IntentStatus,
+    LineKind,
     Method,
     Purpose,
     ReconciliationStatus,
@@ -198,9 +199,10 @@ class Reconciliation(BaseModel):
 class Bill(BaseModel):
     """A treatment bill: what the clinic charges for a visit, paid through an intent.
 
-    ``list_fen`` is the price before any coupon; the intent asks for ``list_fen -
-    discount_fen``. ``service_code`` names the treatment, so that coupons for services
-    (洁牙7折) apply to it.
+    Its lines say what for (``BillLine``). ``list_fen`` is the sum of the lines' amounts
+    and ``discount_fen`` of their coupon shares; the intent asks for ``list_fen -
+    discount_fen``. ``bills.py`` keeps the three together in each transaction that
+    changes a line. ``service_code`` names the visit's treatment (the first line's).
     """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
@@ -234,3 +236,55 @@ class Bill(BaseModel):
     @property
     def reference(self) -> str:
         return f"payments.bill:{self.public_id}"
+
+
+# What one line may count: enough for any real bill, and a typo of 10000 is refused.
+MAX_LINE_QUANTITY = 999
+
+
+class BillLine(models.Model):
+    """One line of a bill: a treatment or a material of the clinic's catalogue, how many,
+    at what unit price; ``discount_fen`` is the share of the bill's coupon that falls on
+    it (a coupon for 洁牙 falls on the cleaning line only)."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
+    # The catalogue item's code (``clinics.Service.code`` / ``clinics.Material.code``):
+    # stable, what coupons and later insurance codes name. Empty on a free-text line.
+    item_code = models.CharField(_("item code"), max_length=32, blank=True)
+    description = models.CharField(_("description"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=8, blank=True)
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    unit_fen = models.PositiveIntegerField(_("unit price (fen)"))
+    total_fen = models.PositiveIntegerField(_("line total (fen)"))
+    discount_fen = models.PositiveIntegerField(_("coupon discount (fen)"), default=0)
+    added_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["bill", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bill", "position"], name="bill_line_position_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY),
+                name="bill_line_quantity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_fen=F("unit_fen") * F("quantity")),
+                name="bill_line_total_is_unit_times_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_fen__lte=F("total_fen")), name="bill_line_discount_within"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code or self.kind} × {self.quantity}"
+
+    @property
+    def amount_fen(self) -> int:
+        """What the line costs after its share of the coupon."""
+        return self.total_fen - self.discount_fen

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from yachi.core.errors import NotFound
 from yachi.payments.bills import bill_of
-from yachi.payments.choices import IntentStatus, Method, Purpose
-from yachi.payments.models import Bill, PaymentIntent
+from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
+from yachi.payments.models import Bill, BillLine, PaymentIntent
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,49 @@ def register_receipt_visit(read: Callable) -> None:
 
 
 @dataclass(frozen=True)
+class ReceiptLine:
+    """One line of a bill as the patient and the receipt show it (收费明细)."""
+
+    position: int
+    kind: str
+    kind_display: str
+    item_code: str
+    description: str
+    unit: str
+    quantity: int
+    unit_fen: int
+    total_fen: int
+    discount_fen: int
+
+    @property
+    def amount_fen(self) -> int:
+        return self.total_fen - self.discount_fen
+
+
+def _shown(line: BillLine) -> ReceiptLine:
+    return ReceiptLine(
+        position=line.position,
+        kind=line.kind,
+        kind_display=str(LineKind(line.kind).label),
+        item_code=line.item_code,
+        description=line.description,
+        unit=line.unit,
+        quantity=line.quantity,
+        unit_fen=line.unit_fen,
+        total_fen=line.total_fen,
+        discount_fen=line.discount_fen,
+    )
+
+
+def lines_of_bills(bills: list[Bill]) -> dict[int, list[ReceiptLine]]:
+    """Per bill (its pk), its lines in order; one query."""
+    found: dict[int, list[ReceiptLine]] = {}
+    for line in BillLine.objects.filter(bill__in=bills).order_by("bill_id", "position"):
+        found.setdefault(line.bill_id, []).append(_shown(line))
+    return found
+
+
+@dataclass(frozen=True)
 class VisitBill:
     """A visit's bill as its patient sees it."""
 
@@ -53,14 +96,19 @@ class VisitBill:
     status_label: str
     paid_at: datetime | None
     has_receipt: bool
+    lines: tuple[ReceiptLine, ...] = ()
 
 
 def bills_of_appointments(appointment_ids) -> dict[int, list[VisitBill]]:
-    """Per appointment, its bills (oldest first) with their payment's state; two queries."""
+    """Per appointment, its bills (oldest first) with their lines and their payment's
+    state; three queries."""
     bills = list(
         Bill.objects.filter(appointment_id__in=list(appointment_ids)).order_by("created_at", "pk")
     )
+    if not bills:
+        return {}
     intents = _intents_of(bills)
+    lines = lines_of_bills(bills)
     found: dict[int, list[VisitBill]] = {}
     for bill in bills:
         intent = intents.get(bill.reference)
@@ -79,6 +127,7 @@ def bills_of_appointments(appointment_ids) -> dict[int, list[VisitBill]]:
                 status_label=str(IntentStatus(intent.status).label),
                 paid_at=intent.paid_at,
                 has_receipt=intent.paid_at is not None,
+                lines=tuple(lines.get(bill.pk, ())),
             )
         )
     return found
@@ -117,6 +166,7 @@ class Receipt:
     status: str
     status_label: str
     visit: ReceiptVisit | None
+    lines: tuple[ReceiptLine, ...] = ()
 
     @property
     def kept_fen(self) -> int:
@@ -153,6 +203,7 @@ def receipt_of(intent: PaymentIntent) -> Receipt:
         status=intent.status,
         status_label=str(IntentStatus(intent.status).label),
         visit=visit,
+        lines=tuple(lines_of_bills([bill]).get(bill.pk, ())) if bill is not None else (),
     )
 
 

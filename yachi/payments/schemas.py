@@ -19,6 +19,38 @@ class PaymentOut(PublicOut):
     created_at: LocalDatetime
 
 
+class BillLineOut(Schema):
+    """One line of a bill (收费明细): a treatment or a material, how many, at what price."""
+
+    position: int
+    kind: Literal["service", "material"]
+    kind_display: str
+    item_code: str
+    description: str
+    unit: str
+    quantity: int
+    unit_fen: int
+    total_fen: int
+    # The share of the bill's coupon on this line (0 on lines it does not apply to).
+    discount_fen: int
+    amount_fen: int
+
+
+class BillOut(Schema):
+    """A treatment bill: its lines; ``list_fen`` is their sum, the payment asks for
+    ``list_fen - discount_fen``."""
+
+    bill_id: UUID
+    list_fen: int
+    discount_fen: int
+    lines: list[BillLineOut]
+
+
+class PaymentDetailOut(PaymentOut):
+    # A treatment bill's lines; null for a deposit or a mall order.
+    bill: BillOut | None = None
+
+
 class MethodOut(Schema):
     method: str
     name: str
@@ -73,6 +105,8 @@ class ReceiptOut(Schema):
     paid_at: LocalDatetime
     status: str
     visit: ReceiptVisitOut | None
+    # What was charged, line by line (empty for a deposit or a mall order).
+    lines: list[BillLineOut]
     # The printable page in the app, and the file to keep.
     url: str
     download_url: str

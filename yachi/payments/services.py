@@ -25,6 +25,7 @@ from yachi.payments.choices import (
     RefundStatus,
 )
 from yachi.payments.errors import (
+    AmountChanged,
     CannotFulfil,
     NotPayable,
     PaymentExists,
@@ -169,14 +170,18 @@ def desk_payment_record(
         from yachi.payments.gateway import provider_close
 
         provider_close(intent)
-    intent, applied = payment_received(
-        method=method,
-        out_trade_no=intent.out_trade_no,
-        amount_fen=intent.amount_fen,
-        recorded_by=actor,
-        source="front_desk",
-        tendered_fen=tendered_fen,
-    )
+    try:
+        intent, applied = payment_received(
+            method=method,
+            out_trade_no=intent.out_trade_no,
+            amount_fen=intent.amount_fen,
+            recorded_by=actor,
+            source="front_desk",
+            tendered_fen=tendered_fen,
+        )
+    except AmountMismatch:
+        # A line of the bill changed since the desk read it: what was taken is not due.
+        raise AmountChanged() from None
     if not applied:
         raise NotPayable()
     return intent

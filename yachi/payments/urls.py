@@ -46,6 +46,16 @@ console_patterns = [
         "payments/<str:payment_id>/receipt/", console_views.payment_receipt, name="payment_receipt"
     ),
     path("payments/<str:payment_id>/coupon/", console_views.payment_coupon, name="payment_coupon"),
+    path(
+        "payments/<str:payment_id>/lines/add/",
+        console_views.payment_line_add,
+        name="payment_line_add",
+    ),
+    path(
+        "payments/<str:payment_id>/lines/remove/",
+        console_views.payment_line_remove,
+        name="payment_line_remove",
+    ),
     path("payments/<str:payment_id>/take/", console_views.payment_take, name="payment_take"),
     path("payments/<str:payment_id>/refund/", console_views.payment_refund, name="payment_refund"),
 ]

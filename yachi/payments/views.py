@@ -108,6 +108,7 @@ def pay_page(request, payment_id: str):
             error = _("Open this payment in the WeChat mini-program to pay.")
         intent.refresh_from_db()
     methods = [(m, Method(m).label) for m in gateway.available_methods()]
+    bill = bills.bill_of(intent)
     return render(
         request,
         "payments/pay.html",
@@ -117,7 +118,8 @@ def pay_page(request, payment_id: str):
             "error": error,
             "open": intent.status == IntentStatus.CREATED and intent.expires_at > timezone.now(),
             "entries": intent.entries.all(),
-            "bill": bills.bill_of(intent),
+            "bill": bill,
+            "lines": receipts.lines_of_bills([bill]).get(bill.pk, []) if bill else [],
             "coupons": bills.bill_coupons(intent=intent),
             "refunds": intent.refunds.all(),
             "owner_link": fulfilment.owner_link(intent),

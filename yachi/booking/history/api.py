@@ -54,6 +54,7 @@ def _out(visit, rebook=None) -> SimpleNamespace:
                 "status_display": b.status_label,
                 "paid_at": b.paid_at,
                 "has_receipt": b.has_receipt,
+                "lines": list(b.lines),
             }
             for b in visit.bills
         ],

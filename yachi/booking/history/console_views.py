@@ -47,5 +47,9 @@ def visit_bill(request, appointment_id):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("console:calendar", clinic_id=appointment.clinic.public_id)
-    messages.success(request, _("Bill created. The patient can pay it in the app or here."))
+    messages.success(
+        request,
+        _("Bill created with %(service)s as its first line. Add materials below if any.")
+        % {"service": appointment.service.display_name},
+    )
     return redirect("console:payment", payment_id=intent.public_id)

@@ -5,6 +5,7 @@ from ninja import Schema
 
 from yachi.booking.schemas import NamedRef
 from yachi.core.schemas import LocalDatetime, PublicOut
+from yachi.payments.facade import BillLineOut
 
 
 class SharedNoteOut(Schema):
@@ -29,6 +30,8 @@ class VisitBillOut(Schema):
     paid_at: LocalDatetime | None
     # GET /payments/{payment_id}/receipt, once paid.
     has_receipt: bool
+    # What the bill charged for, line by line (收费明细).
+    lines: list[BillLineOut]
 
 
 class RebookOut(Schema):

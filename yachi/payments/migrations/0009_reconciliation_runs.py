@@ -25,7 +25,7 @@ def runs_of_old_reports(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payments", "0007_refund_approval"),
+        ("payments", "0008_bill_lines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
