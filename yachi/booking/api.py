@@ -48,11 +48,12 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
 
     `party_size` > 1 offers only starts where that many people can be seen back to back.
     """
-    doctor = clinics.doctor_by_id(doctor_id)
     service = clinics.service_by_id(query.service_id)
-    if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
+    doctor = clinics.doctor_for_service(doctor_id, service)
+    works_here, skilled = clinics.doctor_fit(doctor=doctor, service=service)
+    if not works_here:
         raise InvalidInput(_("This doctor does not work at this clinic."), code="doctor_not_here")
-    if not clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill):
+    if not skilled:
         raise InvalidInput(
             _("This doctor does not provide this service."), code="doctor_not_qualified"
         )
@@ -113,15 +114,14 @@ def _patients_for(actor, patient_ids) -> list:
         raise PermissionDenied(
             _("Staff book appointments in the clinic console."), code="patients_only"
         )
-    account = patients.account_of(actor)
     if not patient_ids:
-        return [patients.holder(account)]
+        return [patients.own_holder(actor)]
     return [patients.access_family_member_by_id(actor=actor, patient_id=pid) for pid in patient_ids]
 
 
 def _book(request, response, payload, patient_ids, idempotency_key):
-    doctor = clinics.doctor_by_id(payload.doctor_id)
     service = clinics.service_by_id(payload.service_id)
+    doctor = clinics.doctor_for_service(payload.doctor_id, service)
     booked = services.appointments_book(
         actor=request.user,
         doctor=doctor,

@@ -1,6 +1,6 @@
 """Public lookups of clinics, doctors and services by their public ids."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from yachi.clinics.models import Clinic, Doctor, DoctorSkill, Service
@@ -35,6 +35,31 @@ def doctor_by_id(doctor_id, *, with_clinics: bool = False) -> Doctor:
     doctor = queryset.filter(public_id=_uuid(doctor_id, missing), is_active=True).first()
     if doctor is None:
         raise missing
+    return doctor
+
+
+def doctor_for_service(doctor_id, service: Service) -> Doctor:
+    """An active doctor by public id, read in one query together with whether they
+    work at the service's clinic and have the skill it needs: ``doctor_fit`` then asks
+    the database nothing more (a booking's and an availability read's checks)."""
+    missing = NotFound(_("Doctor not found."), code="doctor_not_found")
+    doctor = (
+        Doctor.objects.filter(public_id=_uuid(doctor_id, missing), is_active=True)
+        .annotate(
+            _works_here=Exists(
+                Doctor.clinics.through.objects.filter(
+                    doctor_id=OuterRef("pk"), clinic_id=service.clinic_id
+                )
+            ),
+            _skilled=Exists(
+                DoctorSkill.objects.filter(doctor_id=OuterRef("pk"), skill=service.required_skill)
+            ),
+        )
+        .first()
+    )
+    if doctor is None:
+        raise missing
+    doctor.fit_for = (service.pk, (doctor._works_here, doctor._skilled))
     return doctor
 
 
