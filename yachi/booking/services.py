@@ -131,9 +131,14 @@ def _write_with_chair(*, write, chair_ids: list[int]):
     PostgreSQL: the one picked as victim rolls back to its savepoint, which lets the
     other finish, and tries again, now seeing what the other wrote.
     """
+    # Outside a transaction the INSERT is one of its own, and a refused one leaves
+    # nothing to roll back to: no savepoint around it.
+    alone = not transaction.get_connection().in_atomic_block
     for chair_id in chair_ids:
         for _attempt in range(DEADLOCK_RETRIES):
             try:
+                if alone:
+                    return write(chair_id)
                 with transaction.atomic():
                     return write(chair_id)
             except OperationalError as exc:
@@ -252,6 +257,26 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
     return booked
 
 
+def _one_statement(*, actor, service, patients) -> bool:
+    """Whether this booking's only write is its one INSERT, which then needs no
+    transaction around the reads before it.
+
+    On PostgreSQL (READ COMMITTED) each statement sees what was committed before it,
+    inside a transaction or not, so the reads answer the same either way and the
+    exclusion constraints decide the INSERT alone: BEGIN, a savepoint and COMMIT would
+    be four round trips that change nothing. SQLite keeps the transaction, whose
+    IMMEDIATE lock makes its checks and the write one step; several people (all or
+    nothing) and a deposit (written with the appointment) keep it too.
+    """
+    connection = transaction.get_connection()
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and len(patients) == 1
+        and not (actor.is_patient and service.deposit_fen)
+    )
+
+
 def appointments_book(
     *,
     actor,
@@ -293,8 +318,11 @@ def appointments_book(
         return [str(a.public_id) for a in booked]
 
     if idempotency_key is None:
-        with transaction.atomic():
+        if _one_statement(actor=actor, service=service, patients=patients):
             book()
+        else:
+            with transaction.atomic():
+                book()
         # The new rows carry what the answer shows: nothing to read again.
         return Booked(appointments=booked)
     else:
