@@ -164,9 +164,7 @@ def _refresh_all_after_commit(appointments: list[Appointment], *extra_starts: da
     first one's clinic and doctor) refreshed after the commit, in one cache call."""
     first = appointments[0]
     zone = _zone(first.clinic)
-    days = {
-        (a.clinic_id, a.doctor_id, a.start.astimezone(zone).date()) for a in appointments
-    }
+    days = {(a.clinic_id, a.doctor_id, a.start.astimezone(zone).date()) for a in appointments}
     days.update((first.clinic_id, first.doctor_id, m.astimezone(zone).date()) for m in extra_starts)
 
     transaction.on_commit(lambda: cache.invalidate_days(sorted(days)))
@@ -194,13 +192,17 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         part_end = part_start + duration
         # One read of what stands in the way: the doctor's, the patient's and the chairs'
         # active appointments in the window (the constraints stay the guard).
-        in_the_way = _clashing(
-            Appointment.objects.filter(
-                Q(doctor=doctor) | Q(patient=patient) | Q(chair_id__in=list(chairs))
-            ),
-            part_start,
-            part_end,
-        ).values_list("doctor_id", "patient_id", "chair_id")
+        in_the_way = (
+            _clashing(
+                Appointment.objects.filter(
+                    Q(doctor=doctor) | Q(patient=patient) | Q(chair_id__in=list(chairs))
+                ),
+                part_start,
+                part_end,
+            )
+            .values_list("doctor_id", "patient_id", "chair_id")
+            .order_by()
+        )
         busy = set()
         patient_busy = False
         for doctor_id, patient_id, chair_id in in_the_way:

@@ -55,6 +55,8 @@ def doctor_for_service(doctor_id, service: Service) -> Doctor:
                 DoctorSkill.objects.filter(doctor_id=OuterRef("pk"), skill=service.required_skill)
             ),
         )
+        # One row at most: by its key, not by the model's ordering.
+        .order_by("pk")
         .first()
     )
     if doctor is None:
@@ -68,6 +70,8 @@ def service_by_id(service_id) -> Service:
     service = (
         Service.objects.select_related("clinic")
         .filter(public_id=_uuid(service_id, missing), is_active=True, clinic__is_active=True)
+        # One row at most: by its key, not by the model's ordering (clinic, length, code).
+        .order_by("pk")
         .first()
     )
     if service is None:

@@ -75,7 +75,9 @@ def doctor_fit(*, doctor: Doctor, service) -> tuple[bool, bool]:
 def active_chairs(*, clinic_id: int) -> list[Chair]:
     """The clinic's chairs taking bookings, by name: their ids and names only."""
     return list(
-        Chair.objects.filter(clinic_id=clinic_id, is_active=True).order_by("name").only("pk", "name")
+        Chair.objects.filter(clinic_id=clinic_id, is_active=True)
+        .order_by("name")
+        .only("pk", "name")
     )
 
 
