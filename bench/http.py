@@ -41,6 +41,10 @@ reserve ÷ health, booking ÷ health.
   granian-wsgi-lean   granian-wsgi with a short middleware stack for /api/
                       (bench/lean_wsgi.py); health only
 
+``--pg-waits`` samples pg_stat_activity during each Yachi line and prints what the
+database's backends were doing (running, waiting for a lock, for the server's next
+statement…): whether requests queue on one another's rows.
+
 ``--pool-size`` sets YACHI_DB_POOL_SIZE for the servers (the PostgreSQL connections each
 worker process may hold); without it they keep the default. The load average is printed
 before and after each line: the machine may be shared, so repeat (``--repeat``) and
@@ -419,6 +423,54 @@ def spy_summary(output: Path) -> list[str]:
     return lines
 
 
+class DatabaseWaits:
+    """What the bench database's backends were doing while a line ran: pg_stat_activity
+    sampled every 50 ms from a thread of the bench, each active backend counted under its
+    wait event ("running" when it waited for nothing). Lock waits (``Lock:…``) would show
+    bookings queueing on one another's rows; ``Client:ClientRead`` is a backend waiting
+    for the server's next statement."""
+
+    def __init__(self):
+        import threading
+
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        url = os.environ["DATABASE_URL"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not self._stop.wait(0.05):
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND backend_type = 'client backend'"
+                    " AND pid <> pg_backend_pid()"
+                ).fetchall()
+                self.samples += 1
+                for state, kind, event in rows:
+                    if state == "idle":
+                        key = "idle"
+                    elif kind is None:
+                        key = f"{state}: running"
+                    else:
+                        key = f"{state}: {kind}:{event}"
+                    self.counts[key] = self.counts.get(key, 0) + 1
+
+    def stop(self) -> list[str]:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        if not self.samples:
+            return ["pg_stat_activity: no sample"]
+        top = sorted(self.counts.items(), key=lambda kv: -kv[1])[:6]
+        return [f"pg_stat_activity, {self.samples} samples, backends per sample:"] + [
+            f"  {key:<40} {n / self.samples:6.2f}" for key, n in top
+        ]
+
+
 def measure(line: str, server_name: str, run: int, server: Server, requests: Requests, args):
     requests.start_line(line)
     load = {"connections": args.connections, "threads": args.wrk_threads}
@@ -431,7 +483,9 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
     if args.py_spy and line != "yardstick":
         profile = requests.folder / f"{server.name}-{line}-{run}.py-spy.txt"
         spying = spy(server, args.duration, profile, args.py_spy)
+    waits = DatabaseWaits() if args.pg_waits and line != "yardstick" else None
     result = wrk(server.url, requests_file, seconds=args.duration, **load)
+    waits_lines = waits.stop() if waits is not None else []
     after = _common.load_average()
     requests.consumed(line, result["last_line"])
     statuses = {int(k): v for k, v in sorted(result["statuses"].items())}
@@ -461,6 +515,8 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
     if figure.server_errors:
         figure.notes += [f"server log: {message}" for message in server.errors()]
     print_figure(figure)
+    for text in waits_lines:
+        print(f"           {text}", flush=True)
     if spying is not None:
         spying.wait(timeout=args.duration + 60)
         for text in spy_summary(profile):
@@ -596,6 +652,12 @@ def main() -> None:
         choices=["threads", "gil"],
         help="profile the server's processes during each Yachi line (py-spy, root or ptrace): "
         "every thread that is not idle (threads), or only the one holding the GIL (gil)",
+    )
+    parser.add_argument(
+        "--pg-waits",
+        action="store_true",
+        help="sample what the database's backends wait for during each Yachi line "
+        "(pg_stat_activity): lock waits would show requests queueing on the same rows",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
