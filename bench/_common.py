@@ -308,16 +308,19 @@ def free_starts(
     """Every half-hour start of the doctors' rostered hours over ``days`` days: ``(doctor,
     start)`` pairs for 30-minute bookings, none overlapping another.
 
-    Ordered so that bookings sent one after another, and so at once, rarely compete for
-    a chair: one time of day for one doctor on each day in turn, then the next doctor
-    (pass them interleaved across clinics), then the next time of day.
+    Ordered as a booking wave: bookings sent one after another, and so at once, are each
+    for another doctor (pass them interleaved across clinics, as many clinics as a
+    doctor's turn comes back to) and, for doctors of one clinic, on another day, so that
+    none waits on another's rows (the doctor's, the chair's) and the figure is what a
+    booking costs, not a queue on one chair. Doctor *j* takes day ``(k + j) % days`` in
+    round *k*, so that every doctor books every day at every time of day once.
     """
     times = [clock(h, m) for h in (9, 10, 11, 13, 14, 15, 16, 17) for m in (0, 30)]
     return [
-        (doctor, datetime.combine(first_day + timedelta(days=offset), at, tzinfo=zone))
+        (doctor, datetime.combine(first_day + timedelta(days=(k + j) % days), at, tzinfo=zone))
         for at in times
-        for doctor in doctors
-        for offset in range(days)
+        for k in range(days)
+        for j, doctor in enumerate(doctors)
     ]
 
 
