@@ -158,9 +158,16 @@ def main() -> None:
         assert response.status_code in (201, 409), response.content
 
     booked = queries_of(book)
-    _common.timed(
-        "booking (POST /appointments)", min(60, len(free) // 2 - 1), book, extra=f"SQL={booked}"
-    )
+    runs = min(60, len(free) // 2 - 1)
+    with _common.counting_cache() as counts, _common.database_cpu() as database:
+        _common.timed("booking (POST /appointments)", runs, book, extra=f"SQL={booked}")
+    if settings.REDIS_URL:
+        print(f"  each booking: {counts.round_trips / runs:.1f} Redis round trips", flush=True)
+    if database["ms"] is not None:
+        print(
+            f"  each booking: {database['ms'] / runs:.2f} ms CPU of PostgreSQL's backend",
+            flush=True,
+        )
     # What the bookings left to the job consumer: their confirmations and reminders.
     from huey.contrib.djhuey import HUEY
 

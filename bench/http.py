@@ -41,6 +41,15 @@ reserve ÷ health, booking ÷ health.
   granian-wsgi-lean   granian-wsgi with a short middleware stack for /api/
                       (bench/lean_wsgi.py); health only
 
+Each line also prints the CPU each request cost the server's processes and the bench
+database's backends (from /proc, so PostgreSQL must run on this machine), and the
+ratios are printed again by that cost: on a shared machine the rates move with the
+load, the CPU a request needs much less.
+
+``--pg-waits`` samples pg_stat_activity during each Yachi line and prints what the
+database's backends were doing (running, waiting for a lock, for the server's next
+statement…): whether requests queue on one another's rows.
+
 ``--pool-size`` sets YACHI_DB_POOL_SIZE for the servers (the PostgreSQL connections each
 worker process may hold); without it they keep the default. The load average is printed
 before and after each line: the machine may be shared, so repeat (``--repeat``) and
@@ -197,6 +206,8 @@ class Figure:
     load_before: str
     load_after: str
     notes: list[str] = field(default_factory=list)
+    # CPU ms per request: the server's processes, the bench database's backends.
+    cpu_ms: tuple[float, float] = (0.0, 0.0)
 
 
 class Server:
@@ -419,6 +430,95 @@ def spy_summary(output: Path) -> list[str]:
     return lines
 
 
+class DatabaseWaits:
+    """What the bench database's backends were doing while a line ran: pg_stat_activity
+    sampled every 50 ms from a thread of the bench, each active backend counted under its
+    wait event ("running" when it waited for nothing). Lock waits (``Lock:…``) would show
+    bookings queueing on one another's rows; ``Client:ClientRead`` is a backend waiting
+    for the server's next statement."""
+
+    def __init__(self):
+        import threading
+
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        url = os.environ["DATABASE_URL"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not self._stop.wait(0.05):
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND backend_type = 'client backend'"
+                    " AND pid <> pg_backend_pid()"
+                ).fetchall()
+                self.samples += 1
+                for state, kind, event in rows:
+                    if state == "idle":
+                        key = "idle"
+                    elif kind is None:
+                        key = f"{state}: running"
+                    else:
+                        key = f"{state}: {kind}:{event}"
+                    self.counts[key] = self.counts.get(key, 0) + 1
+
+    def stop(self) -> list[str]:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        if not self.samples:
+            return ["pg_stat_activity: no sample"]
+        top = sorted(self.counts.items(), key=lambda kv: -kv[1])[:6]
+        return [f"pg_stat_activity, {self.samples} samples, backends per sample:"] + [
+            f"  {key:<40} {n / self.samples:6.2f}" for key, n in top
+        ]
+
+
+def _ticks(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+
+def cpu_ticks(server: Server) -> tuple[int, dict[int, int]]:
+    """The CPU the server has used so far (every process of its session: the workers and
+    their threads) and that of each backend of the bench database, in clock ticks."""
+    used = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == server.process.pid:  # the session the server leads
+            used += int(fields[11]) + int(fields[12])
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return used, {pid: _ticks(pid) for (pid,) in pids}
+
+
+def cpu_per_request(before, after, requests: int) -> tuple[float, float]:
+    """Server and database CPU ms per request between two ``cpu_ticks``."""
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    server = (after[0] - before[0]) * tick
+    database = (
+        sum((t - before[1].get(pid, t)) for pid, t in after[1].items() if t is not None) * tick
+    )
+    return server / max(1, requests), database / max(1, requests)
+
+
 def measure(line: str, server_name: str, run: int, server: Server, requests: Requests, args):
     requests.start_line(line)
     load = {"connections": args.connections, "threads": args.wrk_threads}
@@ -431,7 +531,11 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
     if args.py_spy and line != "yardstick":
         profile = requests.folder / f"{server.name}-{line}-{run}.py-spy.txt"
         spying = spy(server, args.duration, profile, args.py_spy)
+    waits = DatabaseWaits() if args.pg_waits and line != "yardstick" else None
+    cpu_before = cpu_ticks(server)
     result = wrk(server.url, requests_file, seconds=args.duration, **load)
+    cpu_after = cpu_ticks(server)
+    waits_lines = waits.stop() if waits is not None else []
     after = _common.load_average()
     requests.consumed(line, result["last_line"])
     statuses = {int(k): v for k, v in sorted(result["statuses"].items())}
@@ -452,6 +556,7 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
         load_before=before,
         load_after=after,
     )
+    figure.cpu_ms = cpu_per_request(cpu_before, cpu_after, result["requests"])
     if not result["requests"]:
         figure.notes.append("no answer within the line: each took longer than --duration")
     if socket_errors:
@@ -461,6 +566,8 @@ def measure(line: str, server_name: str, run: int, server: Server, requests: Req
     if figure.server_errors:
         figure.notes += [f"server log: {message}" for message in server.errors()]
     print_figure(figure)
+    for text in waits_lines:
+        print(f"           {text}", flush=True)
     if spying is not None:
         spying.wait(timeout=args.duration + 60)
         for text in spy_summary(profile):
@@ -476,8 +583,29 @@ def print_figure(f: Figure) -> None:
         f"[{answers}]  load {f.load_before} → {f.load_after}",
         flush=True,
     )
+    server_cpu, database_cpu = f.cpu_ms
+    print(
+        f"           CPU per request: server {server_cpu:.2f} ms, PostgreSQL {database_cpu:.2f} ms",
+        flush=True,
+    )
     for note in f.notes:
         print(f"           {note}", flush=True)
+
+
+def cpu_ratios(figures: list[Figure], server: str, run: int) -> list[str]:
+    """The targets' ratios as CPU cost: what ``/health`` costs (server + database CPU per
+    request) over what the line costs. Where both lines are bound by the same cores, this
+    is the ratio of their rates that a quiet machine would show; a loaded one changes the
+    rates far more than the CPU a request needs."""
+    cost = {f.line: sum(f.cpu_ms) for f in figures if f.server == server and f.run == run}
+    parts = []
+    for line, base, target in TARGETS:
+        if base == "yardstick" or not cost.get(line) or not cost.get(base):
+            continue
+        share = cost[base] / cost[line]
+        mark = "meets" if share >= target else "below"
+        parts.append(f"{line}/{base} {share:6.1%} ({mark} ≥ {target:.0%})")
+    return parts
 
 
 def ratios(figures: list[Figure], yardstick: float, server: str, run: int) -> list[str]:
@@ -597,6 +725,12 @@ def main() -> None:
         help="profile the server's processes during each Yachi line (py-spy, root or ptrace): "
         "every thread that is not idle (threads), or only the one holding the GIL (gil)",
     )
+    parser.add_argument(
+        "--pg-waits",
+        action="store_true",
+        help="sample what the database's backends wait for during each Yachi line "
+        "(pg_stat_activity): lock waits would show requests queueing on the same rows",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
@@ -648,6 +782,9 @@ def main() -> None:
             parts = ratios(figures, yardsticks.get(run, 0), name, run)
             if parts:
                 print(f"  run {run} {name:<18} " + "; ".join(parts))
+            parts = cpu_ratios(figures, name, run)
+            if parts:
+                print(f"  run {run} {name:<18} by CPU per request: " + "; ".join(parts))
     if len(args.server) > 1:
         first = args.server[0]
         print(f"each server against {first} in the same run:")

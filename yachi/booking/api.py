@@ -1,3 +1,4 @@
+import json
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from yachi.booking import deposits, selectors, services
@@ -48,11 +50,12 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
 
     `party_size` > 1 offers only starts where that many people can be seen back to back.
     """
-    doctor = clinics.doctor_by_id(doctor_id)
     service = clinics.service_by_id(query.service_id)
-    if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
+    doctor = clinics.doctor_for_service(doctor_id, service)
+    works_here, skilled = clinics.doctor_fit(doctor=doctor, service=service)
+    if not works_here:
         raise InvalidInput(_("This doctor does not work at this clinic."), code="doctor_not_here")
-    if not clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill):
+    if not skilled:
         raise InvalidInput(
             _("This doctor does not provide this service."), code="doctor_not_qualified"
         )
@@ -60,21 +63,26 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
         doctor=doctor, service=service, days=query.days, party_size=query.party_size
     )
     clinic = service.clinic
-    return {
-        "doctor_id": doctor.public_id,
-        "service_id": service.public_id,
-        "clinic_id": clinic.public_id,
+    # Written straight to JSON, as Ninja would write AvailabilityOut (its encoder's form
+    # of each moment): validating a week of slots against the schema again cost as much
+    # as the warm read itself.
+    moment = NinjaJSONEncoder().default
+    answer = {
+        "doctor_id": str(doctor.public_id),
+        "service_id": str(service.public_id),
+        "clinic_id": str(clinic.public_id),
         "timezone": clinic.timezone,
         "days": [
             {
-                "date": day.day,
+                "date": day.day.isoformat(),
                 "level": day.level,
                 "working": day.working,
-                "slots": [{"start": s, "end": e} for s, e in day.slots],
+                "slots": [{"start": moment(s), "end": moment(e)} for s, e in day.slots],
             }
             for day in days
         ],
     }
+    return HttpResponse(json.dumps(answer), content_type="application/json; charset=utf-8")
 
 
 class EarliestQuery(InputSchema):
@@ -113,15 +121,14 @@ def _patients_for(actor, patient_ids) -> list:
         raise PermissionDenied(
             _("Staff book appointments in the clinic console."), code="patients_only"
         )
-    account = patients.account_of(actor)
     if not patient_ids:
-        return [patients.holder(account)]
+        return [patients.own_holder(actor)]
     return [patients.access_family_member_by_id(actor=actor, patient_id=pid) for pid in patient_ids]
 
 
 def _book(request, response, payload, patient_ids, idempotency_key):
-    doctor = clinics.doctor_by_id(payload.doctor_id)
     service = clinics.service_by_id(payload.service_id)
+    doctor = clinics.doctor_for_service(payload.doctor_id, service)
     booked = services.appointments_book(
         actor=request.user,
         doctor=doctor,

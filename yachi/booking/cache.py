@@ -91,6 +91,17 @@ def invalidate_day(*, clinic_id: int, doctor_id: int, day: date) -> None:
     )
 
 
+def invalidate_days(days: list[tuple[int, int, date]]) -> None:
+    """``invalidate_day`` for each ``(clinic_id, doctor_id, day)``, in one ``set_many``
+    (one pipeline, one round trip with Redis)."""
+    versions = {}
+    for clinic_id, doctor_id, day in days:
+        versions[_clinic_day(clinic_id, day)] = uuid.uuid4().hex
+        versions[_doctor_day(doctor_id, day)] = uuid.uuid4().hex
+    if versions:
+        cache.set_many(versions, timeout=None)
+
+
 def invalidate_doctor(*, doctor_id: int) -> None:
     cache.set(_doctor(doctor_id), uuid.uuid4().hex, timeout=None)
 

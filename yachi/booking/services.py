@@ -6,11 +6,11 @@ the availability cache is refreshed and events are published after it commits.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,9 +57,10 @@ def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, n
     clinic = service.clinic
     if not (service.is_active and clinic.is_active and doctor.is_active):
         raise SlotUnavailable(_("This service or doctor is not taking bookings."))
-    if not clinics.doctor_works_at(doctor=doctor, clinic=clinic):
+    works_here, skilled = clinics.doctor_fit(doctor=doctor, service=service)
+    if not works_here:
         raise SlotUnavailable(_("This doctor does not work at this clinic."))
-    if not clinics.doctor_has_skill(doctor=doctor, skill=service.required_skill):
+    if not skilled:
         raise SlotUnavailable(_("This doctor does not provide this service."))
     if start.tzinfo is None:
         raise InvalidInput(_("Give the time with its UTC offset, e.g. +08:00."))
@@ -130,9 +131,14 @@ def _write_with_chair(*, write, chair_ids: list[int]):
     PostgreSQL: the one picked as victim rolls back to its savepoint, which lets the
     other finish, and tries again, now seeing what the other wrote.
     """
+    # Outside a transaction the INSERT is one of its own, and a refused one leaves
+    # nothing to roll back to: no savepoint around it.
+    alone = not transaction.get_connection().in_atomic_block
     for chair_id in chair_ids:
         for _attempt in range(DEADLOCK_RETRIES):
             try:
+                if alone:
+                    return write(chair_id)
                 with transaction.atomic():
                     return write(chair_id)
             except OperationalError as exc:
@@ -150,17 +156,18 @@ def _write_with_chair(*, write, chair_ids: list[int]):
 
 
 def _refresh_after_commit(appointment: Appointment, *extra_starts: datetime) -> None:
-    zone = _zone(appointment.clinic)
-    days = {appointment.start.astimezone(zone).date()}
-    days.update(moment.astimezone(zone).date() for moment in extra_starts)
+    _refresh_all_after_commit([appointment], *extra_starts)
 
-    def refresh():
-        for day in days:
-            cache.invalidate_day(
-                clinic_id=appointment.clinic_id, doctor_id=appointment.doctor_id, day=day
-            )
 
-    transaction.on_commit(refresh)
+def _refresh_all_after_commit(appointments: list[Appointment], *extra_starts: datetime) -> None:
+    """The availability of the appointments' days (and of ``extra_starts``' days, at the
+    first one's clinic and doctor) refreshed after the commit, in one cache call."""
+    first = appointments[0]
+    zone = _zone(first.clinic)
+    days = {(a.clinic_id, a.doctor_id, a.start.astimezone(zone).date()) for a in appointments}
+    days.update((first.clinic_id, first.doctor_id, m.astimezone(zone).date()) for m in extra_starts)
+
+    transaction.on_commit(lambda: cache.invalidate_days(sorted(days)))
 
 
 def _book_all(*, actor, doctor, service, start, patients, channel, note, now) -> list[Appointment]:
@@ -173,16 +180,37 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
         length=duration * len(patients),
         now=now,
     )
+    # In UTC, as the database hands moments back: the new rows are the answer.
+    start = start.astimezone(UTC)
     # A patient booking a service with a deposit holds the time until it is paid.
     deposit_due = bool(actor.is_patient and service.deposit_fen)
     status = Status.PENDING if deposit_due else Status.BOOKED
     booked = []
+    chairs = {chair.pk: chair for chair in clinics.active_chairs(clinic_id=service.clinic_id)}
     for index, patient in enumerate(patients):
         part_start = start + duration * index
         part_end = part_start + duration
-        if _clashing(Appointment.objects.filter(doctor=doctor), part_start, part_end).exists():
-            raise SlotTaken()
-        if _overlapping(Appointment.objects.filter(patient=patient), part_start, part_end).exists():
+        # One read of what stands in the way: the doctor's, the patient's and the chairs'
+        # active appointments in the window (the constraints stay the guard).
+        in_the_way = (
+            _clashing(
+                Appointment.objects.filter(
+                    Q(doctor=doctor) | Q(patient=patient) | Q(chair_id__in=list(chairs))
+                ),
+                part_start,
+                part_end,
+            )
+            .values_list("doctor_id", "patient_id", "chair_id")
+            .order_by()
+        )
+        busy = set()
+        patient_busy = False
+        for doctor_id, patient_id, chair_id in in_the_way:
+            if doctor_id == doctor.pk:
+                raise SlotTaken()
+            patient_busy = patient_busy or patient_id == patient.pk
+            busy.add(chair_id)
+        if patient_busy:
             raise PatientBusy(
                 _("%(name)s already has an appointment at that time.")
                 % {"name": patient.display_name}
@@ -204,13 +232,18 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
                 note=note,
             )
 
-        chairs = _free_chairs(clinic_id=service.clinic_id, start=part_start, end=part_end)
-        appointment = _write_with_chair(write=write, chair_ids=chairs)
+        free = [chair_id for chair_id in chairs if chair_id not in busy]
+        appointment = _write_with_chair(write=write, chair_ids=free)
+        # What the answer shows, from what the booking read already.
         appointment.clinic = service.clinic
+        appointment.service = service
+        appointment.doctor = doctor
+        appointment.patient = patient
+        appointment.chair = chairs[appointment.chair_id]
         if deposit_due:
             deposits.deposit_request(appointment=appointment)
-        _refresh_after_commit(appointment)
         booked.append(appointment)
+    _refresh_all_after_commit(booked)
     party = tuple(a.pk for a in booked)
     for appointment in booked:
         publish(
@@ -224,6 +257,26 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
             )
         )
     return booked
+
+
+def _one_statement(*, actor, service, patients) -> bool:
+    """Whether this booking's only write is its one INSERT, which then needs no
+    transaction around the reads before it.
+
+    On PostgreSQL (READ COMMITTED) each statement sees what was committed before it,
+    inside a transaction or not, so the reads answer the same either way and the
+    exclusion constraints decide the INSERT alone: BEGIN, a savepoint and COMMIT would
+    be four round trips that change nothing. SQLite keeps the transaction, whose
+    IMMEDIATE lock makes its checks and the write one step; several people (all or
+    nothing) and a deposit (written with the appointment) keep it too.
+    """
+    connection = transaction.get_connection()
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and len(patients) == 1
+        and not (actor.is_patient and service.deposit_fen)
+    )
 
 
 def appointments_book(
@@ -251,8 +304,10 @@ def appointments_book(
     if len(note) > 500:
         raise InvalidInput(_("The note is too long (500 characters at most)."))
 
+    booked = []
+
     def book() -> list[str]:
-        appointments = _book_all(
+        booked[:] = _book_all(
             actor=actor,
             doctor=doctor,
             service=service,
@@ -262,12 +317,16 @@ def appointments_book(
             note=note,
             now=now,
         )
-        return [str(a.public_id) for a in appointments]
+        return [str(a.public_id) for a in booked]
 
     if idempotency_key is None:
-        with transaction.atomic():
-            ids = book()
-        replayed = False
+        if _one_statement(actor=actor, service=service, patients=patients):
+            book()
+        else:
+            with transaction.atomic():
+                book()
+        # The new rows carry what the answer shows: nothing to read again.
+        return Booked(appointments=booked)
     else:
         payload = {
             "doctor": str(doctor.public_id),

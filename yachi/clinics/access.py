@@ -1,6 +1,6 @@
 """Public lookups of clinics, doctors and services by their public ids."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from yachi.clinics.models import Clinic, Doctor, DoctorSkill, Service
@@ -38,11 +38,40 @@ def doctor_by_id(doctor_id, *, with_clinics: bool = False) -> Doctor:
     return doctor
 
 
+def doctor_for_service(doctor_id, service: Service) -> Doctor:
+    """An active doctor by public id, read in one query together with whether they
+    work at the service's clinic and have the skill it needs: ``doctor_fit`` then asks
+    the database nothing more (a booking's and an availability read's checks)."""
+    missing = NotFound(_("Doctor not found."), code="doctor_not_found")
+    doctor = (
+        Doctor.objects.filter(public_id=_uuid(doctor_id, missing), is_active=True)
+        .annotate(
+            _works_here=Exists(
+                Doctor.clinics.through.objects.filter(
+                    doctor_id=OuterRef("pk"), clinic_id=service.clinic_id
+                )
+            ),
+            _skilled=Exists(
+                DoctorSkill.objects.filter(doctor_id=OuterRef("pk"), skill=service.required_skill)
+            ),
+        )
+        # One row at most: by its key, not by the model's ordering.
+        .order_by("pk")
+        .first()
+    )
+    if doctor is None:
+        raise missing
+    doctor.fit_for = (service.pk, (doctor._works_here, doctor._skilled))
+    return doctor
+
+
 def service_by_id(service_id) -> Service:
     missing = NotFound(_("Service not found."), code="service_not_found")
     service = (
         Service.objects.select_related("clinic")
         .filter(public_id=_uuid(service_id, missing), is_active=True, clinic__is_active=True)
+        # One row at most: by its key, not by the model's ordering (clinic, length, code).
+        .order_by("pk")
         .first()
     )
     if service is None:

@@ -25,7 +25,11 @@ DEFAULT_WORKS_AS = Weekday.MONDAY
 
 def calendar_days(*, clinic_id: int, first_day: date, last_day: date) -> dict[date, CalendarDay]:
     """The clinic's departures from its weekly hours between two dates, by date: one query."""
-    rows = CalendarDay.objects.filter(clinic_id=clinic_id, date__gte=first_day, date__lte=last_day)
+    rows = (
+        CalendarDay.objects.filter(clinic_id=clinic_id, date__gte=first_day, date__lte=last_day)
+        .only("date", "kind", "works_as")
+        .order_by()
+    )
     return {row.date: row for row in rows}
 
 

@@ -1,7 +1,13 @@
 """What other contexts may use of clinics, doctors, chairs and services, and what a
 staff member may do at a clinic (``roles``: ``may``, ``require``, ``clinics_where``)."""
 
-from yachi.clinics.access import clinic_by_id, doctor_by_id, service_by_id, staff_clinic_by_id
+from yachi.clinics.access import (
+    clinic_by_id,
+    doctor_by_id,
+    doctor_for_service,
+    service_by_id,
+    staff_clinic_by_id,
+)
 from yachi.clinics.calendar import (
     calendar_day_delete,
     calendar_day_save,
@@ -34,6 +40,7 @@ from yachi.clinics.roles import (
 )
 from yachi.clinics.selectors import (
     active_chair_ids,
+    active_chairs,
     active_clinics,
     clinic_billable_materials,
     clinic_billable_services,
@@ -41,6 +48,7 @@ from yachi.clinics.selectors import (
     clinic_doctors,
     clinic_services,
     doctor_by_pk,
+    doctor_fit,
     doctor_has_skill,
     doctor_of_user,
     doctor_works_at,
@@ -60,6 +68,7 @@ __all__ = [
     "Standing",
     "Weekday",
     "active_chair_ids",
+    "active_chairs",
     "active_clinics",
     "anywhere",
     "calendar_day_delete",
@@ -76,6 +85,8 @@ __all__ = [
     "clinics_with_roles",
     "doctor_by_id",
     "doctor_by_pk",
+    "doctor_fit",
+    "doctor_for_service",
     "doctor_has_skill",
     "doctor_of_user",
     "doctor_photo_url",

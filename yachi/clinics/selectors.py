@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from yachi.clinics.choices import Skill
 from yachi.clinics.models import Chair, Clinic, Doctor, DoctorSkill, Material, Service
@@ -56,6 +56,41 @@ def active_chair_ids(*, clinic_id: int) -> list[int]:
         Chair.objects.filter(clinic_id=clinic_id, is_active=True)
         .order_by("name")
         .values_list("pk", flat=True)
+    )
+
+
+def doctor_fit(*, doctor: Doctor, service) -> tuple[bool, bool]:
+    """Whether ``doctor`` works at the service's clinic, and has the skill it needs.
+
+    One query, or none for a doctor read by ``doctor_for_service`` for this service.
+    """
+    known = getattr(doctor, "fit_for", None)
+    if known is not None and known[0] == service.pk:
+        return known[1]
+    row = (
+        Doctor.objects.filter(pk=doctor.pk)
+        .annotate(
+            works_here=Exists(
+                Doctor.clinics.through.objects.filter(
+                    doctor_id=OuterRef("pk"), clinic_id=service.clinic_id
+                )
+            ),
+            skilled=Exists(
+                DoctorSkill.objects.filter(doctor_id=OuterRef("pk"), skill=service.required_skill)
+            ),
+        )
+        .values_list("works_here", "skilled")
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+def active_chairs(*, clinic_id: int) -> list[Chair]:
+    """The clinic's chairs taking bookings, by name: their ids and names only."""
+    return list(
+        Chair.objects.filter(clinic_id=clinic_id, is_active=True)
+        .order_by("name")
+        .only("pk", "name")
     )
 
 

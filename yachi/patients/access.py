@@ -35,6 +35,17 @@ def holder(account: FamilyAccount) -> Patient:
     return Patient.objects.select_related("account").get(account=account, seat=0)
 
 
+def own_holder(user) -> Patient:
+    """The holder of the patient user's own family account, in one query; the account
+    is opened on first use as ``account_of`` does."""
+    found = (
+        Patient.objects.select_related("account").filter(account__owner=user, seat=0).first()
+        if user.is_patient
+        else None
+    )
+    return found if found is not None else holder(account_of(user))
+
+
 def access_face_photo_by_id(*, actor, photo_id) -> FacePhoto:
     """A facial photo of someone on the caller's own family account."""
     missing = NotFound(_("Photo not found."), code="photo_not_found")

@@ -1,6 +1,6 @@
 """What other contexts may use of patients."""
 
-from yachi.patients.access import access_family_member_by_id, account_of, holder
+from yachi.patients.access import access_family_member_by_id, account_of, holder, own_holder
 from yachi.patients.desk import register_desk_part
 from yachi.patients.records.selectors import SharedNote, shared_notes_of_appointments
 from yachi.patients.selectors import everyone_on
@@ -14,6 +14,7 @@ __all__ = [
     "account_open",
     "everyone_on",
     "holder",
+    "own_holder",
     "register_desk_part",
     "register_visits",
     "search_tokens_write",

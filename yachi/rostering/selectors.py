@@ -38,18 +38,34 @@ def working_intervals(
     calendar = clinics.calendar_days(clinic_id=clinic_id, first_day=first_day, last_day=last_day)
     doctor_ids = list(doctor_ids)
     weekly: dict[tuple[int, int], list] = defaultdict(list)
-    shifts = WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id)
+    # Unordered (the interval arithmetic sorts): the model's ordering joins the doctor.
+    shifts = (
+        WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id)
+        .only("doctor_id", "weekday", "start_time", "end_time")
+        .order_by()
+    )
+    if last_day - first_day < timedelta(days=6):
+        # Fewer days than a week (a booking's one day): only the weekdays they keep.
+        weekdays, day = set(), first_day
+        while day <= last_day:
+            weekdays.add(clinics.weekday_of(day, calendar))
+            day += timedelta(days=1)
+        shifts = shifts.filter(weekday__in=weekdays - {None})
     if not on_call:
         shifts = shifts.filter(kind=ShiftKind.REGULAR)
     for shift in shifts:
         weekly[(shift.doctor_id, shift.weekday)].append(shift)
     extras: dict[tuple[int, date], list[Interval]] = defaultdict(list)
     leaves: dict[tuple[int, date], list[Interval]] = defaultdict(list)
-    exceptions = ShiftException.objects.filter(
-        Q(clinic_id=clinic_id) | Q(clinic__isnull=True),
-        doctor_id__in=doctor_ids,
-        date__gte=first_day,
-        date__lte=last_day,
+    exceptions = (
+        ShiftException.objects.filter(
+            Q(clinic_id=clinic_id) | Q(clinic__isnull=True),
+            doctor_id__in=doctor_ids,
+            date__gte=first_day,
+            date__lte=last_day,
+        )
+        .only("doctor_id", "clinic_id", "date", "kind", "start_time", "end_time")
+        .order_by()
     )
     for item in exceptions:
         key = (item.doctor_id, item.date)
