@@ -529,6 +529,10 @@ YACHI_FLASH_DB_WRITERS = envint("YACHI_FLASH_DB_WRITERS", 8)
 # How long a process remembers a sale's row for the reserve's first checks (the database
 # and Redis still decide every place taken; yachi.shop.flash.sale_cache).
 YACHI_FLASH_SALE_CACHE_SECONDS = envint("YACHI_FLASH_SALE_CACHE_SECONDS", 2)
+# How long a process believes the Redis script's "sold out" for a sale, refusing a
+# request without a key at once (a place given back elsewhere is sold this much later;
+# yachi.shop.flash.store.known_sold_out). 0: always ask the script.
+YACHI_FLASH_SOLD_OUT_SECONDS = envint("YACHI_FLASH_SOLD_OUT_SECONDS", 1)
 # A place Redis gave out whose order is still missing after this long was lost on the
 # way (a crash between the two steps) and is repaired: the order made or the place freed.
 YACHI_FLASH_REPAIR_AFTER_SECONDS = envint("YACHI_FLASH_REPAIR_AFTER_SECONDS", 60)

@@ -36,7 +36,9 @@ from datetime import UTC, datetime, timedelta
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
+
+from yachi.compliance.facade import open_on_read
 
 # Bounds the memory: when full, it is emptied (a rush refills it in one request each).
 MAX_ENTRIES = 20_000
@@ -275,15 +277,18 @@ def _from_record(record: dict, now: datetime) -> Entry | None:
 
     if now >= record["expires_at"] or not record["user"].get("is_active"):
         return None
-    names, row = [], []
+    names, row, sealed = [], [], {}
     for field in _user_fields():
         value = record["user"][field.attname]
         if hasattr(field, "encryption_context"):
-            value = field.from_db_value(value, None, connection)
+            sealed[field.attname] = value
+            continue
         names.append(field.attname)
         row.append(value)
-    # The columns left out are loaded from the database if a request ever reads them.
+    # The columns left out are loaded from the database if a request ever reads them;
+    # the name and number are decrypted only if a request reads them (a refusal does not).
     user = User.from_db("default", names, row)
+    open_on_read(user, sealed)
     return Entry(
         user=user,
         token_id=record["token_id"],

@@ -36,6 +36,7 @@ from yachi.compliance.fields import (
     EncryptedJSONField,
     EncryptedQuerySet,
     EncryptedTextField,
+    open_on_read,
 )
 from yachi.compliance.models import AuditAction
 from yachi.compliance.privacy import (
@@ -70,6 +71,7 @@ __all__ = [
     "encrypt_columns",
     "fixed_point",
     "iso_date",
+    "open_on_read",
     "personal_data_erase",
     "personal_data_export",
     "register_acting_role",

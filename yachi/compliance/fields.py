@@ -34,14 +34,44 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import DataError, models
 from django.db.models import F, OrderBy
 from django.db.models.lookups import Exact
+from django.db.models.query_utils import DeferredAttribute
 
 from yachi.compliance import blindindex, envelope
 from yachi.compliance.errors import EncryptedLookupRefused
 from yachi.core.errors import DomainError
 
+_SEALED = "_sealed_values"
+
+
+class SealedAttribute(DeferredAttribute):
+    """An encrypted field's attribute: a value handed over still sealed (``open_on_read``)
+    is decrypted when it is first read, so a request that never reads it never pays for
+    it; a value neither loaded nor handed over loads from the database, as Django's."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        data = instance.__dict__
+        name = self.field.attname
+        if name not in data:
+            sealed = data.get(_SEALED)
+            if sealed is not None and name in sealed:
+                data[name] = self.field.from_db_value(sealed[name], None, None)
+        return super().__get__(instance, cls)
+
+
+def open_on_read(instance, sealed: dict) -> None:
+    """Hand ``instance`` the sealed column values of its encrypted fields (by attname),
+    left out when it was built (``Model.from_db`` without them): each is decrypted on its
+    first read. They count as deferred fields, so ``save()`` writes only what was read
+    or set."""
+    instance.__dict__[_SEALED] = sealed
+
 
 class EncryptedFieldMixin:
     """Seals a field's value as text; a typed field says how its value reads as text."""
+
+    descriptor_class = SealedAttribute
 
     def __init__(self, *args, context: str | None = None, **kwargs):
         # Not "context": DecimalField keeps its decimal context under that name.

@@ -146,3 +146,14 @@ def test_a_second_factor_turned_on_is_seen_at_once(raw, patient):
     staff_auth.totp_enroll(user=patient, secret=secret, code=pyotp.TOTP(secret).now())
     tokencache.clear_local()
     assert token_user(raw).has_totp
+
+
+def test_a_user_from_a_record_saved_by_a_request_keeps_its_name_and_number(raw, patient):
+    """Name and number come sealed and are opened only when read: a save in between
+    writes what the request changed and leaves them as they are."""
+    user = token_user(raw)
+    user.is_active = True
+    user.save()
+    stored = User.objects.get(pk=patient.pk)
+    assert stored.name == "王小明" and stored.phone == patient.phone
+    assert user.name == "王小明" and user.phone == patient.phone

@@ -86,6 +86,9 @@ def flash_reserve(
     token = reservation_token(buyer=buyer, idempotency_key=idempotency_key)
     _check_window(sale, now)
     if store.enabled():
+        if idempotency_key is None and store.known_sold_out(sale.pk):
+            # A retry with a key may hold a place already: only the script can say.
+            raise SoldOut()
         try:
             outcome = _reserve_in_redis(sale=sale, buyer=buyer, token=token, now=now)
         except store.Unavailable:
@@ -98,7 +101,12 @@ def flash_reserve(
             try:
                 with _db_writers():
                     reservation = reservation_create(
-                        sale=sale, buyer=buyer, token=token, now=now, granted=True
+                        sale=sale,
+                        buyer=buyer,
+                        token=token,
+                        now=now,
+                        granted=True,
+                        held_before=outcome.held_before,
                     )
             except (SoldOut, LimitReached, NotStarted, SaleEnded):
                 # Redis let through what the database refuses: it was out of step.
@@ -144,7 +152,13 @@ def store_load(sale: FlashSale) -> bool:
 
 
 def reservation_create(
-    *, sale: FlashSale, buyer, token: str, now: datetime | None = None, granted: bool = False
+    *,
+    sale: FlashSale,
+    buyer,
+    token: str,
+    now: datetime | None = None,
+    granted: bool = False,
+    held_before: int | None = None,
 ) -> FlashReservation:
     """Write the reservation, its order and payment intent; idempotent on ``token``.
 
@@ -154,8 +168,26 @@ def reservation_create(
     never change once it is made, and the conditional update at the end checks its window
     and places once more in the database. Without it (the database alone, or a worker
     writing an old grant) the row is read first, so a sold-out sale writes nothing.
+
+    ``held_before`` (with ``granted``): how many places Redis says the buyer held before
+    this one. The rows are then written straight away in the next slot, with no read and
+    no savepoint (``_create_granted``); if the database disagrees (the token or the slot
+    taken: a retry, the worker, Redis out of step), that transaction rolls back whole and
+    the careful way below decides.
     """
     now = now or timezone.now()
+    if (
+        granted
+        and held_before is not None
+        and held_before < sale.per_person_limit
+        and not transaction.get_connection().in_atomic_block
+    ):
+        try:
+            return _create_granted(
+                sale=sale, buyer=buyer, token=token, now=now, slot=held_before + 1
+            )
+        except IntegrityError:
+            pass
     with transaction.atomic():
         existing, held = _of_buyer(sale=sale, buyer=buyer, token=token)
         if existing is not None:
@@ -180,29 +212,49 @@ def reservation_create(
                 # A concurrent reservation of the same buyer took this slot.
         if reservation is None:
             raise LimitReached()
-        intent = intent_create(
-            purpose=Purpose.SHOP_ORDER,
-            reference=f"shop.order:{reservation.order.public_id}",
-            amount_fen=sale.price_fen,
-            description=sale.title,
-            payer=buyer,
-            clinic=sale.clinic,
-            pay_within=timedelta(minutes=sale.payment_window_minutes),
-        )
-        # Last, so that the sale's row stays locked only until the commit right after.
-        taken = FlashSale.objects.filter(
-            pk=sale.pk,
-            remaining__gt=0,
-            is_active=True,
-            starts_at__lte=now,
-            ends_at__gt=now,
-        ).update(remaining=F("remaining") - 1, updated_at=timezone.now())
-        if not taken:
-            # Paused or ended since it was granted, or sold out: say which.
-            _check_window(FlashSale.objects.get(pk=sale.pk), now)
-            raise SoldOut()
+        intent = _intent(sale=sale, buyer=buyer, reservation=reservation, new_reference=False)
+        _take_place(sale=sale, now=now)
     reservation.payment = intent
     return reservation
+
+
+def _create_granted(*, sale, buyer, token, now, slot) -> FlashReservation:
+    """A place Redis granted, in slot ``slot``: four inserts and the update, nothing else.
+    An ``IntegrityError`` rolls it all back."""
+    with transaction.atomic():
+        reservation = _insert(sale=sale, buyer=buyer, token=token, slot=slot)
+        intent = _intent(sale=sale, buyer=buyer, reservation=reservation, new_reference=True)
+        _take_place(sale=sale, now=now)
+    reservation.payment = intent
+    return reservation
+
+
+def _intent(*, sale, buyer, reservation, new_reference: bool):
+    return intent_create(
+        purpose=Purpose.SHOP_ORDER,
+        reference=f"shop.order:{reservation.order.public_id}",
+        amount_fen=sale.price_fen,
+        description=sale.title,
+        payer=buyer,
+        clinic=sale.clinic,
+        pay_within=timedelta(minutes=sale.payment_window_minutes),
+        new_reference=new_reference,
+    )
+
+
+def _take_place(*, sale, now) -> None:
+    # Last, so that the sale's row stays locked only until the commit right after.
+    taken = FlashSale.objects.filter(
+        pk=sale.pk,
+        remaining__gt=0,
+        is_active=True,
+        starts_at__lte=now,
+        ends_at__gt=now,
+    ).update(remaining=F("remaining") - 1, updated_at=timezone.now())
+    if not taken:
+        # Paused or ended since it was granted, or sold out: say which.
+        _check_window(FlashSale.objects.get(pk=sale.pk), now)
+        raise SoldOut()
 
 
 def _of_buyer(*, sale, buyer, token) -> tuple[FlashReservation | None, set[int]]:

@@ -20,6 +20,7 @@ The database remains the record of truth; ``repair.store_reconcile`` makes this
 copy agree with it again after a crash, an expiry or a flushed or restarted Redis.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -92,7 +93,7 @@ if mine >= tonumber(meta[2]) then return {'limit_reached'} end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1] .. ':' .. ARGV[3])
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 local id = redis.call('XADD', KEYS[4], '*', 'token', ARGV[2], 'sale', ARGV[4], 'buyer', ARGV[1])
-return {'ok', id}
+return {'ok', id, mine}
 """
 
 # KEYS: held, buyers. ARGV: token. Idempotent: a token gives its place back once,
@@ -176,6 +177,37 @@ def _run(source: str, keys_: list[str], args: list) -> object:
 class Outcome:
     status: str  # ok, duplicate, not_loaded, inactive, not_started, ended, sold_out, limit_reached
     entry_id: str = ""
+    # With "ok": how many places the buyer held in the sale before this one, per Redis.
+    held_before: int | None = None
+
+
+# Sales the script found sold out in this process, and until when that is believed
+# (``time.monotonic()``): a refusal in a rush then asks Redis nothing (ADR 0028).
+_sold_out: dict[tuple[str, str, int], float] = {}
+
+
+def _sold_out_key(sale_id: int) -> tuple[str, str, int]:
+    return (settings.REDIS_URL, settings.YACHI_REDIS_PREFIX, sale_id)
+
+
+def known_sold_out(sale_id: int) -> bool:
+    """Whether the script said "sold out" for this sale in the last
+    ``YACHI_FLASH_SOLD_OUT_SECONDS``, with no place given back in this process since."""
+    until = _sold_out.get(_sold_out_key(sale_id))
+    if until is None:
+        return False
+    if time.monotonic() < until:
+        return True
+    _sold_out.pop(_sold_out_key(sale_id), None)
+    return False
+
+
+def _places_may_have_changed(sale_id: int) -> None:
+    _sold_out.pop(_sold_out_key(sale_id), None)
+
+
+def forget_sold_out() -> None:
+    _sold_out.clear()
 
 
 def reserve(*, sale_id: int, buyer_id: int, token: str, now: datetime) -> Outcome:
@@ -183,10 +215,16 @@ def reserve(*, sale_id: int, buyer_id: int, token: str, now: datetime) -> Outcom
     answer = _run(RESERVE, [meta, held, buyers, stream()], [buyer_id, token, ms(now), sale_id])
     status = answer[0].decode()
     entry = answer[1].decode() if len(answer) > 1 else ""
-    return Outcome(status, entry)
+    held_before = int(answer[2]) if len(answer) > 2 else None
+    if status == "sold_out" and settings.YACHI_FLASH_SOLD_OUT_SECONDS > 0:
+        if len(_sold_out) >= 1000:
+            _sold_out.clear()
+        _sold_out[_sold_out_key(sale_id)] = time.monotonic() + settings.YACHI_FLASH_SOLD_OUT_SECONDS
+    return Outcome(status, entry, held_before)
 
 
 def release(*, sale_id: int, token: str) -> bool:
+    _places_may_have_changed(sale_id)
     _, held, buyers = keys(sale_id)
     return bool(_run(RELEASE, [held, buyers], [token]))
 
@@ -207,23 +245,28 @@ def _triples(places) -> list:
 
 def load(sale, places) -> bool:
     """Load ``sale`` with the places the database holds, ``(token, buyer_id, at)``."""
+    _places_may_have_changed(sale.pk)
     return bool(_run(LOAD, list(keys(sale.pk)), _meta_args(sale) + _triples(places)))
 
 
 def sync(sale) -> bool:
+    _places_may_have_changed(sale.pk)
     return bool(_run(SYNC, [keys(sale.pk)[0]], _meta_args(sale)))
 
 
 def adopt(sale_id: int, places) -> int:
+    _places_may_have_changed(sale_id)
     return int(_run(ADOPT, list(keys(sale_id)), _triples(places)) or 0)
 
 
 def recount(sale_id: int) -> int:
+    _places_may_have_changed(sale_id)
     _, held, buyers = keys(sale_id)
     return int(_run(RECOUNT, [held, buyers], []))
 
 
 def unload(sale_id: int) -> None:
+    _places_may_have_changed(sale_id)
     try:
         client().delete(*keys(sale_id))
     except (redis.ConnectionError, redis.TimeoutError) as exc:
