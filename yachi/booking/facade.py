@@ -10,6 +10,9 @@ from yachi.booking.selectors import (
     patients_seen_at,
 )
 from yachi.booking.services import appointments_cancel_upcoming
+from yachi.booking.vouchers.errors import VoucherNotRefundable
+from yachi.booking.vouchers.selectors import voucher_by_source, vouchers_by_sources
+from yachi.booking.vouchers.services import voucher_issue, voucher_withdraw
 
 __all__ = [
     "appointment_by_public_id",
@@ -20,4 +23,9 @@ __all__ = [
     "last_visits",
     "patient_has_upcoming_appointments",
     "patients_seen_at",
+    "VoucherNotRefundable",
+    "voucher_by_source",
+    "voucher_issue",
+    "voucher_withdraw",
+    "vouchers_by_sources",
 ]

@@ -293,8 +293,24 @@ def flash_sale_create(
     payment_window_minutes: int = 15,
     description: str = "",
     sku=None,
+    service=None,
+    voucher_valid_days: int = 90,
     actor=None,
 ) -> FlashSale:
+    """A new sale of a mall SKU, of a treatment package, or of a clinic's ``service``.
+
+    A sale of a service sells service vouchers (ADR 0033): its usual price is the
+    service's own price (``original_price_fen`` is not asked for), and each voucher is
+    valid for ``voucher_valid_days`` from its payment.
+    """
+    if service is not None:
+        if service.clinic_id != clinic.pk or not service.is_active:
+            raise InvalidInput(_("Choose a bookable treatment of this clinic."))
+        if sku is not None:
+            raise InvalidInput(_("A flash sale is of a product or of a treatment, not both."))
+        if not 1 <= voucher_valid_days <= 366:
+            raise InvalidInput(_("A voucher is valid for 1 to 366 days."))
+        original_price_fen = service.price_fen
     if price_fen <= 0 or original_price_fen < price_fen:
         raise InvalidInput(_("The sale price must be above zero and at most the usual price."))
     if places < 1 or per_person_limit < 1 or payment_window_minutes < 1:
@@ -306,6 +322,8 @@ def flash_sale_create(
         title=title.strip()[:64],
         description=description,
         sku=sku,
+        service=service,
+        voucher_valid_days=voucher_valid_days,
         price_fen=price_fen,
         original_price_fen=original_price_fen,
         places=places,
@@ -322,7 +340,11 @@ def flash_sale_create(
             object_type="flash_sale",
             object_id=sale.public_id,
             clinic=clinic,
-            details={"places": places, "price_fen": price_fen},
+            details={
+                "places": places,
+                "price_fen": price_fen,
+                **({"service": service.code} if service is not None else {}),
+            },
         )
     transaction.on_commit(lambda: _load_store(sale))
     return sale
