@@ -15,6 +15,7 @@ from yachi.booking.vouchers.selectors import voucher_by_source, vouchers_by_sour
 from yachi.booking.vouchers.services import voucher_issue, voucher_withdraw
 
 __all__ = [
+    "VoucherNotRefundable",
     "appointment_by_public_id",
     "appointments_cancel_upcoming",
     "appointments_export",
@@ -23,7 +24,6 @@ __all__ = [
     "last_visits",
     "patient_has_upcoming_appointments",
     "patients_seen_at",
-    "VoucherNotRefundable",
     "voucher_by_source",
     "voucher_issue",
     "voucher_withdraw",

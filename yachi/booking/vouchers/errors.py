@@ -16,8 +16,7 @@ class VoucherNotUsable(Conflict):
 class VoucherNotRefundable(Conflict):
     code = "voucher_not_refundable"
     default_message = _(
-        "This voucher has been booked or used: cancel the appointment first, "
-        "or ask the clinic."
+        "This voucher has been booked or used: cancel the appointment first, or ask the clinic."
     )
 
 

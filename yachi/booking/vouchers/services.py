@@ -156,7 +156,6 @@ def vouchers_expire(*, now: datetime | None = None) -> int:
     """Unused vouchers past their date expire (a job). Booked ones keep their visit:
     it was booked before the voucher's date."""
     now = now or timezone.now()
-    return ServiceVoucher.objects.filter(
-        status=VoucherStatus.UNUSED, valid_until__lte=now
-    ).update(status=VoucherStatus.EXPIRED, closed_at=now, updated_at=now)
-
+    return ServiceVoucher.objects.filter(status=VoucherStatus.UNUSED, valid_until__lte=now).update(
+        status=VoucherStatus.EXPIRED, closed_at=now, updated_at=now
+    )

@@ -22,9 +22,7 @@ def appointment_moved(*, appointment, to_status: str, now: datetime) -> None:
         appointment_id=appointment.pk, status=VoucherStatus.BOOKED
     )
     if to_status in (Status.CANCELLED, Status.NO_SHOW):
-        booked.update(
-            status=VoucherStatus.UNUSED, appointment=None, booked_at=None, updated_at=now
-        )
+        booked.update(status=VoucherStatus.UNUSED, appointment=None, booked_at=None, updated_at=now)
     elif to_status == Status.COMPLETED:
         booked.update(status=VoucherStatus.USED, used_at=now, updated_at=now)
 
@@ -32,9 +30,7 @@ def appointment_moved(*, appointment, to_status: str, now: datetime) -> None:
 def check_new_time(*, appointment, start: datetime) -> None:
     """A visit booked with a voucher moves only to a time before the voucher expires."""
     voucher = (
-        ServiceVoucher.objects.filter(appointment_id=appointment.pk)
-        .only("valid_until")
-        .first()
+        ServiceVoucher.objects.filter(appointment_id=appointment.pk).only("valid_until").first()
     )
     if voucher is not None and start >= voucher.valid_until:
         raise VoucherExpiresFirst(expiry_message(voucher))

@@ -27,9 +27,7 @@ class FlashSale(BaseModel):
     service = models.ForeignKey(
         "clinics.Service", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    voucher_valid_days = models.PositiveSmallIntegerField(
-        _("voucher valid for (days)"), default=90
-    )
+    voucher_valid_days = models.PositiveSmallIntegerField(_("voucher valid for (days)"), default=90)
     original_price_fen = models.PositiveIntegerField(_("usual price (fen)"))
     price_fen = models.PositiveIntegerField(_("sale price (fen)"))
     places = models.PositiveIntegerField(_("places"))

@@ -15,7 +15,7 @@ def sales_on_offer(*, now: datetime | None = None) -> QuerySet[FlashSale]:
     now = now or timezone.now()
     return (
         FlashSale.objects.filter(is_active=True, ends_at__gt=now, clinic__is_active=True)
-        .select_related("clinic")
+        .select_related("clinic", "service")
         .order_by("starts_at", "pk")
     )
 
@@ -34,7 +34,7 @@ def sale_by_id(sale_id) -> FlashSale:
     if public_id is None:
         raise FlashSaleNotFound()
     sale = (
-        FlashSale.objects.select_related("clinic")
+        FlashSale.objects.select_related("clinic", "service")
         .filter(public_id=public_id, clinic__is_active=True)
         .first()
     )

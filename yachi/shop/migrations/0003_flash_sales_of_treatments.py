@@ -5,25 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinics', '0006_chain_roles'),
-        ('shop', '0002_product_images_pickup_codes_preparing'),
+        ("clinics", "0006_chain_roles"),
+        ("shop", "0002_product_images_pickup_codes_preparing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='flashsale',
-            name='service',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinics.service'),
+            model_name="flashsale",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="clinics.service",
+            ),
         ),
         migrations.AddField(
-            model_name='flashsale',
-            name='voucher_valid_days',
-            field=models.PositiveSmallIntegerField(default=90, verbose_name='voucher valid for (days)'),
+            model_name="flashsale",
+            name="voucher_valid_days",
+            field=models.PositiveSmallIntegerField(
+                default=90, verbose_name="voucher valid for (days)"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flashsale',
-            constraint=models.CheckConstraint(condition=models.Q(('sku__isnull', True), ('service__isnull', True), _connector='OR'), name='flash_sale_sku_or_service'),
+            model_name="flashsale",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sku__isnull", True), ("service__isnull", True), _connector="OR"
+                ),
+                name="flash_sale_sku_or_service",
+            ),
         ),
     ]
