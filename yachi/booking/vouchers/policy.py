@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from yachi.booking.choices import VoucherStatus
+from yachi.core.models import as_public_id
 
 
 def may_book(voucher, now=None) -> bool:
@@ -17,4 +18,6 @@ def may_refund(voucher) -> bool:
 def order_id_of(voucher):
     """The mall order that paid for it, whose cancellation refunds it."""
     prefix = "shop.order:"
-    return voucher.source[len(prefix) :] if voucher.source.startswith(prefix) else None
+    if not voucher.source.startswith(prefix):
+        return None
+    return as_public_id(voucher.source[len(prefix) :])
