@@ -23,8 +23,10 @@ def sales_on_offer(*, now: datetime | None = None) -> QuerySet[FlashSale]:
 def sales_of_clinic(*, clinic, now: datetime | None = None) -> QuerySet[FlashSale]:
     """The console's list: everything not ended more than 30 days ago."""
     now = now or timezone.now()
-    return FlashSale.objects.filter(clinic=clinic, ends_at__gt=now - timedelta(days=30)).order_by(
-        "-starts_at", "-pk"
+    return (
+        FlashSale.objects.filter(clinic=clinic, ends_at__gt=now - timedelta(days=30))
+        .select_related("service")
+        .order_by("-starts_at", "-pk")
     )
 
 

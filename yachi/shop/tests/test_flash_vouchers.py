@@ -183,3 +183,31 @@ def test_the_voucher_appears_in_the_app_and_books_through_the_normal_flow(client
     assert voucher.appointment.patient == world.patient_child
     order_page = client.get(f"/shop/orders/{order.public_id}/").content.decode()
     assert voucher.code in order_page and "取消订单" not in order_page
+
+
+def test_a_manager_creates_a_treatment_sale_whose_usual_price_is_the_services(
+    client, world, fluoride
+):
+    client.force_login(world.clinic_a_manager)
+    url = f"/console/clinic/{world.clinic_a.public_id}/flash-sales/"
+    assert "儿童涂氟 · ¥128.00" in client.get(url).content.decode()
+    start = (timezone.localtime() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    end = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    form = {
+        "title": "儿童涂氟 9.9 元",
+        "price": "9.90",
+        "places": "30",
+        "per_person_limit": "2",
+        "starts_at": start,
+        "ends_at": end,
+        "payment_window_minutes": "15",
+        "voucher_valid_days": "60",
+    }
+    refused = client.post(url, form)  # neither a treatment nor a usual price
+    assert refused.status_code == 200 and not FlashSale.objects.exists()
+    response = client.post(url, {**form, "service": str(fluoride.public_id)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sale = FlashSale.objects.get()
+    assert (sale.service, sale.price_fen, sale.original_price_fen) == (fluoride, 990, 12800)
+    assert sale.voucher_valid_days == 60
+    assert "服务券 · 儿童涂氟" in client.get(url + "live/").content.decode()
