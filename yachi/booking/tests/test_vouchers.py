@@ -300,3 +300,35 @@ def test_bookings_with_one_voucher_at_the_same_moment_make_one_appointment(live_
     assert Appointment.objects.filter(service=voucher.service).count() == 1
     voucher.refresh_from_db()
     assert voucher.status == VoucherStatus.BOOKED
+
+
+def _completed(world, voucher):
+    appointment = book(world, voucher, tomorrow_at(10))
+    desk = world.clinic_a_front_desk
+    for step, at in ((Status.ARRIVED, tomorrow_at(9, 55)), (Status.COMPLETED, tomorrow_at(10, 20))):
+        appointment = appointment_advance(
+            actor=desk, appointment=appointment, to_status=step, now=at
+        )
+    return appointment
+
+
+def test_the_visits_bill_shows_the_service_paid_by_the_voucher(api, world):
+    voucher = issue(world)
+    appointment = _completed(world, voucher)
+    api.as_user(world.patient_parent)
+    visit = api.get(f"/me/visits/{appointment.public_id}").json()
+    assert visit["paid_by_voucher"] == {
+        "code": voucher.code,
+        "title": "儿童涂氟 9.9 元",
+        "service": "儿童涂氟",
+        "list_fen": 12800,
+        "paid_fen": 990,
+        "status": "used",
+    }
+    assert api.get("/me/visits").json()[0]["paid_by_voucher"]["code"] == voucher.code
+    api.client.force_login(world.patient_parent)
+    page = api.client.get(f"/visits/{appointment.public_id}/").content.decode()
+    assert "服务券" in page and voucher.code in page and "¥128.00" in page
+    api.client.force_login(world.clinic_a_front_desk)
+    panel = api.client.get(f"/console/appointment/{appointment.public_id}/").content.decode()
+    assert voucher.code in panel and "本次就诊只需为其他项目开账单" in panel
