@@ -11,7 +11,11 @@ from yachi.booking.selectors import (
 )
 from yachi.booking.services import appointments_cancel_upcoming
 from yachi.booking.vouchers.errors import VoucherNotRefundable
-from yachi.booking.vouchers.selectors import voucher_by_source, vouchers_by_sources
+from yachi.booking.vouchers.selectors import (
+    service_places_free,
+    voucher_by_source,
+    vouchers_by_sources,
+)
 from yachi.booking.vouchers.services import voucher_issue, voucher_withdraw
 
 __all__ = [
@@ -24,6 +28,7 @@ __all__ = [
     "last_visits",
     "patient_has_upcoming_appointments",
     "patients_seen_at",
+    "service_places_free",
     "voucher_by_source",
     "voucher_issue",
     "voucher_withdraw",

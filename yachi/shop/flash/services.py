@@ -16,6 +16,7 @@ import secrets
 import threading
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.booking import facade as booking
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
@@ -317,6 +319,10 @@ def flash_sale_create(
         raise InvalidInput(_("Places, the limit per person and minutes to pay must be at least 1."))
     if ends_at <= starts_at:
         raise InvalidInput(_("The sale must end after it starts."))
+    if service is not None:
+        _check_capacity(
+            service=service, places=places, starts_at=starts_at, days=voucher_valid_days
+        )
     sale = FlashSale.objects.create(
         clinic=clinic,
         title=title.strip()[:64],
@@ -348,6 +354,23 @@ def flash_sale_create(
         )
     transaction.on_commit(lambda: _load_store(sale))
     return sale
+
+
+def _check_capacity(*, service, places: int, starts_at: datetime, days: int) -> None:
+    """No more vouchers than the clinic could see in the first buyer's days to book."""
+    first_day = timezone.localtime(starts_at, ZoneInfo(service.clinic.timezone)).date()
+    free = booking.service_places_free(
+        service=service, first_day=first_day, last_day=first_day + timedelta(days=days - 1)
+    )
+    if places > free:
+        raise InvalidInput(
+            _(
+                "The clinic has room for about %(free)s visits of %(service)s in the "
+                "vouchers' %(days)s days: sell at most that many, or give them longer."
+            )
+            % {"free": free, "service": service.display_name, "days": days},
+            code="over_capacity",
+        )
 
 
 def flash_sale_set_active(*, sale: FlashSale, active: bool, actor=None) -> FlashSale:

@@ -211,3 +211,12 @@ def test_a_manager_creates_a_treatment_sale_whose_usual_price_is_the_services(
     assert (sale.service, sale.price_fen, sale.original_price_fen) == (fluoride, 990, 12800)
     assert sale.voucher_valid_days == 60
     assert "服务券 · 儿童涂氟" in client.get(url + "live/").content.decode()
+
+
+def test_a_treatment_sale_sells_no_more_vouchers_than_the_clinic_has_room_for(world, fluoride):
+    # Two doctors provide it, 8 hours a day each: 48 visits of 20 minutes in one day.
+    with pytest.raises(InvalidInput) as refused:
+        treatment_sale(world, fluoride, places=49, voucher_valid_days=1)
+    assert refused.value.code == "over_capacity" and "48" in str(refused.value.message)
+    assert not FlashSale.objects.exists()
+    assert treatment_sale(world, fluoride, places=48, voucher_valid_days=1).places == 48
