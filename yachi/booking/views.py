@@ -21,6 +21,7 @@ from yachi.booking.errors import SlotUnavailable
 from yachi.booking.policy import patient_may_change, patient_may_reschedule
 from yachi.booking.vouchers import services as voucher_services
 from yachi.booking.vouchers.access import access_voucher_by_id
+from yachi.booking.vouchers.selectors import vouchers_of_appointments
 from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError, InvalidInput, NotFound
@@ -357,6 +358,7 @@ def appointment_page(request, appointment_id):
             "deposit": deposits.deposit_of(appointment)
             if appointment.service.deposit_fen
             else None,
+            "voucher": vouchers_of_appointments([appointment.pk]).get(appointment.pk),
             "tab": "appointments",
         },
     )

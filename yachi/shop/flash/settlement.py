@@ -46,8 +46,8 @@ def reservation_paid(*, order) -> None:
 
 def voucher_issue_for(*, order) -> None:
     """A paid place of a treatment's sale is a service voucher for the buyer (ADR 0033):
-    valid to the end of the sale's number of days from the payment, at the clinic's
-    time. Issued once per order, however often this runs."""
+    valid to the end of the last of the sale's number of days counted from the day of
+    payment, at the clinic's time. Issued once per order, however often this runs."""
     reservation = (
         FlashReservation.objects.select_related("sale__service__clinic")
         .filter(order_id=order.pk)
@@ -58,14 +58,15 @@ def voucher_issue_for(*, order) -> None:
     sale = reservation.sale
     zone = ZoneInfo(sale.service.clinic.timezone)
     paid_day = timezone.localtime(order.paid_at or timezone.now(), zone).date()
-    last_day = paid_day + timedelta(days=sale.voucher_valid_days)
+    # The day of payment is the first of its days; the voucher ends with the last.
+    last_day = paid_day + timedelta(days=sale.voucher_valid_days - 1)
     booking.voucher_issue(
         source=f"shop.order:{order.public_id}",
         owner=order.buyer,
         service=sale.service,
         title=sale.title,
         paid_fen=order.total_fen,
-        valid_until=datetime.combine(last_day, time.min, tzinfo=zone),
+        valid_until=datetime.combine(last_day, time(23, 59, 59), tzinfo=zone),
     )
 
 

@@ -93,8 +93,10 @@ def test_paying_issues_a_service_voucher_instead_of_a_pick_up(world, fluoride):
     assert voucher.owner == world.patient_parent and voucher.service == fluoride
     assert voucher.clinic == world.clinic_a and voucher.paid_fen == 990
     assert voucher.status == VoucherStatus.UNUSED
-    days = (timezone.localtime(voucher.valid_until).date() - timezone.localdate()).days
-    assert days == 30
+    # Thirty days counting the day of payment, to the end of the last one.
+    until = timezone.localtime(voucher.valid_until)
+    assert (until.date() - timezone.localdate()).days == 29
+    assert until.strftime("%H:%M") == "23:59"
     # A payment notification applied again issues nothing more.
     services.mark_paid(order=order, paid_fen=990, at=timezone.now())
     assert ServiceVoucher.objects.count() == 1
@@ -178,6 +180,8 @@ def test_the_voucher_appears_in_the_app_and_books_through_the_normal_flow(client
         },
     )
     assert done.status_code == 302 and "/appointments/" in done["Location"]
+    booked_page = client.get(done["Location"]).content.decode()
+    assert "已用服务券支付" in booked_page and voucher.code in booked_page
     voucher.refresh_from_db()
     assert voucher.status == VoucherStatus.BOOKED
     assert voucher.appointment.patient == world.patient_child
