@@ -645,6 +645,11 @@ STEPS = {
 def order_advance(*, actor, order: Order, to_status: str) -> Order:
     """Being prepared, ready for pick-up, shipped, or completed (picked up / delivered)."""
     require_order_staff(actor, order.clinic_id)
+    if order.kind == OrderKind.FLASH_SALE and booking.voucher_by_source(order_reference(order)):
+        raise InvalidInput(
+            _("This order is a service voucher: the patient books a visit with it."),
+            code="voucher_order",
+        )
     if to_status in STEPS:
         allowed, fulfilment = STEPS[to_status]
         if fulfilment is not None and order.fulfilment != fulfilment:

@@ -224,3 +224,13 @@ def test_a_treatment_sale_sells_no_more_vouchers_than_the_clinic_has_room_for(wo
     assert refused.value.code == "over_capacity" and "48" in str(refused.value.message)
     assert not FlashSale.objects.exists()
     assert treatment_sale(world, fluoride, places=48, voucher_valid_days=1).places == 48
+
+
+def test_the_desk_does_not_prepare_a_voucher_as_a_pick_up(world, fluoride):
+    order, voucher = bought(world, treatment_sale(world, fluoride))
+    with pytest.raises(InvalidInput) as refused:
+        services.order_advance(
+            actor=world.clinic_a_front_desk, order=order, to_status=OrderStatus.PREPARING
+        )
+    assert refused.value.code == "voucher_order"
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
