@@ -227,7 +227,7 @@ def test_a_treatment_sale_sells_no_more_vouchers_than_the_clinic_has_room_for(wo
 
 
 def test_the_desk_does_not_prepare_a_voucher_as_a_pick_up(world, fluoride):
-    order, voucher = bought(world, treatment_sale(world, fluoride))
+    order, _voucher = bought(world, treatment_sale(world, fluoride))
     with pytest.raises(InvalidInput) as refused:
         services.order_advance(
             actor=world.clinic_a_front_desk, order=order, to_status=OrderStatus.PREPARING
