@@ -6,7 +6,7 @@ logged-in patient, as the front desk of clinic A, and with no or a forged token.
 Whatever comes in, the answer is one the contract lists, with a body that matches it;
 errors are ``{"code", "message"}``; nothing is ever a 5xx.
 
-The records the requests address (visits, orders, a flash sale, tokens) are added to
+The records the requests address (visits, orders, a flash sale, vouchers, tokens) are added to
 the shared world once for the whole module, in a transaction rolled back at its end;
 each request runs inside a savepoint rolled back afterwards, so every generated
 request meets the same personas and no example depends on another. The seed is fixed
@@ -27,8 +27,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from conftest import World, tomorrow_at
+from tests.factories import ServiceFactory
 from yachi.accounts.services import token_issue
 from yachi.booking.services import appointments_book
+from yachi.booking.vouchers.services import voucher_issue
 from yachi.shop.flash.services import flash_sale_create
 
 # Values from the personas' records under the names the API gives them, filled in per
@@ -148,8 +150,23 @@ def _fill_known_values(world) -> None:
         starts_at=timezone.now() - timedelta(minutes=1),
         ends_at=timezone.now() + timedelta(days=1),
     )
+    fluoride = ServiceFactory(
+        clinic=world.clinic_a, code="fluoride_varnish", duration_minutes=20, price_fen=12800
+    )
+    vouchers = [
+        voucher_issue(
+            source=f"fuzz:{user.pk}",
+            owner=user,
+            service=fluoride,
+            title="儿童涂氟 9.9 元",
+            paid_fen=990,
+            valid_until=timezone.now() + timedelta(days=30),
+        )
+        for user in (world.patient_parent, world.other_patient)
+    ]
     KNOWN_VALUES.update(
         sale_id=[str(sale.public_id)],
+        voucher_id=[str(v.public_id) for v in vouchers],
         clinic_id=[str(c.public_id) for c in (world.clinic_a, world.clinic_b)],
         doctor_id=[str(d.public_id) for d in (world.clinic_a_doctor, world.clinic_b_doctor)],
         service_id=[str(s.public_id) for s in (world.cleaning_a, world.filling_a)],

@@ -158,6 +158,17 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         amount_fen=9900,
         description="洁牙",
     )
+    # A service voucher of theirs, bought at clinic B.
+    from yachi.booking.vouchers.services import voucher_issue
+
+    their_voucher = voucher_issue(
+        source="test:their-voucher",
+        owner=world.other_patient,
+        service=world.cleaning_b,
+        title="洁牙 9.9 元",
+        paid_fen=990,
+        valid_until=tomorrow_at(18, days=30),
+    )
     regional = f.StaffFactory()
     f.chain_role(
         regional, world.chain, ChainRole.REGIONAL_MANAGER, [world.clinic_a, world.clinic_b]
@@ -174,6 +185,10 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         "order_id": [
             (world.patient_parent, str(their_order.public_id)),
             (world.clinic_a_front_desk, str(their_order.public_id)),  # another clinic's
+        ],
+        "voucher_id": [
+            (world.patient_parent, str(their_voucher.public_id)),  # another family's
+            (world.clinic_b_front_desk, str(their_voucher.public_id)),  # patients' own only
         ],
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
         "note_id": [
@@ -237,6 +252,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
         "diagnosis": "龋齿",
         "method": "simulator",
         "coupon_id": "00000000-0000-4000-8000-000000000000",
+        "doctor_id": str(world.clinic_a_doctor.public_id),
     }
     for param in params:
         for caller, foreign in cases[param]:

@@ -57,3 +57,11 @@ class EmergencyStatus(models.TextChoices):
     ACCEPTED = "accepted", _("A doctor is waiting")
     UNAVAILABLE = "unavailable", _("No doctor available")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class VoucherStatus(models.TextChoices):
+    UNUSED = "unused", _("Not used yet")
+    BOOKED = "booked", _("Booked")
+    USED = "used", _("Used")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")

@@ -17,6 +17,7 @@ from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import day_layout
 from yachi.booking.choices import TRANSITIONS, Status
 from yachi.booking.history.console_views import BILLABLE, may_bill
+from yachi.booking.vouchers.selectors import vouchers_of_appointments
 from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
@@ -161,6 +162,7 @@ def appointment_panel(request, appointment_id):
             "next": request.GET.get("next", ""),
             "can": _possible_steps(appointment),
             "bills": payments.bills_of_appointments([appointment.pk]).get(appointment.pk, []),
+            "voucher": vouchers_of_appointments([appointment.pk]).get(appointment.pk),
             "billable": appointment.status in BILLABLE and may_bill(request.user, appointment),
         },
     )

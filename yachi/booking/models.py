@@ -78,6 +78,14 @@ class Appointment(BaseModel):
 
 # The sub-domains' models belong to this app too; importing them here lets Django find them.
 from yachi.booking.emergency.models import EmergencyCase, EmergencyDispatch  # noqa: E402
+from yachi.booking.vouchers.models import ServiceVoucher  # noqa: E402
 from yachi.booking.waitlist.models import WaitlistEntry, WaitlistOffer  # noqa: E402
 
-__all__ = ["Appointment", "EmergencyCase", "EmergencyDispatch", "WaitlistEntry", "WaitlistOffer"]
+__all__ = [
+    "Appointment",
+    "EmergencyCase",
+    "EmergencyDispatch",
+    "ServiceVoucher",
+    "WaitlistEntry",
+    "WaitlistOffer",
+]

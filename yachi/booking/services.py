@@ -21,6 +21,7 @@ from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, Status
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
 from yachi.booking.overlap import clashing, overlapping
+from yachi.booking.vouchers import settle as vouchers
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
@@ -170,7 +171,9 @@ def _refresh_all_after_commit(appointments: list[Appointment], *extra_starts: da
     transaction.on_commit(lambda: cache.invalidate_days(sorted(days)))
 
 
-def _book_all(*, actor, doctor, service, start, patients, channel, note, now) -> list[Appointment]:
+def _book_all(
+    *, actor, doctor, service, start, patients, channel, note, now, prepaid: bool = False
+) -> list[Appointment]:
     duration = timedelta(minutes=service.duration_minutes)
     _check_time(
         actor=actor,
@@ -182,8 +185,9 @@ def _book_all(*, actor, doctor, service, start, patients, channel, note, now) ->
     )
     # In UTC, as the database hands moments back: the new rows are the answer.
     start = start.astimezone(UTC)
-    # A patient booking a service with a deposit holds the time until it is paid.
-    deposit_due = bool(actor.is_patient and service.deposit_fen)
+    # A patient booking a service with a deposit holds the time until it is paid; a
+    # visit paid in advance (a service voucher) needs none.
+    deposit_due = bool(actor.is_patient and service.deposit_fen and not prepaid)
     status = Status.PENDING if deposit_due else Status.BOOKED
     booked = []
     chairs = {chair.pk: chair for chair in clinics.active_chairs(clinic_id=service.clinic_id)}
@@ -350,6 +354,23 @@ def appointments_book(
     return Booked(appointments=[found[i] for i in ids], replayed=replayed)
 
 
+def book_prepaid(*, actor, doctor, service, start, patient, channel, note, now) -> Appointment:
+    """One appointment already paid for (a service voucher's), inside the caller's
+    transaction, by the same checks and constraints as any booking."""
+    (appointment,) = _book_all(
+        actor=actor,
+        doctor=doctor,
+        service=service,
+        start=start,
+        patients=[patient],
+        channel=channel,
+        note=note,
+        now=now,
+        prepaid=True,
+    )
+    return appointment
+
+
 def _check_patient_deadline(*, actor, appointment: Appointment, now: datetime, action: str):
     if not actor.is_patient:
         return
@@ -413,6 +434,7 @@ def appointment_reschedule(
     service = appointment.service
     length = timedelta(minutes=service.duration_minutes)
     _check_time(actor=actor, service=service, doctor=doctor, start=start, length=length, now=now)
+    vouchers.check_new_time(appointment=appointment, start=start)
     end = start + length
     others = Appointment.objects.exclude(pk=appointment.pk)
     if _clashing(others.filter(doctor=doctor), start, end).exists():
@@ -489,6 +511,7 @@ def _transition(*, actor, appointment, to_status: str, now: datetime, extra=None
     # both move the same appointment.
     if not Appointment.objects.filter(pk=appointment.pk, status=previous).update(**changes):
         raise StatusChanged()
+    vouchers.appointment_moved(appointment=appointment, to_status=to_status, now=now)
     appointment.refresh_from_db()
     if actor is not None and actor.is_clinic_staff:
         # Who moved which appointment from what to what; never the reason, which is

@@ -6,6 +6,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from yachi.booking import deposits
 from yachi.booking.emergency import services as emergency
 from yachi.booking.reminders import services as reminders
+from yachi.booking.vouchers import services as vouchers
 from yachi.booking.waitlist import services as waitlist
 
 
@@ -38,3 +39,8 @@ def escalate_emergencies() -> int:
 @db_periodic_task(crontab(minute="*/5"))
 def return_missed_deposits() -> int:
     return deposits.deposits_return_missed()
+
+
+@db_periodic_task(crontab(minute="7"))
+def expire_service_vouchers() -> int:
+    return vouchers.vouchers_expire()

@@ -12,6 +12,8 @@ from yachi.booking.history import api as history_api
 from yachi.booking.history import console_views as history_console
 from yachi.booking.history import views as history_views
 from yachi.booking.reminders import views as link_views
+from yachi.booking.vouchers import api as vouchers_api
+from yachi.booking.vouchers import views as vouchers_views
 from yachi.booking.waitlist import api as waitlist_api
 from yachi.booking.waitlist import views as waitlist_views
 
@@ -32,6 +34,8 @@ patient_patterns = [
     path("waitlist/join/", waitlist_views.waitlist_join_page, name="waitlist_join"),
     path("waitlist/offers/<str:offer_id>/", waitlist_views.offer_answer, name="waitlist_offer"),
     path("waitlist/<str:entry_id>/leave/", waitlist_views.waitlist_leave, name="waitlist_leave"),
+    path("vouchers/", vouchers_views.vouchers_page, name="vouchers"),
+    path("vouchers/<str:voucher_id>/", vouchers_views.voucher_page, name="voucher"),
     path("visits/", history_views.visits_page, name="visits"),
     path("visits/<str:appointment_id>/", history_views.visit_page, name="visit"),
     path("appointments/", views.appointments_page, name="appointments"),
@@ -67,3 +71,4 @@ api_router.add_router("", api.router)
 api_router.add_router("", waitlist_api.router)
 api_router.add_router("", emergency_api.router)
 api_router.add_router("", history_api.router)
+api_router.add_router("", vouchers_api.router)

@@ -1,6 +1,7 @@
 """The patient's booking pages: clinic → service → doctor → 7-day grid → time → confirm."""
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -18,6 +19,9 @@ from yachi.booking.calendar import by_day_part
 from yachi.booking.choices import Channel, Status
 from yachi.booking.errors import SlotUnavailable
 from yachi.booking.policy import patient_may_change, patient_may_reschedule
+from yachi.booking.vouchers import services as voucher_services
+from yachi.booking.vouchers.access import access_voucher_by_id
+from yachi.booking.vouchers.selectors import vouchers_of_appointments
 from yachi.clinics import facade as clinics
 from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError, InvalidInput, NotFound
@@ -39,6 +43,22 @@ def _chosen_people(request, account) -> list:
     everyone = patients.everyone_on(account)
     chosen = [p for p in everyone if str(p.public_id) in wanted]
     return chosen or everyone[:1]
+
+
+def _voucher_of(request, service=None):
+    """The voucher the booking is made with (``?voucher=``), one of the caller's own and
+    for this service; None when the booking is an ordinary one."""
+    raw = request.GET.get("voucher") or request.POST.get("voucher")
+    if not raw:
+        return None
+    voucher = access_voucher_by_id(actor=request.user, voucher_id=raw)
+    if service is not None and voucher.service_id != service.pk:
+        raise NotFound()
+    return voucher
+
+
+def _with_voucher(query: dict, voucher) -> dict:
+    return {**query, "voucher": voucher.public_id} if voucher is not None else query
 
 
 @patient_required
@@ -67,7 +87,10 @@ def services_page(request, clinic_id):
 @patient_required
 def doctors_page(request, service_id):
     service = clinics.service_by_id(service_id)
+    voucher = _voucher_of(request, service)
     rows = selectors.service_availability(service=service)
+    if voucher is not None:
+        rows = [(doctor, _before(days, voucher.valid_until)) for doctor, days in rows]
     earliest = selectors.earliest_slot(rows=rows)
     # Whom the booking is for, carried on from "再约" of a family member's visit.
     who = request.GET.getlist("who")[:6]
@@ -77,12 +100,15 @@ def doctors_page(request, service_id):
             reverse("web:book_confirm")
             + "?"
             + urlencode(
-                {
-                    "service": service.public_id,
-                    "doctor": earliest.doctor.public_id,
-                    "start": earliest.start.isoformat(),
-                    "who": who,
-                },
+                _with_voucher(
+                    {
+                        "service": service.public_id,
+                        "doctor": earliest.doctor.public_id,
+                        "start": earliest.start.isoformat(),
+                        "who": who,
+                    },
+                    voucher,
+                ),
                 doseq=True,
             )
         )
@@ -95,14 +121,22 @@ def doctors_page(request, service_id):
             "rows": rows,
             "earliest": earliest,
             "earliest_link": earliest_link,
-            "who_query": urlencode({"who": who}, doseq=True),
+            "who_query": urlencode(_with_voucher({"who": who}, voucher), doseq=True),
+            "voucher": voucher,
             "tab": "book",
         },
     )
 
 
-def _grid_context(request, *, doctor, service, party_size: int, link):
+def _before(days, until):
+    """The days' slots that start before ``until`` (a voucher's expiry)."""
+    return [replace(d, slots=[s for s in d.slots if s[0] < until]) for d in days]
+
+
+def _grid_context(request, *, doctor, service, party_size: int, link, until=None):
     days = selectors.doctor_availability(doctor=doctor, service=service, party_size=party_size)
+    if until is not None:
+        days = _before(days, until)
     selected = day_param(request.GET.get("day"))
     if selected not in {d.day for d in days}:
         selected = next((d.day for d in days if d.slots), days[0].day)
@@ -125,24 +159,35 @@ def slots_page(request, service_id, doctor_id):
     doctor = clinics.doctor_by_id(doctor_id)
     if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
         raise NotFound()
+    voucher = _voucher_of(request, service)
     account = patients.account_of(request.user)
     people = _chosen_people(request, account)
+    if voucher is not None:
+        people = people[:1]  # a voucher is one visit of one person
     who = [str(p.public_id) for p in people]
 
     def link(start):
         query = urlencode(
-            {
-                "service": service.public_id,
-                "doctor": doctor.public_id,
-                "start": start.isoformat(),
-                "who": who,
-            },
+            _with_voucher(
+                {
+                    "service": service.public_id,
+                    "doctor": doctor.public_id,
+                    "start": start.isoformat(),
+                    "who": who,
+                },
+                voucher,
+            ),
             doseq=True,
         )
         return f"{reverse('web:book_confirm')}?{query}"
 
     context = _grid_context(
-        request, doctor=doctor, service=service, party_size=len(people), link=link
+        request,
+        doctor=doctor,
+        service=service,
+        party_size=len(people),
+        link=link,
+        until=voucher.valid_until if voucher is not None else None,
     )
     context.update(
         service=service,
@@ -153,8 +198,12 @@ def slots_page(request, service_id, doctor_id):
         + urlencode({"service": service.public_id, "doctor": doctor.public_id}),
         everyone=patients.everyone_on(account),
         who=who,
+        voucher=voucher,
+        voucher_query=f"&voucher={voucher.public_id}" if voucher is not None else "",
         tab="book",
     )
+    if voucher is not None:
+        context["waitlist_link"] = None  # the waitlist books ordinary, unpaid visits
     template = htmx_partial(request, "booking/partials/grid.html", "booking/slots.html")
     return render(request, template, context)
 
@@ -166,19 +215,27 @@ def confirm_page(request):
         service = clinics.service_by_id(source.get("service"))
         doctor = clinics.doctor_by_id(source.get("doctor"))
         start = _start(source.get("start"))
+        voucher = _voucher_of(request, service)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("web:book_clinics")
     account = patients.account_of(request.user)
     people = _chosen_people(request, account)
+    if voucher is not None:
+        people = people[:1]
     back = reverse("web:book_slots", args=[service.public_id, doctor.public_id])
     back += "?" + urlencode(
         {
             "day": start.astimezone(ZoneInfo(service.clinic.timezone)).date().isoformat(),
             "who": [str(p.public_id) for p in people],
+            **({"voucher": voucher.public_id} if voucher is not None else {}),
         },
         doseq=True,
     )
+    if request.method == "POST" and voucher is not None:
+        return _book_with_voucher(
+            request, voucher=voucher, doctor=doctor, start=start, patient=people[0], back=back
+        )
     if request.method == "POST":
         try:
             booked = services.appointments_book(
@@ -232,13 +289,34 @@ def confirm_page(request):
             "people": people,
             "total_fen": service.price_fen * len(people),
             # Shown before the patient confirms: what is paid now and when it comes back.
-            "deposit_fen": service.deposit_fen * len(people),
+            "deposit_fen": 0 if voucher is not None else service.deposit_fen * len(people),
+            "voucher": voucher,
             "payment_minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES,
             "idempotency_key": uuid.uuid4().hex,
             "back": back,
             "tab": "book",
         },
     )
+
+
+def _book_with_voucher(request, *, voucher, doctor, start, patient, back):
+    try:
+        appointment = voucher_services.voucher_book(
+            actor=request.user,
+            voucher=voucher,
+            doctor=doctor,
+            start=start,
+            patient=patient,
+            note=request.POST.get("note", "").strip()[:500],
+            channel=Channel.PATIENT_APP,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        if exc.code == "voucher_not_usable":
+            return redirect("web:voucher", voucher_id=voucher.public_id)
+        return redirect(back)
+    messages.success(request, _("Booked with your voucher! We look forward to seeing you."))
+    return redirect("web:appointment", appointment_id=appointment.public_id)
 
 
 @patient_required
@@ -280,6 +358,7 @@ def appointment_page(request, appointment_id):
             "deposit": deposits.deposit_of(appointment)
             if appointment.service.deposit_fen
             else None,
+            "voucher": vouchers_of_appointments([appointment.pk]).get(appointment.pk),
             "tab": "appointments",
         },
     )

@@ -516,16 +516,21 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
 
 
 def _flash_sale(clinic) -> None:
-    """Always on: started yesterday, ending in ten years."""
+    """Always on: started yesterday, ending in ten years. A treatment's sale: paying
+    issues a service voucher (我的 → 我的服务券) that books the clinic's 儿童涂氟, and the
+    crossed-out price is that service's own."""
     from yachi.shop.flash.services import flash_sale_create
 
     now = timezone.now()
+    fluoride = Service.objects.get(clinic=clinic, code="fluoride_varnish")
     flash_sale_create(
         clinic=clinic,
         title="儿童涂氟 9.9 元",
-        description="3–12 岁儿童涂氟一次，预防龋齿。付款后到店出示订单即可。",
+        description="3–12 岁儿童涂氟一次，预防龋齿。付款后在「我的服务券」中预约到店时间。",
+        service=fluoride,
+        voucher_valid_days=90,
         price_fen=990,
-        original_price_fen=12800,
+        original_price_fen=fluoride.price_fen,
         places=100,
         per_person_limit=1,
         starts_at=now - timedelta(days=1),

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
@@ -466,6 +467,7 @@ def mark_paid(*, order: Order, paid_fen: int, at: datetime) -> bool:
         from yachi.shop.flash import settlement
 
         settlement.reservation_paid(order=order)
+        settlement.voucher_issue_for(order=order)
     order.refresh_from_db()
     return True
 
@@ -526,6 +528,9 @@ def mark_refunded(*, order: Order) -> bool:
         _stock_back(order)
     _points_back(order)
     reference = order_reference(order)
+    if order.kind == OrderKind.FLASH_SALE:
+        # The money is back: a treatment's voucher not yet booked cannot be used any more.
+        booking.voucher_withdraw(source=reference, strict=False)
     growth.points_earned_reverse(
         idempotency_key_of_earn=f"{reference}:earned", idempotency_key=f"{reference}:earned-back"
     )
@@ -603,6 +608,9 @@ def _cancel(*, actor, order: Order, reason: str, by_buyer: bool = False) -> Orde
         if by_buyer and locked.status not in BUYER_CANCELLABLE:
             # The desk started preparing it while the buyer was on the page.
             raise _not_cancellable_by_buyer(locked)
+        if locked.kind == OrderKind.FLASH_SALE:
+            # A treatment's voucher is refunded only while it is unused (ADR 0033).
+            booking.voucher_withdraw(source=order_reference(locked))
         now = timezone.now()
         Order.objects.filter(pk=order.pk).update(
             closed_at=now, close_reason=reason[:120], updated_at=now
@@ -637,6 +645,11 @@ STEPS = {
 def order_advance(*, actor, order: Order, to_status: str) -> Order:
     """Being prepared, ready for pick-up, shipped, or completed (picked up / delivered)."""
     require_order_staff(actor, order.clinic_id)
+    if order.kind == OrderKind.FLASH_SALE and booking.voucher_by_source(order_reference(order)):
+        raise InvalidInput(
+            _("This order is a service voucher: the patient books a visit with it."),
+            code="voucher_order",
+        )
     if to_status in STEPS:
         allowed, fulfilment = STEPS[to_status]
         if fulfilment is not None and order.fulfilment != fulfilment:

@@ -11,11 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics_facade
 from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.pages import htmx_partial, patient_required
 from yachi.shop import access, images, selectors, services
-from yachi.shop.choices import Fulfilment, OrderStatus
+from yachi.shop.choices import Fulfilment, OrderKind, OrderStatus
 
 SESSION_CLINIC = "shop_clinic"
 
@@ -276,6 +277,12 @@ def order_page(request, order_id):
     order = selectors.order_detail(selectors.orders_with_lines([order.pk])[0])
     _payable(order)
     show_pickup = bool(order.pickup_code) and order.status in services.PICKUP_OPEN
+    voucher = None
+    if order.kind == OrderKind.FLASH_SALE:
+        voucher = booking.voucher_by_source(services.order_reference(order))
+    may_cancel = services.buyer_may_cancel(order) and (
+        voucher is None or voucher.status == "unused"
+    )
     return render(
         request,
         "shop/order.html",
@@ -283,8 +290,9 @@ def order_page(request, order_id):
             "order": order,
             "pickup_qr": pickup_qr_svg(order.pickup_code) if show_pickup else "",
             "pickup_code": services.pickup_code_display(order.pickup_code) if show_pickup else "",
-            "may_cancel": services.buyer_may_cancel(order),
+            "may_cancel": may_cancel,
             "refund_pending": services.refund_pending(order),
+            "voucher": voucher,
             "tab": "shop",
         },
     )

@@ -59,6 +59,15 @@ def _out(visit, rebook=None) -> SimpleNamespace:
             for b in visit.bills
         ],
     }
+    if visit.voucher is not None:
+        answer["paid_by_voucher"] = {
+            "code": visit.voucher.code,
+            "title": visit.voucher.title,
+            "service": a.service.display_name,
+            "list_fen": a.price_fen,
+            "paid_fen": visit.voucher.paid_fen,
+            "status": visit.voucher.status,
+        }
     if rebook is not None:
         answer["rebook"] = {
             "service_id": rebook.service.public_id if rebook.service else None,

@@ -34,6 +34,18 @@ class VisitBillOut(Schema):
     lines: list[BillLineOut]
 
 
+class VisitVoucherOut(Schema):
+    """The visit's service, paid in advance by a service voucher (nothing to pay for it)."""
+
+    code: str
+    title: str
+    service: str
+    # What the service costs, and what was paid for the voucher.
+    list_fen: int
+    paid_fen: int
+    status: str
+
+
 class RebookOut(Schema):
     """Where "再约" starts: the availability of this doctor for this service, or, with no
     doctor, of every doctor of the service; no service: choose one at the clinic again."""
@@ -56,4 +68,5 @@ class VisitOut(PublicOut):
     shared: bool
     notes: list[SharedNoteOut]
     bills: list[VisitBillOut]
+    paid_by_voucher: VisitVoucherOut | None = None
     rebook: RebookOut | None = None

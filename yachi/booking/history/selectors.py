@@ -1,6 +1,7 @@
 """Reads of the visit history: a family's completed visits, each with the part of its
 clinical note the doctor shared (patients) and its bills (payments), and where "再约"
-starts a booking. Four queries for a whole list, whatever its length."""
+starts a booking, and the service voucher that paid for the service. Five queries for a
+whole list, whatever its length."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
+from yachi.booking.vouchers.selectors import vouchers_of_appointments
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
 from yachi.patients import facade as patients
@@ -20,6 +22,8 @@ class Visit:
     appointment: Appointment
     notes: list  # patients.SharedNote: only what the doctor shared
     bills: list  # payments.VisitBill
+    # The service voucher that paid for the visit's service, if it was booked with one.
+    voucher: object | None = None
 
     @property
     def shared(self) -> bool:
@@ -30,7 +34,10 @@ def _visits(appointments: list[Appointment]) -> list[Visit]:
     ids = [a.pk for a in appointments]
     notes = patients.shared_notes_of_appointments(ids) if ids else {}
     bills = payments.bills_of_appointments(ids) if ids else {}
-    return [Visit(a, notes.get(a.pk, []), bills.get(a.pk, [])) for a in appointments]
+    vouchers = vouchers_of_appointments(ids) if ids else {}
+    return [
+        Visit(a, notes.get(a.pk, []), bills.get(a.pk, []), vouchers.get(a.pk)) for a in appointments
+    ]
 
 
 def visit_history(*, account, patient=None, limit: int = 100) -> list[Visit]:

@@ -16,13 +16,24 @@ from yachi.shop.flash.services import flash_reserve
 router = Router(tags=["flash sales"])
 
 
+class FlashServiceOut(Schema):
+    id: UUID
+    name: str
+    duration_minutes: int
+    voucher_valid_days: int
+
+
 class FlashSaleOut(PublicOut):
     title: str
     description: str
     clinic_id: UUID
     clinic: str
     price_fen: int
+    # The crossed-out price; for a treatment, the service's real price.
     original_price_fen: int
+    # `treatment`: paying issues a service voucher (`GET /api/v1/me/vouchers`) to book.
+    kind: Literal["product", "treatment"]
+    service: FlashServiceOut | None
     stock: int
     remaining: int
     per_person_limit: int
@@ -38,6 +49,25 @@ class FlashSaleOut(PublicOut):
     @staticmethod
     def resolve_clinic(obj):
         return obj.clinic.display_name
+
+    @staticmethod
+    def resolve_original_price_fen(obj):
+        return obj.usual_price_fen
+
+    @staticmethod
+    def resolve_kind(obj):
+        return "treatment" if obj.is_treatment else "product"
+
+    @staticmethod
+    def resolve_service(obj):
+        if obj.service_id is None:
+            return None
+        return {
+            "id": obj.service.public_id,
+            "name": obj.service.display_name,
+            "duration_minutes": obj.service.duration_minutes,
+            "voucher_valid_days": obj.voucher_valid_days,
+        }
 
     @staticmethod
     def resolve_stock(obj):

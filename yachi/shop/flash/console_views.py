@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yachi.clinics import facade as clinics
-from yachi.core.errors import DomainError, PermissionDenied
+from yachi.core.errors import DomainError, InvalidInput, PermissionDenied
 from yachi.core.forms import Form
 from yachi.core.money import yuan_to_fen
 from yachi.core.pages import staff_required
@@ -29,8 +29,24 @@ class FlashSaleForm(Form):
     price = forms.DecimalField(
         label=gettext_lazy("sale price (yuan)"), min_value=Decimal("0.01"), decimal_places=2
     )
+    # A treatment of the clinic: the sale sells service vouchers to book, at the
+    # service's own price crossed out (so no usual price is typed in for it).
+    service = forms.ChoiceField(
+        label=gettext_lazy("Treatment (sells service vouchers)"), required=False
+    )
     original_price = forms.DecimalField(
-        label=gettext_lazy("usual price (yuan)"), min_value=Decimal("0.01"), decimal_places=2
+        label=gettext_lazy("usual price (yuan)"),
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        required=False,
+        help_text=gettext_lazy("For a product only: a treatment's is its service's price."),
+    )
+    voucher_valid_days = forms.IntegerField(
+        label=gettext_lazy("voucher valid for (days)"),
+        min_value=1,
+        max_value=366,
+        initial=90,
+        required=False,
     )
     places = forms.IntegerField(label=gettext_lazy("places"), min_value=1, max_value=100000)
     per_person_limit = forms.IntegerField(
@@ -45,6 +61,16 @@ class FlashSaleForm(Form):
     payment_window_minutes = forms.IntegerField(
         label=gettext_lazy("minutes to pay"), min_value=1, max_value=120, initial=15
     )
+
+
+def _form(clinic, data=None) -> FlashSaleForm:
+    form = FlashSaleForm(data)
+    services = {str(s.public_id): s for s in clinics.clinic_services(clinic=clinic)}
+    form.fields["service"].choices = [("", _("None: a product or package"))] + [
+        (key, f"{s.display_name} · ¥{s.price_fen / 100:.2f}") for key, s in services.items()
+    ]
+    form.services = services
+    return form
 
 
 def _clinic(request, clinic_id):
@@ -74,7 +100,7 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
 def flash_sales_page(request, clinic_id):
     clinic = _clinic(request, clinic_id)
     may_create = clinics.may_manage(request.user, clinic)
-    form = FlashSaleForm(request.POST or None)
+    form = _form(clinic, request.POST or None)
     if request.method == "POST":
         if not may_create:
             messages.error(request, _("Only clinic managers create flash sales."))
@@ -82,14 +108,21 @@ def flash_sales_page(request, clinic_id):
         if form.is_valid():
             data = form.cleaned_data
             zone = ZoneInfo(clinic.timezone)
+            service = form.services.get(data["service"] or "")
             try:
+                if service is None and data["original_price"] is None:
+                    raise InvalidInput(_("Give the usual price, or choose a treatment."))
                 flash_sale_create(
                     actor=request.user,
                     clinic=clinic,
                     title=data["title"],
                     description=data["description"],
                     price_fen=yuan_to_fen(data["price"]),
-                    original_price_fen=yuan_to_fen(data["original_price"]),
+                    original_price_fen=(
+                        service.price_fen if service else yuan_to_fen(data["original_price"])
+                    ),
+                    service=service,
+                    voucher_valid_days=data["voucher_valid_days"] or 90,
                     places=data["places"],
                     per_person_limit=data["per_person_limit"],
                     starts_at=_local(data["starts_at"], zone),

@@ -22,6 +22,12 @@ class FlashSale(BaseModel):
     sku = models.ForeignKey(
         "shop.Sku", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Or a treatment of the clinic: paying for it issues a service voucher (服务券) that the
+    # buyer books as an appointment, and its usual price is the service's own (ADR 0033).
+    service = models.ForeignKey(
+        "clinics.Service", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    voucher_valid_days = models.PositiveSmallIntegerField(_("voucher valid for (days)"), default=90)
     original_price_fen = models.PositiveIntegerField(_("usual price (fen)"))
     price_fen = models.PositiveIntegerField(_("sale price (fen)"))
     places = models.PositiveIntegerField(_("places"))
@@ -49,10 +55,25 @@ class FlashSale(BaseModel):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="flash_sale_ends_after_start"
             ),
+            models.CheckConstraint(
+                condition=Q(sku__isnull=True) | Q(service__isnull=True),
+                name="flash_sale_sku_or_service",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_treatment(self) -> bool:
+        return self.service_id is not None
+
+    @property
+    def usual_price_fen(self) -> int:
+        """The crossed-out price: a treatment's is the service's real price today."""
+        if self.service_id is not None:
+            return self.service.price_fen
+        return self.original_price_fen
 
 
 class FlashReservation(BaseModel):

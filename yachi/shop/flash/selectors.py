@@ -15,7 +15,7 @@ def sales_on_offer(*, now: datetime | None = None) -> QuerySet[FlashSale]:
     now = now or timezone.now()
     return (
         FlashSale.objects.filter(is_active=True, ends_at__gt=now, clinic__is_active=True)
-        .select_related("clinic")
+        .select_related("clinic", "service")
         .order_by("starts_at", "pk")
     )
 
@@ -23,8 +23,10 @@ def sales_on_offer(*, now: datetime | None = None) -> QuerySet[FlashSale]:
 def sales_of_clinic(*, clinic, now: datetime | None = None) -> QuerySet[FlashSale]:
     """The console's list: everything not ended more than 30 days ago."""
     now = now or timezone.now()
-    return FlashSale.objects.filter(clinic=clinic, ends_at__gt=now - timedelta(days=30)).order_by(
-        "-starts_at", "-pk"
+    return (
+        FlashSale.objects.filter(clinic=clinic, ends_at__gt=now - timedelta(days=30))
+        .select_related("service")
+        .order_by("-starts_at", "-pk")
     )
 
 
@@ -34,7 +36,7 @@ def sale_by_id(sale_id) -> FlashSale:
     if public_id is None:
         raise FlashSaleNotFound()
     sale = (
-        FlashSale.objects.select_related("clinic")
+        FlashSale.objects.select_related("clinic", "service")
         .filter(public_id=public_id, clinic__is_active=True)
         .first()
     )

@@ -16,6 +16,7 @@ import secrets
 import threading
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.booking import facade as booking
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
@@ -345,19 +347,41 @@ def flash_sale_create(
     payment_window_minutes: int = 15,
     description: str = "",
     sku=None,
+    service=None,
+    voucher_valid_days: int = 90,
     actor=None,
 ) -> FlashSale:
+    """A new sale of a mall SKU, of a treatment package, or of a clinic's ``service``.
+
+    A sale of a service sells service vouchers (ADR 0033): its usual price is the
+    service's own price (``original_price_fen`` is not asked for), and each voucher is
+    valid for ``voucher_valid_days`` from its payment.
+    """
+    if service is not None:
+        if service.clinic_id != clinic.pk or not service.is_active:
+            raise InvalidInput(_("Choose a bookable treatment of this clinic."))
+        if sku is not None:
+            raise InvalidInput(_("A flash sale is of a product or of a treatment, not both."))
+        if not 1 <= voucher_valid_days <= 366:
+            raise InvalidInput(_("A voucher is valid for 1 to 366 days."))
+        original_price_fen = service.price_fen
     if price_fen <= 0 or original_price_fen < price_fen:
         raise InvalidInput(_("The sale price must be above zero and at most the usual price."))
     if places < 1 or per_person_limit < 1 or payment_window_minutes < 1:
         raise InvalidInput(_("Places, the limit per person and minutes to pay must be at least 1."))
     if ends_at <= starts_at:
         raise InvalidInput(_("The sale must end after it starts."))
+    if service is not None:
+        _check_capacity(
+            service=service, places=places, starts_at=starts_at, days=voucher_valid_days
+        )
     sale = FlashSale.objects.create(
         clinic=clinic,
         title=title.strip()[:64],
         description=description,
         sku=sku,
+        service=service,
+        voucher_valid_days=voucher_valid_days,
         price_fen=price_fen,
         original_price_fen=original_price_fen,
         places=places,
@@ -374,10 +398,31 @@ def flash_sale_create(
             object_type="flash_sale",
             object_id=sale.public_id,
             clinic=clinic,
-            details={"places": places, "price_fen": price_fen},
+            details={
+                "places": places,
+                "price_fen": price_fen,
+                **({"service": service.code} if service is not None else {}),
+            },
         )
     transaction.on_commit(lambda: _load_store(sale))
     return sale
+
+
+def _check_capacity(*, service, places: int, starts_at: datetime, days: int) -> None:
+    """No more vouchers than the clinic could see in the first buyer's days to book."""
+    first_day = timezone.localtime(starts_at, ZoneInfo(service.clinic.timezone)).date()
+    free = booking.service_places_free(
+        service=service, first_day=first_day, last_day=first_day + timedelta(days=days - 1)
+    )
+    if places > free:
+        raise InvalidInput(
+            _(
+                "The clinic has room for about %(free)s visits of %(service)s in the "
+                "vouchers' %(days)s days: sell at most that many, or give them longer."
+            )
+            % {"free": free, "service": service.display_name, "days": days},
+            code="over_capacity",
+        )
 
 
 def flash_sale_set_active(*, sale: FlashSale, active: bool, actor=None) -> FlashSale:

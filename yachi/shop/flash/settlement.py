@@ -7,12 +7,15 @@ Taking places lives in ``services``; repairs in ``repair`` (ADR 0013).
 """
 
 import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.booking import facade as booking
 from yachi.payments.facade import CannotFulfil
 from yachi.shop.choices import HOLDING, ReservationStatus
 from yachi.shop.flash import store
@@ -39,6 +42,32 @@ def reservation_paid(*, order) -> None:
             return
         _take_again(reservation)
     transaction.on_commit(lambda: _adopt_in_store(reservation))
+
+
+def voucher_issue_for(*, order) -> None:
+    """A paid place of a treatment's sale is a service voucher for the buyer (ADR 0033):
+    valid to the end of the last of the sale's number of days counted from the day of
+    payment, at the clinic's time. Issued once per order, however often this runs."""
+    reservation = (
+        FlashReservation.objects.select_related("sale__service__clinic")
+        .filter(order_id=order.pk)
+        .first()
+    )
+    if reservation is None or reservation.sale.service_id is None:
+        return
+    sale = reservation.sale
+    zone = ZoneInfo(sale.service.clinic.timezone)
+    paid_day = timezone.localtime(order.paid_at or timezone.now(), zone).date()
+    # The day of payment is the first of its days; the voucher ends with the last.
+    last_day = paid_day + timedelta(days=sale.voucher_valid_days - 1)
+    booking.voucher_issue(
+        source=f"shop.order:{order.public_id}",
+        owner=order.buyer,
+        service=sale.service,
+        title=sale.title,
+        paid_fen=order.total_fen,
+        valid_until=datetime.combine(last_day, time(23, 59, 59), tzinfo=zone),
+    )
 
 
 def _take_again(reservation: FlashReservation) -> None:
