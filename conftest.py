@@ -223,10 +223,10 @@ def pytest_collection_modifyitems(items):
     """Keep pytest-django's order (rolled-back tests, committing ones, the rest), with the
     rolled-back tests that do not use the shared world first.
 
-    Tests marked ``long`` start first where their kind allows it: those without the
-    database before everything, the others first among their kind (rolled-back tests
-    with the world, committing tests). The workers take tests in this order, so none is
-    left to finish a long test alone at the end of the run."""
+    Tests marked ``long`` start first among their kind (rolled-back tests with the world,
+    committing tests, tests without the database). The workers take tests in this order,
+    so the short tests after them keep the other worker busy, and none is left to finish
+    a long test alone at the end of the run."""
 
     def uses_db(item) -> bool:
         names = getattr(item, "fixturenames", ())
@@ -249,9 +249,7 @@ def pytest_collection_modifyitems(items):
         groups[kind(item)].append(item)
     for number in (1, 2, 3):
         groups[number].sort(key=lambda item: not long(item))  # stable: long ones first
-    first = [item for item in groups[3] if long(item)]
-    rest = [item for item in groups[3] if not long(item)]
-    items[:] = first + groups[0] + groups[1] + groups[2] + rest
+    items[:] = groups[0] + groups[1] + groups[2] + groups[3]
 
 
 @pytest.fixture
