@@ -25,7 +25,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Python keeps its compiled modules (__pycache__, ignored by git) even where the
-# environment says not to: the suite starts some forty Python processes (test workers,
+# environment says not to: the suite starts dozens of Python processes (test workers,
 # servers, start-up checks, lint), and each would otherwise compile Django and the
 # project anew, about 7 s of CPU apiece.
 export PYTHONDONTWRITEBYTECODE :=
