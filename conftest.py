@@ -43,6 +43,25 @@ def _test_client_splits_the_stack():
     client.ClientHandler = plain
 
 
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
+    """The test database is a copy of a migrated template (``tests.db.templates``): the
+    database setup then keeps it as it finds it instead of migrating it again."""
+    if request.config.getvalue("reuse_db") or request.config.getvalue("create_db"):
+        yield request.config.getvalue("reuse_db")
+        return
+    from django.db import connection
+
+    from tests.db import templates
+
+    with django_db_blocker.unblock():
+        prepared = templates.prepare(connection)
+    yield prepared
+    if prepared:
+        with django_db_blocker.unblock():
+            templates.discard(connection)
+
+
 @pytest.fixture(autouse=True)
 def _clean_slate(settings):
     from django.core.cache import cache
@@ -205,14 +224,35 @@ def _committing_tests_start_empty(request, django_db_blocker):
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Keep pytest-django's order (rolled-back tests, committing ones, the rest), with the
-    rolled-back tests that do not use the shared world first."""
+    rolled-back tests that do not use the shared world first.
 
-    def without_world(item) -> bool:
+    Tests marked ``long`` start first among their kind (rolled-back tests with the world,
+    committing tests, tests without the database). The workers take tests in this order,
+    so the short tests after them keep the other worker busy, and none is left to finish
+    a long test alone at the end of the run."""
+
+    def uses_db(item) -> bool:
         names = getattr(item, "fixturenames", ())
-        uses_db = "db" in names or item.get_closest_marker("django_db") is not None
-        return uses_db and "world" not in names and not _commits(item)
+        return "db" in names or item.get_closest_marker("django_db") is not None
 
-    items[:] = [i for i in items if without_world(i)] + [i for i in items if not without_world(i)]
+    def kind(item) -> int:
+        if not hasattr(item, "fixturenames"):
+            return 3
+        if not uses_db(item) and not _commits(item):
+            return 3
+        if _commits(item):
+            return 2
+        return 1 if "world" in getattr(item, "fixturenames", ()) else 0
+
+    def long(item) -> bool:
+        return item.get_closest_marker("long") is not None
+
+    groups: dict[int, list] = {0: [], 1: [], 2: [], 3: []}
+    for item in items:
+        groups[kind(item)].append(item)
+    for number in (1, 2, 3):
+        groups[number].sort(key=lambda item: not long(item))  # stable: long ones first
+    items[:] = groups[0] + groups[1] + groups[2] + groups[3]
 
 
 @pytest.fixture

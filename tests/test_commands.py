@@ -37,6 +37,7 @@ def test_token_for_an_unknown_phone_fails_and_issues_nothing(world, capsys):
     assert capsys.readouterr().out == ""
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_demo_builds_a_believable_chain_once(capsys):
     from datetime import timedelta
@@ -139,6 +140,7 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert "already present" in capsys.readouterr().out
 
 
+@pytest.mark.long
 def test_serve_migrates_and_answers_health(tmp_path):
     """`yachi serve` on a brand-new data directory: migrate, then serve over HTTP."""
     env = {
@@ -206,6 +208,7 @@ def wait_until(condition, seconds: float) -> bool:
     return condition()
 
 
+@pytest.mark.long
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "kill -9"])
 def test_the_job_consumer_stops_with_the_server(tmp_path, stop):

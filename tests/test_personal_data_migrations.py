@@ -54,6 +54,7 @@ def stored(table: str, column: str) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_existing_rows_are_encrypted_in_place_and_decrypted_on_the_way_back(world):
     appointment = appointments_book(

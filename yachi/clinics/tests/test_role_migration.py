@@ -18,6 +18,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_memberships_take_the_role_their_user_had():
     old = migrate(BEFORE)

@@ -260,6 +260,7 @@ def _check(environment: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.long
 def test_a_production_process_refuses_keys_missing_or_beside_the_data_and_starts_with_a_key_file(
     tmp_path,
 ):

@@ -145,6 +145,7 @@ def test_a_json_mapping_must_be_valid_json_and_an_object(monkeypatch, tmp_path):
     ],
     ids=["malformed template", "code echo with a real provider", "former variable"],
 )
+@pytest.mark.long
 def test_a_process_with_such_settings_does_not_start(environment, complaint):
     base = {
         key: value

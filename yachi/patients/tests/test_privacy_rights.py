@@ -127,6 +127,7 @@ def test_withdrawing_the_facial_consent_deletes_the_photos(api, world):
     assert not os.path.exists(path)
 
 
+@pytest.mark.long
 def test_the_server_refuses_to_start_when_faces_would_leave_the_machine(tmp_path):
     env = {
         **os.environ,
