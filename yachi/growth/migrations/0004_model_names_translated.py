@@ -4,30 +4,44 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('growth', '0003_compensation_template'),
+        ("growth", "0003_compensation_template"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='coupon',
-            options={'ordering': ['expires_at'], 'verbose_name': 'coupon', 'verbose_name_plural': 'coupons'},
+            name="coupon",
+            options={
+                "ordering": ["expires_at"],
+                "verbose_name": "coupon",
+                "verbose_name_plural": "coupons",
+            },
         ),
         migrations.AlterModelOptions(
-            name='couponallowance',
-            options={'verbose_name': 'coupon allowance', 'verbose_name_plural': 'coupon allowances'},
+            name="couponallowance",
+            options={
+                "verbose_name": "coupon allowance",
+                "verbose_name_plural": "coupon allowances",
+            },
         ),
         migrations.AlterModelOptions(
-            name='coupontemplate',
-            options={'ordering': ['-created_at'], 'verbose_name': 'coupon template', 'verbose_name_plural': 'coupon templates'},
+            name="coupontemplate",
+            options={
+                "ordering": ["-created_at"],
+                "verbose_name": "coupon template",
+                "verbose_name_plural": "coupon templates",
+            },
         ),
         migrations.AlterModelOptions(
-            name='pointsaccount',
-            options={'verbose_name': 'points account', 'verbose_name_plural': 'points accounts'},
+            name="pointsaccount",
+            options={"verbose_name": "points account", "verbose_name_plural": "points accounts"},
         ),
         migrations.AlterModelOptions(
-            name='pointsentry',
-            options={'ordering': ['-created_at', '-pk'], 'verbose_name': 'points entry', 'verbose_name_plural': 'points entries'},
+            name="pointsentry",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "points entry",
+                "verbose_name_plural": "points entries",
+            },
         ),
     ]
