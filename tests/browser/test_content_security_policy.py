@@ -104,10 +104,8 @@ def test_the_patient_app_runs_under_the_policy(live_server, world, visit, phone_
     watch.check("language")
 
 
-def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, desk_page):
+    page = desk_page
     watch = Watch(page)
     base = live_server.url
     page.goto(f"{base}/console/login/")
@@ -147,14 +145,11 @@ def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, b
     page.select_option("select[name=service]", str(world.cleaning_a.public_id))
     page.wait_for_selector("select[name=doctor] option >> nth=1", state="attached")
     watch.check("desk booking")
-    context.close()
 
 
-def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, browser):
+def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, desk_page):
     administrator = StaffFactory(role=Role.ADMIN, is_superuser=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = desk_page
     watch = Watch(page)
     base = live_server.url
 
@@ -182,4 +177,3 @@ def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, bro
     page.wait_for_selector("#clinic_form")
     screenshot(page, "csp-admin-clinic")
     watch.check("admin")
-    context.close()
