@@ -34,6 +34,8 @@
     return run;
   };
   window.__yachiAxeIdle = () => pending || Promise.resolve();
+  // A test checks a state no load or swap shows (an open dialog) with __yachiAxeCheck.
+  window.__yachiAxeCheck = (reason) => check(reason);
   window.addEventListener("load", () => check("load"));
   document.addEventListener("htmx:afterSettle", () => check("htmx"));
 
