@@ -1,5 +1,5 @@
 """The console's clinic switch names the clinic and the role held there in full, on a
-phone as on the desk's computer."""
+phone as on the desk's computer; a manager's pages pass the accessibility check."""
 
 import time
 
@@ -48,3 +48,12 @@ def test_the_clinic_switch_shows_the_whole_role_at_390_and_1366_px(live_server, 
             assert "区域经理" in label
             assert text <= room, (width, label, text, room)
             screenshot(page, f"console-clinic-switch-{width}")
+
+        # The manager's own pages, checked for accessibility as they open.
+        for path in (
+            "audit/",
+            f"points/?phone={world.patient_parent.phone}",
+            "shop/products/",
+            "patients/?q=张",
+        ):
+            page.goto(f"{base}/console/{path}")
