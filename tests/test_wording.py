@@ -57,3 +57,10 @@ def test_the_admin_names_every_model_in_chinese(client, world):
         assert word in index
     for english in ("coupon template", "Coupon templates", "Points entries", "Coupons"):
         assert english not in index
+
+
+def test_the_mall_calls_a_clinic_a_clinic_as_the_glossary_does(client, world):
+    shop = catalogue(world)
+    client.force_login(world.patient_parent)
+    page = text_of(client.get(f"/shop/products/{shop.brush.public_id}/"))
+    assert "门店" not in page and "诊所" in page
