@@ -30,7 +30,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # project anew, seconds of CPU apiece (a test worker: 15 s of CPU to start instead of 7.5).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: demo serve install install-test system-test-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
+.PHONY: demo serve install install-test system-test-packages node-test-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
 
 demo: install
 	$(BIN)/yachi demo --host $(HOST) --port $(PORT)
@@ -45,7 +45,7 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --quiet
 
-install-test: install system-test-packages
+install-test: install system-test-packages node-test-packages
 
 # Debian's Chromium drives the browser tests; WenQuanYi renders Chinese in screenshots.
 system-test-packages:
@@ -54,6 +54,16 @@ system-test-packages:
 		else echo "Chromium is missing and this user cannot install it: apt-get install chromium fonts-wqy-microhei" >&2; exit 1; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
+
+# axe-core, pinned in package.json + package-lock.json, which the browser tests load into
+# every page they visit to check it against WCAG 2 A and AA.
+node-test-packages:
+	@if command -v npm >/dev/null; then :; else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "npm is missing and this user cannot install it: apt-get install npm" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
 
 lint: install
 	$(BIN)/ruff check .
@@ -106,4 +116,4 @@ bench: install bench-packages
 	fi
 
 clean:
-	rm -rf $(VENV) $(TOOLS) var test-results
+	rm -rf $(VENV) $(TOOLS) var test-results node_modules

@@ -2,9 +2,12 @@
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.browser.axe import Accessibility
 
 CHROMIUM = os.environ.get("YACHI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -36,14 +39,34 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def phone_page(browser):
-    """A phone-sized page, Chinese like a phone in China."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+@contextmanager
+def checked_page(browser, *, width: int, height: int):
+    """A page in its own context, Chinese like a phone in China; every page it opens is
+    checked for accessibility, and the test fails at its end on any violation."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    accessibility = Accessibility(context)
     page = context.new_page()
     page.set_default_timeout(15000)
-    yield page
-    context.close()
+    accessibility.watch(page)
+    try:
+        yield page
+        accessibility.assert_clean(context.pages)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A phone-sized page."""
+    with checked_page(browser, width=390, height=844) as page:
+        yield page
+
+
+@pytest.fixture
+def desk_page(browser):
+    """A front-desk computer's window."""
+    with checked_page(browser, width=1366, height=900) as page:
+        yield page
 
 
 def screenshot(page, name: str) -> None:

@@ -2,7 +2,7 @@
 
 A real Chromium opens the patient app, the front desk's calendar, the admin and the
 API docs, with every policy violation and script error recorded; the confirmation
-before a cancellation, the autosubmitting selects and the panel's close button keep
+before a cancellation (a dialog of the page), the autosubmitting selects and the panel's close button keep
 working without inline script.
 """
 
@@ -11,6 +11,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from conftest import tomorrow_at
 from tests.browser.conftest import screenshot
@@ -80,18 +81,20 @@ def test_the_patient_app_runs_under_the_policy(live_server, world, visit, phone_
         page.goto(base + path)
         watch.check(path)
 
-    # Cancelling asks first; saying no changes nothing.
+    # Cancelling asks first, in a dialog of the page; saying no changes nothing.
     page.goto(f"{base}/appointments/{visit.public_id}/")
-    page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="取消预约").click()
-    page.wait_for_timeout(300)
+    page.get_by_role("dialog", name="确定取消这个预约吗？").get_by_role(
+        "button", name="返回"
+    ).click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
     visit.refresh_from_db()
     assert visit.status == "booked"
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="取消预约").click()
+    page.get_by_role("dialog", name="确定取消这个预约吗？").get_by_role(
+        "button", name="确定"
+    ).click()
     page.wait_for_selector("[data-testid=status] >> text=已取消")
-    assert asked == ["确定取消这个预约吗？"]
     visit.refresh_from_db()
     assert visit.status == "cancelled"
     watch.check("cancel")
@@ -104,10 +107,8 @@ def test_the_patient_app_runs_under_the_policy(live_server, world, visit, phone_
     watch.check("language")
 
 
-def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, desk_page):
+    page = desk_page
     watch = Watch(page)
     base = live_server.url
     page.goto(f"{base}/console/login/")
@@ -132,12 +133,12 @@ def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, b
 
     block.click()
     page.wait_for_selector("#panel .panel-inner")
-    page.once("dialog", lambda dialog: dialog.dismiss())
     page.locator("#panel button[value=cancelled]").click()
-    page.wait_for_timeout(300)
+    page.get_by_role("dialog").get_by_role("button", name="返回").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
     assert Appointment.objects.get(pk=visit.pk).status == "booked"
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#panel button[value=cancelled]").click()
+    page.get_by_role("dialog").get_by_role("button", name="确定").click()
     page.wait_for_load_state()
     page.wait_for_selector(".block.status-cancelled, .daygrid")
     assert Appointment.objects.get(pk=visit.pk).status == "cancelled"
@@ -147,14 +148,11 @@ def test_the_console_calendar_runs_under_the_policy(live_server, world, visit, b
     page.select_option("select[name=service]", str(world.cleaning_a.public_id))
     page.wait_for_selector("select[name=doctor] option >> nth=1", state="attached")
     watch.check("desk booking")
-    context.close()
 
 
-def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, browser):
+def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, desk_page):
     administrator = StaffFactory(role=Role.ADMIN, is_superuser=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = desk_page
     watch = Watch(page)
     base = live_server.url
 
@@ -182,4 +180,3 @@ def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, bro
     page.wait_for_selector("#clinic_form")
     screenshot(page, "csp-admin-clinic")
     watch.check("admin")
-    context.close()

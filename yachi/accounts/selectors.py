@@ -39,3 +39,15 @@ def user_id_by_phone(phone: str) -> int | None:
 def user_names(ids: Iterable[int]) -> dict[int, str]:
     """{user id: name} for these users."""
     return dict(User.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def staff_labels(viewer, ids) -> dict[str, str]:
+    """Staff by their names, for staff (the audit trail names its actors the same way);
+    patients' accounts are named by patients, which knows whom the viewer has seen."""
+    if not viewer.is_clinic_staff:
+        return {}
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    staff = User.objects.filter(public_id__in=public_ids).exclude(role=Role.PATIENT)
+    return {
+        str(public_id): name for public_id, name in staff.values_list("public_id", "name") if name
+    }

@@ -15,6 +15,8 @@ class BookingConfig(AppConfig):
             roster_visits,
         )
         from yachi.booking.history.selectors import receipt_visit
+        from yachi.booking.selectors import appointment_labels
+        from yachi.compliance.facade import register_object_labels
         from yachi.patients.facade import register_visits
         from yachi.payments.facade import Purpose, register_owner, register_receipt_visit
         from yachi.rostering.facade import register_booked_visits
@@ -36,6 +38,7 @@ class BookingConfig(AppConfig):
             patients_seen_at=facade.patients_seen_at,
             appointments_cancel_upcoming=facade.appointments_cancel_upcoming,
         )
+        register_object_labels("appointment", appointment_labels)
         # What a receipt says of the visit its bill was for (payments stands beneath booking).
         register_receipt_visit(receipt_visit)
         # Whom a roster change would touch (rostering stands beneath booking).

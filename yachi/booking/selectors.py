@@ -19,6 +19,7 @@ from yachi.booking.slots import DayPlan, DaySlots, day_slots
 from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
 from yachi.core.intervals import Interval
+from yachi.core.models import as_public_id
 from yachi.patients import facade as patients
 from yachi.rostering import facade as rostering
 
@@ -357,3 +358,22 @@ def people_of_phone(phone: str) -> list:
     if user is None:
         return []
     return patients.everyone_on(patients.account_open(user=user))
+
+
+def appointment_labels(viewer, ids) -> dict[str, str]:
+    """Visits by their time and treatment, for staff of their clinic (every clinic's for
+    chain-wide staff)."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    if not viewer.is_clinic_staff or not public_ids:
+        return {}
+    found = Appointment.objects.filter(public_id__in=public_ids).select_related("service", "clinic")
+    mine = clinics.staff_clinic_ids(viewer)
+    if mine is not None:
+        found = found.filter(clinic_id__in=mine)
+    return {
+        str(a.public_id): (
+            f"{timezone.localtime(a.start, ZoneInfo(a.clinic.timezone)):%m-%d %H:%M} "
+            f"{a.service.display_name}"
+        )
+        for a in found
+    }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from yachi.compliance.audit import audit_record
 from yachi.compliance.blindindex import blind_index
 from yachi.compliance.models import AuditAction
+from yachi.compliance.objects import object_kind, object_labels
 from yachi.compliance.selectors import actor_names, audit_anchoring, audit_entries
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
@@ -23,6 +24,11 @@ def audit_page(request):
     entries = audit_entries(user=request.user, params=request.GET)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     names = actor_names(page)
+    labels = object_labels(request.user, [(e.object_type, e.object_id) for e in page])
+    objects = {
+        e.pk: (object_kind(e.object_type), labels.get((e.object_type, e.object_id), ""))
+        for e in page
+    }
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -31,6 +37,7 @@ def audit_page(request):
         {
             "page": page,
             "names": names,
+            "objects": objects,
             "actions": AuditAction.choices,
             "params": request.GET,
             "query": query.urlencode(),

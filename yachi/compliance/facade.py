@@ -14,6 +14,8 @@ Contexts that hold personal data register their part of the download and of the
 erasure with ``register_personal_data``; accounts and clinics tell the audit console
 who actors are, what a manager sees and the role an actor acted in at a clinic
 (``register_actor_lookup``, ``register_audit_scope``, ``register_acting_role``).
+The owners of the objects named in the trail and in the points ledger say what they
+are for a viewer (``register_object_labels``; ``object_labels``, ``reference_labels``).
 """
 
 from yachi.compliance.audit import audit_record
@@ -39,6 +41,12 @@ from yachi.compliance.fields import (
     open_on_read,
 )
 from yachi.compliance.models import AuditAction
+from yachi.compliance.objects import (
+    object_kind,
+    object_labels,
+    reference_labels,
+    register_object_labels,
+)
 from yachi.compliance.privacy import (
     ErasedPart,
     ExportedPart,
@@ -71,12 +79,16 @@ __all__ = [
     "encrypt_columns",
     "fixed_point",
     "iso_date",
+    "object_kind",
+    "object_labels",
     "open_on_read",
     "personal_data_erase",
     "personal_data_export",
+    "reference_labels",
     "register_acting_role",
     "register_actor_lookup",
     "register_audit_scope",
     "register_blind_index",
+    "register_object_labels",
     "register_personal_data",
 ]

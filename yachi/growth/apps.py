@@ -6,3 +6,9 @@ class GrowthConfig(AppConfig):
     name = "yachi.growth"
     label = "growth"
     verbose_name = _("Coupons and points")
+
+    def ready(self):
+        from yachi.compliance.facade import register_object_labels
+        from yachi.growth.selectors import template_labels
+
+        register_object_labels("growth.template", template_labels)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yachi.compliance.facade import reference_labels
 from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.growth import access, ledger, selectors, services
@@ -141,10 +142,12 @@ def points_page(request):
     patient = _patient_from(phone)
     context = {"phone": phone, "patient": patient, "section": "points"}
     if patient is not None:
+        entries = list(selectors.points_entries_of(user=patient, limit=100))
         context.update(
             masked_phone=_masked(patient.phone),
             balance=ledger.points_balance(user=patient),
-            entries=selectors.points_entries_of(user=patient, limit=100),
+            entries=entries,
+            references=reference_labels(request.user, {e.reference for e in entries}),
             key=uuid.uuid4().hex,
         )
     return render(request, "growth/console/points.html", {**context, **{}})

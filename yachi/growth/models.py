@@ -41,6 +41,8 @@ class CouponTemplate(BaseModel):
     system_key = models.CharField(max_length=32, null=True, blank=True, unique=True)
 
     class Meta:
+        verbose_name = _("coupon template")
+        verbose_name_plural = _("coupon templates")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -94,6 +96,8 @@ class Coupon(BaseModel):
     redeemed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
         ordering = ["expires_at"]
         indexes = [
             models.Index(fields=["owner", "status"], name="coupon_owner_status"),
@@ -114,6 +118,8 @@ class CouponAllowance(models.Model):
     issued = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("coupon allowance")
+        verbose_name_plural = _("coupon allowances")
         constraints = [
             models.UniqueConstraint(fields=["template", "owner"], name="coupon_allowance_unique")
         ]
@@ -136,6 +142,8 @@ class PointsAccount(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("points account")
+        verbose_name_plural = _("points accounts")
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="points_balance_not_negative")
         ]
@@ -168,8 +176,9 @@ class PointsEntry(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "points entries"
         indexes = [models.Index(fields=["user", "-created_at"], name="points_entry_user_time")]
         constraints = [
             models.CheckConstraint(condition=~Q(delta=0), name="points_entry_not_zero"),

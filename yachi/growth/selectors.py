@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from yachi.core.models import as_public_id
 from yachi.growth.choices import CouponStatus
 from yachi.growth.models import Coupon, CouponTemplate, PointsEntry
 
@@ -76,3 +77,12 @@ def active_templates():
 def coupon_issued(coupon_id) -> Coupon:
     """A coupon just issued, by its public id, with its template (the answer to issuing)."""
     return Coupon.objects.select_related("template").get(public_id=coupon_id)
+
+
+def template_labels(viewer, ids) -> dict[str, str]:
+    """Coupon templates by their names, for staff (the ledger's ``growth.template:<id>``)."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    if not viewer.is_clinic_staff or not public_ids:
+        return {}
+    found = CouponTemplate.objects.filter(public_id__in=public_ids)
+    return {str(public_id): name for public_id, name in found.values_list("public_id", "name")}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yachi.accounts.facade import NAME_NORMALIZER, NAME_PURPOSE
 from yachi.compliance.facade import (
@@ -47,7 +48,7 @@ class Patient(BaseModel):
     relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
     # Name and date of birth are encrypted (ADR 0018): the name is found only whole,
     # through its blind index; the date of birth is not searchable at all.
-    name = EncryptedCharField(_("name"), max_length=64, blank=True)
+    name = EncryptedCharField(pgettext_lazy("person", "name"), max_length=64, blank=True)
     name_index = BlindIndexField(
         source="name", purpose=NAME_PURPOSE, normalize=NAME_NORMALIZER, blank=True
     )

@@ -1,9 +1,10 @@
-from django.db.models import Count
+from django.db.models import Count, F
 
 from yachi.accounts import facade as accounts
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import blind_index
 from yachi.core.errors import DomainError
+from yachi.core.models import as_public_id
 from yachi.patients.identity import normalize_id_number
 from yachi.patients.models import FamilyAccount, Patient, SearchToken
 from yachi.patients.search import CHART_NUMBER_DIGITS, compact, last4_digest, query_digests
@@ -112,3 +113,32 @@ def patients_search(*, actor, term: str) -> list[Patient]:
         seen = visits.patients_seen_at(patient_ids=[p.pk for p in found], clinic_ids=mine)
         found = [p for p in found if p.pk in seen]
     return found[:SEARCH_MATCHES]
+
+
+def _named_if_seen(viewer, patients: dict[str, Patient]) -> dict[str, str]:
+    """Their names, for staff of a clinic where they were seen (any, for chain-wide
+    staff): whom the viewer could open at the desk (``access.desk_access``)."""
+    patients = {key: patient for key, patient in patients.items() if patient.name}
+    if not viewer.is_clinic_staff or not patients:
+        return {}
+    seen = visits.patients_seen_at(
+        patient_ids=[patient.pk for patient in patients.values()],
+        clinic_ids=clinics.staff_clinic_ids(viewer),
+    )
+    return {key: patient.name for key, patient in patients.items() if patient.pk in seen}
+
+
+def patient_labels(viewer, ids) -> dict[str, str]:
+    """Patients by their names, where the viewer may see them (the console's lists)."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    found = Patient.objects.filter(public_id__in=public_ids, removed_at__isnull=True)
+    return _named_if_seen(viewer, {str(patient.public_id): patient for patient in found})
+
+
+def patient_user_labels(viewer, ids) -> dict[str, str]:
+    """Patients' accounts by their holders' names, where the viewer may see them."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    holders = Patient.objects.filter(
+        account__owner__public_id__in=public_ids, seat=0, removed_at__isnull=True
+    ).annotate(owner_public_id=F("account__owner__public_id"))
+    return _named_if_seen(viewer, {str(holder.owner_public_id): holder for holder in holders})

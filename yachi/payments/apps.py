@@ -7,9 +7,14 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
+        from yachi.compliance.facade import register_object_labels
         from yachi.patients.facade import register_desk_part
         from yachi.payments import bills, desk, fulfilment
         from yachi.payments.choices import Purpose
+        from yachi.payments.selectors import bill_labels, payment_labels
+
+        register_object_labels("payment", payment_labels)
+        register_object_labels("payments.bill", bill_labels)
 
         fulfilment.register(
             Purpose.BILL,

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
 from yachi.core.models import as_public_id
 from yachi.payments.choices import IntentStatus, Method
-from yachi.payments.models import CallbackRecord, PaymentIntent, Reconciliation
+from yachi.payments.models import Bill, CallbackRecord, PaymentIntent, Reconciliation
 from yachi.payments.services import balance_fen
 
 LIVE = (IntentStatus.CREATED, IntentStatus.PAID)
@@ -107,3 +108,31 @@ def unpaid_of_payer(*, payer, clinic_ids: set[int] | None) -> list[PaymentIntent
     if clinic_ids is not None:
         unpaid = unpaid.filter(clinic_id__in=clinic_ids)
     return list(unpaid.order_by("created_at")[:50])
+
+
+def _visible_to(viewer, queryset):
+    """What the viewer's clinics charged (every clinic's for chain-wide staff)."""
+    if not viewer.is_clinic_staff:
+        return queryset.none()
+    mine = clinics.staff_clinic_ids(viewer)
+    return queryset if mine is None else queryset.filter(clinic_id__in=mine)
+
+
+def _numbered(intent: PaymentIntent) -> str:
+    return f"{intent.out_trade_no} · {intent.description}"
+
+
+def payment_labels(viewer, ids) -> dict[str, str]:
+    """Payments by their number and what they are for, where the viewer may see them."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    intents = _visible_to(viewer, PaymentIntent.objects.filter(public_id__in=public_ids))
+    return {str(intent.public_id): _numbered(intent) for intent in intents}
+
+
+def bill_labels(viewer, ids) -> dict[str, str]:
+    """Bills (the points ledger's ``payments.bill:<id>``) by their number."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    bills = _visible_to(viewer, Bill.objects.filter(public_id__in=public_ids))
+    references = {bill.reference: str(bill.public_id) for bill in bills}
+    intents = intents_by_reference(references)
+    return {references[reference]: _numbered(intent) for reference, intent in intents.items()}

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from yachi.clinics import facade as clinics
 from yachi.core.errors import DomainError
+from yachi.core.models import as_public_id
 from yachi.growth import facade as growth
 from yachi.payments import facade as payments
 from yachi.shop.choices import Category
@@ -227,3 +229,18 @@ def checkout_quote(*, user, items, coupon_id=None, points: int | None = 0) -> Qu
 def skus_of_product(*, product: Product) -> list[Sku]:
     """Every variant of a product, on sale or not, cheapest first (the console's product page)."""
     return list(Sku.objects.filter(product=product).order_by("price_fen", "pk"))
+
+
+def order_labels(viewer, ids) -> dict[str, str]:
+    """Mall orders by their number, for staff of the clinic they are picked up at or sent
+    from (every clinic's for chain-wide staff)."""
+    public_ids = [public_id for public_id in map(as_public_id, ids) if public_id]
+    if not viewer.is_clinic_staff or not public_ids:
+        return {}
+    orders = Order.objects.filter(public_id__in=public_ids)
+    mine = clinics.staff_clinic_ids(viewer)
+    if mine is not None:
+        orders = orders.filter(clinic_id__in=mine)
+    return {
+        str(public_id): number for public_id, number in orders.values_list("public_id", "number")
+    }

@@ -20,6 +20,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
+    path("favicon.ico", views.favicon, name="favicon"),
     *accounts.patient_patterns,
     *booking.patient_patterns,
     *clinics.patient_patterns,

@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from yachi.booking import selectors as booking
 from yachi.core.pages import patient_required
@@ -34,3 +35,8 @@ def me(request):
             "tab": "me",
         },
     )
+
+
+def favicon(request):
+    """Browsers that ask for /favicon.ico before reading the page get the PNG icon."""
+    return redirect(static("web/favicon.png"), permanent=True)

@@ -114,12 +114,12 @@ def test_no_cancel_once_the_clinic_is_preparing_the_order(client, shop, paid):
 
     client.force_login(shop.patient_parent)
     page = order_page(client, order)
-    assert "备货中" in page and "取消订单" not in page and "门店已开始备货" in page
+    assert "备货中" in page and "取消订单" not in page and "诊所已开始备货" in page
     api = ApiClient().as_user(shop.patient_parent)
     response = api.post(f"/shop/orders/{order.public_id}/cancel")
     assert response.status_code == 409
     assert response.json()["code"] == "order_not_cancellable"
-    assert "门店已开始备货" in response.json()["message"]
+    assert "诊所已开始备货" in response.json()["message"]
     assert api.get(f"/shop/orders/{order.public_id}").json()["can_cancel"] is False
     # The page's form, posted anyway, changes nothing either.
     client.post(f"/shop/orders/{order.public_id}/cancel/")

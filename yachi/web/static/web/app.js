@@ -3,12 +3,46 @@
 // onclick="…" and no <script> in a page: everything is here. Listeners sit on the
 // document, so content that htmx swaps in later behaves the same.
 
-// <form data-confirm="…"> or <button data-confirm="…">: ask before submitting.
+// <form data-confirm="…"> or <button data-confirm="…">: ask before submitting, in a
+// dialog of the page (the base templates' <template id="confirm-dialog">, translated
+// there): modal, "go back" has the focus, Escape closes it, and the focus returns to
+// the button that asked. Saying yes submits the form as the button would have.
+let confirmedForm = null;
+
+function ask(message, returnTo) {
+  const template = document.getElementById("confirm-dialog");
+  const dialog = template.content.firstElementChild.cloneNode(true);
+  dialog.querySelector("[data-message]").textContent = message;
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "yes");
+      dialog.remove();
+      returnTo?.focus();
+    });
+    dialog.showModal();
+    dialog.querySelector("button[value=no]").focus();
+  });
+}
+
 document.addEventListener("submit", (event) => {
-  const message = event.submitter?.dataset.confirm || event.target.dataset.confirm;
-  if (message && !window.confirm(message)) {
-    event.preventDefault();
+  const form = event.target;
+  const submitter = event.submitter;
+  const message = submitter?.dataset.confirm || form.dataset.confirm;
+  if (!message) {
+    return;
   }
+  if (confirmedForm === form) {
+    confirmedForm = null;
+    return;
+  }
+  event.preventDefault();
+  ask(message, submitter || form.querySelector("[type=submit]")).then((yes) => {
+    if (yes) {
+      confirmedForm = form;
+      form.requestSubmit(submitter || undefined);
+    }
+  });
 });
 
 // <select data-autosubmit>: choosing an option submits its form.
