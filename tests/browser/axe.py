@@ -1,5 +1,5 @@
 """Every patient and console page a browser test opens is checked with axe-core against
-WCAG 2 A and AA (ADR 0034).
+WCAG 2 A and AA (ADR 0033).
 
 axe-core comes from npm (package.json, installed by ``make install-test``). Its source
 and ``axe_check.js`` run in each page before the page's own scripts; each loaded page,

@@ -609,7 +609,7 @@ def _cancel(*, actor, order: Order, reason: str, by_buyer: bool = False) -> Orde
             # The desk started preparing it while the buyer was on the page.
             raise _not_cancellable_by_buyer(locked)
         if locked.kind == OrderKind.FLASH_SALE:
-            # A treatment's voucher is refunded only while it is unused (ADR 0033).
+            # A treatment's voucher is refunded only while it is unused (ADR 0032).
             booking.voucher_withdraw(source=order_reference(locked))
         now = timezone.now()
         Order.objects.filter(pk=order.pk).update(

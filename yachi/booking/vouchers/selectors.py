@@ -44,7 +44,7 @@ def service_places_free(*, service, first_day: date, last_day: date) -> int:
     cut into visits of the service's length, less the vouchers for it not yet booked.
 
     An upper bound (chairs and other services compete for the same time), so a sale
-    whose vouchers exceed it would certainly leave buyers without a place (ADR 0033).
+    whose vouchers exceed it would certainly leave buyers without a place (ADR 0032).
     """
     from yachi.booking.selectors import day_plans
 

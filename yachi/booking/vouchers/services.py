@@ -5,7 +5,7 @@ path as any booking (``booking.services._book_all``: rostered time, a free chair
 exclusion constraint), in the transaction that moves the voucher from unused to
 booked. The voucher's row is locked first, so of two bookings with one voucher at the
 same moment one makes the appointment and the other is told the voucher is no longer
-usable (ADR 0033).
+usable (ADR 0032).
 """
 
 import secrets

@@ -2,7 +2,7 @@
 
 Called by ``booking.services`` inside the transaction that moves the appointment, so
 the appointment and its voucher change together; each step is a conditional update
-from the status it expects, so running it twice changes nothing (ADR 0033).
+from the status it expects, so running it twice changes nothing (ADR 0032).
 """
 
 from datetime import datetime

@@ -23,7 +23,7 @@ class FlashSale(BaseModel):
         "shop.Sku", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     # Or a treatment of the clinic: paying for it issues a service voucher (服务券) that the
-    # buyer books as an appointment, and its usual price is the service's own (ADR 0033).
+    # buyer books as an appointment, and its usual price is the service's own (ADR 0032).
     service = models.ForeignKey(
         "clinics.Service", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

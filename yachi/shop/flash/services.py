@@ -353,7 +353,7 @@ def flash_sale_create(
 ) -> FlashSale:
     """A new sale of a mall SKU, of a treatment package, or of a clinic's ``service``.
 
-    A sale of a service sells service vouchers (ADR 0033): its usual price is the
+    A sale of a service sells service vouchers (ADR 0032): its usual price is the
     service's own price (``original_price_fen`` is not asked for), and each voucher is
     valid for ``voucher_valid_days`` from its payment.
     """

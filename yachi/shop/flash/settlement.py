@@ -45,7 +45,7 @@ def reservation_paid(*, order) -> None:
 
 
 def voucher_issue_for(*, order) -> None:
-    """A paid place of a treatment's sale is a service voucher for the buyer (ADR 0033):
+    """A paid place of a treatment's sale is a service voucher for the buyer (ADR 0032):
     valid to the end of the last of the sale's number of days counted from the day of
     payment, at the clinic's time. Issued once per order, however often this runs."""
     reservation = (
