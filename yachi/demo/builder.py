@@ -559,7 +559,12 @@ def _patients(plan: Plan) -> list[Patient]:
     accounts = bulk(
         FamilyAccount,
         [
-            FamilyAccount(owner=user, created_at=family.joined, updated_at=family.joined)
+            FamilyAccount(
+                owner=user,
+                acquisition=family.acquisition,
+                created_at=family.joined,
+                updated_at=family.joined,
+            )
             for user, family in zip(users, plan.families, strict=True)
         ],
     )

@@ -13,7 +13,8 @@ class PatientInline(admin.TabularInline):
 
 @admin.register(FamilyAccount)
 class FamilyAccountAdmin(admin.ModelAdmin):
-    list_display = ("holder_name", "created_at")
+    list_display = ("holder_name", "acquisition", "created_at")
+    list_filter = ("acquisition",)
     # Names and numbers are encrypted: a search finds a whole one through its index.
     search_fields = (
         "owner__phone_index__matches",

@@ -18,3 +18,16 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     UNKNOWN = "unknown", _("Not stated")
+
+
+class Acquisition(models.TextChoices):
+    """How a family first came to the clinic (来源渠道)."""
+
+    MINI_PROGRAM = "mini_program", _("Mini-program")
+    LISTING = "dianping", _("Dianping / Meituan listing")
+    REFERRAL = "referral", _("Referred by a patient")
+    WALK_IN = "walk_in", _("Walked in")
+    CORPORATE = "corporate", _("Employer's dental check")
+    PHONE = "phone", _("Phoned the clinic")
+    STREET = "street", _("Street promotion")
+    OTHER = "other", _("Other")

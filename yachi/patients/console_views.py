@@ -38,6 +38,7 @@ def patient_page(request, patient_id):
         {
             "patient": patient,
             "holder_phone": owner.phone,
+            "came_through": patient.account.get_acquisition_display(),
             "family": selectors.everyone_on(patient.account),
             "upcoming": sorted((v for v in seen if v.start >= now), key=lambda v: v.start),
             "past": [v for v in seen if v.start < now],

@@ -13,7 +13,7 @@ from yachi.compliance.facade import (
     EncryptedTextField,
 )
 from yachi.core.models import BaseModel
-from yachi.patients.choices import FAMILY_SEATS, Gender, Relationship
+from yachi.patients.choices import FAMILY_SEATS, Acquisition, Gender, Relationship
 from yachi.patients.search import chart_number
 from yachi.patients.storage import face_storage
 
@@ -23,6 +23,10 @@ class FamilyAccount(BaseModel):
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="family_account"
+    )
+    # How the family first came to the clinic; empty where it is not known.
+    acquisition = models.CharField(
+        _("came through"), max_length=16, choices=Acquisition.choices, blank=True
     )
 
     class Meta:

@@ -3,6 +3,7 @@ database whole, encrypted where it must be, with money and points that add up an
 audit trail that verifies."""
 
 import io
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -27,13 +28,17 @@ def built(db, settings):
 
 def test_a_small_chain_is_the_plan_written_down(built):
     from yachi.booking.models import Appointment
-    from yachi.patients.models import ClinicalNote, Patient
+    from yachi.patients.choices import Acquisition
+    from yachi.patients.models import ClinicalNote, FamilyAccount, Patient
     from yachi.rostering.models import ShiftException
 
     summary, plan, output = built
     assert summary.patients == FAMILIES and summary.appointments == len(plan.visits)
     assert Patient.objects.count() == len(plan.people)
     assert ShiftException.objects.filter(kind="leave").count() == len(plan.leave)
+    came = Counter(FamilyAccount.objects.values_list("acquisition", flat=True))
+    assert came == Counter(f.acquisition for f in plan.families)
+    assert set(came) <= set(Acquisition.values) and len(came) > 3
     assert ClinicalNote.objects.count() == sum(v.noted for v in plan.visits)
     stored = {
         a.public_id: (a.status, a.start, a.channel)

@@ -53,3 +53,12 @@ def test_another_clinics_doctor_does_not_find_the_patient(client, world, visit):
     found = client.get("/console/patients/", {"q": world.patient_parent.phone}).content.decode()
     assert "张妈妈" not in found
     assert client.get(f"/console/patients/{world.parent.public_id}/").status_code == 404
+
+
+def test_the_desk_sees_how_a_family_first_came_to_the_clinic(client, world, visit):
+    account = world.parent.account
+    account.acquisition = "referral"
+    account.save(update_fields=["acquisition"])
+    client.force_login(world.clinic_a_front_desk)
+    page = client.get(f"/console/patients/{world.parent.public_id}/desk/").content.decode()
+    assert "来源渠道：老带新" in page or "来源渠道: 老带新" in page
