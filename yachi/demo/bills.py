@@ -18,7 +18,7 @@ from yachi.booking.choices import Status
 from yachi.booking.models import Appointment
 from yachi.clinics.models import Material, Service
 from yachi.core.roles import ClinicRole, Role
-from yachi.demo.writing import bulk, number
+from yachi.demo.writing import bulk, front_desks, number
 from yachi.payments.bills import LineDraft, bill_create
 from yachi.payments.choices import (
     DESK_METHODS,
@@ -200,14 +200,7 @@ def build_history_bills(*, plan, clinics, visits, owners) -> HistoryMoney:
     of treatments booked online (refunded when the visit was cancelled), and a few partial
     refunds the desk made. The first families' recent visits are left to build_visit_bills."""
     rng = random.Random(plan.seed + 1)
-    desks = {
-        clinic.pk: User.objects.filter(
-            memberships__clinic=clinic, memberships__role=ClinicRole.FRONT_DESK
-        )
-        .order_by("pk")
-        .first()
-        for clinic in clinics
-    }
+    desks = front_desks(clinics)
     coupon_ids = [c.public_id for c in plan.coupons]
     bills, intents, refunds = [], [], []
     for visit, appointment in zip(plan.visits, visits, strict=True):

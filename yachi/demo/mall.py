@@ -170,10 +170,8 @@ def build_history_orders(*, plan, clinics, owners) -> int:
     ready, just paid, a few cancelled unpaid and a few refunded; each with its payment."""
     import random
 
-    from yachi.accounts.models import User
-    from yachi.core.roles import ClinicRole
     from yachi.demo.bills import _intent, write_payments
-    from yachi.demo.writing import bulk, code, number
+    from yachi.demo.writing import bulk, code, front_desks, number
     from yachi.payments.choices import Purpose
     from yachi.shop.models import Order, OrderLine
 
@@ -182,14 +180,7 @@ def build_history_orders(*, plan, clinics, owners) -> int:
         sku.code: sku
         for sku in Sku.objects.filter(code__in={s.code for o in plan.orders for s, _ in o.lines})
     }
-    desks = {
-        clinic.pk: User.objects.filter(
-            memberships__clinic=clinic, memberships__role=ClinicRole.FRONT_DESK
-        )
-        .order_by("pk")
-        .first()
-        for clinic in clinics
-    }
+    desks = front_desks(clinics)
     coupon_ids = [c.public_id for c in plan.coupons]
     orders, lines, intents, refunds = [], [], [], []
     for planned in plan.orders:

@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from yachi.accounts.models import User
+from yachi.core.roles import ClinicRole
+
 ZONE = ZoneInfo("Asia/Shanghai")
 # The alphabet of the payments and shop numbers: no look-alikes.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -63,3 +66,15 @@ def insert_rows(model, fields: list[str], rows) -> int:
         # Table and column names come from the model, never from data.
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
     return len(rows)
+
+
+def front_desks(clinics) -> dict:
+    """Each clinic's first front-desk member, by clinic key: who made the desk's bills."""
+    return {
+        clinic.pk: User.objects.filter(
+            memberships__clinic=clinic, memberships__role=ClinicRole.FRONT_DESK
+        )
+        .order_by("pk")
+        .first()
+        for clinic in clinics
+    }

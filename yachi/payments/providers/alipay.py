@@ -49,11 +49,11 @@ from yachi.payments.providers.signing import (
     yuan_text,
 )
 from yachi.payments.providers.statements import (
-    MAX_STATEMENT_BYTES,
     Statement,
     StatementUnavailable,
     StatementUnreadable,
     parse_alipay_bill,
+    read_statement,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -197,15 +197,10 @@ class AlipayProvider:
                     raise ProviderUnavailable(
                         f"Alipay bill download HTTP {response.status_code}", code="http_error"
                     )
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_STATEMENT_BYTES:
-                        raise StatementUnreadable("statement too large", code="malformed")
-                    chunks.append(chunk)
+                statement = read_statement(response)
         except httpx.HTTPError as exc:
             raise transport_error(exc, "Alipay") from None
-        return parse_alipay_bill(b"".join(chunks))
+        return parse_alipay_bill(statement)
 
     def parse_callback(self, *, headers: Mapping[str, str], body: bytes) -> CallbackEvent:
         try:

@@ -41,6 +41,18 @@ class StatementUnreadable(ProviderError):
     its hash or its totals do not agree with its lines."""
 
 
+def read_statement(response) -> bytes:
+    """A statement's bytes from a streamed answer, refused once it grows past
+    ``MAX_STATEMENT_BYTES``: a provider's file is read whole, never without bound."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_STATEMENT_BYTES:
+            raise StatementUnreadable("statement too large", code="malformed")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @dataclass(frozen=True)
 class StatementLine:
     """One line of a statement: a payment or a refund, amounts in fen."""

@@ -57,6 +57,7 @@ from yachi.payments.providers.statements import (
     StatementUnavailable,
     StatementUnreadable,
     parse_wechatpay_tradebill,
+    read_statement,
 )
 
 SCHEME = "WECHATPAY2-SHA256-RSA2048"
@@ -256,15 +257,10 @@ class WeChatPayProvider:
                 if not 200 <= response.status_code < 300:
                     response.read()
                     self._answer(response)  # raises, with WeChat Pay's code and message
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_STATEMENT_BYTES:
-                        raise StatementUnreadable("statement too large", code="malformed")
-                    chunks.append(chunk)
+                statement = read_statement(response)
         except httpx.HTTPError as exc:
             raise transport_error(exc, "WeChat Pay") from None
-        return b"".join(chunks)
+        return statement
 
     def parse_callback(self, *, headers: Mapping[str, str], body: bytes) -> CallbackEvent:
         try:
