@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -364,10 +364,11 @@ def _open_for_change(intent: PaymentIntent) -> tuple[PaymentIntent, Bill]:
     return locked, Bill.objects.select_for_update().get(pk=bill.pk)
 
 
-def _reprice(*, intent: PaymentIntent, bill: Bill) -> None:
+def _reprice(*, intent: PaymentIntent, bill: Bill) -> int:
     """The bill's total is the sum of its lines less the coupon's shares, and the intent
-    asks for it: kept in the transaction that changed a line. A coupon on the bill is
-    held again against the new lines (and refused, with the change, if it no longer fits)."""
+    asks for it (returned): kept in the transaction that changed a line. A coupon on the
+    bill is held again against the new lines (and refused, with the change, if it no longer
+    fits)."""
     from yachi.growth.facade import coupon_hold, coupon_release
 
     lines = bill_lines(bill)
@@ -407,6 +408,7 @@ def _reprice(*, intent: PaymentIntent, bill: Bill) -> None:
         updated_at=timezone.now(),
     )
     PaymentIntent.objects.filter(pk=intent.pk).update(amount_fen=list_fen - off)
+    return list_fen - off
 
 
 def bill_line_add(
@@ -434,16 +436,22 @@ def bill_line_add(
     )
     with transaction.atomic():
         intent, bill = _open_for_change(intent)
-        if bill.lines.count() >= MAX_LINES:
+        held = bill.lines.aggregate(count=Count("pk"), last=Max("position"))
+        if held["count"] >= MAX_LINES:
             raise InvalidInput(_("A bill has at most %(most)s lines.") % {"most": MAX_LINES})
-        last = bill.lines.aggregate(last=Max("position"))["last"] or 0
         line = _line(
-            clinic=bill.clinic, draft=draft, actor=actor, position=last + 1, now=timezone.now()
+            clinic=bill.clinic,
+            draft=draft,
+            actor=actor,
+            position=(held["last"] or 0) + 1,
+            now=timezone.now(),
         )
         line.bill = bill
         line.save()
-        _reprice(intent=intent, bill=bill)
-        _audit_change(actor=actor, intent=intent, details={"line_added": _line_details(line)})
+        amount = _reprice(intent=intent, bill=bill)
+        _audit_change(
+            actor=actor, intent=intent, details={"line_added": _line_details(line)}, amount=amount
+        )
     line.refresh_from_db()
     return line
 
@@ -462,12 +470,11 @@ def bill_line_remove(*, actor, intent: PaymentIntent, position: int) -> None:
             )
         details = _line_details(line)
         line.delete()
-        _reprice(intent=intent, bill=bill)
-        _audit_change(actor=actor, intent=intent, details={"line_removed": details})
+        amount = _reprice(intent=intent, bill=bill)
+        _audit_change(actor=actor, intent=intent, details={"line_removed": details}, amount=amount)
 
 
-def _audit_change(*, actor, intent: PaymentIntent, details: dict) -> None:
-    amount = PaymentIntent.objects.filter(pk=intent.pk).values_list("amount_fen", flat=True).get()
+def _audit_change(*, actor, intent: PaymentIntent, details: dict, amount: int) -> None:
     audit_record(
         action=AuditAction.BILL_CHANGED,
         actor=actor,
