@@ -25,7 +25,7 @@ from yachi.payments.choices import FindingKind, IntentStatus, Method, RefundStat
 from yachi.payments.errors import AmountChanged
 from yachi.payments.models import MAX_LINE_QUANTITY
 from yachi.payments.receipts import receipt_css
-from yachi.payments.reconciliation import SERIOUS, STATEMENT_DAYS, reconciliation_methods
+from yachi.payments.reconciliation import SERIOUS, reconciliation_methods
 
 
 def _till(user, clinic) -> None:
@@ -337,17 +337,7 @@ def reconciliation_run(request):
             day = date.fromisoformat(raw_day)
         except ValueError:
             raise InvalidInput(_("Choose the day to reconcile.")) from None
-        if day >= timezone.localdate():
-            raise InvalidInput(
-                _("A day's statement is made the next morning: choose yesterday or before.")
-            )
-        if day < timezone.localdate() - timedelta(days=STATEMENT_DAYS):
-            raise InvalidInput(
-                _("Providers keep statements for %(days)s days.") % {"days": STATEMENT_DAYS}
-            )
-        if method not in reconciliation_methods():
-            raise InvalidInput(_("Choose a payment provider that is set up."))
-        run = reconciliation.reconcile(day=day, method=method, actor=request.user)
+        run = reconciliation.reconcile_now(day=day, method=method, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return _go(request, back)

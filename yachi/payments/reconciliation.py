@@ -23,9 +23,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.compliance.facade import AuditAction, audit_record
+from yachi.core.errors import InvalidInput
 from yachi.payments.choices import (
     EntryKind,
     FindingKind,
@@ -213,6 +215,24 @@ def _download(provider, day: date) -> Statement:
             % {"reason": exc.code or str(exc)[:80]},
             code="refused",
         ) from None
+
+
+def reconcile_now(*, day: date, method: str, actor) -> Reconciliation:
+    """A manager's 立即对账: ``reconcile`` for a day whose statement the provider can
+    give (yesterday back to ``STATEMENT_DAYS`` days) and a provider that is set up;
+    anything else is refused with nothing changed."""
+    today = timezone.localdate()
+    if day >= today:
+        raise InvalidInput(
+            _("A day's statement is made the next morning: choose yesterday or before.")
+        )
+    if day < today - timedelta(days=STATEMENT_DAYS):
+        raise InvalidInput(
+            _("Providers keep statements for %(days)s days.") % {"days": STATEMENT_DAYS}
+        )
+    if method not in reconciliation_methods():
+        raise InvalidInput(_("Choose a payment provider that is set up."))
+    return reconcile(day=day, method=method, actor=actor)
 
 
 def reconcile(*, day: date, method: str, actor=None) -> Reconciliation:
