@@ -5,11 +5,11 @@ from uuid import UUID
 
 from ninja import Query, Router, Schema
 
+from yachi.booking.access import patients_only
 from yachi.booking.history import selectors
 from yachi.booking.history.schemas import VisitOut
 from yachi.booking.history.views import completed_visit
 from yachi.booking.schemas import local
-from yachi.core.errors import PermissionDenied
 from yachi.core.schemas import errors
 from yachi.patients import facade as patients
 
@@ -78,16 +78,11 @@ def _out(visit, rebook=None) -> SimpleNamespace:
     return SimpleNamespace(**answer)
 
 
-def _patient_only(user) -> None:
-    if not user.is_patient:
-        raise PermissionDenied(code="patients_only")
-
-
 @router.get("/me/visits", response={200: list[VisitOut], **errors(401, 403, 404, 422)})
 def my_visits(request, query: Query[VisitListQuery]):
     """Patients: the family's completed visits, latest first (the last 100), each with the
     summary and 医嘱 its doctor shared and its bills; one member's with `patient_id`."""
-    _patient_only(request.auth)
+    patients_only(request.auth)
     account = patients.account_of(request.auth)
     person = None
     if query.patient_id is not None:

@@ -6,13 +6,12 @@ from uuid import UUID
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from yachi.booking.access import access_appointment_by_id
+from yachi.booking.access import access_appointment_by_id, patients_only
 from yachi.booking.choices import Channel, VoucherStatus
 from yachi.booking.schemas import AppointmentOut, NamedRef, local
 from yachi.booking.vouchers import policy, selectors, services
 from yachi.booking.vouchers.access import access_voucher_by_id
 from yachi.clinics import facade as clinics
-from yachi.core.errors import PermissionDenied
 from yachi.core.schemas import InputSchema, IsoAwareDatetime, PublicOut, Text, errors
 from yachi.patients import facade as patients
 
@@ -98,21 +97,16 @@ class VoucherBookIn(InputSchema):
     note: Text = Field("", max_length=500)
 
 
-def _patients_only(user) -> None:
-    if not user.is_patient:
-        raise PermissionDenied(code="patients_only")
-
-
 @router.get("/me/vouchers", response={200: list[VoucherOut], **errors(401, 403)})
 def list_vouchers(request):
     """The caller's service vouchers (服务券): usable ones first, soonest to expire."""
-    _patients_only(request.user)
+    patients_only(request.user)
     return selectors.vouchers_of_owner(owner=request.user)
 
 
 @router.get("/me/vouchers/{voucher_id}", response={200: VoucherOut, **errors(401, 403, 404)})
 def get_voucher(request, voucher_id: str):
-    _patients_only(request.user)
+    patients_only(request.user)
     return access_voucher_by_id(actor=request.user, voucher_id=voucher_id)
 
 
@@ -129,7 +123,7 @@ def book_with_voucher(request, voucher_id: str, payload: VoucherBookIn):
     bookings at once), `slot_taken`, `patient_busy`; 422 `voucher_expires_first`,
     `voucher_not_for_patient`, `slot_unavailable`.
     """
-    _patients_only(request.user)
+    patients_only(request.user)
     voucher = access_voucher_by_id(actor=request.user, voucher_id=voucher_id)
     if payload.patient_id is None:
         patient = patients.holder(patients.account_of(request.user))
