@@ -23,7 +23,7 @@ from yachi.payments import approvals, bills, receipts, reconciliation, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import FindingKind, IntentStatus, Method, RefundStatus
 from yachi.payments.errors import AmountChanged
-from yachi.payments.models import MAX_LINE_QUANTITY
+from yachi.payments.forms import BillLineForm, BillLineRemovalForm, first_error
 from yachi.payments.receipts import receipt_css
 from yachi.payments.reconciliation import SERIOUS, reconciliation_methods
 
@@ -123,38 +123,25 @@ def _catalogue(intent) -> dict:
     }
 
 
-def _quantity(raw: str) -> int:
-    raw = raw.strip()
-    if not raw.isdigit() or not raw.isascii():
-        raise InvalidInput(
-            _("The quantity must be a whole number from 1 to %(most)s.")
-            % {"most": MAX_LINE_QUANTITY},
-            code="invalid_quantity",
-        )
-    return int(raw[:6])
-
-
 @staff_required
 @require_POST
 def payment_line_add(request, payment_id):
     """The desk adds a treatment or a material to an unpaid bill (收费明细)."""
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
     _till(request.user, intent.clinic_id)
-    kind, _sep, code = request.POST.get("item", "").partition(":")
+    form = BillLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("console:payment", payment_id=intent.public_id)
+    kind, code = form.kind_and_code()
     try:
-        price = request.POST.get("unit_price", "").strip()
-        unit_fen = None
-        if price:
-            unit_fen = exact_fen(price)
-            if unit_fen is None or unit_fen < 0:
-                raise InvalidInput(_("Enter the unit price in yuan, e.g. 180.00."))
         line = bills.bill_line_add(
             actor=request.user,
             intent=intent,
             kind=kind,
             item_code=code,
-            quantity=_quantity(request.POST.get("quantity", "1")),
-            unit_fen=unit_fen,
+            quantity=form.cleaned_data["quantity"],
+            unit_fen=form.cleaned_data["unit_price"],
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -173,12 +160,14 @@ def payment_line_remove(request, payment_id):
     """The desk takes a line off an unpaid bill."""
     intent = access_payment_by_id(actor=request.user, payment_id=payment_id)
     _till(request.user, intent.clinic_id)
-    raw = request.POST.get("position", "").strip()
+    form = BillLineRemovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("console:payment", payment_id=intent.public_id)
     try:
-        position = int(raw) if raw.isdigit() and raw.isascii() and len(raw) < 6 else None
-        if position is None:
-            raise InvalidInput(_("This line is not on the bill."), code="unknown_line")
-        bills.bill_line_remove(actor=request.user, intent=intent, position=position)
+        bills.bill_line_remove(
+            actor=request.user, intent=intent, position=form.cleaned_data["position"]
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

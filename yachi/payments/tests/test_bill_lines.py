@@ -144,10 +144,15 @@ def test_the_desk_adds_a_material_to_a_bill_on_its_page(client, world, resin):
         ({"item": "material:resin", "quantity": "0"}, "数量须为 1 到 999 之间的整数"),
         ({"item": "material:resin", "quantity": "1000"}, "数量须为 1 到 999 之间的整数"),
         ({"item": "material:resin", "quantity": "两"}, "数量须为 1 到 999 之间的整数"),
+        ({"item": "material:resin", "quantity": "9" * 5000}, "数量须为 1 到 999 之间的整数"),
+        ({"item": "material:resin", "quantity": "1.5"}, "数量须为 1 到 999 之间的整数"),
         ({"item": "material:gold", "quantity": "1"}, "本诊所没有这个治疗项目或材料"),
         ({"item": "service:implant_crown", "quantity": "1"}, "本诊所没有这个治疗项目或材料"),
         ({"item": "", "quantity": "1"}, "本诊所没有这个治疗项目或材料"),
         ({"item": "material:resin", "quantity": "1", "unit_price": "1.234"}, "请输入以元为单位的单价"),
+        ({"item": "material:resin", "quantity": "1", "unit_price": "-1"}, "请输入以元为单位的单价"),
+        ({"item": "material:resin", "quantity": "1", "unit_price": "1" * 40}, "请输入以元为单位的单价"),
+        ({"item": "material:" + "x" * 500, "quantity": "1"}, "本诊所没有这个治疗项目或材料"),
         ({"item": "material:resin", "quantity": "999", "unit_price": "99999.99"}, "金额过大"),
     ],
 )  # fmt: skip
@@ -221,6 +226,19 @@ def test_the_desk_removes_a_line_and_the_total_follows(client, world, resin, pol
     bills.bill_line_add(actor=world.clinic_a_front_desk, intent=intent, kind="material",
                         item_code="resin")  # fmt: skip
     assert [x.position for x in bills.bill_lines(bills.bill_of(intent))] == [1, 3, 4]
+
+
+@pytest.mark.parametrize("position", ["", "二", "0", "-1", "9" * 5000, "7"])
+def test_removing_a_line_that_is_not_on_the_bill_changes_nothing(client, world, resin, position):
+    intent = _bill(world, LineDraft(kind="service", item_code="cleaning"),
+                   LineDraft(kind="material", item_code="resin"))  # fmt: skip
+    before = _state(intent)
+    client.force_login(world.clinic_a_front_desk)
+    page = client.post(
+        f"/console/payments/{intent.public_id}/lines/remove/", {"position": position}, follow=True
+    ).content.decode()
+    assert "账单上没有这一项" in page
+    assert _state(intent) == before
 
 
 def test_the_last_line_stays(client, world):
