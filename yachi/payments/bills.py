@@ -337,13 +337,11 @@ def bill_apply_coupon(*, actor, intent: PaymentIntent, coupon_id) -> PaymentInte
             off=discount.discount_fen,
         )
         if by_desk:
-            audit_record(
-                action=AuditAction.BILL_CHANGED,
+            _audit_change(
                 actor=actor,
-                object_type="payment",
-                object_id=intent.public_id,
-                clinic=intent.clinic,
+                intent=intent,
                 details={"coupon": str(discount.coupon_id), "discount_fen": discount.discount_fen},
+                amount=bill.list_fen - discount.discount_fen,
             )
     intent.refresh_from_db()
     return intent

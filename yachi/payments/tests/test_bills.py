@@ -173,7 +173,8 @@ def test_the_desk_uses_the_patients_scaling_coupon_and_prints_the_receipt(
     )
     intent.refresh_from_db()
     assert intent.amount_fen == 14000
-    assert AuditEntry.objects.filter(action="bill_changed").count() == 1
+    audited = AuditEntry.objects.get(action="bill_changed")
+    assert (audited.details["discount_fen"], audited.details["amount_fen"]) == (6000, 14000)
     refused = client.post(
         f"/console/payments/{intent.public_id}/coupon/", {"coupon": "nonsense"}, follow=True
     )
