@@ -7,14 +7,8 @@ from django.utils.translation import gettext as _
 
 from yachi.booking.models import Appointment
 from yachi.clinics import facade as clinics
-from yachi.core.errors import NotFound, PermissionDenied
+from yachi.core.errors import NotFound
 from yachi.core.models import as_public_id
-
-
-def patients_only(user) -> None:
-    """The patient's own endpoints (``/me/...``) answer patients only."""
-    if not user.is_patient:
-        raise PermissionDenied(code="patients_only")
 
 
 def _not_found() -> NotFound:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yachi.compliance.audit import audit_record
 from yachi.compliance.models import AuditAction, AuditEntry
-from yachi.core.errors import PermissionDenied
+from yachi.core.errors import patients_only
 
 README = """这是您在牙齿口腔的全部个人信息。data.json 为结构化数据，photos/ 为面部照片。
 This is all the personal information Yachi Dental holds about you. data.json holds the
@@ -69,10 +69,7 @@ def _registered() -> list[PersonalDataPart]:
 
 
 def _patients_only(user) -> None:
-    if not user.is_patient:
-        raise PermissionDenied(
-            _("Only patients can download or erase their data here."), code="patients_only"
-        )
+    patients_only(user, _("Only patients can download or erase their data here."))
 
 
 def _subject(parts) -> tuple[str, object]:

@@ -39,6 +39,13 @@ class PermissionDenied(DomainError):
     default_message = _("You are not allowed to do this.")
 
 
+def patients_only(user, message=None) -> None:
+    """The patient's own endpoints and services (``/me/...``) answer patients only: staff
+    accounts get 403 ``patients_only`` with the context's own word for why."""
+    if not getattr(user, "is_patient", False):
+        raise PermissionDenied(message, code="patients_only")
+
+
 class Conflict(DomainError):
     code = "conflict"
     status = 409

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 
-from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.errors import InvalidInput, patients_only
 from yachi.core.schemas import errors
 from yachi.growth import access, activities, expiry, ledger, rewards, selectors, services
 from yachi.growth.schemas import (
@@ -24,8 +24,7 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _patient(user):
-    if not user.is_patient:
-        raise PermissionDenied(_("Coupons and points are for patients."), code="patients_only")
+    patients_only(user, _("Coupons and points are for patients."))
     return user
 
 

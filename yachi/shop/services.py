@@ -22,7 +22,7 @@ from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core import idempotency
-from yachi.core.errors import InvalidInput, PermissionDenied
+from yachi.core.errors import InvalidInput, PermissionDenied, patients_only
 from yachi.growth import facade as growth
 from yachi.payments import facade as payments
 from yachi.shop.choices import Fulfilment, OrderKind, OrderStatus
@@ -96,8 +96,7 @@ def pickup_code_clean(raw) -> str:
 
 
 def require_patient(user) -> None:
-    if not getattr(user, "is_patient", False):
-        raise PermissionDenied(_("The mall is for patients."), code="patients_only")
+    patients_only(user, _("The mall is for patients."))
 
 
 def require_order_staff(actor, clinic) -> None:

@@ -5,11 +5,11 @@ from uuid import UUID
 
 from ninja import Query, Router, Schema
 
-from yachi.booking.access import patients_only
 from yachi.booking.history import selectors
 from yachi.booking.history.schemas import VisitOut
 from yachi.booking.history.views import completed_visit
 from yachi.booking.schemas import local
+from yachi.core.errors import patients_only
 from yachi.core.schemas import errors
 from yachi.patients import facade as patients
 

@@ -6,12 +6,13 @@ from uuid import UUID
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from yachi.booking.access import access_appointment_by_id, patients_only
+from yachi.booking.access import access_appointment_by_id
 from yachi.booking.choices import Channel, VoucherStatus
 from yachi.booking.schemas import AppointmentOut, NamedRef, local
 from yachi.booking.vouchers import policy, selectors, services
 from yachi.booking.vouchers.access import access_voucher_by_id
 from yachi.clinics import facade as clinics
+from yachi.core.errors import patients_only
 from yachi.core.schemas import InputSchema, IsoAwareDatetime, PublicOut, Text, errors
 from yachi.patients import facade as patients
 

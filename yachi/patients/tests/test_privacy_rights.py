@@ -217,8 +217,12 @@ def test_erasure_keeps_medical_records_and_says_until_when(api, world):
 
 def test_staff_cannot_use_the_patient_rights_endpoints(api, world):
     api.as_user(world.clinic_a_front_desk)
-    assert api.get("/me/export").status_code == 403
-    assert api.post("/me/erasure").status_code == 403
+    for refused in (api.get("/me/export"), api.post("/me/erasure")):
+        assert refused.status_code == 403
+        assert refused.json() == {
+            "code": "patients_only",
+            "message": "只有患者可以在此下载或删除自己的数据。",
+        }
 
 
 @pytest.mark.django_db(transaction=True)
