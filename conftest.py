@@ -270,9 +270,15 @@ def api(transactional_db):
     return ApiClient()
 
 
-@pytest.fixture
-def closed_port() -> int:
-    """A local port nothing listens on: connecting is refused at once."""
+def unused_port() -> int:
+    """A local port nothing listens on now, chosen by the system so that no two tests
+    (nor anything else on the machine) are given the same one."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port nothing listens on: connecting is refused at once."""
+    return unused_port()

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from django.core.management import CommandError, call_command
 
+from conftest import unused_port
 from yachi.accounts.services import token_user
 
 
@@ -149,7 +150,8 @@ def test_serve_migrates_and_answers_health(tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     env.pop("DATABASE_URL", None)
-    port = 18000 + os.getpid() % 1000
+    env["PYTHONUNBUFFERED"] = "1"  # what it printed, if it fails to start
+    port = unused_port()
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "yachi.cli", "serve", "--port", str(port), "--no-jobs"],
         env=env,
@@ -221,7 +223,7 @@ def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env["YACHI_JOBS_IMMEDIATE"] = "0"
-    port = 19000 + os.getpid() % 1000 + (stop == signal.SIGKILL)
+    port = unused_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "yachi.cli", "serve", "--port", str(port)],
         env=env,

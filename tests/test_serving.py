@@ -9,7 +9,6 @@ import collections
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,14 +17,10 @@ import time
 import pytest
 from django.db import connection
 
+from conftest import unused_port
+
 CONNECTIONS = 64
 SECONDS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -38,7 +33,7 @@ def _database_url() -> str:
 def server(db):
     if connection.vendor != "postgresql":
         pytest.skip("the pool under load is PostgreSQL's")
-    port = _free_port()
+    port = unused_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
