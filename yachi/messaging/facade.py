@@ -2,7 +2,7 @@
 
 from yachi.messaging.providers import SendResult, get_wechat, wechat_configured
 from yachi.messaging.selectors import notifications_of
-from yachi.messaging.services import cancel_pending, notify
+from yachi.messaging.services import cancel_pending, notify, reaches_phone_at
 from yachi.messaging.sms import send_sms
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "get_wechat",
     "notifications_of",
     "notify",
+    "reaches_phone_at",
     "send_sms",
     "wechat_configured",
 ]

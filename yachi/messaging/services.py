@@ -102,6 +102,16 @@ def _sending_time(
     return morning
 
 
+def reaches_phone_at(kind: str, *, happens_at: datetime | None = None) -> datetime:
+    """When a message of ``kind`` asked for now reaches a phone: now, or when the quiet
+    hours end (a reminder, moved before them, never later than now)."""
+    now = timezone.now()
+    sending = _sending_time(
+        kind_named(kind), Channel.SMS, now, happens_at=happens_at, not_before=None, now=now
+    )
+    return max(sending or now, now)
+
+
 def notify(
     *,
     recipient,

@@ -120,6 +120,36 @@ def test_offering_stops_once_someone_books_the_time(world, full_morning):
     assert WaitlistOffer.objects.count() == 1
 
 
+def test_a_time_freed_at_night_is_held_from_the_morning_when_the_offer_reaches_the_phone(
+    world, full_morning, settings
+):
+    from yachi.messaging.models import Notification
+
+    settings.YACHI_QUIET_HOURS = (22, 8)
+    booked, entries = full_morning
+    night = tomorrow_at(10) - timedelta(hours=11)  # 23:00 the evening before
+    with time_machine.travel(night, tick=False):
+        appointment_cancel(actor=world.other_patient, appointment=booked)
+        offer = WaitlistOffer.objects.get()
+        morning = tomorrow_at(8)
+        assert offer.expires_at == morning + timedelta(minutes=15)
+        sms = Notification.objects.get(kind="waitlist_offer", channel="sms")
+        assert sms.scheduled_for == morning
+        assert waitlist.expire_offers() == 0
+    with time_machine.travel(morning + timedelta(minutes=10), tick=False):
+        assert waitlist.expire_offers() == 0  # still the first one's, not passed on overnight
+    assert WaitlistOffer.objects.get(status=OfferStatus.OPEN).entry == entries[2]
+
+
+def test_a_time_that_starts_before_the_quiet_hours_end_is_not_offered_at_night(world, settings):
+    settings.YACHI_QUIET_HOURS = (22, 10)
+    booked = book(world, tomorrow_at(9), world.other_patient)
+    wait(world, patient_user("13800000811"), hours=(8, 12))
+    with time_machine.travel(tomorrow_at(9) - timedelta(hours=10), tick=False):  # 23:00
+        appointment_cancel(actor=world.other_patient, appointment=booked)
+    assert not WaitlistOffer.objects.exists()
+
+
 def test_nobody_is_offered_a_time_outside_their_window(world):
     booked = book(world, tomorrow_at(10), world.other_patient)
     late_riser = patient_user("13800000810")

@@ -114,8 +114,12 @@ def _candidates(*, doctor_id: int, clinic_id: int, start: datetime, end: datetim
 def offer_freed_time(
     *, doctor_id: int, clinic_id: int, start: datetime, end: datetime
 ) -> WaitlistOffer | None:
-    """Offer a freed time to the first person waiting who fits it."""
-    if start <= timezone.now():
+    """Offer a freed time to the first person waiting who fits it.
+
+    The hold runs from when the offer can reach a phone: a time freed at night is held
+    from the end of the quiet hours, so that it is not passed from one sleeping person to
+    the next; a time that starts before then is not offered."""
+    if start <= messaging.reaches_phone_at("waitlist_offer"):
         return None
     doctor = clinics.doctor_by_pk(doctor_id)
     for entry in _candidates(doctor_id=doctor_id, clinic_id=clinic_id, start=start, end=end):
@@ -161,7 +165,11 @@ def _hold_for(entry: WaitlistEntry, doctor, start: datetime, end: datetime) -> W
         appointment=hold,
         doctor=doctor,
         start=start,
-        expires_at=timezone.now() + timedelta(minutes=settings.YACHI_WAITLIST_HOLD_MINUTES),
+        expires_at=min(
+            messaging.reaches_phone_at("waitlist_offer")
+            + timedelta(minutes=settings.YACHI_WAITLIST_HOLD_MINUTES),
+            start,
+        ),
     )
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.OFFERED)
     messaging.notify(
