@@ -4,12 +4,13 @@ from types import SimpleNamespace
 from uuid import UUID
 
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from yachi.booking.history import selectors
 from yachi.booking.history.schemas import VisitOut
 from yachi.booking.history.views import completed_visit
 from yachi.booking.schemas import local
-from yachi.core.errors import patients_only
+from yachi.core.errors import NotFound, patients_only
 from yachi.core.schemas import errors
 from yachi.patients import facade as patients
 
@@ -19,6 +20,9 @@ router = Router(tags=["visits"])
 class VisitListQuery(Schema):
     # One family member's visits; everyone's without it.
     patient_id: UUID | None = None
+    # The next page: the visits after this one (the last of the page before).
+    before: UUID | None = None
+    limit: int = Field(100, ge=1, le=100)
 
 
 def _out(visit, rebook=None) -> SimpleNamespace:
@@ -80,8 +84,10 @@ def _out(visit, rebook=None) -> SimpleNamespace:
 
 @router.get("/me/visits", response={200: list[VisitOut], **errors(401, 403, 404, 422)})
 def my_visits(request, query: Query[VisitListQuery]):
-    """Patients: the family's completed visits, latest first (the last 100), each with the
-    summary and 医嘱 its doctor shared and its bills; one member's with `patient_id`."""
+    """Patients: the family's completed visits, latest first (`limit` of them, at most and
+    by default 100), each with the summary and 医嘱 its doctor shared and its bills; one
+    member's with `patient_id`. The next page: `before` = the last visit's `id`
+    (404 `visit_not_found` when it is not a completed visit of the family)."""
     patients_only(request.auth)
     account = patients.account_of(request.auth)
     person = None
@@ -89,7 +95,15 @@ def my_visits(request, query: Query[VisitListQuery]):
         person = patients.access_family_member_by_id(
             actor=request.auth, patient_id=query.patient_id
         )
-    return [_out(v) for v in selectors.visit_history(account=account, patient=person)]
+    before = None
+    if query.before is not None:
+        before = selectors.visit_cursor(account=account, visit_id=query.before)
+        if before is None:
+            raise NotFound(code="visit_not_found")
+    visits = selectors.visit_history(
+        account=account, patient=person, limit=query.limit, before=before
+    )
+    return [_out(v) for v in visits]
 
 
 @router.get("/me/visits/{appointment_id}", response={200: VisitOut, **errors(401, 404)})

@@ -6,6 +6,7 @@ whole list, whatever its length."""
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 
 from yachi.booking.choices import Status
@@ -13,6 +14,7 @@ from yachi.booking.models import Appointment
 from yachi.booking.vouchers.selectors import vouchers_of_appointments
 from yachi.clinics import facade as clinics
 from yachi.core.errors import NotFound
+from yachi.core.models import as_public_id
 from yachi.patients import facade as patients
 from yachi.payments import facade as payments
 
@@ -40,16 +42,34 @@ def _visits(appointments: list[Appointment]) -> list[Visit]:
     ]
 
 
-def visit_history(*, account, patient=None, limit: int = 100) -> list[Visit]:
-    """The family's completed visits, latest first; one person's with ``patient``."""
-    queryset = Appointment.objects.filter(
+def _completed_of(account):
+    return Appointment.objects.filter(
         patient__account_id=account.pk,
         patient__removed_at__isnull=True,
         status=Status.COMPLETED,
-    ).select_related("clinic", "doctor", "service", "patient")
+    )
+
+
+def visit_history(*, account, patient=None, limit: int = 100, before=None) -> list[Visit]:
+    """The family's completed visits, latest first; one person's with ``patient``.
+
+    ``before`` (a visit of the family, from ``visit_cursor``) pages on: the visits
+    after it in this order, however many were added meanwhile."""
+    queryset = _completed_of(account).select_related("clinic", "doctor", "service", "patient")
     if patient is not None:
         queryset = queryset.filter(patient=patient)
+    if before is not None:
+        start, pk = before
+        queryset = queryset.filter(Q(start__lt=start) | Q(start=start, pk__lt=pk))
     return _visits(list(queryset.order_by("-start", "-pk")[:limit]))
+
+
+def visit_cursor(*, account, visit_id) -> tuple | None:
+    """Where a page of the history ends: a completed visit of the family, or None."""
+    public_id = as_public_id(visit_id)
+    if public_id is None:
+        return None
+    return _completed_of(account).filter(public_id=public_id).values_list("start", "pk").first()
 
 
 def visit_of(appointment: Appointment) -> Visit:

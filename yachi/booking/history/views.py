@@ -9,6 +9,9 @@ from yachi.core.errors import NotFound
 from yachi.core.pages import patient_required
 from yachi.patients import facade as patients
 
+# Visits a page of the history shows; the next page starts after its last one.
+PAGE = 20
+
 
 def completed_visit(*, actor, appointment_id):
     """One of the family's completed visits; any other appointment is "not found"."""
@@ -24,11 +27,16 @@ def visits_page(request):
     everyone = patients.everyone_on(account)
     wanted = request.GET.get("who", "")
     person = next((p for p in everyone if str(p.public_id) == wanted), None)
+    before = selectors.visit_cursor(account=account, visit_id=request.GET.get("before", ""))
+    # One more than a page tells whether there is an earlier page.
+    visits = selectors.visit_history(account=account, patient=person, limit=PAGE + 1, before=before)
     return render(
         request,
         "booking/history/visits.html",
         {
-            "visits": selectors.visit_history(account=account, patient=person),
+            "visits": visits[:PAGE],
+            "earlier": visits[PAGE - 1].appointment.public_id if len(visits) > PAGE else None,
+            "paged": before is not None,
             "everyone": everyone,
             "person": person,
             "tab": "appointments",

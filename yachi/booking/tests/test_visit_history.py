@@ -243,6 +243,66 @@ def test_the_api_lists_each_family_members_visits(world):
     assert stranger.status_code == 404
 
 
+def _earlier_visits(visit, count):
+    """``count`` more completed visits like ``visit``, one a day on the days before it."""
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from yachi.booking.models import Appointment
+
+    fields = {
+        f.attname: getattr(visit, f.attname)
+        for f in Appointment._meta.concrete_fields
+        if not f.primary_key
+    }
+    Appointment.objects.bulk_create(
+        Appointment(
+            **{
+                **fields,
+                "public_id": uuid4(),
+                "start": visit.start - timedelta(days=day),
+                "end": visit.end - timedelta(days=day),
+            }
+        )
+        for day in range(1, count + 1)
+    )
+
+
+def test_a_long_history_pages_on_without_a_gap_or_a_repeat(world):
+    visit = _completed_visit(world)
+    _earlier_visits(visit, 104)
+    api = ApiClient().as_user(world.patient_parent)
+    seen, before = [], None
+    while True:
+        query = {"limit": 40, **({"before": before} if before else {})}
+        page = api.get("/me/visits", query).json()
+        if not page:
+            break
+        seen += [v["id"] for v in page]
+        before = page[-1]["id"]
+    assert len(seen) == len(set(seen)) == 105
+    starts = [v["start"] for v in api.get("/me/visits").json()]
+    assert len(starts) == 100 and starts == sorted(starts, reverse=True)
+    assert api.get("/me/visits", {"limit": 101}).status_code == 422
+    other = _completed_visit(world, patient=world.other, hour=15)
+    refused = api.get("/me/visits", {"before": str(other.public_id)})
+    assert (refused.status_code, refused.json()["code"]) == (404, "visit_not_found")
+
+
+def test_the_history_page_shows_twenty_visits_and_links_the_earlier_ones(client, world):
+    visit = _completed_visit(world)
+    _earlier_visits(visit, 24)
+    client.force_login(world.patient_parent)
+    first = client.get("/visits/")
+    assert first.content.decode().count('data-testid="visit"') == 20
+    earlier = first.context["earlier"]
+    second = client.get(f"/visits/?before={earlier}").content.decode()
+    assert second.count('data-testid="visit"') == 5
+    assert "更早的就诊" not in second and "最近的就诊" in second
+    # A cursor that is not a visit of the family starts from the latest.
+    assert client.get("/visits/?before=nonsense").context["earlier"] == earlier
+
+
 def test_the_front_desk_bills_a_visit_from_its_panel(client, world):
     visit = _completed_visit(world)
     client.force_login(world.clinic_a_front_desk)
