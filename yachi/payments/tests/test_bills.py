@@ -188,3 +188,19 @@ def test_the_desk_uses_the_patients_scaling_coupon_and_prints_the_receipt(
     assert "payments/print" in sheet and "¥140.00" in sheet
     client.force_login(world.clinic_b_front_desk)
     assert client.get(f"/console/payments/{intent.public_id}/receipt/").status_code == 404
+
+
+def test_the_pay_page_says_the_day_a_bill_must_be_paid_by(client, world, settings):
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    client.force_login(world.patient_parent)
+    later = _bill(world)  # due in YACHI_BILL_DUE_DAYS (30)
+    local = timezone.localtime(later.expires_at, zone)
+    page = client.get(f"/pay/{later.public_id}/").content.decode()
+    assert f"请在 {local:%Y-%m-%d %H:%M} 前完成支付" in page
+    settings.YACHI_BILL_DUE_DAYS = 1
+    soon = _bill(world, service=world.filling_a)
+    tomorrow = timezone.localtime(soon.expires_at, zone)
+    page = client.get(f"/pay/{soon.public_id}/").content.decode()
+    assert f"请在 明天 {tomorrow:%H:%M} 前完成支付" in page

@@ -39,6 +39,16 @@ def relative_day(day) -> str:
 
 
 @register.filter
+def deadline(moment) -> str:
+    """A time something must be done by, as a person reads it: 今天 18:00, 明天 09:30,
+    后天 12:00, or the whole date when it is further off."""
+    local = timezone.localtime(moment)
+    if 0 <= (local.date() - timezone.localdate()).days <= 2:
+        return f"{relative_day(local.date())} {local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+@register.filter
 def percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
