@@ -57,3 +57,25 @@ def test_the_clinic_switch_shows_the_whole_role_at_390_and_1366_px(live_server, 
             "patients/?q=张",
         ):
             page.goto(f"{base}/console/{path}")
+
+
+def test_on_a_phone_the_sections_wait_behind_the_menu_and_on_the_desk_they_are_in_view(
+    live_server, world, browser
+):
+    for width, height in ((390, 844), (1366, 900)):
+        with checked_page(browser, width=width, height=height) as page:
+            page.goto(f"{live_server.url}/console/login/")
+            page.fill("input[name=phone]", world.clinic_a_front_desk.phone)
+            page.fill("input[name=password]", f.STAFF_PASSWORD)
+            page.click("button[type=submit]")
+            payments = page.get_by_role("link", name="支付")
+            log_out = page.get_by_role("button", name="退出登录")
+            if width == 390:
+                assert not payments.is_visible() and not log_out.is_visible()
+                # The page itself starts near the top, not below thirty links.
+                assert page.locator("main h1").bounding_box()["y"] < 200
+                page.get_by_text("菜单").click()
+            assert payments.is_visible() and log_out.is_visible()
+            screenshot(page, f"console-menu-{width}")
+            payments.click()
+            page.wait_for_url("**/payments/")
