@@ -1,5 +1,5 @@
-"""The demo build's progress: a bar redrawn in place on a terminal, plain lines
-elsewhere (a log file, a test's captured output)."""
+"""A long command's progress (the demo build, a backup, a restore): a bar redrawn in
+place on a terminal, plain lines elsewhere (a log file, a test's captured output)."""
 
 import sys
 import time
@@ -26,7 +26,7 @@ class Progress:
         self.out.flush()
 
     def bar(self, label: str = "") -> str:
-        filled = self.WIDTH * self.done // self.steps
+        filled = self.WIDTH * self.done // max(1, self.steps)
         seconds = time.monotonic() - self.started
         return (
             f"  [{'█' * filled}{'░' * (self.WIDTH - filled)}] "
@@ -37,6 +37,12 @@ class Progress:
         """The step now running, shown on the bar."""
         if self.live:
             self._write("\r\033[K" + self.bar(label + "…"))
+
+    def at(self, done: int, label: str = "") -> None:
+        """Part of a step done (bytes of a file): only the bar moves, no line is kept."""
+        self.done = max(0, min(self.steps, done))
+        if self.live:
+            self._write("\r\033[K" + self.bar(label))
 
     def advance(self, message: str) -> None:
         """A step is done: its line, then the bar below it."""
