@@ -202,7 +202,6 @@ def _sqlite_path() -> Path:
 
 
 def _refuse_occupied_target() -> None:
-    connections.close_all()
     if vendor() == "sqlite":
         path = _sqlite_path()
         if path.exists() and path.stat().st_size:

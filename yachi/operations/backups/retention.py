@@ -3,18 +3,18 @@ days, ISO weeks and months that have one (as ``borg prune --keep-daily`` counts)
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 _STAMP = re.compile(r"yachi-backup-(\d{8}-\d{6})")
 
 
-def made_at(name: str) -> datetime | None:
-    """When an archive was made, from its name (clinic time)."""
+def made_at(name: str, zone: tzinfo) -> datetime | None:
+    """When an archive was made, from its name (written in clinic time, ``zone``)."""
     match = _STAMP.match(name)
     if not match:
         return None
     try:
-        return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")  # noqa: DTZ007 (a local stamp)
+        return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=zone)
     except ValueError:
         return None
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -252,7 +253,7 @@ def backups_prune(*, now=None) -> list[Path]:
     directory = backup_directory()
     archives = {}
     for path in directory.glob(f"yachi-backup-*{SUFFIX}"):
-        made = retention.made_at(path.name)
+        made = retention.made_at(path.name, ZoneInfo(settings.TIME_ZONE))
         if made is not None:
             archives[path] = made
     kept = retention.kept(
