@@ -11,13 +11,15 @@ from yachi.operations.backups.selectors import backup_history, last_backup
 
 CHART_RUNS = 30
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 120, 4
+# A bar is at most this wide, so that a few runs do not look like a wall.
+BAR_WIDTH = 36
 
 
 def _chart(runs) -> list[dict]:
     """Bars of the last runs' sizes, oldest on the left; a failed run is a short red bar."""
     shown = list(reversed(runs[:CHART_RUNS]))
     largest = max((run.size_bytes for run in shown), default=0) or 1
-    width = CHART_WIDTH / max(len(shown), 1)
+    width = min(CHART_WIDTH / max(len(shown), 1), BAR_WIDTH + BAR_GAP)
     bars = []
     for index, run in enumerate(shown):
         failed = run.status == Status.FAILED
@@ -26,7 +28,7 @@ def _chart(runs) -> list[dict]:
             {
                 "x": round(index * width + BAR_GAP / 2, 1),
                 "y": CHART_HEIGHT - height,
-                "width": round(max(width - BAR_GAP, 1), 1),
+                "width": round(min(max(width - BAR_GAP, 1), BAR_WIDTH), 1),
                 "height": height,
                 "failed": failed,
                 "run": run,

@@ -28,5 +28,9 @@ class BackupRun(BaseModel):
         return f"backup {self.status} {self.finished_at:%Y-%m-%d %H:%M}"
 
     @property
+    def file_name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()

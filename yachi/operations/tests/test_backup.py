@@ -118,7 +118,7 @@ def test_a_member_changed_by_someone_holding_the_backup_key_fails_its_checksum(m
     members["files/default/doctors/test-photo.jpg"] = b"another picture"
     archive_of(members, archive)
 
-    refused(capsys, archive, key_file, "checksums: files/default/doctors/test-photo.jpg")
+    refused(capsys, archive, key_file, "校验值不符：files/default/doctors/test-photo.jpg")
     unchanged(before, key_file, photo)
 
 
@@ -141,14 +141,14 @@ def test_an_archive_of_a_newer_schema_than_the_code_is_refused(made, capsys):
     members["manifest.json"] = json.dumps(manifest).encode()
     archive_of(members, archive)
 
-    refused(capsys, archive, key_file, "newer than this code.*booking.9999_from_a_later_version")
+    refused(capsys, archive, key_file, "比当前程序新.*booking.9999_from_a_later_version")
     unchanged(before, key_file, photo)
 
 
 def test_a_restore_into_the_running_installation_is_refused(made, capsys):
     archive, key_file, before, photo = made
 
-    refused(capsys, archive, key_file, "already")
+    refused(capsys, archive, key_file, "已有数据库|已有数据表")
     unchanged(before, key_file, photo)
 
 

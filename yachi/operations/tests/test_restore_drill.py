@@ -274,4 +274,4 @@ def test_a_backup_under_twenty_desks_restores_everything_they_were_told_succeede
     )
 
     again = yachi_restore(done.path, key_file, tmp_path / "restored", restore_database)
-    assert again.returncode != 0 and "already" in again.stderr
+    assert again.returncode != 0 and "nothing changed" in again.stderr
