@@ -26,6 +26,7 @@ real without any setup.
 import base64
 import binascii
 import contextlib
+import fcntl
 import functools
 import json
 import os
@@ -169,16 +170,26 @@ def backup_key() -> bytes | None:
     if not value:
         path = keys_file_path()
         if path.exists() or not settings.PRODUCTION:
-            stored = _read_keys_file(path)
-            if not stored.get(BACKUP_KEY) and not settings.PRODUCTION:
-                stored[BACKUP_KEY] = _new_secret(SECRET_SIZE)
-                _write(path, stored, replace=True)
-            value = stored.get(BACKUP_KEY)
+            value = _read_keys_file(path).get(BACKUP_KEY)
+            if not value and not settings.PRODUCTION:
+                value = _backup_key_add(path)
     if not value:
         return None
     if settings.PRODUCTION and path is not None:
         _refuse_keys_beside_the_data({BACKUP_KEY: path})
     return decode_key(value, size=SECRET_SIZE, source=BACKUP_KEY)
+
+
+def _backup_key_add(path: Path) -> str:
+    """A key file made before backups existed gains a backup key, once: two processes
+    asking at the same instant take turns, and the second finds the first one's."""
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored = _read_keys_file(path)
+        if not stored.get(BACKUP_KEY):
+            stored[BACKUP_KEY] = _new_secret(SECRET_SIZE)
+            _write(path, stored, replace=True)
+        return stored[BACKUP_KEY]
 
 
 def keys_export() -> dict[str, str]:
@@ -278,6 +289,7 @@ def _read_keys_file(path: Path) -> dict[str, str]:
             MASTER_KEYS: f"dev-{secrets.token_hex(4)}:{_new_secret(KEY_SIZE)}",
             INDEX_KEY: _new_secret(SECRET_SIZE),
             AUDIT_KEY: _new_secret(SECRET_SIZE),
+            BACKUP_KEY: _new_secret(SECRET_SIZE),
         }
         _write(path, generated, replace=False)
     try:

@@ -37,3 +37,8 @@ def last_backup() -> LastBackup | None:
 
 def backup_history(*, limit: int = 60) -> list[BackupRun]:
     return list(BackupRun.objects.order_by("-finished_at")[:limit])
+
+
+def last_backup_failed() -> bool:
+    newest = BackupRun.objects.order_by("-finished_at").values_list("status", flat=True).first()
+    return newest == Status.FAILED

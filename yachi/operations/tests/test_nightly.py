@@ -103,3 +103,21 @@ def test_administrators_see_backups_in_the_console_and_managers_do_not(
 
     client.force_login(world.clinic_a_manager)
     assert client.get("/console/backups/").status_code == 403
+
+
+def test_every_console_page_tells_administrators_that_the_last_backup_failed(
+    client, world, settings, tmp_path, administrator
+):
+    (tmp_path / "blocked").write_text("a file where a directory should be")
+    settings.YACHI_BACKUP_DIR = tmp_path / "blocked" / "backups"
+    backup_nightly()
+
+    client.force_login(administrator)
+    assert "最近一次备份失败" in client.get("/console/audit/").content.decode()
+    client.force_login(world.clinic_a_manager)
+    assert "最近一次备份失败" not in client.get("/console/audit/").content.decode()
+
+    settings.YACHI_BACKUP_DIR = tmp_path
+    backup_nightly()
+    client.force_login(administrator)
+    assert "最近一次备份失败" not in client.get("/console/audit/").content.decode()
