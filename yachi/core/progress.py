@@ -55,3 +55,19 @@ class Progress:
     def finish(self) -> None:
         if self.live:
             self._write("\r\033[K")
+
+
+def progress_bar(stderr):
+    """A bar on stderr (stdout carries only the path, for scripts), redrawn when the
+    percentage moves; plain, not in the colour of errors."""
+    stderr.style_func = None
+    bar = Progress(100, out=stderr, log=lambda message: None)
+    shown = [-1, ""]
+
+    def update(done: int, total: int, label: str) -> None:
+        percent = 100 * done // max(total, 1)
+        if [percent, label] != shown:
+            shown[:] = [percent, label]
+            bar.at(percent, f"{label} {done / 2**20:.1f}/{total / 2**20:.1f} MB")
+
+    return bar, update

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yachi.core.progress import Progress
+from yachi.core.progress import progress_bar
 from yachi.operations.backups.services import BackupFailed, backup_create, keys_export
 
 
@@ -33,15 +33,9 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write(str(path))
             return
-        bar = Progress(100, out=self.stderr, log=lambda message: None)
+        bar, update = progress_bar(self.stderr)
         try:
-            done = backup_create(
-                to=to,
-                progress=lambda done, total, label: bar.at(
-                    100 * done // max(total, 1),
-                    f"{label} {done / 2**20:.1f}/{total / 2**20:.1f} MB",
-                ),
-            )
+            done = backup_create(to=to, progress=update)
         except BackupFailed as exc:
             bar.finish()
             raise CommandError(f"backup failed: {exc}") from exc

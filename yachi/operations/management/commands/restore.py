@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yachi.core.progress import Progress
+from yachi.core.progress import progress_bar
 from yachi.operations.backups.restore import RestoreFailed, RestoreRefused, restore
 
 
@@ -20,13 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--keys", type=Path, required=True, metavar="KEYFILE")
 
     def handle(self, *args, archive, keys, **options):
-        bar = Progress(100, out=self.stderr, log=lambda message: None)
+        bar, update = progress_bar(self.stderr)
         try:
-            report = restore(
-                archive_path=archive,
-                keys_path=keys,
-                progress=lambda done, total, label: bar.at(100 * done // max(total, 1), label),
-            )
+            report = restore(archive_path=archive, keys_path=keys, progress=update)
         except RestoreRefused as exc:
             bar.finish()
             raise CommandError(f"restore refused, nothing changed: {exc}") from exc
