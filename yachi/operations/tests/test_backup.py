@@ -41,7 +41,7 @@ def test_backup_prints_the_archive_it_wrote_and_records_the_run(world, tmp_path,
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     run = BackupRun.objects.get()
     assert (run.status, run.trigger, run.path) == (Status.SUCCEEDED, Trigger.COMMAND, str(path))
-    assert run.size_bytes == path.stat().st_size and run.files == 1 and run.rows > 0
+    assert run.size_bytes == path.stat().st_size and run.files >= 1 and run.rows > 0
 
 
 def test_the_archive_holds_database_files_and_manifest_but_no_key(world, tmp_path, capsys, photo):
