@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "yachi.payments",
     "yachi.shop",
     "yachi.growth",
+    "yachi.operations",
     "yachi.web",
     "yachi.demo",
 ]
@@ -536,3 +537,23 @@ YACHI_FLASH_SOLD_OUT_SECONDS = envint("YACHI_FLASH_SOLD_OUT_SECONDS", 1)
 # A place Redis gave out whose order is still missing after this long was lost on the
 # way (a crash between the two steps) and is repaired: the order made or the place freed.
 YACHI_FLASH_REPAIR_AFTER_SECONDS = envint("YACHI_FLASH_REPAIR_AFTER_SECONDS", 60)
+
+# Backups (ADR 0039): `yachi backup` and the nightly job write encrypted archives here (in
+# production another disk or a mounted share: not beside the data they protect), and
+# retention keeps the newest of each of the last N days, weeks and months.
+YACHI_BACKUP_DIR = Path(envstr("YACHI_BACKUP_DIR") or DATA_DIR / "backups")
+YACHI_BACKUP_NIGHTLY = envbool("YACHI_BACKUP_NIGHTLY", True)
+_backup_time = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", envstr("YACHI_BACKUP_TIME", "02:30"))
+if not _backup_time:
+    raise ImproperlyConfigured("YACHI_BACKUP_TIME must be HH:MM (clinic time), e.g. 02:30")
+YACHI_BACKUP_TIME = (int(_backup_time.group(1)), int(_backup_time.group(2)))
+YACHI_BACKUP_KEEP_DAILY = envint("YACHI_BACKUP_KEEP_DAILY", 7)
+YACHI_BACKUP_KEEP_WEEKLY = envint("YACHI_BACKUP_KEEP_WEEKLY", 4)
+YACHI_BACKUP_KEEP_MONTHLY = envint("YACHI_BACKUP_KEEP_MONTHLY", 12)
+if min(YACHI_BACKUP_KEEP_DAILY, YACHI_BACKUP_KEEP_WEEKLY, YACHI_BACKUP_KEEP_MONTHLY) < 0 or not (
+    YACHI_BACKUP_KEEP_DAILY or YACHI_BACKUP_KEEP_WEEKLY or YACHI_BACKUP_KEEP_MONTHLY
+):
+    raise ImproperlyConfigured("YACHI_BACKUP_KEEP_* cannot be negative, nor all 0")
+# Where pg_dump and pg_restore are, when not on PATH (their major version must not be
+# older than the server's).
+YACHI_PG_BIN_DIR = envstr("YACHI_PG_BIN_DIR", "")

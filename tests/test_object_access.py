@@ -295,7 +295,8 @@ OWN_ACCOUNT = {"login", "logout", "totp", "totp_enroll", "password"}
 # url name: (what the page addresses, the duty it needs). "clinic" and the objects are
 # those of one clinic; "chain" pages belong to no clinic (managing one is enough); "staff"
 # pages are any staff member's; "nobody" refuses everyone here (an emergency is accepted
-# only by the doctors it was sent to; the page says so and goes back to the list).
+# only by the doctors it was sent to; the page says so and goes back to the list);
+# "administrators" pages are the installation's administrators' alone (none of the personas).
 CONSOLE_PAGES = {
     "home": ("staff", None),
     "patients": ("staff", None),
@@ -347,6 +348,7 @@ CONSOLE_PAGES = {
     "points_adjust": ("chain", MANAGE),
     "audit": ("chain", MANAGE),
     "audit_export": ("chain", MANAGE),
+    "backups": ("administrators", None),
 }
 PARAMETERS = {
     "clinic_id": "clinic",
@@ -548,11 +550,12 @@ def test_every_console_page_opens_exactly_where_the_role_allows(client, world, p
         if name in OWN_ACCOUNT:
             continue
         scope, duty = CONSOLE_PAGES[name]
-        if scope in ("staff", "nobody", "chain"):
+        if scope in ("staff", "nobody", "chain", "administrators"):
             kwargs = {p: _param(name, p, chain_wide) for p in params}
             may = {
                 "staff": True,
                 "nobody": False,
+                "administrators": False,
                 "chain": any(duty in duties for duties in held.values()),
             }[scope]
             cases = [(None, kwargs, may, False)]
@@ -571,7 +574,7 @@ def test_every_console_page_opens_exactly_where_the_role_allows(client, world, p
             if may:
                 assert status in (200, 302), (where, status)
                 assert "/login/" not in response.get("Location", ""), where
-            elif scope == "nobody":
+            elif scope in ("nobody", "administrators"):
                 assert status in (302, 403, 404), (where, status)
             elif stranger and not (duty == TREAT and not any(TREAT in d for d in held.values())):
                 assert status == 404, (where, status)

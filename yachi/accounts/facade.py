@@ -7,6 +7,7 @@ from yachi.accounts.registrations import (
     register_roles_held,
 )
 from yachi.accounts.selectors import (
+    administrators,
     patient_user_by_id,
     patient_user_by_phone,
     user_id_by_phone,
@@ -17,6 +18,7 @@ from yachi.accounts.services import patient_user_ensure, user_rename
 __all__ = [
     "NAME_NORMALIZER",
     "NAME_PURPOSE",
+    "administrators",
     "normalize_name",
     "patient_user_by_id",
     "patient_user_by_phone",

@@ -51,3 +51,9 @@ def staff_labels(viewer, ids) -> dict[str, str]:
     return {
         str(public_id): name for public_id, name in staff.values_list("public_id", "name") if name
     }
+
+
+def administrators() -> list[User]:
+    """The installation's administrators, who are told when something of the whole
+    installation needs them (a backup that failed)."""
+    return list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk"))

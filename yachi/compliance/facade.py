@@ -16,9 +16,14 @@ who actors are, what a manager sees and the role an actor acted in at a clinic
 (``register_actor_lookup``, ``register_audit_scope``, ``register_acting_role``).
 The owners of the objects named in the trail and in the points ledger say what they
 are for a viewer (``register_object_labels``; ``object_labels``, ``reference_labels``).
+
+Backups (operations) take the installation's keys through ``keys_export`` into a file of
+their own, install them again on a restore (``keys_read``, ``keys_install``), check them
+against the restored data (``data_keys_check``, ``audit_verify``) and encrypt archives
+with ``backup_key``, which is no key of the data (ADR 0039).
 """
 
-from yachi.compliance.audit import audit_record
+from yachi.compliance.audit import audit_record, audit_verify
 from yachi.compliance.blindindex import blind_index
 from yachi.compliance.blindindex import register as register_blind_index
 from yachi.compliance.columns import decrypt_columns, encrypt_columns, fixed_point, iso_date
@@ -28,7 +33,7 @@ from yachi.compliance.directory import (
     register_actor_lookup,
     register_audit_scope,
 )
-from yachi.compliance.envelope import decrypt_bytes, encrypt_bytes
+from yachi.compliance.envelope import data_keys_check, decrypt_bytes, encrypt_bytes
 from yachi.compliance.errors import EncryptedLookupRefused, EncryptionError
 from yachi.compliance.fields import (
     BlindIndexField,
@@ -40,6 +45,7 @@ from yachi.compliance.fields import (
     EncryptedTextField,
     open_on_read,
 )
+from yachi.compliance.keys import backup_key, keys_export, keys_file_write, keys_install, keys_read
 from yachi.compliance.models import AuditAction
 from yachi.compliance.objects import (
     object_kind,
@@ -72,13 +78,20 @@ __all__ = [
     "ExportedPart",
     "PersonalDataPart",
     "audit_record",
+    "audit_verify",
+    "backup_key",
     "blind_index",
+    "data_keys_check",
     "decrypt_bytes",
     "decrypt_columns",
     "encrypt_bytes",
     "encrypt_columns",
     "fixed_point",
     "iso_date",
+    "keys_export",
+    "keys_file_write",
+    "keys_install",
+    "keys_read",
     "object_kind",
     "object_labels",
     "open_on_read",

@@ -8,6 +8,9 @@
     base64(32 bytes), the key of blind indexes.
 ``YACHI_AUDIT_KEY``
     base64(32 bytes), the key that chains audit entries.
+``YACHI_BACKUP_KEY``
+    base64(32 bytes), the key that backup archives are encrypted with (ADR 0039): not a
+    key of the data, so an archive and this key alone still open no encrypted field.
 
 Each may be given as a file (``NAME_FILE``), and all three in one JSON file named by
 ``YACHI_KEYS_FILE`` (``{"YACHI_MASTER_KEYS": "...", ...}``, the shape of the generated
@@ -23,6 +26,7 @@ real without any setup.
 import base64
 import binascii
 import contextlib
+import fcntl
 import functools
 import json
 import os
@@ -42,6 +46,7 @@ MASTER_KEYS = "YACHI_MASTER_KEYS"
 INDEX_KEY = "YACHI_INDEX_KEY"
 AUDIT_KEY = "YACHI_AUDIT_KEY"
 KEY_VARIABLES = (MASTER_KEYS, INDEX_KEY, AUDIT_KEY)
+BACKUP_KEY = "YACHI_BACKUP_KEY"
 KEYS_FILE = "YACHI_KEYS_FILE"
 SECRET_SIZE = 32
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
@@ -153,6 +158,106 @@ def decode_key(value: str, *, size: int, source: str) -> bytes:
     return key
 
 
+# --- the backup key and the keys' export --------------------------------------------------
+
+
+def backup_key() -> bytes | None:
+    """``YACHI_BACKUP_KEY``, or the key file's; outside production one is added to the
+    key file the first time it is asked for. None in production when it is not given."""
+    value, path = envstr(BACKUP_KEY), None
+    if os.environ.get(f"{BACKUP_KEY}_FILE"):
+        path = Path(os.environ[f"{BACKUP_KEY}_FILE"])
+    if not value:
+        path = keys_file_path()
+        if path.exists() or not settings.PRODUCTION:
+            value = _read_keys_file(path).get(BACKUP_KEY)
+            if not value and not settings.PRODUCTION:
+                value = _backup_key_add(path)
+    if not value:
+        return None
+    if settings.PRODUCTION and path is not None:
+        _refuse_keys_beside_the_data({BACKUP_KEY: path})
+    return decode_key(value, size=SECRET_SIZE, source=BACKUP_KEY)
+
+
+def _backup_key_add(path: Path) -> str:
+    """A key file made before backups existed gains a backup key, once: two processes
+    asking at the same instant take turns, and the second finds the first one's."""
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored = _read_keys_file(path)
+        if not stored.get(BACKUP_KEY):
+            stored[BACKUP_KEY] = _new_secret(SECRET_SIZE)
+            _write(path, stored, replace=True)
+        return stored[BACKUP_KEY]
+
+
+def keys_export() -> dict[str, str]:
+    """Every key of the installation as the key file spells it: what a restore needs
+    besides the archive, and what must never be inside it."""
+    ring = keyring()
+    key = backup_key()
+    exported = {
+        MASTER_KEYS: ",".join(
+            f"{key_id}:{base64.b64encode(value).decode()}"
+            for key_id, value in ring.master_keys.items()
+        ),
+        INDEX_KEY: base64.b64encode(ring.index_key).decode(),
+        AUDIT_KEY: base64.b64encode(ring.audit_key).decode(),
+    }
+    if key is not None:
+        exported[BACKUP_KEY] = base64.b64encode(key).decode()
+    return exported
+
+
+def keys_file_write(path: Path, values: dict[str, str]) -> None:
+    """A key file readable by this user only, written whole or not at all."""
+    _write(path, values, replace=True)
+
+
+def keys_read(path: Path) -> dict[str, str]:
+    """The keys of an exported key file, checked as the keyring checks its own."""
+    stored = _read_keys_file(path)
+    for name in (*KEY_VARIABLES, BACKUP_KEY):
+        if not stored.get(name):
+            raise ImproperlyConfigured(f"{path} has no {name}")
+    parse_master_keys(stored[MASTER_KEYS], source=f"{MASTER_KEYS} in {path}")
+    for name in (INDEX_KEY, AUDIT_KEY, BACKUP_KEY):
+        decode_key(stored[name], size=SECRET_SIZE, source=f"{name} in {path}")
+    return stored
+
+
+def keys_install(values: dict[str, str]) -> Path | None:
+    """Make ``values`` this installation's keys, for a restore into an empty place.
+
+    Keys the environment names must already be these (a running deployment's keys are
+    its operator's to change); the rest go into the key file, replacing the one a
+    development install generated for data that does not exist yet. Returns the key
+    file written, or None when the environment holds them all.
+    """
+    from yachi.compliance.envelope import reset_caches
+
+    given = {name: envstr(name) for name in (*KEY_VARIABLES, BACKUP_KEY) if envstr(name)}
+    differing = [name for name, value in given.items() if value.strip() != values[name].strip()]
+    if differing:
+        raise ImproperlyConfigured(
+            f"{', '.join(differing)} in the environment differ from the backup's keys: "
+            "set them to the exported values and run the restore again"
+        )
+    written = None
+    if len(given) < len(values):
+        written = keys_file_path()
+        if settings.PRODUCTION and not os.environ.get(KEYS_FILE):
+            raise ImproperlyConfigured(
+                f"set {KEYS_FILE} to where this deployment keeps its keys (outside the data "
+                "directory), or give every key in the environment"
+            )
+        _write(written, {name: values[name] for name in values if name not in given}, replace=True)
+    reset_caches()
+    keyring()
+    return written
+
+
 # --- the key file ---------------------------------------------------------------------------
 
 
@@ -184,6 +289,7 @@ def _read_keys_file(path: Path) -> dict[str, str]:
             MASTER_KEYS: f"dev-{secrets.token_hex(4)}:{_new_secret(KEY_SIZE)}",
             INDEX_KEY: _new_secret(SECRET_SIZE),
             AUDIT_KEY: _new_secret(SECRET_SIZE),
+            BACKUP_KEY: _new_secret(SECRET_SIZE),
         }
         _write(path, generated, replace=False)
     try:
@@ -194,10 +300,11 @@ def _read_keys_file(path: Path) -> dict[str, str]:
         raise ImproperlyConfigured(f"{path} is not valid JSON") from exc
     if not isinstance(stored, dict) or not all(isinstance(v, str) for v in stored.values()):
         raise ImproperlyConfigured(f"{path} must be a JSON object of key names to strings")
-    unknown = sorted(set(stored) - set(KEY_VARIABLES))
+    unknown = sorted(set(stored) - {*KEY_VARIABLES, BACKUP_KEY})
     if unknown:
         raise ImproperlyConfigured(
-            f"{path} names {', '.join(unknown)}; it may hold only {', '.join(KEY_VARIABLES)}"
+            f"{path} names {', '.join(unknown)}; it may hold only "
+            f"{', '.join((*KEY_VARIABLES, BACKUP_KEY))}"
         )
     return stored
 

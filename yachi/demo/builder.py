@@ -36,6 +36,7 @@ from yachi.clinics.models import (
     StaffMembership,
 )
 from yachi.compliance.envelope import current_data_key_id
+from yachi.core.progress import Progress
 from yachi.core.roles import ChainRole, ClinicRole, Role
 from yachi.demo.activity import build_activity
 from yachi.demo.avatars import illustrated_portrait
@@ -43,7 +44,6 @@ from yachi.demo.bills import build_bills, build_history_bills, build_visit_bills
 from yachi.demo.growth import build_growth, build_history_growth
 from yachi.demo.mall import PRODUCTS, build_history_orders, build_mall, build_orders
 from yachi.demo.plan import ClinicSpec, DoctorSpec, Plan, ServiceSpec, SkuSpec, make_plan
-from yachi.demo.progress import Progress
 from yachi.demo.statements import build_simulator_day
 from yachi.demo.writing import bulk, insert_rows
 from yachi.patients.models import FamilyAccount, Patient, SearchToken

@@ -130,6 +130,18 @@ KINDS = {
             (Channel.SMS, Channel.INBOX),
         ),
         Kind(
+            "backup_failed",
+            Category.TRANSACTIONAL,
+            _("The backup failed"),
+            _(
+                "The backup of %(time)s failed: %(error)s. The last good backup: %(last)s. "
+                "See Backups in the console."
+            ),
+            (Channel.SMS, Channel.INBOX),
+            urgent=True,
+            action=_("Open backups"),
+        ),
+        Kind(
             "refund_issued",
             Category.TRANSACTIONAL,
             _("Refund issued"),

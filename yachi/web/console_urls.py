@@ -5,6 +5,7 @@ from yachi.booking import urls as booking
 from yachi.clinics import urls as clinics
 from yachi.compliance import urls as compliance
 from yachi.growth import urls as growth
+from yachi.operations import urls as operations
 from yachi.patients import urls as patients
 from yachi.payments import urls as payments
 from yachi.rostering import urls as rostering
@@ -22,4 +23,5 @@ urlpatterns = [
     *compliance.console_patterns,
     *rostering.console_patterns,
     *clinics.console_patterns,
+    *operations.console_patterns,
 ]

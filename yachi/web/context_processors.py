@@ -9,6 +9,7 @@ lazy: a page that never shows the sidebar never asks which clinics the member ha
 from django.utils.functional import SimpleLazyObject
 
 from yachi.clinics import facade as clinics
+from yachi.operations import facade as operations
 
 
 def console(request) -> dict:
@@ -18,8 +19,12 @@ def console(request) -> dict:
     # One read of the person's roles serves the clinic switch and the sidebar.
     standing = SimpleLazyObject(lambda: clinics.standing(user))
     mine = SimpleLazyObject(lambda: clinics.clinics_with_roles(user, known=standing))
-    return {
+    context = {
         "my_clinics": mine,
         "clinic": SimpleLazyObject(lambda: mine[0][0] if mine else None),
         "console_standing": standing,
     }
+    if user.is_staff:
+        # Administrators see on every console page that the last backup failed.
+        context["backup_failed"] = SimpleLazyObject(operations.last_backup_failed)
+    return context

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from yachi.compliance.keys import keyring, load_keyring
+from yachi.compliance.keys import backup_key, keyring, keys_export, keys_install, load_keyring
 from yachi.compliance.tests.conftest import KEY_VARIABLES, new_master_key, new_secret
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,7 +24,7 @@ def test_a_development_machine_gets_its_keys_generated_once(no_configured_keys):
 
     path = no_configured_keys / "keys.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert set(json.loads(path.read_text())) == set(KEY_VARIABLES)
+    assert set(json.loads(path.read_text())) == {*KEY_VARIABLES, "YACHI_BACKUP_KEY"}
     assert len(ring.master_keys[ring.current_master_key_id]) == 16
     assert len(ring.index_key) == len(ring.audit_key) == 32
     again = load_keyring()
@@ -288,3 +288,66 @@ def test_a_production_process_refuses_keys_missing_or_beside_the_data_and_starts
     started = _check({**production, "YACHI_KEYS_FILE": str(outside)})
     assert started.returncode == 0, started.stderr
     assert not (data / "keys.json").exists()
+
+
+# --- the backup key and the keys' export (ADR 0039) -------------------------------------------
+
+
+def test_a_key_file_from_before_backups_gains_one_backup_key_and_keeps_it(no_configured_keys):
+    path = no_configured_keys / "keys.json"
+    old = {"YACHI_MASTER_KEYS": new_master_key("k1"), "YACHI_INDEX_KEY": new_secret()}
+    old["YACHI_AUDIT_KEY"] = new_secret()
+    path.write_text(json.dumps(old))
+
+    first = backup_key()
+
+    stored = json.loads(path.read_text())
+    assert len(first) == 32 and base64.b64decode(stored["YACHI_BACKUP_KEY"]) == first
+    assert {name: stored[name] for name in old} == old
+    assert backup_key() == first
+
+
+def test_a_production_without_a_backup_key_has_none(no_configured_keys, settings, use_keys):
+    use_keys(new_master_key("env"))
+    settings.PRODUCTION = True
+    assert backup_key() is None
+    assert "YACHI_BACKUP_KEY" not in keys_export()
+
+
+def test_the_export_spells_every_key_as_the_key_file_does(no_configured_keys):
+    exported = keys_export()
+
+    path = no_configured_keys / "exported.json"
+    path.write_text(json.dumps(exported))
+    os.environ["YACHI_KEYS_FILE"] = str(path)
+    try:
+        ring = load_keyring()
+    finally:
+        del os.environ["YACHI_KEYS_FILE"]
+    assert dict(ring.master_keys) == dict(keyring().master_keys)
+    assert (ring.index_key, ring.audit_key) == (keyring().index_key, keyring().audit_key)
+
+
+def test_installing_keys_that_the_environment_contradicts_is_refused(no_configured_keys, use_keys):
+    use_keys(new_master_key("env"))
+    exported = keys_export()
+    other = {**exported, "YACHI_AUDIT_KEY": new_secret()}
+
+    with pytest.raises(ImproperlyConfigured, match="YACHI_AUDIT_KEY in the environment differ"):
+        keys_install(other)
+    assert keys_install(exported) == no_configured_keys / "keys.json"  # the backup key's file
+
+
+def test_installed_keys_replace_a_fresh_installs_generated_ones(no_configured_keys):
+    generated = keys_export()
+    restored = {
+        "YACHI_MASTER_KEYS": new_master_key("restored"),
+        "YACHI_INDEX_KEY": new_secret(),
+        "YACHI_AUDIT_KEY": new_secret(),
+        "YACHI_BACKUP_KEY": new_secret(),
+    }
+
+    written = keys_install(restored)
+
+    assert json.loads(written.read_text()) == restored
+    assert list(keyring().master_keys) == ["restored"] and keys_export() != generated

@@ -1,5 +1,5 @@
-"""The demo build's progress: a bar redrawn in place on a terminal, plain lines
-elsewhere (a log file, a test's captured output)."""
+"""A long command's progress (the demo build, a backup, a restore): a bar redrawn in
+place on a terminal, plain lines elsewhere (a log file, a test's captured output)."""
 
 import sys
 import time
@@ -26,7 +26,7 @@ class Progress:
         self.out.flush()
 
     def bar(self, label: str = "") -> str:
-        filled = self.WIDTH * self.done // self.steps
+        filled = self.WIDTH * self.done // max(1, self.steps)
         seconds = time.monotonic() - self.started
         return (
             f"  [{'█' * filled}{'░' * (self.WIDTH - filled)}] "
@@ -37,6 +37,12 @@ class Progress:
         """The step now running, shown on the bar."""
         if self.live:
             self._write("\r\033[K" + self.bar(label + "…"))
+
+    def at(self, done: int, label: str = "") -> None:
+        """Part of a step done (bytes of a file): only the bar moves, no line is kept."""
+        self.done = max(0, min(self.steps, done))
+        if self.live:
+            self._write("\r\033[K" + self.bar(label))
 
     def advance(self, message: str) -> None:
         """A step is done: its line, then the bar below it."""
@@ -49,3 +55,19 @@ class Progress:
     def finish(self) -> None:
         if self.live:
             self._write("\r\033[K")
+
+
+def progress_bar(stderr):
+    """A bar on stderr (stdout carries only the path, for scripts), redrawn when the
+    percentage moves; plain, not in the colour of errors."""
+    stderr.style_func = None
+    bar = Progress(100, out=stderr, log=lambda message: None)
+    shown = [-1, ""]
+
+    def update(done: int, total: int, label: str) -> None:
+        percent = 100 * done // max(total, 1)
+        if [percent, label] != shown:
+            shown[:] = [percent, label]
+            bar.at(percent, f"{label} {done / 2**20:.1f}/{total / 2**20:.1f} MB")
+
+    return bar, update
