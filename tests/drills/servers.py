@@ -24,14 +24,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(check, *, timeout: float = 15, what: str = "the condition"):
+def wait_until(check, *, timeout: float = 15, what: str = "the condition", process=None):
+    """``check()``'s first true value; fails after ``timeout`` or when ``process`` ends."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
+        if process is not None and process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace")
+            raise AssertionError(f"the process ended before {what}:\n{output}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            said = f":\n{kill(process)}" if process is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{said}")
         time.sleep(0.05)
 
 
@@ -159,11 +164,13 @@ def start(args: list[str], env: dict) -> subprocess.Popen:
     )
 
 
-def kill(process: subprocess.Popen) -> None:
-    """SIGKILL: no handler, no clean-up, no acknowledgement sent on the way out."""
+def kill(process: subprocess.Popen) -> str:
+    """SIGKILL: no handler, no clean-up, no acknowledgement sent on the way out.
+    Returns what the process printed (for a failing drill's message)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    return process.stdout.read().decode(errors="replace")
 
 
 @contextmanager

@@ -16,9 +16,8 @@ from collections import Counter
 
 import httpx
 import pytest
-from django.db import connection
 
-from tests.drills.servers import RedisServer, wait_until
+from tests.drills.servers import wait_until
 from tests.factories import patient_user
 from yachi.accounts.services import token_issue
 from yachi.payments.facade import intent_by_reference
@@ -37,27 +36,6 @@ RUSH = 40
 # Longer than the Redis client's own retries ride out (about four seconds), so that
 # requests really meet a Redis that is gone.
 OUTAGE_SECONDS = 6
-
-
-@pytest.fixture
-def own_redis(settings):
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        pytest.skip("the drill kills a Redis server beside PostgreSQL")
-    server = RedisServer()
-    server.start()
-    settings.REDIS_URL = server.url
-    settings.YACHI_FLASH_SALE_REDIS = True
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": settings.YACHI_REDIS_PREFIX,
-        }
-    }
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _reserve(client, sale, token, key):
