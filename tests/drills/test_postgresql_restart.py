@@ -21,6 +21,7 @@ from django.db import connection
 from django.test import Client
 
 from conftest import tomorrow_at
+from tests.drills.conftest import drill_database_url
 from tests.drills.servers import own_postgres, python_env, yachi_serve
 from tests.factories import consent_all, patient_user
 from yachi.accounts.services import token_issue
@@ -29,12 +30,6 @@ pytestmark = [pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 PATIENTS = 4
 OUTAGE_SECONDS = 1.5
-
-
-def _source_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _slots(patient: int):
@@ -100,9 +95,13 @@ class Load:
             thread.join()
 
 
-def test_bookings_during_a_postgresql_restart_get_503_and_none_is_half_written(world):
+@pytest.fixture
+def postgresql():
     if connection.vendor != "postgresql":
-        pytest.skip("the drill restarts a PostgreSQL cluster of its own")
+        pytest.skip("the drill restarts a PostgreSQL cluster of its own (the SQLite run has none)")
+
+
+def test_bookings_during_a_postgresql_restart_get_503_and_none_is_half_written(postgresql, world):
     patients = [patient_user(f"1390000{index:04d}") for index in range(PATIENTS)]
     for patient in patients:
         consent_all(patient)
@@ -113,7 +112,7 @@ def test_bookings_during_a_postgresql_restart_get_503_and_none_is_half_written(w
         browser.force_login(patient)
         cookies.append({"sessionid": browser.cookies["sessionid"].value})
     with own_postgres() as cluster:
-        cluster.copy_database(_source_url(), "yachi")
+        cluster.copy_database(drill_database_url(), "yachi")
         env = python_env(
             DATABASE_URL=cluster.url("yachi"),
             YACHI_WEB_WORKERS="1",

@@ -46,7 +46,7 @@ def _reserve(client, sale, token, key):
 
 
 def test_redis_killed_in_a_rush_sells_no_place_twice_and_loses_no_paid_order(
-    world, live_server, own_redis
+    own_redis, world, live_server
 ):
     sale = make_sale(world.clinic_a, places=PLACES, limit=1)
     buyers = [patient_user(f"1370000{index:04d}") for index in range(PAID_BEFORE + RUSH)]

@@ -97,7 +97,7 @@ def stream(own_redis):
 
 
 def test_a_flash_worker_killed_inside_its_transaction_makes_the_order_once_after_restart(
-    world, stream, settings
+    stream, world, settings
 ):
     sale = make_sale(world.clinic_a, places=5)
     buyer, token = _granted_without_order(sale)
@@ -134,7 +134,7 @@ def test_a_flash_worker_killed_inside_its_transaction_makes_the_order_once_after
 
 
 def test_a_flash_worker_killed_between_its_commit_and_its_ack_does_not_make_the_order_twice(
-    world, stream, settings
+    stream, world, settings
 ):
     sale = make_sale(world.clinic_a, places=5)
     buyer, token = _granted_without_order(sale)
