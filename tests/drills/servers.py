@@ -193,9 +193,4 @@ def yachi_serve(env: dict):
                 time.sleep(0.3)
         yield port
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                kill(process)
+        kill(process)  # a drill's server keeps nothing worth a graceful stop

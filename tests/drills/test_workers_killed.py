@@ -196,11 +196,12 @@ def provider(postgres_and_redis):
 @pytest.fixture
 def queued():
     """Jobs go to the real queue in Redis (the suite otherwise runs them inline)."""
+    before = HUEY.immediate
     HUEY.immediate = False
     HUEY.storage.flush_queue()
     yield
     HUEY.storage.flush_queue()
-    HUEY.immediate = True
+    HUEY.immediate = before
 
 
 def _jobs(settings, provider):
