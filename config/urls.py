@@ -33,6 +33,9 @@ def _by_first_segment(urls):
     return flat + grouped, app_name, namespace
 
 
+# A database or Redis that is away for a moment answers 503 with Retry-After (ADR 0040).
+handler500 = "yachi.web.errors.server_error"
+
 urlpatterns = [
     path("api/v1/", _by_first_segment(api.urls)),
     path("admin/login/", admin_login),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from yachi.core import outage
 from yachi.core.errors import DomainError
 
 logger = logging.getLogger("yachi.api")
@@ -23,6 +24,7 @@ _GENERIC = {
     415: ("unsupported_media_type", lambda: _("Send the request body as JSON.")),
     429: ("rate_limited", lambda: _("Too many requests. Please try again later.")),
     500: ("server_error", lambda: _("Something went wrong on our side. Please try again.")),
+    503: ("unavailable", lambda: outage.error_body()["message"]),
 }
 
 
@@ -92,6 +94,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request, exc):
         return JsonResponse(error_body(404), status=404)
 
+    for exception in outage.OUTAGES:
+        api.add_exception_handler(exception, outage.json_response)
+
     @api.exception_handler(Exception)
     def unexpected(request, exc):
         logger.exception("unhandled error in %s %s", request.method, request.path)
@@ -135,6 +140,8 @@ class JsonErrorsMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if request.path.startswith("/api/") and outage.is_outage(exception):
+            return outage.json_response(request, exception)
         if request.path.startswith("/api/"):
             logger.exception("unhandled error in %s %s", request.method, request.path)
             return JsonResponse(error_body(500), status=500)

@@ -205,11 +205,16 @@ def cancel_pending(*, object_type: str, object_id, kinds: tuple[str, ...] | None
 def deliver(notification_id: int) -> str:
     """Send one message, at most once. Returns its status afterwards."""
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        status__in=(Status.SCHEDULED, Status.RETRYING),
-        scheduled_for__lte=now,
-    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    # In a transaction of its own: the claim then commits only when this worker asks
+    # for the commit. A statement run on its own commits when the server runs it, even
+    # if the worker died while it waited for the row (ADR 0040); the row then stayed
+    # "sending" and the message was never sent.
+    with transaction.atomic():
+        claimed = Notification.objects.filter(
+            pk=notification_id,
+            status__in=(Status.SCHEDULED, Status.RETRYING),
+            scheduled_for__lte=now,
+        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if not claimed:
         return notification.status

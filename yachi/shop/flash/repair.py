@@ -80,8 +80,14 @@ def stream_drain(
         # This consumer's own unacknowledged entries (a previous run stopped half-way).
         mine = r.xreadgroup(store.GROUP, consumer, {store.STREAM: "0"}, count=count)
         entries += [e for _, batch in mine for e in batch]
+        # Waiting for new entries only with none in hand: entries taken over from a dead
+        # consumer are handled now, not after a wait whose timeout would drop them.
         fresh = r.xreadgroup(
-            store.GROUP, consumer, {store.STREAM: ">"}, count=count, block=block_ms
+            store.GROUP,
+            consumer,
+            {store.STREAM: ">"},
+            count=count,
+            block=None if entries else block_ms,
         )
         entries += [e for _, batch in fresh or [] for e in batch]
     except (redis.ConnectionError, redis.TimeoutError):

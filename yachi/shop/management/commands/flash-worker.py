@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from yachi.shop.flash import store as flash_store
 from yachi.shop.flash.repair import consumer_name, flash_repair, stream_drain
 
+BLOCK_MS = 2000
+
 
 class Command(BaseCommand):
     help = (
@@ -32,7 +34,11 @@ class Command(BaseCommand):
         next_repair = 0.0
         while True:
             handled = stream_drain(
-                consumer=consumer, block_ms=None if once else 5000, claim_idle_ms=claim_after * 1000
+                consumer=consumer,
+                # Shorter than the Redis client's socket timeout (5 s), which would
+                # otherwise end every quiet wait as if Redis were gone.
+                block_ms=None if once else BLOCK_MS,
+                claim_idle_ms=claim_after * 1000,
             )
             if handled:
                 self.stdout.write(f"{handled} entries handled")
