@@ -51,3 +51,16 @@ def staff_labels(viewer, ids) -> dict[str, str]:
     return {
         str(public_id): name for public_id, name in staff.values_list("public_id", "name") if name
     }
+
+
+def tokens_of(user: User) -> list:
+    """The user's live tokens, the newest first: where they are logged in."""
+    from django.utils import timezone
+
+    from yachi.accounts.models import ApiToken
+
+    return list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .only("public_id", "digest", "label", "device", "created_at", "last_used_at", "expires_at")
+        .order_by("-created_at")
+    )
