@@ -33,4 +33,4 @@ def device_label(device: str, label: str) -> str:
         "staff-login": _("staff login"),
     }
     parts = [part for part in (system or _("Unknown device"), apps.get(app, "")) if part]
-    return f"{' · '.join(parts)} ({ways.get(label, label)})"
+    return _("%(device)s (%(way)s)") % {"device": " · ".join(parts), "way": ways.get(label, label)}

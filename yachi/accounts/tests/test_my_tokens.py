@@ -28,7 +28,7 @@ def test_the_owner_lists_their_devices_without_secrets(api, world):
     response = api.get("/me/tokens", headers={"Accept-Language": "zh-hans"})
     assert response.status_code == 200
     [listed] = response.json()
-    assert listed["device"] == "iPhone · 微信小程序 (短信验证码登录)"
+    assert listed["device"] == "iPhone · 微信小程序（短信验证码登录）"
     assert listed["current"] is True
     assert set(listed) == {"id", "device", "created_at", "last_used_at", "expires_at", "current"}
     assert phone not in response.content.decode()
@@ -84,7 +84,7 @@ def test_the_devices_page_lists_and_logs_out(client, world):
     client.force_login(patient)
     page = client.get("/me/devices/", headers={"Accept-Language": "zh-hans"})
     assert page.status_code == 200
-    assert "Android · 微信 (微信登录)" in page.content.decode()
+    assert "Android · 微信（微信登录）" in page.content.decode()
     token_id = ApiToken.objects.get(user=patient).public_id
     response = client.post(f"/me/devices/{token_id}/logout/")
     assert response.status_code == 302
