@@ -118,6 +118,9 @@ class Listener:
             self.doubted = {}
             self._on_restart()
             self._load()
+            # What was published while the list was read is taken before trusting.
+            while (message := pubsub.get_message(timeout=0)) is not None:
+                self._take(message)
             self.heard_at = time.monotonic()
             self._subscriptions += 1
             self.epoch = self._subscriptions

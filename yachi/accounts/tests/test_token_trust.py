@@ -15,7 +15,13 @@ from tests.factories import UserFactory
 from yachi.accounts import revocations, staff_auth, tokencache, tokenformat
 from yachi.accounts.claimeduser import ClaimedUser
 from yachi.accounts.models import ApiToken, User
-from yachi.accounts.services import TokenRevoked, token_issue, token_revoke, token_user
+from yachi.accounts.services import (
+    TokenRevoked,
+    token_digest,
+    token_issue,
+    token_revoke,
+    token_user,
+)
 from yachi.accounts.tests import other_process
 
 with_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="revocations are heard via Redis")
@@ -55,17 +61,11 @@ def test_tokens_of_the_old_format_keep_working():
     raw = "yc_" + "x" * 43
     ApiToken.objects.create(
         user=patient,
-        digest=tokencache_digest(raw),
+        digest=token_digest(raw),
         label="app",
         expires_at=timezone.now() + timedelta(days=1),
     )
     assert token_user(raw) == patient
-
-
-def tokencache_digest(raw: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @pytest.mark.django_db
