@@ -464,9 +464,11 @@ if PRODUCTION and not (
     )
 
 YACHI_TOKEN_TTL_DAYS = envint("YACHI_TOKEN_TTL_DAYS", 30)
-# How long a process remembers a token it has checked (yachi.accounts.tokencache); every
-# use still reads the token's version in the shared cache, so a logout holds at once.
+# How long a process remembers a token it has checked (yachi.accounts.tokencache).
 YACHI_TOKEN_CACHE_SECONDS = envint("YACHI_TOKEN_CACHE_SECONDS", 30)
+# With Redis, each process listens for revocations and then trusts what it remembers, and
+# tokens' own claims, without a round trip (ADR 0034); off, every use is checked.
+YACHI_TOKEN_LISTEN = envbool("YACHI_TOKEN_LISTEN", True)
 # Web server processes for `yachi serve` (one per core is a good start on a server).
 YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)
 # Where patients reach the app: links in SMS and WeChat messages start with this.

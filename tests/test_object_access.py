@@ -29,6 +29,7 @@ PUBLIC = {"clinic_id", "doctor_id", "service_id", "kind", "product_id", "sku_id"
 
 
 def _snapshot():
+    from yachi.accounts.models import ApiToken
     from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
     from yachi.growth.models import Coupon, CouponTemplate, PointsAccount, PointsEntry
     from yachi.messaging.models import Notification
@@ -52,6 +53,7 @@ def _snapshot():
         list(Order.objects.order_by("pk").values()),
         list(CartItem.objects.order_by("pk").values()),
         list(Stock.objects.order_by("pk").values()),
+        list(ApiToken.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True)),
     )
 
 
@@ -169,6 +171,12 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         paid_fen=990,
         valid_until=tomorrow_at(18, days=30),
     )
+    # One of their logged-in devices.
+    from yachi.accounts.models import ApiToken
+    from yachi.accounts.services import token_issue
+
+    token_issue(user=world.other_patient, label="sms-login")
+    their_token = ApiToken.objects.filter(user=world.other_patient).latest("pk")
     regional = f.StaffFactory()
     f.chain_role(
         regional, world.chain, ChainRole.REGIONAL_MANAGER, [world.clinic_a, world.clinic_b]
@@ -191,6 +199,10 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.clinic_b_front_desk, str(their_voucher.public_id)),  # patients' own only
         ],
         "notification_id": [(world.patient_parent, str(their_message.public_id))],
+        "token_id": [
+            (world.patient_parent, str(their_token.public_id)),
+            (world.clinic_b_front_desk, str(their_token.public_id)),  # even at their clinic
+        ],
         "note_id": [
             (world.clinic_a_doctor.user, str(their_note.public_id)),  # another clinic's
             (world.patient_parent, str(their_note.public_id)),

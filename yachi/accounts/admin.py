@@ -4,6 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -112,6 +113,11 @@ class UserAdmin(DjangoUserAdmin):
             )
         super().save_model(request, obj, form, change)
         if change:
+            if before and before["role"] != obj.role:
+                # Tokens state their user's role (ADR 0034): a new role needs a new login.
+                ApiToken.objects.filter(user_id=obj.pk, revoked_at__isnull=True).update(
+                    revoked_at=timezone.now()
+                )
             # A deactivation or a new role holds for the user's tokens at once.
             tokencache.forget_user(obj.pk)
         after = {"role": obj.role, "is_active": obj.is_active, "is_superuser": obj.is_superuser}
@@ -138,15 +144,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    # A token revoked or deleted here is refused at once by every process.
+    actions = ["revoke"]
+
+    # A token revoked here is refused at once by every process.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         tokencache.forget([obj.digest])
 
-    def delete_model(self, request, obj):
-        tokencache.forget([obj.digest])
-        super().delete_model(request, obj)
+    # Revoked, never deleted: a process that starts later learns of a revocation from
+    # the row (ADR 0034); the purge deletes rows long after they expire.
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-    def delete_queryset(self, request, queryset):
-        tokencache.forget(list(queryset.values_list("digest", flat=True)))
-        super().delete_queryset(request, queryset)
+    @admin.action(description=_("Revoke"), permissions=["change"])
+    def revoke(self, request, queryset):
+        digests = list(queryset.filter(revoked_at__isnull=True).values_list("digest", flat=True))
+        ApiToken.objects.filter(digest__in=digests).update(revoked_at=timezone.now())
+        tokencache.forget(digests)

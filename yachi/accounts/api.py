@@ -1,7 +1,10 @@
+from uuid import UUID
+
 from django.conf import settings
 from ninja import Router, Status
 
-from yachi.accounts import services, staff_auth, wechat
+from yachi.accounts import selectors, services, staff_auth, wechat
+from yachi.accounts.devices import device_of
 from yachi.accounts.registrations import profile_parts
 from yachi.accounts.schemas import (
     LoginIn,
@@ -10,6 +13,7 @@ from yachi.accounts.schemas import (
     SmsCodeIn,
     SmsCodeOut,
     StaffLoginIn,
+    TokenOut,
     WeChatCodeIn,
 )
 from yachi.core.schemas import errors
@@ -27,6 +31,10 @@ def me_of(user) -> MeOut:
         name=user.name,
         **profile_parts(user),
     )
+
+
+def _device(request) -> str:
+    return device_of(request.headers.get("User-Agent", ""))
 
 
 @router.post("/auth/sms-code", auth=None, response={202: SmsCodeOut, **errors(400, 413, 422, 429)})
@@ -48,7 +56,7 @@ def request_sms_code(request, payload: SmsCodeIn):
 def login(request, payload: LoginIn):
     """Exchange a phone number and its SMS code for a bearer token."""
     user = services.sms_code_verify(phone=payload.phone, code=payload.code, ip=request.client_ip)
-    token = services.token_issue(user=user, label="sms-login")
+    token = services.token_issue(user=user, label="sms-login", device=_device(request))
     return LoginOut(
         token=token,
         expires_in=settings.YACHI_TOKEN_TTL_DAYS * 86400,
@@ -69,7 +77,9 @@ def staff_login(request, payload: StaffLoginIn):
         ip=request.client_ip,
     )
     hours = settings.YACHI_STAFF_TOKEN_TTL_HOURS
-    token = services.token_issue(user=user, label="staff-login", ttl_hours=hours)
+    token = services.token_issue(
+        user=user, label="staff-login", ttl_hours=hours, device=_device(request)
+    )
     return LoginOut(token=token, expires_in=hours * 3600, user=me_of(user))
 
 
@@ -82,7 +92,7 @@ def wechat_login(request, payload: WeChatCodeIn):
     """Mini-program: log in with the code from `wx.login` (the account must have bound
     its WeChat first; 404 `wechat_not_bound` otherwise)."""
     user = wechat.wechat_login(code=payload.code)
-    token = services.token_issue(user=user, label="wechat-login")
+    token = services.token_issue(user=user, label="wechat-login", device=_device(request))
     return LoginOut(token=token, expires_in=settings.YACHI_TOKEN_TTL_DAYS * 86400, user=me_of(user))
 
 
@@ -117,3 +127,23 @@ def logout_everywhere(request):
 @router.get("/me", response={200: MeOut, **errors(401)})
 def me(request):
     return me_of(request.user)
+
+
+@router.get("/me/tokens", response={200: list[TokenOut], **errors(401)})
+def my_tokens(request):
+    """Where the account is logged in: one entry per live token (device, when it was
+    issued and last used, when it expires; `current` for the one of this request). Last
+    use is up to a minute late."""
+    current = services.token_digest(request.auth_token)
+    tokens = selectors.tokens_of(request.user)
+    for token in tokens:
+        token.current = token.digest == current
+    return tokens
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, **errors(401, 404, 422)})
+def revoke_my_token(request, token_id: UUID):
+    """Log one device out (a lost phone): its token is refused from its next request on.
+    404 `token_not_found` for a token that is not the caller's or no longer live."""
+    services.token_revoke_by_owner(user=request.user, token_id=token_id)
+    return Status(204, None)

@@ -120,8 +120,12 @@ class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    # How the owner names a token when listing or revoking it; never the secret.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=32)
+    # The device it was issued to, as its browser or app described itself (shortened).
+    device = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)

@@ -3,7 +3,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from yachi.core.schemas import InputSchema, Line
+from yachi.accounts.devices import device_label
+from yachi.core.schemas import InputSchema, Line, LocalDatetime, PublicOut
 
 
 class SmsCodeIn(InputSchema):
@@ -55,3 +56,18 @@ class LoginOut(Schema):
     token_type: str = "Bearer"  # noqa: S105  (the scheme name, not a secret)
     expires_in: int
     user: MeOut
+
+
+class TokenOut(PublicOut):
+    """A device the account is logged in on (an API token), never its secret."""
+
+    device: str
+    created_at: LocalDatetime
+    last_used_at: LocalDatetime | None
+    expires_at: LocalDatetime
+    # The token of the request that asks.
+    current: bool
+
+    @staticmethod
+    def resolve_device(obj):
+        return device_label(obj.device, obj.label)

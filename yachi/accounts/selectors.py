@@ -57,3 +57,16 @@ def administrators() -> list[User]:
     """The installation's administrators, who are told when something of the whole
     installation needs them (a backup that failed)."""
     return list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk"))
+
+
+def tokens_of(user: User) -> list:
+    """The user's live tokens, the newest first: where they are logged in."""
+    from django.utils import timezone
+
+    from yachi.accounts.models import ApiToken
+
+    return list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .only("public_id", "digest", "label", "device", "created_at", "last_used_at", "expires_at")
+        .order_by("-created_at")
+    )

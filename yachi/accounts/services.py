@@ -11,18 +11,29 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from yachi.accounts import throttle, tokencache
+from yachi.accounts import throttle, tokencache, tokenformat
+from yachi.accounts.claimeduser import ClaimedUser
 from yachi.accounts.models import ApiToken, LoginFailure, SmsCode, User
 from yachi.accounts.names import NAME_PURPOSE
 from yachi.accounts.phones import normalize_phone
 from yachi.accounts.registrations import patient_opened
 from yachi.compliance.facade import AuditAction, audit_record, blind_index
-from yachi.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
+from yachi.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
 from yachi.core.roles import Role
 from yachi.messaging.facade import send_sms
 
+# Tokens issued before ADR 0034 (random only); they keep working until they expire.
 TOKEN_PREFIX = "yc_"  # noqa: S105  (a recognisable prefix, not a secret)
+
+
+class TokenRevoked(DomainError):
+    """A token believed at the start of a request was revoked before the request used it."""
+
+    code = "unauthorized"
+    status = 401
+    default_message = gettext_lazy("Please log in first.")
 
 
 class InvalidCode(DomainError):
@@ -178,12 +189,17 @@ def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
     return user
 
 
-def _token_digest(raw: str) -> str:
+def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def token_issue(
-    *, user: User, label: str, ttl_days: int | None = None, ttl_hours: int | None = None
+    *,
+    user: User,
+    label: str,
+    ttl_days: int | None = None,
+    ttl_hours: int | None = None,
+    device: str = "",
 ) -> str:
     """A new bearer token for ``user``; the raw value is returned once and never stored."""
     if ttl_hours is None:
@@ -191,12 +207,17 @@ def token_issue(
         if ttl_days < 1:
             raise InvalidInput(_("A token must be valid for at least one day."))
         ttl_hours = ttl_days * 24
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    # Whole seconds, as the token's claims say it.
+    expires_at = (timezone.now() + timedelta(hours=ttl_hours)).replace(microsecond=0)
+    raw = tokenformat.make(
+        user_id=user.pk, role=user.role, expires_at=expires_at, secret_key=settings.SECRET_KEY
+    )
     token = ApiToken.objects.create(
         user=user,
-        digest=_token_digest(raw),
+        digest=token_digest(raw),
         label=label,
-        expires_at=timezone.now() + timedelta(hours=ttl_hours),
+        device=device[:64],
+        expires_at=expires_at,
     )
     audit_record(
         action=AuditAction.TOKEN_ISSUED,
@@ -211,13 +232,32 @@ def token_issue(
 
 def token_user(raw: str) -> User | None:
     """The active user a live token belongs to, or None."""
-    if not raw.startswith(TOKEN_PREFIX):
+    claims = tokenformat.claims_of(raw, settings.SECRET_KEY)
+    if claims is None and not raw.startswith((TOKEN_PREFIX, tokenformat.PREFIX)):
         return None
     now = timezone.now()
-    digest = _token_digest(raw)
-    miss = None
+    digest = token_digest(raw)
     if tokencache.enabled():
-        found = tokencache.find(digest, now)
+        found = tokencache.find(digest, now, claims)
+        if isinstance(found, tokenformat.Claims):
+            return ClaimedUser(found, lambda: _claimed_user(digest, now))
+        return _checked_user(digest, now, found)
+    return _checked_user(digest, now, None)
+
+
+def _claimed_user(digest: str, now) -> User:
+    # The token was believed when the request began; if it has been revoked since, the
+    # request stops here rather than act for it.
+    found = tokencache.find(digest, now) if tokencache.enabled() else None
+    user = _checked_user(digest, now, found)
+    if user is None:
+        raise TokenRevoked()
+    return user
+
+
+def _checked_user(digest: str, now, found) -> User | None:
+    miss = None
+    if found is not None:
         if isinstance(found, tokencache.Entry):
             if tokencache.touch_due(found, now):
                 ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
@@ -240,10 +280,26 @@ def token_user(raw: str) -> User | None:
 
 
 def token_revoke(*, raw: str) -> None:
-    digest = _token_digest(raw)
+    digest = token_digest(raw)
     ApiToken.objects.filter(digest=digest, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    tokencache.forget([digest])
+
+
+def token_revoke_by_owner(*, user: User, token_id) -> None:
+    """The owner ends one of their tokens (a lost phone); "not found" for anyone else's."""
+    now = timezone.now()
+    digest = (
+        ApiToken.objects.filter(
+            public_id=token_id, user=user, revoked_at__isnull=True, expires_at__gt=now
+        )
+        .values_list("digest", flat=True)
+        .first()
+    )
+    if digest is None:
+        raise NotFound(_("No such device is logged in."), code="token_not_found")
+    ApiToken.objects.filter(digest=digest).update(revoked_at=now)
     tokencache.forget([digest])
 
 

@@ -22,6 +22,12 @@ record and its version together), with no SQL. Uses are marked in one Redis hash
 same round trip, and ``flush_uses`` (a job every minute) writes them to
 ``ApiToken.last_used_at``. On the embedded default the database is read and the last use
 written at most every five minutes, as before.
+
+With Redis, every forget is also published, and each process's listener
+(``accounts/revocations.py``) hears it: while the listener is live, a token the process
+checked is trusted without a round trip until something is heard about it, and a token
+whose claims verify (``accounts/tokenformat.py``) is trusted on its first use if nothing
+was ever heard about it (ADR 0034). Its uses are then marked with the listener's next ping.
 """
 
 import copy
@@ -38,6 +44,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from yachi.accounts.revocations import Listener, announce
 from yachi.compliance.facade import open_on_read
 
 # Bounds the memory: when full, it is emptied (a rush refills it in one request each).
@@ -60,6 +67,10 @@ class Entry:
     last_used_at: datetime | None
     version: str
     remembered_until: float
+    # The listener's subscription and what it had heard when the check began: the entry
+    # is trusted without a round trip in that subscription until a word about it comes.
+    epoch: int = 0
+    checked_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,8 @@ class Miss:
     under; None means the key was empty and a record may be added after the read."""
 
     version: str | None
+    epoch: int = 0
+    checked_after: int = 0
 
 
 _entries: dict[str, Entry] = {}
@@ -106,6 +119,16 @@ class _RedisStore:
         self.client = redis.Redis(connection_pool=pool)
         self.prefix = f"{prefix}:accounts"
         self.uses = f"{self.prefix}:token-uses"
+        self.channel = f"{self.prefix}:tokens-forgotten"
+        self._listener: Listener | None = None
+
+    def listener(self) -> Listener:
+        """This process's listener (a forked process starts its own)."""
+        if self._listener is None or not self._listener.running():
+            self._listener = Listener(
+                self.client, self.channel, on_heard=_drop, on_restart=clear_local
+            )
+        return self._listener
 
     def _k(self, digest: str) -> str:
         return f"{self.prefix}:token:{digest}"
@@ -128,7 +151,7 @@ class _RedisStore:
         pipe = self.client.pipeline(transaction=False)
         for digest, value in values.items():
             pipe.set(self._k(digest), pickle.dumps(value), ex=timeout)
-        pipe.execute()
+        announce(pipe, self.client, self.channel, list(values))
 
     def take_uses(self) -> dict[str, int]:
         """The marked uses, moved aside first so that none marked meanwhile is lost; a
@@ -168,14 +191,49 @@ def records_kept() -> bool:
     return enabled() and _store().records
 
 
-def find(digest: str, now: datetime) -> Entry | Miss:
-    """The live token, from this process's memory or its record; else what the database
-    read that follows should be remembered under."""
+def find(digest: str, now: datetime, claims=None):
+    """The live token, from this process's memory or its record, or its ``claims`` when
+    they can be believed as they are; else what the database read that follows should be
+    remembered under."""
     store = _store()
     entry = _entries.get(digest)
     if entry is not None and (time.monotonic() > entry.remembered_until or now >= entry.expires_at):
         _entries.pop(digest, None)
         entry = None
+    epoch = checked_after = 0
+    if store.records and settings.YACHI_TOKEN_LISTEN:
+        listener = store.listener()
+        epoch = listener.live_epoch()
+        if epoch:
+            if entry is not None and _trusted(entry, digest, listener, epoch):
+                listener.mark_use(store.uses, digest, now)
+                return entry
+            if entry is None and claims is not None and _believable(claims, digest, listener, now):
+                listener.mark_use(store.uses, digest, now)
+                return claims
+            checked_after = listener.sequence
+    found = _checked(store, digest, entry, now)
+    if isinstance(found, Entry):
+        # Checked by a round trip begun after what had been heard: trusted from here on.
+        found.epoch, found.checked_after = epoch, checked_after
+        return found
+    return Miss(found.version, epoch=epoch, checked_after=checked_after)
+
+
+def _trusted(entry: Entry, digest: str, listener: Listener, epoch: int) -> bool:
+    return entry.epoch == epoch and listener.doubt_of(digest) <= entry.checked_after
+
+
+def _believable(claims, digest: str, listener: Listener, now: datetime) -> bool:
+    return (
+        now < claims.expires_at
+        and listener.doubt_of(digest) < 0
+        and claims.user_id not in listener.inactive_users
+    )
+
+
+def _checked(store, digest: str, entry: Entry | None, now: datetime) -> Entry | Miss:
+    """One round trip: the token's version (and record) in the shared store."""
     mark = store.records and (entry is None or _due(entry.last_used_at, now))
     value = store.get(digest, used_at=now if mark else None)
     found = _version_of(value)
@@ -229,6 +287,8 @@ def remember(digest: str, *, token, user, miss: Miss) -> None:
             last_used_at=token.last_used_at,
             version=version,
             remembered_until=0,
+            epoch=miss.epoch,
+            checked_after=miss.checked_after,
         ),
     )
 
@@ -249,6 +309,12 @@ def _keep(digest: str, entry: Entry) -> None:
         _entries.clear()
     entry.remembered_until = time.monotonic() + settings.YACHI_TOKEN_CACHE_SECONDS
     _entries[digest] = entry
+
+
+def _drop(digests: list[str]) -> None:
+    """What the listener heard about: checked again on its next use."""
+    for digest in digests:
+        _entries.pop(digest, None)
 
 
 def _record_seconds(token) -> int:

@@ -10,6 +10,8 @@ patient_patterns = [
     path("login/", views.patient_login, name="login"),
     path("logout/", views.patient_logout, name="logout"),
     path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
+    path("me/devices/", views.devices, name="devices"),
+    path("me/devices/<str:token_id>/logout/", views.device_logout, name="device_logout"),
 ]
 
 console_patterns = [

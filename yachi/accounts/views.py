@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.accounts import services, staff_auth
+from yachi.accounts import selectors, services, staff_auth
+from yachi.accounts.devices import device_label
 from yachi.accounts.forms import (
     CodeForm,
     PasswordChangeForm,
@@ -23,7 +24,8 @@ from yachi.accounts.forms import (
 )
 from yachi.accounts.models import User
 from yachi.core.errors import DomainError
-from yachi.core.pages import staff_required
+from yachi.core.models import as_public_id
+from yachi.core.pages import patient_required, staff_required
 
 PATIENT_BACKEND = "yachi.accounts.backends.PhoneBackend"
 
@@ -324,6 +326,28 @@ def logout_everywhere(request):
     logout(request)
     messages.success(request, _("You have logged out on every device."))
     return redirect("web:home")
+
+
+@patient_required
+def devices(request):
+    """Me → logged-in devices: where the account is logged in with the app, each of which
+    can be logged out."""
+    tokens = selectors.tokens_of(request.user)
+    for token in tokens:
+        token.device_name = device_label(token.device, token.label)
+    return render(request, "accounts/devices.html", {"tokens": tokens})
+
+
+@require_POST
+@patient_required
+def device_logout(request, token_id):
+    try:
+        services.token_revoke_by_owner(user=request.user, token_id=as_public_id(token_id))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("That device is logged out."))
+    return redirect("web:devices")
 
 
 @require_POST

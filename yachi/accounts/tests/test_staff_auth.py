@@ -170,6 +170,37 @@ def test_idle_console_sessions_end(client, world):
     assert client.get(f"/console/clinic/{world.clinic_a.public_id}/calendar/").status_code == 302
 
 
+def test_activity_keeps_a_console_session_alive(client, world):
+    client.force_login(world.clinic_a_front_desk)
+    calendar = f"/console/clinic/{world.clinic_a.public_id}/calendar/"
+    start = timezone.now()
+    for minutes in (10, 20, 30, 40, 50, 60):  # never more than 15 minutes apart
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert client.get(calendar).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=76)):
+        response = client.get(calendar)
+    assert response.status_code == 302
+    assert response["Location"] == f"/console/login/?next={calendar}"
+
+
+def test_the_idle_time_is_configurable(client, world, settings):
+    settings.YACHI_STAFF_IDLE_MINUTES = 30
+    client.force_login(world.clinic_a_front_desk)
+    calendar = f"/console/clinic/{world.clinic_a.public_id}/calendar/"
+    start = timezone.now()
+    assert client.get(calendar).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=29)):
+        assert client.get(calendar).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=60)):
+        assert client.get(calendar)["Location"].startswith("/console/login/")
+
+
+def test_an_idle_patient_web_session_is_kept(client, world):
+    client.force_login(world.patient_parent)
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert client.get("/appointments/").status_code == 200
+
+
 def test_log_out_everywhere_ends_sessions_and_tokens(api, client, world):
     client.force_login(world.patient_parent)
     assert client.get("/appointments/").status_code == 200
