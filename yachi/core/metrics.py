@@ -19,6 +19,7 @@ prometheus_client) is first imported.
 import hmac
 import logging
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,9 +131,26 @@ def exposition() -> bytes:
 
 
 def clear_process_files(directory: Path) -> None:
-    """Forget the files of processes that served before (``yachi serve`` starting)."""
+    """Forget the files of processes that served before (``yachi serve`` starting).
+
+    Files are named by process id (``counter_1234.db``); those of a process still alive
+    (another command sharing the directory) are kept, or its counts would vanish.
+    """
     for path in directory.glob("*.db"):
+        _kind, _sep, pid = path.stem.rpartition("_")
+        if pid.isdigit() and _alive(int(pid)):
+            continue
         path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 # --- the request middleware ---------------------------------------------------------------

@@ -148,3 +148,19 @@ def test_the_job_queue_depth_is_shown(scrape):
     samples = scrape()
     assert ("yachi_job_queue_depth", (("state", "pending"),)) in samples
     assert ("yachi_job_queue_age_seconds", ()) in samples
+
+
+def test_a_server_starting_forgets_dead_processes_counts_but_not_live_ones(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    (tmp_path / f"counter_{int(dead.stdout)}.db").write_bytes(b"")
+    (tmp_path / f"counter_{os.getpid()}.db").write_bytes(b"")
+
+    metrics.clear_process_files(tmp_path)
+
+    assert [p.name for p in tmp_path.iterdir()] == [f"counter_{os.getpid()}.db"]
