@@ -81,3 +81,14 @@ def test_ready_counts_the_jobs_waiting_when_a_consumer_runs_them(api, settings):
     assert checks["jobs"]["status"] == "ok"
     assert checks["jobs"]["pending"] == 0
     assert checks["jobs"]["heartbeat_age_seconds"] < 5
+
+
+def test_the_minute_heartbeat_job_shows_the_queue_runs(db):
+    from yachi.core.jobs_heartbeat import heartbeat_age
+    from yachi.core.tasks import jobs_heartbeat
+
+    assert heartbeat_age() is None  # no consumer has run it yet
+
+    jobs_heartbeat()
+
+    assert 0 <= heartbeat_age() < 5
