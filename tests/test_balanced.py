@@ -238,3 +238,16 @@ def test_the_balancer_passes_a_request_id_through_and_keeps_metrics_to_itself(ba
         f"{balancer.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
     )
     assert hidden.status_code == 404
+
+
+def test_a_logout_on_one_instance_refuses_the_token_on_the_other_at_once(balancer, world):
+    """Each process remembers tokens it checked (ADR 0025); the version in Redis wins."""
+    headers = _bearer(world.patient_parent)
+    one, other = balancer.instance_url(0), balancer.instance_url(1)
+    for url in (one, other):  # both remember the token now
+        assert httpx.get(f"{url}/api/v1/me", headers=headers).status_code == 200
+
+    assert httpx.post(f"{one}/api/v1/auth/logout", headers=headers).status_code == 204
+
+    refused = httpx.get(f"{other}/api/v1/me", headers=headers)
+    assert refused.status_code == 401
