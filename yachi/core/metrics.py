@@ -32,6 +32,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from yachi.core.jobs_heartbeat import heartbeat_age, queue_depth
+
 logger = logging.getLogger(__name__)
 
 # API requests are short: most of them well under 50 ms on the server (docs/benchmarks.md).
@@ -55,6 +57,8 @@ ERRORS = Counter(
 )
 
 UNMATCHED = "unmatched"
+# A label value per method a client may invent would be a series per invention.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def counter(name: str, documentation: str, labels: tuple[str, ...] = ()) -> Counter:
@@ -181,10 +185,12 @@ class RequestMetricsMiddleware:
         try:
             response = self.get_response(request)
         except Exception:
-            ERRORS.labels(request.method, _route(request)).inc()
+            method = request.method if request.method in METHODS else "other"
+            ERRORS.labels(method, _route(request)).inc()
             raise
         elapsed = time.perf_counter() - started
-        method, route, status = request.method, _route(request), response.status_code
+        method = request.method if request.method in METHODS else "other"
+        route, status = _route(request), response.status_code
         key = (method, route, status)
         count = self._counts.get(key)
         if count is None:
@@ -229,15 +235,11 @@ def metrics_view(request):
 
 
 def _queue_depth() -> dict[tuple[str], float]:
-    from yachi.core.jobs_heartbeat import queue_depth
-
     pending, scheduled = queue_depth()
     return {("pending",): float(pending), ("scheduled",): float(scheduled)}
 
 
 def _queue_age() -> float:
-    from yachi.core.jobs_heartbeat import heartbeat_age
-
     age = heartbeat_age()
     return math.nan if age is None else age
 
