@@ -30,7 +30,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # project anew, seconds of CPU apiece (a test worker: 15 s of CPU to start instead of 7.5).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: demo serve install install-test system-test-packages node-test-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
+.PHONY: demo serve install install-test system-test-packages node-test-packages balancer-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
 
 demo: install
 	$(BIN)/yachi demo --host $(HOST) --port $(PORT)
@@ -45,7 +45,7 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --quiet
 
-install-test: install system-test-packages node-test-packages
+install-test: install system-test-packages node-test-packages balancer-packages
 
 # Debian's Chromium drives the browser tests; WenQuanYi renders Chinese in screenshots.
 system-test-packages:
@@ -53,6 +53,15 @@ system-test-packages:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
 		else echo "Chromium is missing and this user cannot install it: apt-get install chromium fonts-wqy-microhei" >&2; exit 1; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+# haproxy, the load balancer in front of several `yachi serve` instances (deploy/haproxy.cfg),
+# from Debian: the tests of races spread over instances start one.
+balancer-packages:
+	@if command -v haproxy >/dev/null; then :; else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "haproxy is missing and this user cannot install it: apt-get install haproxy" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null; \
 	fi
 
 # axe-core, pinned in package.json + package-lock.json, which the browser tests load into

@@ -330,6 +330,7 @@ def free_starts(
 # the security headers, the language of its messages and the JSON error format.
 API_MIDDLEWARE = [
     "yachi.core.middleware.RequestOriginMiddleware",
+    "yachi.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yachi.core.security.SecurityHeadersMiddleware",

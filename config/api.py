@@ -1,5 +1,7 @@
 """The JSON API under /api/v1/: one router per context, one error format."""
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from yachi.accounts.auth import token_auth
@@ -8,6 +10,7 @@ from yachi.booking.urls import api_router as booking
 from yachi.clinics.urls import api_router as clinics
 from yachi.compliance.urls import api_router as compliance
 from yachi.core.api_errors import install_error_handlers
+from yachi.core.readiness import readiness
 from yachi.growth.urls import api_router as growth
 from yachi.messaging.urls import api_router as messaging
 from yachi.patients.urls import api_router as patients
@@ -31,6 +34,25 @@ install_error_handlers(api)
 @api.get("/health", auth=None, tags=["system"])
 def health(request):
     return {"status": "ok"}
+
+
+@api.get("/ready", auth=None, tags=["system"])
+def ready(request):
+    """Whether this instance's database, Redis and job queue answer: 200, or 503 naming
+    what is down (for a load balancer's health check; ``/health`` is the liveness check)."""
+    up, checks = readiness()
+    if up:
+        return {"status": "ok", "checks": checks}
+    body = {
+        "status": "unavailable",
+        "code": "not_ready",
+        "message": _("A service this server needs is not answering. Please try again shortly."),
+        "checks": checks,
+        "failing": [name for name, check in checks.items() if check["status"] != "ok"],
+    }
+    response = JsonResponse(body, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 for context in (

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "yachi.core.middleware.RequestOriginMiddleware",
+    # Next to the first, so that it times (nearly) everything and counts every answer.
+    "yachi.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that may replace a response (the API's JSON errors), so that
     # every answer carries the headers.
@@ -108,6 +110,7 @@ MIDDLEWARE = [
 # staff session, htmx, static files or error pages for a token-authenticated JSON API.
 API_MIDDLEWARE = [
     "yachi.core.middleware.RequestOriginMiddleware",
+    "yachi.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yachi.core.security.SecurityHeadersMiddleware",
@@ -316,19 +319,36 @@ YACHI_PERMISSIONS_POLICY = {
     "usb": [],
 }
 
+# --- metrics (yachi/core/metrics.py; ADR 0041) ------------------------------------------------
+
+# Each process of an instance (web workers, job consumer) writes its counters into files
+# here; a scrape adds them up. prometheus_client reads the variable when it is imported,
+# which is after the settings. `yachi serve` empties the directory before it starts.
+YACHI_METRICS_DIR = Path(envstr("YACHI_METRICS_DIR") or DATA_DIR / "metrics").resolve()
+YACHI_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(YACHI_METRICS_DIR)
+# The bearer token Prometheus sends to /metrics; without one, /metrics answers 403.
+YACHI_METRICS_TOKEN = envstr("YACHI_METRICS_TOKEN", "")
+
 # --- logging -----------------------------------------------------------------------------------
 
+# JSON lines for a log aggregator (time, level, logger, message, request id; ADR 0041), or
+# the plain lines a person reads in a terminal.
+YACHI_LOG_FORMAT = envchoice(
+    "YACHI_LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "yachi.core.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "yachi.core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": YACHI_LOG_FORMAT,
             "filters": ["request_id"],
         }
     },

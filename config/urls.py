@@ -4,6 +4,7 @@ from django.urls.resolvers import RoutePattern
 
 from config.api import api
 from yachi.accounts.views import admin_login
+from yachi.core.metrics import metrics_view
 
 
 def _by_first_segment(urls):
@@ -38,6 +39,8 @@ handler500 = "yachi.web.errors.server_error"
 
 urlpatterns = [
     path("api/v1/", _by_first_segment(api.urls)),
+    # Prometheus scrapes each instance here, with YACHI_METRICS_TOKEN (ADR 0041).
+    path("metrics", metrics_view),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

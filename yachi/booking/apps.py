@@ -12,6 +12,7 @@ class BookingConfig(AppConfig):
             deposits,
             facade,
             handlers,  # noqa: F401  (subscribes to other contexts' events)
+            metrics,  # noqa: F401  (counts bookings as they commit)
             roster_visits,
         )
         from yachi.booking.history.selectors import receipt_visit

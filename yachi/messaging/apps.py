@@ -8,7 +8,10 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messaging")
 
     def ready(self):
+        from yachi.messaging import metrics
         from yachi.messaging.providers import check_settings
+
+        metrics.register()
 
         # A template mapping with a typo, or a provider without its credentials, stops
         # the start rather than the first reminder.

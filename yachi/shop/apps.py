@@ -9,6 +9,7 @@ class ShopConfig(AppConfig):
     def ready(self):
         from yachi.compliance.facade import register_object_labels
         from yachi.shop import handlers
+        from yachi.shop.flash import metrics
         from yachi.shop.selectors import order_labels
 
         register_object_labels("order", order_labels)
@@ -16,3 +17,4 @@ class ShopConfig(AppConfig):
 
         # The mall owns mall-order payments: it hears when they are paid, closed, refunded.
         handlers.register()
+        metrics.register()

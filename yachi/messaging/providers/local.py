@@ -11,12 +11,22 @@ from yachi.messaging.providers.base import SendResult, SmsRequest, accepted
 logger = logging.getLogger("yachi.sms")
 
 
+def masked_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
 class ConsoleProvider:
     name = "console"
 
     def send(self, request: SmsRequest) -> SendResult:
+        # The number masked, as everywhere in the logs (ADR 0041); the text stays, since
+        # reading it is what this provider is for (a real provider logs neither).
         logger.info(
-            "SMS to %s (%s, %s): %s", request.phone, request.template, request.out_id, request.text
+            "SMS to %s (%s, %s): %s",
+            masked_phone(request.phone),
+            request.template,
+            request.out_id,
+            request.text,
         )
         return accepted(f"console-{request.out_id}")
 

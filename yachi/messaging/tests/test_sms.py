@@ -60,6 +60,7 @@ def test_the_console_provider_writes_the_message_to_the_log(settings, caplog):
 
     assert result.accepted
     assert "验证码 654321" in caplog.text
+    assert "139****5678" in caplog.text and "13912345678" not in caplog.text
 
 
 def test_a_refusal_is_logged_without_the_number_or_the_text(aliyun_sms, settings, caplog):

@@ -36,10 +36,16 @@ class Command(BaseCommand):
             metavar="PID",
             help="stop when the process PID (the one that started this) is gone",
         )
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="run queued jobs only; another consumer queues the periodic ones "
+            "(exactly one consumer per deployment may, or they run twice)",
+        )
 
-    def handle(self, *args, workers, exit_with, **options):
+    def handle(self, *args, workers, exit_with, no_periodic, **options):
         if exit_with is not None:
             if os.getppid() != exit_with:
                 return  # it is gone already
             threading.Thread(target=_stop_when_gone, args=(exit_with,), daemon=True).start()
-        call_command("run_huey", workers=workers, worker_type="thread")
+        call_command("run_huey", workers=workers, worker_type="thread", periodic=not no_periodic)

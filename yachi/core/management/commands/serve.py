@@ -9,6 +9,7 @@ from django.db import connections
 from granian.server import Server
 
 from yachi.core import public_url
+from yachi.core.metrics import clear_process_files
 from yachi.core.server import granian_options
 
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Counters start again with this server's processes, not those of the last run.
+        clear_process_files(settings.YACHI_METRICS_DIR)
         # The workers are forked from this process: none may inherit its connections.
         for connection in connections.all(initialized_only=True):
             connection.close()
