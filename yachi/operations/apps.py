@@ -6,3 +6,8 @@ class OperationsConfig(AppConfig):
     name = "yachi.operations"
     label = "operations"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from yachi.operations.backups import metrics
+
+        metrics.register()

@@ -135,13 +135,22 @@ def test_failed_notifications_of_the_last_day_are_counted(api, world, scrape):
     assert value(samples, "yachi_notification_failures", channel="sms", status="uncertain") == 1
 
 
-def test_backup_age_is_unknown_until_the_backups_report_it(scrape):
+def test_backup_age_is_unknown_until_a_backup_succeeds_then_counts_from_it(db, scrape):
+    from yachi.operations.backups.choices import Status, Trigger
+    from yachi.operations.backups.models import BackupRun
+
     assert math.isnan(value(scrape(), "yachi_backup_age_seconds"))
-    metrics.register_backup_age(lambda: 3600.0)
-    try:
-        assert value(scrape(), "yachi_backup_age_seconds") == 3600.0
-    finally:
-        metrics.register_gauge(metrics.BACKUP_AGE, metrics.BACKUP_AGE_HELP, lambda: math.nan)
+    finished = timezone.now() - timedelta(hours=30)
+    for status, hours in ((Status.SUCCEEDED, 30), (Status.FAILED, 6)):
+        BackupRun.objects.create(
+            trigger=Trigger.NIGHTLY,
+            status=status,
+            started_at=timezone.now() - timedelta(hours=hours, minutes=1),
+            finished_at=timezone.now() - timedelta(hours=hours),
+        )
+    age = value(scrape(), "yachi_backup_age_seconds")
+    assert 30 * 3600 <= age < 30 * 3600 + 60  # the failed one does not count
+    assert (timezone.now() - finished).total_seconds() >= age
 
 
 def test_the_job_queue_depth_is_shown(scrape):
