@@ -15,12 +15,34 @@ for it.
 """
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+# Fields whose value psycopg adapts exactly as the field would prepare it (an int, a str,
+# a UUID, an aware datetime): on PostgreSQL their values go in as they are.
+_PLAIN = {
+    models.BooleanField,
+    models.CharField,
+    models.SlugField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.UUIDField,
+    models.DateTimeField,
+    models.ForeignKey,
+    models.OneToOneField,
+}
 
 
 class Insert:
     """``INSERT INTO`` the table of ``model``, every concrete column but the key.
 
     ``given``: the attnames (``buyer_id``, not ``buyer``) a caller names per row.
+
+    On PostgreSQL the constant values are written into the statement as literals
+    (quoted by psycopg, through ``compose_sql``), so that only the given ones are
+    parameters: psycopg converts a statement of at most 50 parameters (and 4 KiB) once
+    and then remembers it, where a longer one is parsed again on every execution.
     """
 
     def __init__(self, model, *, given: tuple[str, ...]):
@@ -41,40 +63,70 @@ class Insert:
                 raise ImproperlyConfigured(f"{model.__name__}.{field.attname} has no default")
         self.fields = fields
         self.given = given
-        self._positions = [(i, f.attname) for i, f in enumerate(fields) if f.attname in given]
+        self._given = [(f.attname, f, type(f) in _PLAIN) for f in fields if f.attname in given]
         self._constants: dict[str, list] = {}
         self._statements: dict[tuple, str] = {}
+        self._defaults: dict | None = None
 
-    @property
-    def table(self) -> str:
-        return self.model._meta.db_table
-
-    def sql(self, *, expressions: dict[str, str] | None = None, returning: str = "") -> str:
-        """The statement with a ``%s`` per value; ``expressions`` puts SQL (another
+    def sql(
+        self, connection, *, expressions: dict[str, str] | None = None, returning: str = ""
+    ) -> str:
+        """The statement with a ``%s`` per parameter; ``expressions`` puts SQL (another
         statement's result, in a ``WITH``) in place of named columns' values."""
-        key = (tuple(sorted((expressions or {}).items())), returning)
+        key = (connection.alias, tuple(sorted((expressions or {}).items())), returning)
         found = self._statements.get(key)
         if found is None:
-            found = self._statements[key] = self._sql(expressions or {}, returning)
+            found = self._statements[key] = self._sql(connection, expressions or {}, returning)
         return found
 
-    def _sql(self, expressions: dict[str, str], returning: str) -> str:
+    def _sql(self, connection, expressions: dict[str, str], returning: str) -> str:
+        inline = _inlines(connection)
+        constants = self._prepared_constants(connection)
+        values = []
+        for field, constant in zip(self.fields, constants, strict=True):
+            if field.attname in expressions:
+                values.append(expressions[field.attname])
+            elif inline and field.attname not in self.given:
+                literal = connection.ops.compose_sql("%s", [constant])
+                values.append(literal.replace("%", "%%"))
+            else:
+                values.append("%s")
         columns = ", ".join(f'"{f.column}"' for f in self.fields)
-        values = ", ".join(expressions.get(f.attname, "%s") for f in self.fields)
         tail = f" RETURNING {returning}" if returning else ""
-        # Names come from the model, never from data.
-        return f'INSERT INTO "{self.table}" ({columns}) VALUES ({values}){tail}'  # noqa: S608
+        # Names come from the model and literals from its defaults, never from data.
+        return (
+            f'INSERT INTO "{self.model._meta.db_table}" ({columns})'  # noqa: S608
+            f" VALUES ({', '.join(values)}){tail}"
+        )
 
     def params(self, connection, row: dict, *, leave_out: tuple[str, ...] = ()) -> list:
-        """The row's values in column order, prepared for ``connection``; the columns in
-        ``leave_out`` (those given by ``expressions``) take no value here."""
+        """The parameters of ``sql()`` for ``row``, prepared for ``connection``; the
+        columns in ``leave_out`` (those given by ``expressions``) take none."""
+        if _inlines(connection):
+            return [
+                row[name] if plain else field.get_db_prep_save(row[name], connection)
+                for name, field, plain in self._given
+                if name not in leave_out
+            ]
         values = list(self._prepared_constants(connection))
-        fields = self.fields
-        for i, name in self._positions:
-            values[i] = fields[i].get_db_prep_save(row[name], connection)
-        if leave_out:
-            return [v for f, v in zip(fields, values, strict=True) if f.attname not in leave_out]
-        return values
+        for i, field in enumerate(self.fields):
+            if field.attname in self.given:
+                values[i] = field.get_db_prep_save(row[field.attname], connection)
+        return [v for f, v in zip(self.fields, values, strict=True) if f.attname not in leave_out]
+
+    def built(self, connection, row: dict, pk):
+        """The model instance of ``row`` as written with key ``pk``, as a read of it
+        would build it (``Model.from_db``), without reading it back."""
+        defaults = self._defaults
+        if defaults is None:
+            defaults = self._defaults = {
+                f.attname: f.get_default() for f in self.fields if f.attname not in self.given
+            }
+        values = [
+            pk if f.primary_key else row[f.attname] if f.attname in row else defaults[f.attname]
+            for f in self.model._meta.concrete_fields
+        ]
+        return self.model.from_db(connection.alias, None, values)
 
     def _prepared_constants(self, connection) -> list:
         found = self._constants.get(connection.alias)
@@ -85,3 +137,7 @@ class Insert:
             ]
             self._constants[connection.alias] = found
         return found
+
+
+def _inlines(connection) -> bool:
+    return connection.vendor == "postgresql"

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from yachi.core.errors import InvalidInput
 from yachi.core.rows import Insert
-from yachi.payments.choices import IntentStatus
 from yachi.payments.models import PaymentIntent
 from yachi.payments.numbers import new_number
 
@@ -53,9 +52,9 @@ class IntentRow:
     def public_id(self) -> uuid.UUID:
         return self.values["public_id"]
 
-    def as_intent(self, pk: int) -> PaymentIntent:
+    def as_intent(self, connection, pk: int) -> PaymentIntent:
         """The intent the statement inserted with key ``pk``, without reading it back."""
-        return PaymentIntent(pk=pk, status=IntentStatus.CREATED, **self.values)
+        return _INSERT.built(connection, self.values, pk)
 
 
 def intent_row(
@@ -89,6 +88,6 @@ def intent_row(
     }
     return IntentRow(
         values=values,
-        sql=_INSERT.sql(returning='"id"'),
+        sql=_INSERT.sql(connection, returning='"id"'),
         params=_INSERT.params(connection, values),
     )
