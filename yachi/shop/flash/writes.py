@@ -76,7 +76,6 @@ _TAKE_OR_REFUSE = (
     ' AND "starts_at" <= %s AND "ends_at" > %s THEN "remaining" - 1 ELSE -1 END,'
     ' "updated_at" = %s'
     ' WHERE "id" = %s AND EXISTS (SELECT 1 FROM place) AND EXISTS (SELECT 1 FROM intent)'
-    ' RETURNING "remaining"'
 )
 _TAKE = (
     'UPDATE "shop_flashsale" SET "remaining" = "remaining" - 1, "updated_at" = %s'
