@@ -374,15 +374,18 @@ _CACHE_METHODS = (
 class CacheCalls:
     """What the default cache costs one request: calls to the cache backend (one
     ``get_many`` counts once, whatever it does inside) and, with Redis, round trips to
-    the server (each command sent on its own, each pipeline executed)."""
+    the server (each command sent on its own, each pipeline executed) and the commands
+    they carried."""
 
     def __init__(self):
         self.calls = 0
         self.round_trips = 0
+        self.commands = 0
 
     def reset(self) -> None:
         self.calls = 0
         self.round_trips = 0
+        self.commands = 0
 
     def __str__(self) -> str:
         return f"cache calls={self.calls} redis round trips={self.round_trips}"
@@ -419,11 +422,13 @@ def counting_cache():
 
     def execute_command(self, *args, **kwargs):
         counts.round_trips += 1
+        counts.commands += 1
         return send_one(self, *args, **kwargs)
 
     def execute(self, *args, **kwargs):
         if self.command_stack:
             counts.round_trips += 1
+            counts.commands += len(self.command_stack)
         return send_pipeline(self, *args, **kwargs)
 
     # A pipeline queues its commands with an execute_command of its own.

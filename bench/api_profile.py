@@ -13,10 +13,11 @@ another, each with a different patient's token. Prints p50 / p95 per request for
     API's short stack (``API_MIDDLEWARE`` in bench/_common.py), with no middleware, and
     through the ASGI handler (config.asgi, where a sync view runs in a thread of its own)
   * the sold-out refusal (POST /api/v1/flash-sales/{id}/reserve, 409) the same ways
-  * a reserve that takes a place, with its SQL queries
-then a cProfile of the refusal and of /health through the WSGI handler: the share of
-the time in token authentication, reading the sale, the Redis script, SQL, the view,
-and the middleware and handler around it.
+  * a reserve that takes a place, with PostgreSQL's CPU per reserve, then its SQL
+    statements, Redis commands and round trips counted over 50 more
+then a cProfile of the reserve, of the refusal and of /health through the WSGI handler:
+the share of the time in token authentication, reading the sale, the Redis script,
+writing the place, SQL, the view, and the middleware and handler around it.
 """
 
 import sys
@@ -33,6 +34,7 @@ import asyncio  # noqa: E402
 import cProfile  # noqa: E402
 import io  # noqa: E402
 import pstats  # noqa: E402
+from collections import Counter  # noqa: E402
 
 from bench import _common  # noqa: E402
 
@@ -56,6 +58,7 @@ PROBES = [
     ("  reading the sale (sale_by_id)", "shop/flash/selectors.py", "sale_by_id"),
     ("  flash_reserve (window check, the Redis script)", "shop/flash/services.py", "flash_reserve"),
     ("    the Redis script (store.reserve)", "shop/flash/store.py", "reserve"),
+    ("    writing the place (reservation_create)", "shop/flash/services.py", "reservation_create"),
     ("  the error answer (DomainError to JSON)", "yachi/core/api_errors.py", "domain_error"),
     ("  the answer's JSON (Ninja renderer)", "ninja/renderers.py", "render"),
     ("SQL round trips (psycopg execute)", "psycopg/cursor.py", "execute"),
@@ -177,14 +180,14 @@ def main() -> None:
     _common.empty_stores()
     clinic = _common.bench_clinic()
     # A token is never sent twice: each timed line has tokens of its own.
-    patients = _common.patients_with_tokens(5 * args.runs + 5)
+    patients = _common.patients_with_tokens(5 * args.runs + 2 * args.profile_runs + 60)
     fresh = iter(token for _, token in patients[1:])
 
     def tokens_for(count: int) -> list[str]:
         return [next(fresh) for _ in range(count)]
 
     sold_out = _common.sold_out_sale(clinic=clinic, buyer=patients[0][0])
-    plenty = _common.flash_sale(clinic=clinic, places=args.runs + 1)
+    plenty = _common.flash_sale(clinic=clinic, places=args.runs + args.profile_runs + 60)
     refusal = f"/api/v1/flash-sales/{sold_out.public_id}/reserve"
     factory = RequestFactory()
     handlers = {
@@ -209,17 +212,35 @@ def main() -> None:
         call()
         _common.timed(f"{label}, ASGI handler, full middleware", args.runs, call)
 
-    tokens = tokens_for(args.runs)
+    # The reserve's buyers: timed, then counted, then profiled, each a fresh token.
+    counted = 50
+    tokens = tokens_for(args.runs + counted + args.profile_runs)
     reserve = Sequence(factory, "POST", f"/api/v1/flash-sales/{plenty.public_id}/reserve", tokens)
     call = wsgi_call(handlers["full middleware"], reserve, 201)
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    runs = min(args.runs, len(tokens)) - 1
-    _common.timed(
-        "reserve taking a place, WSGI handler, full middleware",
-        runs,
+    call()  # the first request reads the sale, which the process then remembers
+    runs = args.runs - 1
+    with _common.database_cpu() as database:
+        _common.timed("reserve taking a place, WSGI handler, full middleware", runs, call)
+    if database["ms"] is not None:
+        print(f"  PostgreSQL's CPU per reserve: {database['ms'] / runs:.2f} ms", flush=True)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        _common.counting_cache() as redis_counts,
+    ):
+        for _ in range(counted):
+            call()
+    statements = Counter(q["sql"].split(None, 1)[0].upper() for q in queries.captured_queries)
+    kinds = ", ".join(f"{kind} {n / counted:g}" for kind, n in statements.items())
+    print(
+        f"  each reserve: {statements.total() / counted:.1f} SQL statements ({kinds}),"
+        f" {redis_counts.commands / counted:.1f} Redis commands"
+        f" in {redis_counts.round_trips / counted:.1f} round trips",
+        flush=True,
+    )
+    profile(
+        "a reserve taking a place",
+        args.profile_runs,
         call,
-        extra=f"{len(queries.captured_queries)} SQL queries",
     )
 
     # The profile's refusals reuse the reserve's buyers: they hold no place in this sale.

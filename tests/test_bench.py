@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
@@ -120,3 +121,14 @@ def test_counting_cache_counts_one_call_per_cache_call_and_redis_round_trips():
     assert counts.round_trips == (2 if settings.REDIS_URL else 0)
     cache.get("bench:a")
     assert counts.calls == 2  # counting stopped with the block
+
+
+def test_counting_cache_counts_the_redis_commands_a_pipeline_carries():
+    if not settings.REDIS_URL:
+        pytest.skip("no Redis here")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    with _common.counting_cache() as counts:
+        with client.pipeline() as pipe:
+            pipe.set("bench:x", 1).get("bench:x").delete("bench:x").execute()
+        client.exists("bench:x")
+    assert (counts.commands, counts.round_trips) == (4, 2)

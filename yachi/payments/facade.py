@@ -4,9 +4,11 @@ A treatment bill is made of lines (``bill_create(lines=[LineDraft(...)])``); a l
 added to an unpaid bill with ``bill_line_add`` (the desk, or a flow such as a treatment
 voucher) and taken off with ``bill_line_remove``: the bill's total and its payment follow.
 
-An owner (the mall, booking) asks for money with ``intent_create`` and registers
-``on_paid`` / ``on_closed`` / ``on_refunded`` for its purpose with ``register_owner`` in
-its ``AppConfig.ready()``; the payer pays through the payments API and pages.
+An owner (the mall, booking) asks for money with ``intent_create`` (or, writing what is
+to be paid and its intent in one statement, takes the intent's row from ``intent_row``)
+and registers ``on_paid`` / ``on_closed`` / ``on_refunded`` for its purpose with
+``register_owner`` in its ``AppConfig.ready()``; the payer pays through the payments API
+and pages.
 """
 
 from yachi.payments.bills import (
@@ -27,6 +29,7 @@ from yachi.payments.receipts import (
     bills_of_appointments,
     register_receipt_visit,
 )
+from yachi.payments.rows import IntentRow, intent_row
 from yachi.payments.schemas import BillLineOut
 from yachi.payments.selectors import (
     intent_by_reference,
@@ -44,6 +47,7 @@ __all__ = [
     "BillLineOut",
     "BillSettled",
     "CannotFulfil",
+    "IntentRow",
     "IntentStatus",
     "LineDraft",
     "LineKind",
@@ -61,6 +65,7 @@ __all__ = [
     "intent_by_reference",
     "intent_close",
     "intent_create",
+    "intent_row",
     "intent_statuses_by_reference",
     "intents_by_reference",
     "refund_request",

@@ -51,19 +51,16 @@ def intent_create(
     clinic=None,
     pay_within: timedelta | None = None,
     now: datetime | None = None,
-    new_reference: bool = False,
 ) -> PaymentIntent:
     """Ask for ``amount_fen`` for the thing ``reference`` names; one live intent each.
-
-    ``new_reference``: the caller made ``reference`` in its own open transaction, so no
-    intent can hold it yet; the insert then takes no savepoint of its own (two round
-    trips fewer), and a clash would fail the caller's whole transaction."""
+    (An owner that writes the reference and its intent in one statement takes the
+    intent's row from ``rows.intent_row`` instead.)"""
     if amount_fen <= 0:
         raise InvalidInput(_("The amount must be more than zero."))
     now = now or timezone.now()
     pay_within = pay_within or timedelta(minutes=settings.YACHI_PAYMENT_WINDOW_MINUTES)
     try:
-        with transaction.atomic(savepoint=not new_reference):
+        with transaction.atomic():
             return PaymentIntent.objects.create(
                 purpose=purpose,
                 reference=reference,

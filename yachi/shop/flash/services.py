@@ -12,7 +12,6 @@ same transaction as the reservation's insert, and the partial unique constraint 
 
 import hashlib
 import logging
-import secrets
 import threading
 import uuid
 from datetime import datetime, timedelta
@@ -29,14 +28,13 @@ from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.payments.facade import Purpose, intent_create
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
-from yachi.shop.flash import sale_cache, store
+from yachi.shop.flash import sale_cache, store, writes
 from yachi.shop.flash.errors import LimitReached, NotStarted, SaleEnded, SoldOut
 from yachi.shop.flash.models import FlashReservation, FlashSale
+from yachi.shop.flash.writes import order_number
 from yachi.shop.models import Order, OrderLine
 
 logger = logging.getLogger(__name__)
-
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 REFUSALS = {
     "sold_out": SoldOut,
@@ -57,12 +55,6 @@ def _db_writers() -> threading.BoundedSemaphore:
         if size not in _writers:
             _writers[size] = threading.BoundedSemaphore(size)
         return _writers[size]
-
-
-def order_number() -> str:
-    """``FS`` + local date and time + 10 random characters."""
-    stamp = timezone.localtime().strftime("%y%m%d%H%M%S")
-    return "FS" + stamp + "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
 def reservation_token(*, buyer, idempotency_key: str | None = None) -> str:
@@ -172,9 +164,9 @@ def reservation_create(
     writing an old grant) the row is read first, so a sold-out sale writes nothing.
 
     ``held_before`` (with ``granted``): how many places Redis says the buyer held before
-    this one. The rows are then written straight away in the next slot, with no read and
-    no savepoint (``_create_granted``); if the database disagrees (the token or the slot
-    taken: a retry, the worker, Redis out of step), that transaction rolls back whole and
+    this one. The rows are then written straight away in the next slot, with no read, in
+    one statement (``writes.place_granted``); if the database disagrees (the token or the
+    slot taken: a retry, the worker, Redis out of step), that statement fails whole and
     the careful way below decides.
     """
     now = now or timezone.now()
@@ -185,9 +177,13 @@ def reservation_create(
         and not transaction.get_connection().in_atomic_block
     ):
         try:
-            return _create_granted(
-                sale=sale, buyer=buyer, token=token, now=now, slot=held_before + 1
+            return writes.place_granted(
+                sale=sale, buyer=buyer, token=token, slot=held_before + 1, now=now
             )
+        except writes.NotTaken:
+            # Paused or ended since it was granted, or sold out: say which.
+            _check_window(FlashSale.objects.get(pk=sale.pk), now)
+            raise SoldOut() from None
         except IntegrityError:
             pass
     with transaction.atomic():
@@ -214,24 +210,13 @@ def reservation_create(
                 # A concurrent reservation of the same buyer took this slot.
         if reservation is None:
             raise LimitReached()
-        intent = _intent(sale=sale, buyer=buyer, reservation=reservation, new_reference=False)
+        intent = _intent(sale=sale, buyer=buyer, reservation=reservation)
         _take_place(sale=sale, now=now)
     reservation.payment = intent
     return reservation
 
 
-def _create_granted(*, sale, buyer, token, now, slot) -> FlashReservation:
-    """A place Redis granted, in slot ``slot``: four inserts and the update, nothing else.
-    An ``IntegrityError`` rolls it all back."""
-    with transaction.atomic():
-        reservation = _insert(sale=sale, buyer=buyer, token=token, slot=slot)
-        intent = _intent(sale=sale, buyer=buyer, reservation=reservation, new_reference=True)
-        _take_place(sale=sale, now=now)
-    reservation.payment = intent
-    return reservation
-
-
-def _intent(*, sale, buyer, reservation, new_reference: bool):
+def _intent(*, sale, buyer, reservation):
     return intent_create(
         purpose=Purpose.SHOP_ORDER,
         reference=f"shop.order:{reservation.order.public_id}",
@@ -240,7 +225,6 @@ def _intent(*, sale, buyer, reservation, new_reference: bool):
         payer=buyer,
         clinic=sale.clinic,
         pay_within=timedelta(minutes=sale.payment_window_minutes),
-        new_reference=new_reference,
     )
 
 
