@@ -12,7 +12,7 @@ the exclusion constraints decide every INSERT.
 """
 
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 
@@ -22,6 +22,8 @@ from yachi.rostering import facade as rostering
 
 # Beyond this many entries a process starts again from nothing: a bound, not a policy.
 MOST_ENTRIES = 4096
+# A patient books up to a fortnight ahead (``services.PATIENT_HORIZON_DAYS``).
+DAYS_READ_TOGETHER = timedelta(days=14)
 
 _working: dict[tuple, tuple] = {}
 _chairs: dict[int, tuple] = {}
@@ -48,15 +50,21 @@ def versions(*, doctor_id: int, clinic_id: int) -> tuple[str, str]:
 
 def working_time(*, doctor_id: int, clinic_id: int, zone, day: date, versions: tuple[str, str]):
     """The doctor's bookable intervals at the clinic on ``day`` (``rostering``'s answer)."""
-    key = (doctor_id, clinic_id, str(zone), day)
-    entry = _working.get(key)
+    entry = _working.get((doctor_id, clinic_id, str(zone), day))
     if _fresh(entry, versions):
         return entry[2]
-    intervals = rostering.working_intervals(
-        doctor_ids=[doctor_id], clinic_id=clinic_id, zone=zone, first_day=day, last_day=day
-    )[(doctor_id, day)]
-    _remember(_working, key, versions, intervals)
-    return intervals
+    # The fortnight from ``day`` in the same three queries as the day alone: bookings
+    # spread over the days patients may book, and each would otherwise read its own.
+    read = rostering.working_intervals(
+        doctor_ids=[doctor_id],
+        clinic_id=clinic_id,
+        zone=zone,
+        first_day=day,
+        last_day=day + DAYS_READ_TOGETHER - timedelta(days=1),
+    )
+    for (_doctor_id, each_day), intervals in read.items():
+        _remember(_working, (doctor_id, clinic_id, str(zone), each_day), versions, intervals)
+    return read[(doctor_id, day)]
 
 
 def active_chairs(*, clinic_id: int, versions: tuple[str, str]) -> list:
@@ -68,9 +76,3 @@ def active_chairs(*, clinic_id: int, versions: tuple[str, str]) -> list:
     chairs = clinics.active_chairs(clinic_id=clinic_id)
     _remember(_chairs, clinic_id, versions[1], chairs)
     return chairs
-
-
-def forget() -> None:
-    """Everything remembered dropped (tests start each from nothing)."""
-    _working.clear()
-    _chairs.clear()
