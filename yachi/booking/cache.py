@@ -73,6 +73,14 @@ def day_keys(*, doctor_id: int, clinic_id: int, days: list[date], variant: str) 
     return keys
 
 
+def roster_versions(*, doctor_id: int, clinic_id: int) -> tuple[str, str]:
+    """The doctor's roster version and the clinic's (chairs, calendar), in one ``MGET``:
+    what a booking's remembered roster and chairs are checked against
+    (``booking.memory``)."""
+    found, _fresh = _versions([_doctor(doctor_id), _clinic(clinic_id)])
+    return found[_doctor(doctor_id)], found[_clinic(clinic_id)]
+
+
 def get_days(keys: list[str]) -> dict[str, object]:
     return cache.get_many(keys)
 

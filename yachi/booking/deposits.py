@@ -40,6 +40,13 @@ def _appointment_of(intent) -> Appointment:
     )
 
 
+def deposit_due(*, actor, service, prepaid: bool = False) -> bool:
+    """Whether this booking holds its time until a deposit is paid: a patient booking a
+    service with a deposit does; the front desk and a visit paid in advance (a service
+    voucher's) do not."""
+    return bool(actor.is_patient and service.deposit_fen and not prepaid)
+
+
 def deposit_request(*, appointment: Appointment):
     """Ask the account holder for the service's deposit; the appointment waits for it."""
     service = appointment.service

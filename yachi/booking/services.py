@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.accounts import facade as accounts
-from yachi.booking import cache, deposits
+from yachi.booking import cache, deposits, insert, memory
 from yachi.booking.choices import ACTIVE_STATUSES, TRANSITIONS, Channel, Status
 from yachi.booking.errors import PatientBusy, SlotTaken, SlotUnavailable, StatusChanged, TooLate
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
@@ -28,7 +28,6 @@ from yachi.core import idempotency
 from yachi.core.errors import InvalidInput, PermissionDenied
 from yachi.core.events import publish
 from yachi.patients import facade as patients_facade
-from yachi.rostering import facade as rostering
 
 PATIENT_HORIZON_DAYS = 14
 STAFF_HORIZON_DAYS = 180
@@ -53,8 +52,12 @@ def booking_horizon(actor) -> timedelta:
     return timedelta(days=PATIENT_HORIZON_DAYS if actor.is_patient else STAFF_HORIZON_DAYS)
 
 
-def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, now: datetime):
-    """The requested time is one the clinic offers: rostered, on the grid, in range."""
+def _check_time(
+    *, actor, service, doctor, start: datetime, length: timedelta, now: datetime, versions
+):
+    """The requested time is one the clinic offers: rostered, on the grid, in range.
+
+    ``versions`` are ``memory.versions`` for the doctor and the service's clinic."""
     clinic = service.clinic
     if not (service.is_active and clinic.is_active and doctor.is_active):
         raise SlotUnavailable(_("This service or doctor is not taking bookings."))
@@ -80,10 +83,13 @@ def _check_time(*, actor, service, doctor, start: datetime, length: timedelta, n
         raise SlotUnavailable(_("This time has already passed or is too soon to book."))
     if start > now + booking_horizon(actor):
         raise SlotUnavailable(_("This time is too far ahead to book yet."))
-    day = local.date()
-    working = rostering.working_intervals(
-        doctor_ids=[doctor.pk], clinic_id=clinic.pk, zone=_zone(clinic), first_day=day, last_day=day
-    )[(doctor.pk, day)]
+    working = memory.working_time(
+        doctor_id=doctor.pk,
+        clinic_id=clinic.pk,
+        zone=_zone(clinic),
+        day=local.date(),
+        versions=versions,
+    )
     if not any(low <= start and start + length <= high for low, high in working):
         raise SlotUnavailable(_("The doctor is not working at this time."))
 
@@ -153,7 +159,11 @@ def _write_with_chair(*, write, chair_ids: list[int]):
                 if violated != CHAIR_CONSTRAINT:
                     raise
                 break
-    raise SlotTaken(_("Sorry, no dental chair is free at this time. Please choose another one."))
+    raise _no_chair()
+
+
+def _no_chair() -> SlotTaken:
+    return SlotTaken(_("Sorry, no dental chair is free at this time. Please choose another one."))
 
 
 def _refresh_after_commit(appointment: Appointment, *extra_starts: datetime) -> None:
@@ -171,10 +181,89 @@ def _refresh_all_after_commit(appointments: list[Appointment], *extra_starts: da
     transaction.on_commit(lambda: cache.invalidate_days(sorted(days)))
 
 
+def _in_the_way(rows, *, doctor, patient) -> set[int]:
+    """The chairs taken, from the ``(doctor_id, patient_id, chair_id)`` of the active
+    appointments in the window; refused first when the doctor, then the patient, is taken."""
+    busy = set()
+    patient_busy = False
+    for doctor_id, patient_id, chair_id in rows:
+        if doctor_id == doctor.pk:
+            raise SlotTaken()
+        patient_busy = patient_busy or patient_id == patient.pk
+        busy.add(chair_id)
+    if patient_busy:
+        raise PatientBusy(
+            _("%(name)s already has an appointment at that time.") % {"name": patient.display_name}
+        )
+    return busy
+
+
+def _insert_in_a_free_chair(appointment: Appointment, chair_ids: list[int]) -> None:
+    """PostgreSQL: the one statement of ``booking.insert``, again when a booking that
+    committed meanwhile took the chair (it then sees that booking) or when it was a
+    deadlock's victim; alone it is a transaction of its own, in a caller's transaction
+    a savepoint lets it try again."""
+    alone = not transaction.get_connection().in_atomic_block
+    for _attempt in range(len(chair_ids) + DEADLOCK_RETRIES):
+        try:
+            if alone:
+                rows = insert.insert(appointment, chair_ids)
+            else:
+                with transaction.atomic():
+                    rows = insert.insert(appointment, chair_ids)
+        except OperationalError as exc:
+            if not _is_deadlock(exc):
+                raise
+            continue
+        except IntegrityError as exc:
+            violated = _violated(exc)
+            if violated == DOCTOR_CONSTRAINT:
+                raise SlotTaken() from exc
+            if violated != CHAIR_CONSTRAINT:
+                raise
+            continue
+        if appointment.pk is not None:
+            return
+        _in_the_way(
+            [(doctor_id, patient_id, chair_id) for _id, chair_id, doctor_id, patient_id in rows],
+            doctor=appointment.doctor,
+            patient=appointment.patient,
+        )
+        raise _no_chair()
+    raise _no_chair()
+
+
+def _insert_after_reading(appointment: Appointment, chair_ids: list[int]) -> None:
+    """SQLite, inside the booking's IMMEDIATE transaction: one read of what stands in
+    the way (the doctor's, the patient's and the chairs' active appointments in the
+    window), then the INSERT in the first free chair; the triggers stay the guard."""
+    rows = (
+        _clashing(
+            Appointment.objects.filter(
+                Q(doctor_id=appointment.doctor_id)
+                | Q(patient_id=appointment.patient_id)
+                | Q(chair_id__in=chair_ids)
+            ),
+            appointment.start,
+            appointment.end,
+        )
+        .values_list("doctor_id", "patient_id", "chair_id")
+        .order_by()
+    )
+    busy = _in_the_way(rows, doctor=appointment.doctor, patient=appointment.patient)
+
+    def write(chair_id):
+        appointment.chair_id = chair_id
+        appointment.save(force_insert=True)
+
+    _write_with_chair(write=write, chair_ids=[c for c in chair_ids if c not in busy])
+
+
 def _book_all(
     *, actor, doctor, service, start, patients, channel, note, now, prepaid: bool = False
 ) -> list[Appointment]:
     duration = timedelta(minutes=service.duration_minutes)
+    versions = memory.versions(doctor_id=doctor.pk, clinic_id=service.clinic_id)
     _check_time(
         actor=actor,
         service=service,
@@ -182,67 +271,39 @@ def _book_all(
         start=start,
         length=duration * len(patients),
         now=now,
+        versions=versions,
     )
     # In UTC, as the database hands moments back: the new rows are the answer.
     start = start.astimezone(UTC)
-    # A patient booking a service with a deposit holds the time until it is paid; a
-    # visit paid in advance (a service voucher) needs none.
-    deposit_due = bool(actor.is_patient and service.deposit_fen and not prepaid)
+    deposit_due = deposits.deposit_due(actor=actor, service=service, prepaid=prepaid)
     status = Status.PENDING if deposit_due else Status.BOOKED
+    chairs = {
+        chair.pk: chair
+        for chair in memory.active_chairs(clinic_id=service.clinic_id, versions=versions)
+    }
+    write = (
+        _insert_in_a_free_chair
+        if transaction.get_connection().vendor == "postgresql"
+        else _insert_after_reading
+    )
     booked = []
-    chairs = {chair.pk: chair for chair in clinics.active_chairs(clinic_id=service.clinic_id)}
     for index, patient in enumerate(patients):
         part_start = start + duration * index
-        part_end = part_start + duration
-        # One read of what stands in the way: the doctor's, the patient's and the chairs'
-        # active appointments in the window (the constraints stay the guard).
-        in_the_way = (
-            _clashing(
-                Appointment.objects.filter(
-                    Q(doctor=doctor) | Q(patient=patient) | Q(chair_id__in=list(chairs))
-                ),
-                part_start,
-                part_end,
-            )
-            .values_list("doctor_id", "patient_id", "chair_id")
-            .order_by()
+        # Built with what the booking read already: it is the answer, not read again.
+        appointment = Appointment(
+            clinic=service.clinic,
+            doctor=doctor,
+            service=service,
+            patient=patient,
+            booked_by=actor,
+            channel=channel,
+            start=part_start,
+            end=part_start + duration,
+            status=status,
+            price_fen=service.price_fen,
+            note=note,
         )
-        busy = set()
-        patient_busy = False
-        for doctor_id, patient_id, chair_id in in_the_way:
-            if doctor_id == doctor.pk:
-                raise SlotTaken()
-            patient_busy = patient_busy or patient_id == patient.pk
-            busy.add(chair_id)
-        if patient_busy:
-            raise PatientBusy(
-                _("%(name)s already has an appointment at that time.")
-                % {"name": patient.display_name}
-            )
-
-        def write(chair_id, part_start=part_start, part_end=part_end, patient=patient):
-            return Appointment.objects.create(
-                clinic=service.clinic,
-                doctor=doctor,
-                chair_id=chair_id,
-                service=service,
-                patient=patient,
-                booked_by=actor,
-                channel=channel,
-                start=part_start,
-                end=part_end,
-                status=status,
-                price_fen=service.price_fen,
-                note=note,
-            )
-
-        free = [chair_id for chair_id in chairs if chair_id not in busy]
-        appointment = _write_with_chair(write=write, chair_ids=free)
-        # What the answer shows, from what the booking read already.
-        appointment.clinic = service.clinic
-        appointment.service = service
-        appointment.doctor = doctor
-        appointment.patient = patient
+        write(appointment, list(chairs))
         appointment.chair = chairs[appointment.chair_id]
         if deposit_due:
             deposits.deposit_request(appointment=appointment)
@@ -264,22 +325,21 @@ def _book_all(
 
 
 def _one_statement(*, actor, service, patients) -> bool:
-    """Whether this booking's only write is its one INSERT, which then needs no
-    transaction around the reads before it.
+    """Whether this booking's only write is its one statement, which then needs no
+    transaction around it.
 
-    On PostgreSQL (READ COMMITTED) each statement sees what was committed before it,
-    inside a transaction or not, so the reads answer the same either way and the
-    exclusion constraints decide the INSERT alone: BEGIN, a savepoint and COMMIT would
-    be four round trips that change nothing. SQLite keeps the transaction, whose
-    IMMEDIATE lock makes its checks and the write one step; several people (all or
-    nothing) and a deposit (written with the appointment) keep it too.
+    On PostgreSQL (READ COMMITTED) the statement reads what stands in the way and
+    inserts in one step, and the exclusion constraints decide the INSERT: BEGIN, a
+    savepoint and COMMIT would be round trips that change nothing. SQLite keeps the
+    transaction, whose IMMEDIATE lock makes its read and the write one step; several
+    people (all or nothing) and a deposit (written with the appointment) keep it too.
     """
     connection = transaction.get_connection()
     return (
         connection.vendor == "postgresql"
         and not connection.in_atomic_block
         and len(patients) == 1
-        and not (actor.is_patient and service.deposit_fen)
+        and not deposits.deposit_due(actor=actor, service=service)
     )
 
 
@@ -433,7 +493,15 @@ def appointment_reschedule(
         return appointment
     service = appointment.service
     length = timedelta(minutes=service.duration_minutes)
-    _check_time(actor=actor, service=service, doctor=doctor, start=start, length=length, now=now)
+    _check_time(
+        actor=actor,
+        service=service,
+        doctor=doctor,
+        start=start,
+        length=length,
+        now=now,
+        versions=memory.versions(doctor_id=doctor.pk, clinic_id=service.clinic_id),
+    )
     vouchers.check_new_time(appointment=appointment, start=start)
     end = start + length
     others = Appointment.objects.exclude(pk=appointment.pk)

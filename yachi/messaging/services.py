@@ -7,11 +7,12 @@ picked up by ``dispatch_due`` (a periodic job), so a restart loses nothing.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -136,50 +137,135 @@ def notify(
     ``params["link"]``, a link to this site, is replaced by a short one (``/s/<code>``)
     that lives until ``link_expires_at``, by default ``happens_at``.
     """
-    definition = kind_named(kind)
+    return notify_all(
+        recipient=recipient,
+        messages=[
+            Message(
+                kind=kind,
+                params=params,
+                key=key,
+                send_at=send_at,
+                channels=channels,
+                object_type=object_type,
+                object_id=object_id,
+                language=language,
+                happens_at=happens_at,
+                not_before=not_before,
+                link_expires_at=link_expires_at,
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message asked of ``notify_all``: ``notify``'s arguments but the recipient."""
+
+    kind: str
+    params: dict
+    key: str
+    send_at: datetime | None = None
+    channels: tuple[str, ...] | None = None
+    object_type: str = ""
+    object_id: object = ""
+    language: str | None = None
+    happens_at: datetime | None = None
+    not_before: datetime | None = None
+    link_expires_at: datetime | None = None
+
+
+def notify_all(*, recipient, messages: list[Message]) -> list[Notification]:
+    """Several messages to one person (a booking's confirmation and reminders), as
+    ``notify`` asks for each, in few statements: the person's preferences read once,
+    each link shortened once, and every new row in one INSERT that skips the
+    (key, channel) pairs asked for before. Returns the rows written."""
     preference = preference_of(recipient)
     now = timezone.now()
-    send_at = max(send_at or now, now)
+    shortened: dict[tuple[str, datetime], str] = {}
+    planned = []
+    for message in messages:
+        planned += _planned(recipient, preference, message, now=now, shortened=shortened)
+    created = _insert_new(planned)
+    due = [n.pk for n in created if n.scheduled_for <= now]
+    if due:
+        transaction.on_commit(lambda: _enqueue(due))
+    return created
+
+
+def _planned(recipient, preference, message: Message, *, now, shortened) -> list[Notification]:
+    definition = kind_named(message.kind)
+    send_at = max(message.send_at or now, now)
     if definition.category == Category.MARKETING and not preference.marketing:
         return []
+    params = message.params
     if params.get("link"):
-        expires_at = link_expires_at or happens_at or now + LINK_LIFETIME
-        params = {**params, "link": links.shorten(str(params["link"]), expires_at=expires_at)}
-    created = []
-    for channel in channels or definition.channels:
+        expires_at = message.link_expires_at or message.happens_at or now + LINK_LIFETIME
+        link = (str(params["link"]), expires_at)
+        if link not in shortened:
+            shortened[link] = links.shorten(link[0], expires_at=expires_at)
+        params = {**params, "link": shortened[link]}
+    planned = []
+    for channel in message.channels or definition.channels:
         if not _reachable(recipient, channel, preference):
             continue
         scheduled_for = _sending_time(
             definition,
             channel,
             send_at,
-            happens_at=happens_at,
-            not_before=not_before,
+            happens_at=message.happens_at,
+            not_before=message.not_before,
             now=now,
         )
         if scheduled_for is None:
             continue
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        recipient=recipient,
-                        kind=kind,
-                        channel=channel,
-                        category=definition.category,
-                        idempotency_key=key,
-                        params={k: str(v) for k, v in params.items()},
-                        language=language or settings.LANGUAGE_CODE,
-                        scheduled_for=scheduled_for,
-                        object_type=object_type,
-                        object_id=str(object_id or ""),
-                    )
-                )
-        except IntegrityError:
-            continue  # asked for before: nothing new
-    due = [n.pk for n in created if n.scheduled_for <= now]
-    if due:
-        transaction.on_commit(lambda: _enqueue(due))
+        planned.append(
+            Notification(
+                recipient=recipient,
+                kind=message.kind,
+                channel=channel,
+                category=definition.category,
+                idempotency_key=message.key,
+                params={k: str(v) for k, v in params.items()},
+                language=message.language or settings.LANGUAGE_CODE,
+                scheduled_for=scheduled_for,
+                object_type=message.object_type,
+                object_id=str(message.object_id or ""),
+            )
+        )
+    return planned
+
+
+def _insert_new(planned: list[Notification]) -> list[Notification]:
+    """``planned`` written in one statement, but for those whose (key, channel) was
+    asked for before (the unique constraint's conflict, skipped without an error or a
+    savepoint); the rows written get their ids."""
+    if not planned:
+        return []
+    fields = [f for f in Notification._meta.local_concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(Notification._meta.db_table)} "  # noqa: S608 (the model's names)
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * len(planned))} "
+        "ON CONFLICT (idempotency_key, channel) DO NOTHING RETURNING id, idempotency_key, channel"
+    )
+    params = [
+        f.get_db_prep_save(f.pre_save(notification, add=True), connection)
+        for notification in planned
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = {(key, channel): pk for pk, key, channel in cursor.fetchall()}
+    created = []
+    for notification in planned:
+        pk = written.pop((notification.idempotency_key, notification.channel), None)
+        if pk is None:
+            continue
+        notification.pk = pk
+        notification._state.adding = False
+        notification._state.db = connection.alias
+        created.append(notification)
     return created
 
 

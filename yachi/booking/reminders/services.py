@@ -75,33 +75,38 @@ def schedule_reminders(appointment: Appointment) -> None:
     )
     if appointment.status not in ACTIVE_STATUSES:
         return
-    _plan_reminders(appointment, _params(appointment))
+    messaging.notify_all(
+        recipient=_holder(appointment), messages=_reminders(appointment, _params(appointment))
+    )
 
 
 def _with_recipients(appointments):
     return appointments.select_related("patient__account__owner", "service", "doctor", "clinic")
 
 
-def _plan_reminders(appointment: Appointment, params: dict) -> None:
+def _reminders(appointment: Appointment, params: dict) -> list:
     now = timezone.now()
     previous = None
+    reminders = []
     for label, before in REMINDERS:
         send_at = appointment.start - before
         if send_at <= now:
             previous = send_at
             continue
-        messaging.notify(
-            recipient=_holder(appointment),
-            kind="appointment_reminder",
-            params=params,
-            key=f"reminder-{label}:{appointment.public_id}:{appointment.start.isoformat()}",
-            send_at=send_at,
-            happens_at=appointment.start,
-            not_before=previous,
-            object_type="appointment",
-            object_id=appointment.public_id,
+        reminders.append(
+            messaging.Message(
+                kind="appointment_reminder",
+                params=params,
+                key=f"reminder-{label}:{appointment.public_id}:{appointment.start.isoformat()}",
+                send_at=send_at,
+                happens_at=appointment.start,
+                not_before=previous,
+                object_type="appointment",
+                object_id=appointment.public_id,
+            )
         )
         previous = send_at
+    return reminders
 
 
 @transaction.atomic
@@ -111,7 +116,8 @@ def plan_booking_messages(*, appointment_id: int, party: tuple[int, ...] = ()) -
     The appointment's row is locked while they are written, so a cancellation waits for
     them and then drops them, and one committed before finds nothing planned here. A
     reschedule committed before has planned the reminders of the new time already: the
-    same keys make asking again a no-op. Returns whether anything was planned.
+    same keys make asking again a no-op. All of them are asked for together, in one
+    insert (``messaging.notify_all``). Returns whether anything was planned.
     """
     appointment = (
         _with_recipients(Appointment.objects)
@@ -122,19 +128,27 @@ def plan_booking_messages(*, appointment_id: int, party: tuple[int, ...] = ()) -
     if appointment is None or appointment.status not in ACTIVE_STATUSES:
         return False
     params = _params(appointment)
-    confirm_booking_message(appointment, party=party, params=params)
-    _plan_reminders(appointment, params)
+    messaging.notify_all(
+        recipient=_holder(appointment),
+        messages=_confirmation(appointment, party=party, params=params)
+        + _reminders(appointment, params),
+    )
     return True
 
 
-def confirm_booking_message(
-    appointment: Appointment, party: tuple[int, ...] = (), params: dict | None = None
-) -> None:
+def confirm_booking_message(appointment: Appointment, party: tuple[int, ...] = ()) -> None:
     """One confirmation per booking: a family booked back to back hears once, with
     every person and the whole time they are booked for."""
+    messaging.notify_all(
+        recipient=_holder(appointment),
+        messages=_confirmation(appointment, party=party, params=_params(appointment)),
+    )
+
+
+def _confirmation(appointment: Appointment, *, party: tuple[int, ...], params: dict) -> list:
     if party and appointment.pk != party[0]:
-        return
-    params = dict(params or _params(appointment))
+        return []
+    params = dict(params)
     if len(party) > 1:
         everyone = list(
             Appointment.objects.filter(pk__in=party)
@@ -146,15 +160,16 @@ def confirm_booking_message(
         )
         last_end = everyone[-1].end.astimezone(ZoneInfo(appointment.clinic.timezone))
         params["time"] = f"{local_time(everyone[0].start, appointment.clinic)}–{last_end:%H:%M}"
-    messaging.notify(
-        recipient=_holder(appointment),
-        kind="appointment_booked",
-        params=params,
-        key=f"booked:{appointment.public_id}",
-        happens_at=appointment.start,
-        object_type="appointment",
-        object_id=appointment.public_id,
-    )
+    return [
+        messaging.Message(
+            kind="appointment_booked",
+            params=params,
+            key=f"booked:{appointment.public_id}",
+            happens_at=appointment.start,
+            object_type="appointment",
+            object_id=appointment.public_id,
+        )
+    ]
 
 
 def forget_reminders(appointment_public_id) -> None:
