@@ -243,7 +243,7 @@ if YACHI_PASSWORD_PROFILE not in ("mlps", "asvs"):
     raise ImproperlyConfigured("YACHI_PASSWORD_PROFILE must be mlps or asvs")
 YACHI_LOCKOUT_FAILURES = envint("YACHI_LOCKOUT_FAILURES", 5)
 YACHI_LOCKOUT_MINUTES = envint("YACHI_LOCKOUT_MINUTES", 15)
-YACHI_STAFF_IDLE_MINUTES = envint("YACHI_STAFF_IDLE_MINUTES", 15)
+YACHI_STAFF_IDLE_MINUTES = envint("YACHI_STAFF_IDLE_MINUTES", 30)
 YACHI_TOTP_REQUIRED_ROLES = envlist(
     "YACHI_TOTP_REQUIRED_ROLES", ["manager", "regional_manager", "chain_operations", "admin"]
 )
