@@ -23,6 +23,8 @@ class AppointmentRescheduled(DomainEvent):
     start: datetime
     # Set when the appointment moved to another doctor too.
     previous_doctor_id: int | None = None
+    # Moved later for an emergency: the patient hears an apology of its own instead.
+    for_emergency: bool = False
 
 
 @dataclass(frozen=True)

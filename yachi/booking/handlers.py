@@ -37,7 +37,10 @@ def plan_reminders_for_new_booking(event: AppointmentBooked) -> None:
 
 @subscribe(AppointmentRescheduled)
 def replan_reminders(event: AppointmentRescheduled) -> None:
-    reminders.schedule_reminders(Appointment.objects.get(pk=event.appointment_id))
+    appointment = Appointment.objects.get(pk=event.appointment_id)
+    if not event.for_emergency:
+        reminders.confirm_reschedule_message(appointment, previous_start=event.previous_start)
+    reminders.schedule_reminders(appointment)
 
 
 @subscribe(AppointmentStatusChanged)

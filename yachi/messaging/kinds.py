@@ -44,6 +44,16 @@ KINDS = {
             action=_("Confirm or cancel"),
         ),
         Kind(
+            "appointment_rescheduled",
+            Category.TRANSACTIONAL,
+            _("Appointment changed"),
+            _(
+                "%(patient)s: %(service)s with %(doctor)s at %(clinic)s is now %(time)s "
+                "(it was %(previous)s)."
+            ),
+            action=_("View or change"),
+        ),
+        Kind(
             "appointment_moved",
             Category.TRANSACTIONAL,
             _("Your appointment has moved"),

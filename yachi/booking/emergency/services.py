@@ -323,6 +323,7 @@ def _displace(*, doctor, start: datetime, end: datetime, now: datetime) -> None:
                     doctor_id=doctor.pk,
                     previous_start=previous,
                     start=moved_to,
+                    for_emergency=True,
                 )
             )
             _tell_displaced(appointment, previous, kind="appointment_moved")

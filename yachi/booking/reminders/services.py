@@ -172,6 +172,22 @@ def _confirmation(appointment: Appointment, *, party: tuple[int, ...], params: d
     ]
 
 
+def confirm_reschedule_message(appointment: Appointment, *, previous_start: datetime) -> None:
+    """The new time in writing, whoever moved it (the patient or the front desk); the
+    confirmation of the old time no longer holds."""
+    params = {**_params(appointment), "previous": local_time(previous_start, appointment.clinic)}
+    messaging.notify(
+        recipient=_holder(appointment),
+        kind="appointment_rescheduled",
+        params=params,
+        key=f"rescheduled:{appointment.public_id}:{appointment.start.isoformat()}",
+        happens_at=min(previous_start, appointment.start),
+        link_expires_at=appointment.start,
+        object_type="appointment",
+        object_id=appointment.public_id,
+    )
+
+
 def forget_reminders(appointment_public_id) -> None:
     """Nothing still waiting about a visit that will not take place goes out."""
     messaging.cancel_pending(

@@ -209,6 +209,8 @@ def test_the_emergency_gets_the_earliest_time_and_displaces_a_booking(world, cit
     assert Notification.objects.filter(
         kind="appointment_moved", recipient=world.other_patient
     ).exists()
+    # The apology says the new time; no second message confirms it.
+    assert not Notification.objects.filter(kind="appointment_rescheduled").exists()
 
 
 def test_the_patient_follows_the_case_and_strangers_do_not(api, world, city):

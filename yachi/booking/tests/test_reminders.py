@@ -84,6 +84,26 @@ def test_rescheduling_replans_and_cancelling_drops_them(world):
     assert not reminders(appointment).exists()
 
 
+def test_a_reschedule_is_confirmed_with_the_new_time_and_the_old_one(world):
+    appointment = book(world, tomorrow_at(10, days=3))
+    appointment_reschedule(
+        actor=world.clinic_a_front_desk, appointment=appointment, start=tomorrow_at(15, days=3)
+    )
+    sent = Notification.objects.filter(
+        kind="appointment_rescheduled", object_id=str(appointment.public_id)
+    )
+    assert {n.channel for n in sent} == {"sms", "inbox"}
+    assert {n.recipient for n in sent} == {world.patient_parent}
+    text = MemoryProvider.outbox[-1].text
+    assert "15:00" in text and "10:00" in text and "张小宝" in text
+    # Moved again: a confirmation of that time too, never twice for the same one.
+    appointment.refresh_from_db()
+    appointment_reschedule(
+        actor=world.patient_parent, appointment=appointment, start=tomorrow_at(16, days=3)
+    )
+    assert sent.all().count() == 4
+
+
 def test_the_link_confirms_without_logging_in(client, world):
     appointment = book(world, tomorrow_at(10, days=3))
     url = f"/a/{link_token(appointment)}/"
