@@ -89,19 +89,37 @@ def doctor_availability(
     slots too close to now are removed at read time, so the cache never needs to
     know the time of day.
     """
-    clinic = service.clinic
-    zone = ZoneInfo(clinic.timezone)
     now = now or timezone.now()
-    today = _local_today(zone, now)
+    keys = availability_keys(
+        doctor=doctor, service=service, days=days, party_size=party_size, now=now
+    )
+    return availability_of(
+        doctor=doctor, service=service, party_size=party_size, now=now, keys=keys
+    )
+
+
+def availability_keys(*, doctor, service, days: int, party_size: int, now: datetime):
+    """The cache keys of the next ``days`` days (``cache.day_keys``: one round trip)."""
+    clinic = service.clinic
+    today = _local_today(ZoneInfo(clinic.timezone), now)
     dates = [today + timedelta(days=i) for i in range(days)]
-    duration = timedelta(minutes=service.duration_minutes)
-    step = timedelta(minutes=clinic.slot_step_minutes)
     variant = f"{service.duration_minutes}x{party_size}s{clinic.slot_step_minutes}"
-    keys = cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
+    return cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
+
+
+def availability_of(
+    *, doctor, service, party_size: int, now: datetime, keys: cache.DayKeys
+) -> list[DayAvailability]:
+    """The days of ``keys`` (``availability_keys`` for this doctor, service and party),
+    from the cache where they are, computed and stored where not."""
+    clinic = service.clinic
+    dates = list(keys)
     found = {} if keys.fresh else cache.get_days(list(keys.values()))
     computed: dict[date, DaySlots] = {day: found[key] for day, key in keys.items() if key in found}
     missing = [day for day in dates if day not in computed]
     if missing:
+        duration = timedelta(minutes=service.duration_minutes)
+        step = timedelta(minutes=clinic.slot_step_minutes)
         plans = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=missing)
         fresh = {
             day: day_slots(
