@@ -179,3 +179,47 @@ def test_slot_times_are_written_as_the_api_schema_writes_them(moment):
     from yachi.booking.api import _moment
 
     assert _moment(moment) == NinjaJSONEncoder().default(moment)
+
+
+def _lengthen_when_read(monkeypatch, service, reads: list):
+    """The service is lengthened, and the change committed, right after a read of it:
+    as when another process's change lands in the middle of this one's read."""
+    from django.db import transaction
+
+    from yachi.clinics.events import ClinicChanged
+    from yachi.clinics.models import Service
+    from yachi.core.events import publish
+
+    original = lookups.clinics.service_by_id
+
+    def service_by_id(service_id):
+        found = original(service_id)
+        reads.append(found.duration_minutes)
+        if len(reads) == 1:
+            with transaction.atomic():
+                Service.objects.filter(pk=service.pk).update(duration_minutes=60)
+                publish(ClinicChanged(clinic_id=service.clinic_id))
+        return found
+
+    monkeypatch.setattr(lookups.clinics, "service_by_id", service_by_id)
+
+
+def test_a_change_committed_during_a_first_read_is_seen_by_the_next(api, world, monkeypatch):
+    reads = []
+    _lengthen_when_read(monkeypatch, world.cleaning_a, reads)
+    tomorrow_starts(api, world)  # read the service, then its versions moved
+    assert tomorrow_starts(api, world)[-1] == tomorrow_at(17).isoformat()
+    assert reads == [30, 60]
+
+
+def test_a_change_committed_during_a_read_again_is_seen_by_the_next(api, world, monkeypatch):
+    tomorrow_starts(api, world)
+    tomorrow_starts(api, world)
+    client_change = []
+    _lengthen_when_read(monkeypatch, world.cleaning_a, client_change)
+    from yachi.booking import cache
+
+    cache.invalidate_clinic(clinic_id=world.clinic_a.pk)  # something else changed first
+    tomorrow_starts(api, world)  # reads again, and the lengthening lands after that read
+    assert tomorrow_starts(api, world)[-1] == tomorrow_at(17).isoformat()
+    assert client_change == [30, 60]
