@@ -66,6 +66,7 @@ def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
 def _clean_slate(settings):
     from django.core.cache import cache
 
+    from yachi.booking import lookups
     from yachi.compliance.envelope import reset_caches
     from yachi.messaging.providers.local import MemoryProvider
     from yachi.shop.flash import store as flash_store
@@ -75,6 +76,8 @@ def _clean_slate(settings):
     flash_store.forget_sold_out()
     # Keys cached by an earlier test may name rows that a flush has since deleted.
     reset_caches()
+    # What the process remembers of services and doctors may name rolled-back rows.
+    lookups.forget_all()
     # Checkpoints of their own: one test's must not be held against a database that has
     # since been rolled back or flushed.
     settings.YACHI_AUDIT_CHECKPOINT_FILE = settings.DATA_DIR / f"audit-{uuid.uuid4().hex}.jsonl"

@@ -8,6 +8,7 @@ Builds the demo in a throw-away database (a PostgreSQL one is flushed), then tim
 in-process through the full Django stack (middleware, API, ORM, cache; no network):
   * 7-day availability of one doctor, cold (the cache emptied before each read, not
     timed) and warm, with what each read costs the cache: calls to the cache backend and, with Redis, round trips
+  * the patient page's grid of the same week (its htmx swap), warm, with the same counts
   * bookings one after another, with their SQL queries, and the same authenticated POST
     refused by its schema (what any booking costs before it reads anything)
   * the front desk's day calendar (all doctors) with its SQL queries, on the demo's
@@ -136,7 +137,28 @@ def main() -> None:
                 prepare=prepare,
             )
 
+    # The patient page's grid (the htmx swap of a day), which reads as the API does.
     patients = list(User.objects.filter(role="patient").order_by("pk")[:200])
+    browser = Client()
+    browser.force_login(patients[0])
+    grid = f"/book/service/{service.public_id}/doctor/{doctor.public_id}/"
+
+    def read_grid():
+        assert browser.get(grid, headers={"HX-Request": "true"}).status_code == 200
+
+    with _common.counting_cache() as counts:
+        read_grid()
+        read_grid()
+        counts.reset()
+        queries = queries_of(read_grid)
+        trips = counts.round_trips if settings.REDIS_URL else "-"
+        _common.timed(
+            "patient page's grid (htmx), 7 days, warm cache",
+            200,
+            read_grid,
+            extra=f"cache calls={counts.calls} round trips={trips} SQL={queries}",
+        )
+
     tokens = [token_issue(user=p, label="bench") for p in patients]
     days = client.get(url, {**params, "days": 14}).json()["days"]
     free = [slot["start"] for day in days[1:] for slot in day["slots"]]

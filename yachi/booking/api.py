@@ -10,7 +10,7 @@ from ninja import Status as HttpStatus
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
-from yachi.booking import deposits, selectors, services
+from yachi.booking import deposits, lookups, selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.choices import Channel, Status
 from yachi.booking.schemas import (
@@ -50,23 +50,23 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
 
     `party_size` > 1 offers only starts where that many people can be seen back to back.
     """
-    service = clinics.service_by_id(query.service_id)
-    doctor = clinics.doctor_for_service(doctor_id, service)
-    works_here, skilled = clinics.doctor_fit(doctor=doctor, service=service)
-    if not works_here:
+    read = lookups.availability_read(
+        service_id=query.service_id,
+        doctor_id=doctor_id,
+        days=query.days,
+        party_size=query.party_size,
+    )
+    if not read.works_here:
         raise InvalidInput(_("This doctor does not work at this clinic."), code="doctor_not_here")
-    if not skilled:
+    if not read.skilled:
         raise InvalidInput(
             _("This doctor does not provide this service."), code="doctor_not_qualified"
         )
-    days = selectors.doctor_availability(
-        doctor=doctor, service=service, days=query.days, party_size=query.party_size
-    )
+    service, doctor, days = read.service, read.doctor, read.days()
     clinic = service.clinic
     # Written straight to JSON, as Ninja would write AvailabilityOut (its encoder's form
     # of each moment): validating a week of slots against the schema again cost as much
     # as the warm read itself.
-    moment = NinjaJSONEncoder().default
     answer = {
         "doctor_id": str(doctor.public_id),
         "service_id": str(service.public_id),
@@ -77,12 +77,25 @@ def doctor_availability(request, doctor_id: str, query: Query[AvailabilityQuery]
                 "date": day.day.isoformat(),
                 "level": day.level,
                 "working": day.working,
-                "slots": [{"start": moment(s), "end": moment(e)} for s, e in day.slots],
+                "slots": [{"start": _moment(s), "end": _moment(e)} for s, e in day.slots],
             }
             for day in days
         ],
     }
     return HttpResponse(json.dumps(answer), content_type="application/json; charset=utf-8")
+
+
+_ENCODER = NinjaJSONEncoder()
+
+
+def _moment(value) -> str:
+    """A moment as Ninja's encoder writes it. Slots fall on whole minutes of the clinic's
+    zone, where that is the plain ISO form; the encoder's own path, with its checks for
+    every other type first, is kept for what it rewrites (microseconds, UTC)."""
+    text = value.isoformat()
+    if value.microsecond or text.endswith("+00:00"):
+        return _ENCODER.default(value)
+    return text
 
 
 class EarliestQuery(InputSchema):

@@ -40,9 +40,11 @@ def _clinic(clinic_id: int) -> str:
 
 
 class DayKeys(dict):
-    """Each day's cache key; ``fresh`` when a version was just made (nothing is cached)."""
+    """Each day's cache key; ``fresh`` when a version was just made (nothing is cached);
+    ``stamp``, the doctor's and the clinic's versions the keys were made under."""
 
     fresh = False
+    stamp: tuple[str, str] | None = None
 
 
 def _versions(keys: list[str]) -> tuple[dict[str, str], bool]:
@@ -63,6 +65,7 @@ def day_keys(*, doctor_id: int, clinic_id: int, days: list[date], variant: str) 
     roster, chairs = versions[_doctor(doctor_id)], versions[_clinic(clinic_id)]
     keys = DayKeys()
     keys.fresh = fresh
+    keys.stamp = (roster, chairs)
     for day in days:
         clinic_version = versions[_clinic_day(clinic_id, day)]
         doctor_version = versions[_doctor_day(doctor_id, day)]

@@ -77,7 +77,10 @@ def calendar_page(request, clinic_id):
         working, plans = {}, {}
         if by == "doctor" and doctors:
             plans = selectors.day_plans(
-                clinic=clinic, doctor_ids=[d.pk for d in doctors], days=[day]
+                clinic=clinic,
+                doctor_ids=[d.pk for d in doctors],
+                days=[day],
+                chair_ids=[c.pk for c in chairs],  # the clinic's active chairs, by name
             )
             working = {d.pk: plans[(d.pk, day)].working for d in doctors}
             # Only the doctors who work or have appointments that day get a column.
@@ -120,7 +123,10 @@ def calendar_page(request, clinic_id):
         levels = {}
         if by == "doctor":
             levels = selectors.doctor_day_saturation(
-                clinic=clinic, doctor_ids=[c.pk for c in columns], days=week
+                clinic=clinic,
+                doctor_ids=[c.pk for c in columns],
+                days=week,
+                chair_ids=[c.pk for c in chairs],
             )
         context["week"] = week
         context["rows"] = [

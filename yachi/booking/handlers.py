@@ -5,7 +5,7 @@ from yachi.booking.choices import Status
 from yachi.booking.events import AppointmentBooked, AppointmentRescheduled, AppointmentStatusChanged
 from yachi.booking.models import Appointment
 from yachi.booking.reminders import services as reminders
-from yachi.clinics.facade import CalendarChanged, ChairsChanged
+from yachi.clinics.facade import CalendarChanged, ChairsChanged, ClinicChanged, DoctorChanged
 from yachi.core.events import subscribe
 from yachi.rostering.facade import RosterChanged
 
@@ -25,6 +25,18 @@ def refresh_availability_after_chair_change(event: ChairsChanged) -> None:
 @subscribe(CalendarChanged)
 def refresh_availability_after_calendar_change(event: CalendarChanged) -> None:
     cache.invalidate_clinic(clinic_id=event.clinic_id)
+
+
+@subscribe(ClinicChanged)
+def refresh_availability_after_clinic_change(event: ClinicChanged) -> None:
+    # Also what each process remembers of the clinic's services (``booking.lookups``).
+    cache.invalidate_clinic(clinic_id=event.clinic_id)
+
+
+@subscribe(DoctorChanged)
+def refresh_availability_after_doctor_change(event: DoctorChanged) -> None:
+    # Also what each process remembers of the doctor and their fit (``booking.lookups``).
+    cache.invalidate_doctor(doctor_id=event.doctor_id)
 
 
 @subscribe(AppointmentBooked)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yachi.accounts import facade as accounts
@@ -41,28 +41,31 @@ def _window(days: list[date], zone: ZoneInfo) -> Interval:
 
 
 def day_plans(
-    *, clinic, doctor_ids: list[int], days: list[date]
+    *, clinic, doctor_ids: list[int], days: list[date], chair_ids: list[int] | None = None
 ) -> dict[tuple[int, date], DayPlan]:
-    """Everything slot-finding needs, for several doctors and days, in four queries."""
+    """Everything slot-finding needs, for several doctors and days, in three queries
+    (two when the caller has the clinic's active chairs, ``chair_ids``, already)."""
     zone = ZoneInfo(clinic.timezone)
     low, high = _window(days, zone)
     working = rostering.working_intervals(
         doctor_ids=doctor_ids, clinic_id=clinic.pk, zone=zone, first_day=days[0], last_day=days[-1]
     )
-    active = overlapping(Appointment.objects.filter(status__in=ACTIVE_STATUSES), low, high)
-    doctor_busy: dict[tuple[int, date], list[Interval]] = defaultdict(list)
-    for doctor_id, start, end in active.filter(doctor_id__in=doctor_ids).values_list(
-        "doctor_id", "start", "end"
-    ):
-        start, end = start.astimezone(zone), end.astimezone(zone)
-        for day in {start.date(), end.date()}:
-            doctor_busy[(doctor_id, day)].append((start, end))
-    chair_ids = clinics.active_chair_ids(clinic_id=clinic.pk)
+    if chair_ids is None:
+        chair_ids = clinics.active_chair_ids(clinic_id=clinic.pk)
     chair_busy: dict[int, list[Interval]] = {chair_id: [] for chair_id in chair_ids}
-    for chair_id, start, end in active.filter(chair_id__in=chair_ids).values_list(
-        "chair_id", "start", "end"
-    ):
-        chair_busy[chair_id].append((start.astimezone(zone), end.astimezone(zone)))
+    doctor_busy: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    wanted = set(doctor_ids)
+    # The doctors' time (at any clinic) and the chairs' in one read of the window.
+    active = overlapping(Appointment.objects.filter(status__in=ACTIVE_STATUSES), low, high)
+    for doctor_id, chair_id, start, end in active.filter(
+        Q(doctor_id__in=doctor_ids) | Q(chair_id__in=chair_ids)
+    ).values_list("doctor_id", "chair_id", "start", "end"):
+        start, end = start.astimezone(zone), end.astimezone(zone)
+        if doctor_id in wanted:
+            for day in {start.date(), end.date()}:
+                doctor_busy[(doctor_id, day)].append((start, end))
+        if chair_id in chair_busy:
+            chair_busy[chair_id].append((start, end))
     chairs = list(chair_busy.values())
     return {
         (doctor_id, day): DayPlan(
@@ -89,19 +92,37 @@ def doctor_availability(
     slots too close to now are removed at read time, so the cache never needs to
     know the time of day.
     """
-    clinic = service.clinic
-    zone = ZoneInfo(clinic.timezone)
     now = now or timezone.now()
-    today = _local_today(zone, now)
+    keys = availability_keys(
+        doctor=doctor, service=service, days=days, party_size=party_size, now=now
+    )
+    return availability_of(
+        doctor=doctor, service=service, party_size=party_size, now=now, keys=keys
+    )
+
+
+def availability_keys(*, doctor, service, days: int, party_size: int, now: datetime):
+    """The cache keys of the next ``days`` days (``cache.day_keys``: one round trip)."""
+    clinic = service.clinic
+    today = _local_today(ZoneInfo(clinic.timezone), now)
     dates = [today + timedelta(days=i) for i in range(days)]
-    duration = timedelta(minutes=service.duration_minutes)
-    step = timedelta(minutes=clinic.slot_step_minutes)
     variant = f"{service.duration_minutes}x{party_size}s{clinic.slot_step_minutes}"
-    keys = cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
+    return cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
+
+
+def availability_of(
+    *, doctor, service, party_size: int, now: datetime, keys: cache.DayKeys
+) -> list[DayAvailability]:
+    """The days of ``keys`` (``availability_keys`` for this doctor, service and party),
+    from the cache where they are, computed and stored where not."""
+    clinic = service.clinic
+    dates = list(keys)
     found = {} if keys.fresh else cache.get_days(list(keys.values()))
     computed: dict[date, DaySlots] = {day: found[key] for day, key in keys.items() if key in found}
     missing = [day for day in dates if day not in computed]
     if missing:
+        duration = timedelta(minutes=service.duration_minutes)
+        step = timedelta(minutes=clinic.slot_step_minutes)
         plans = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=missing)
         fresh = {
             day: day_slots(
@@ -185,15 +206,14 @@ def clinic_saturation_grid(
 
 
 def doctor_day_saturation(
-    *, clinic, doctor_ids: list[int], days: list[date]
+    *, clinic, doctor_ids: list[int], days: list[date], chair_ids: list[int] | None = None
 ) -> dict[tuple[int, date], GridCell]:
     """Each doctor's level on each day (``saturation``): the same for the saturation grid
     and the calendar, whatever the time of day."""
     if not doctor_ids or not days:
         return {}
-    return saturation_of_plans(
-        clinic=clinic, plans=day_plans(clinic=clinic, doctor_ids=doctor_ids, days=days)
-    )
+    plans = day_plans(clinic=clinic, doctor_ids=doctor_ids, days=days, chair_ids=chair_ids)
+    return saturation_of_plans(clinic=clinic, plans=plans)
 
 
 def saturation_of_plans(

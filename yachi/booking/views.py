@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.booking import deposits, selectors, services
+from yachi.booking import deposits, lookups, selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import by_day_part
 from yachi.booking.choices import Channel, Status
@@ -133,8 +133,7 @@ def _before(days, until):
     return [replace(d, slots=[s for s in d.slots if s[0] < until]) for d in days]
 
 
-def _grid_context(request, *, doctor, service, party_size: int, link, until=None):
-    days = selectors.doctor_availability(doctor=doctor, service=service, party_size=party_size)
+def _grid_context(request, *, days, service, link, until=None):
     if until is not None:
         days = _before(days, until)
     selected = day_param(request.GET.get("day"))
@@ -155,15 +154,19 @@ def _grid_context(request, *, doctor, service, party_size: int, link, until=None
 
 @patient_required
 def slots_page(request, service_id, doctor_id):
-    service = clinics.service_by_id(service_id)
-    doctor = clinics.doctor_by_id(doctor_id)
-    if not clinics.doctor_works_at(doctor=doctor, clinic=service.clinic):
-        raise NotFound()
-    voucher = _voucher_of(request, service)
     account = patients.account_of(request.user)
     people = _chosen_people(request, account)
-    if voucher is not None:
+    if request.GET.get("voucher") or request.POST.get("voucher"):
         people = people[:1]  # a voucher is one visit of one person
+    # The API's read: the service and doctor as this process remembers them while
+    # their versions hold, and the days' keys in the same round trip.
+    read = lookups.availability_read(
+        service_id=service_id, doctor_id=doctor_id, party_size=len(people)
+    )
+    if not read.works_here:
+        raise NotFound()
+    service, doctor = read.service, read.doctor
+    voucher = _voucher_of(request, service)
     who = [str(p.public_id) for p in people]
 
     def link(start):
@@ -183,9 +186,8 @@ def slots_page(request, service_id, doctor_id):
 
     context = _grid_context(
         request,
-        doctor=doctor,
+        days=read.days(),
         service=service,
-        party_size=len(people),
         link=link,
         until=voucher.valid_until if voucher is not None else None,
     )
@@ -416,9 +418,8 @@ def reschedule_page(request, appointment_id):
             }
         )
 
-    context = _grid_context(
-        request, doctor=doctor, service=appointment.service, party_size=1, link=link
-    )
+    days = selectors.doctor_availability(doctor=doctor, service=appointment.service)
+    context = _grid_context(request, days=days, service=appointment.service, link=link)
     chosen = request.GET.get("start")
     context.update(
         appointment=appointment,

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from yachi.clinics import services
+from yachi.clinics.events import ClinicChanged, DoctorChanged
 from yachi.clinics.models import (
     Chain,
     ChainAssignment,
@@ -16,7 +18,32 @@ from yachi.clinics.models import (
     StaffMembership,
 )
 from yachi.compliance.facade import AuditAction, audit_record
+from yachi.core.events import publish
 from yachi.core.roles import ChainRole
+
+
+class AnnouncedAdmin(admin.ModelAdmin):
+    """Announces every save (with its inlines) and deletion, so that availability and
+    what booking remembers of a clinic, a service or a doctor follow at once."""
+
+    def announce(self, obj) -> None:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.announce(form.instance)
+
+    def delete_model(self, request, obj):
+        self.announce(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The list's bulk delete runs outside the admin's own transaction: the events
+        # must wait for the deletion's commit.
+        with transaction.atomic(using=queryset.db):
+            for obj in queryset:
+                self.announce(obj)
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Chain)
@@ -53,11 +80,14 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(AnnouncedAdmin):
     list_display = ("name", "address", "phone", "is_active")
     list_filter = ("is_active", "chain")
     search_fields = ("name", "name_en", "address")
     inlines = [OpeningHoursInline, ServiceInline, StaffInline]
+
+    def announce(self, obj) -> None:
+        publish(ClinicChanged(clinic_id=obj.pk))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffMembership:
@@ -227,13 +257,16 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(admin.ModelAdmin):
+class DoctorAdmin(AnnouncedAdmin):
     list_display = ("name", "title", "is_active")
     list_filter = ("title", "is_active", "clinics")
     search_fields = ("name", "user__phone_index__matches")
     filter_horizontal = ("clinics",)
     autocomplete_fields = ("user",)
     inlines = [SkillInline]
+
+    def announce(self, obj) -> None:
+        publish(DoctorChanged(doctor_id=obj.pk))
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.clinics.values_list("public_id", flat=True)) if change else set()
@@ -253,7 +286,7 @@ class DoctorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AnnouncedAdmin):
     list_display = (
         "name",
         "clinic",
@@ -264,6 +297,16 @@ class ServiceAdmin(admin.ModelAdmin):
     )
     list_filter = ("clinic", "required_skill", "is_active")
     search_fields = ("name", "name_en", "code")
+
+    def save_model(self, request, obj, form, change):
+        # A service moved to another clinic changes what both clinics offer.
+        previous = Service.objects.filter(pk=obj.pk).values_list("clinic_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if previous not in (None, obj.clinic_id):
+            publish(ClinicChanged(clinic_id=previous))
+
+    def announce(self, obj) -> None:
+        publish(ClinicChanged(clinic_id=obj.clinic_id))
 
 
 @admin.register(Material)

@@ -16,3 +16,18 @@ class CalendarChanged(DomainEvent):
 
     clinic_id: int
     day: object = None  # None: many days (a year seeded)
+
+
+@dataclass(frozen=True)
+class ClinicChanged(DomainEvent):
+    """A clinic's own settings (booking policy, time zone, opening hours, whether it is
+    open for booking) or one of its services changed."""
+
+    clinic_id: int
+
+
+@dataclass(frozen=True)
+class DoctorChanged(DomainEvent):
+    """A doctor's profile, skills, clinics or active state changed."""
+
+    doctor_id: int

@@ -19,7 +19,7 @@ from yachi.clinics.calendar import (
     year_calendar,
 )
 from yachi.clinics.choices import DayKind, Skill, Weekday
-from yachi.clinics.events import CalendarChanged, ChairsChanged
+from yachi.clinics.events import CalendarChanged, ChairsChanged, ClinicChanged, DoctorChanged
 from yachi.clinics.models import LONGEST_SERVICE_MINUTES
 from yachi.clinics.profiles import doctor_photo_url, may_edit_doctor_profile
 from yachi.clinics.roles import (
@@ -62,7 +62,9 @@ __all__ = [
     "LONGEST_SERVICE_MINUTES",
     "CalendarChanged",
     "ChairsChanged",
+    "ClinicChanged",
     "DayKind",
+    "DoctorChanged",
     "Duty",
     "Skill",
     "Standing",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.clinics.choices import DoctorTitle, Skill
+from yachi.clinics.events import DoctorChanged
 from yachi.clinics.models import (
     FIRST_PRACTICE_YEAR,
     INTRODUCTION_MAX_LENGTH,
@@ -25,6 +26,7 @@ from yachi.clinics.models import (
 from yachi.clinics.roles import Duty, clinics_where
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput, NotFound, PermissionDenied
+from yachi.core.events import publish
 from yachi.core.text import has_control_characters
 from yachi.core.uploads import clean_image
 
@@ -229,6 +231,7 @@ def doctor_profile_update(
     if not doctor.photo:
         doctor.photo_is_illustration = False
     doctor.save()
+    publish(DoctorChanged(doctor_id=doctor.pk))
     # The old file goes once the change is committed (a file written for a change that
     # is rolled back stays unnamed by any row, and so is never served).
     if old_name and _PHOTO_NAME.fullmatch(old_name):
