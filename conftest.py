@@ -210,7 +210,24 @@ def world(request, _shared_world, db):
             del _shared_world["world"]  # this test's flush deletes it
         return copy.deepcopy(shared)
     _shared_world.pop("world", None)
+    if _commits(request.node):
+        return _committed_world()
     return World()
+
+
+def _committed_world() -> World:
+    """A committing test's world: put back from the snapshot of the first one built in
+    this process on the emptied database (``tests.db.snapshot``), or built."""
+    from tests.db import snapshot
+
+    restored = snapshot.restore()
+    if restored is not None:
+        return restored
+    if not snapshot.empty():
+        return World()
+    built = World()
+    snapshot.take(built)
+    return built
 
 
 @pytest.fixture(autouse=True)
@@ -220,7 +237,7 @@ def _committing_tests_start_empty(request, django_db_blocker):
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
     _shared.clear()
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conftest import unused_port
+from tests.db import templates
 from yachi.accounts.services import token_user
 
 
@@ -223,6 +224,8 @@ def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env["YACHI_JOBS_IMMEDIATE"] = "0"
+    # A server that has run here before: the first start's migration is the test above's.
+    templates.served_data_dir(tmp_path, env)
     port = unused_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "yachi.cli", "serve", "--port", str(port)],

@@ -19,7 +19,10 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -188,3 +191,35 @@ def _prepare_postgresql(connection) -> bool:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
     return True
+
+
+# --- a served data directory ----------------------------------------------------------------
+
+
+def served_data_dir(target: Path, env: dict) -> None:
+    """Fill ``target`` with the data directory ``yachi serve`` leaves on its first start
+    (settings ``env`` gives, SQLite): migrated, static files collected. Made once per code
+    digest (``manage.py migrate`` and ``collectstatic`` in a process of their own, several
+    seconds of CPU) and copied, for tests about a server that has run before."""
+    key = f"served-{schema_digest('served')}"
+    template = TEMPLATES / key
+    with _locked(key):
+        if not template.is_dir():
+            building = TEMPLATES / f"{key}.{os.getpid()}.building"
+            shutil.rmtree(building, ignore_errors=True)
+            made = {**env, "YACHI_DATA_DIR": str(building)}
+            for command in (["migrate"], ["collectstatic"]):
+                subprocess.run(  # noqa: S603  (our own interpreter and code)
+                    [sys.executable, "manage.py", *command, "--no-input", "-v", "0"],
+                    cwd=ROOT,
+                    env=made,
+                    check=True,
+                    capture_output=True,
+                )
+            building.replace(template)
+            now = time.time()
+            for old in TEMPLATES.glob("served-*"):
+                if old != template and old.is_dir() and now - old.stat().st_mtime > STALE_SECONDS:
+                    shutil.rmtree(old, ignore_errors=True)
+        os.utime(template)
+        shutil.copytree(template, target, dirs_exist_ok=True)

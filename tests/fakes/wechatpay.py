@@ -87,8 +87,27 @@ STATEMENT_FAILURES = {
 _TRADE = re.compile(r"^/v3/pay/transactions/out-trade-no/([^/]+)(/close)?$")
 
 
-def new_rsa_key() -> rsa.RSAPrivateKey:
+def fresh_rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+# A 2048-bit key takes tens of milliseconds of CPU to make, and each fake makes one, each
+# forged message another. So keys come in turn from a few made once per process: any
+# KEY_TURN keys handed out one after another differ, so that the keys one test uses (the
+# fake's, a forger's, a wrong merchant key) never coincide. Keys that live longer than a
+# test (our merchant key) are made apart, with ``fresh_rsa_key``.
+KEY_TURN = 8
+_keys: list[rsa.RSAPrivateKey] = []
+_handed = itertools.count()
+_keys_lock = threading.Lock()
+
+
+def new_rsa_key() -> rsa.RSAPrivateKey:
+    with _keys_lock:
+        turn = next(_handed) % KEY_TURN
+        if turn == len(_keys):
+            _keys.append(fresh_rsa_key())
+        return _keys[turn]
 
 
 def private_pem(key: rsa.RSAPrivateKey) -> str:

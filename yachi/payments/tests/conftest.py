@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.fakes.alipay import FakeAlipay
-from tests.fakes.wechatpay import FakeWeChatPay, new_rsa_key, private_pem, public_pem
+from tests.fakes.wechatpay import FakeWeChatPay, fresh_rsa_key, private_pem, public_pem
 
 CLIENT_TIMEOUT_SECONDS = 1.0
 
@@ -24,8 +24,8 @@ ALIPAY_APPID = "2021004123456789"
 
 @pytest.fixture(scope="session")
 def merchant_key():
-    """Our key pair, made once: RSA key generation is the slow part of these tests."""
-    return new_rsa_key()
+    """Our key pair, made once, apart from the keys the fakes and forgers take in turn."""
+    return fresh_rsa_key()
 
 
 @pytest.fixture
