@@ -136,6 +136,25 @@ def checkpoint_store(checkpoint: Checkpoint) -> None:
         transaction.on_commit(lambda: _redis_push(line))
 
 
+def checkpoints_counted(text: str, count: int) -> str:
+    """The lines of a checkpoint file a head that counts ``count`` checkpoints has seen.
+
+    A checkpoint reaches the file before the head counts it (``checkpoint_store``), so a
+    copy of the file taken after a snapshot of the database holds every checkpoint the
+    snapshot's head counts, and maybe later ones, which name entries the snapshot does not
+    hold: those are left out. Lines that are not checkpoints stay, for the verification
+    to judge as it would in the file itself."""
+    kept = []
+    for line in text.splitlines():
+        try:
+            number = Checkpoint.parse(line).number
+        except ValueError:
+            number = 0
+        if number <= count:
+            kept.append(line)
+    return "".join(line + "\n" for line in kept)
+
+
 def append_line(path: Path, line: str) -> None:
     """Append one line, whole, and make it durable.
 

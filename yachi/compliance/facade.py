@@ -20,12 +20,14 @@ are for a viewer (``register_object_labels``; ``object_labels``, ``reference_lab
 Backups (operations) take the installation's keys through ``keys_export`` into a file of
 their own, install them again on a restore (``keys_read``, ``keys_install``), check them
 against the restored data (``data_keys_check``, ``audit_verify``) and encrypt archives
-with ``backup_key``, which is no key of the data (ADR 0039).
+with ``backup_key``, which is no key of the data (ADR 0039); they keep of the checkpoint
+file what the snapshot's audit head counts (``checkpoints_counted``).
 """
 
 from yachi.compliance.audit import audit_record, audit_verify
 from yachi.compliance.blindindex import blind_index
 from yachi.compliance.blindindex import register as register_blind_index
+from yachi.compliance.checkpoints import checkpoints_counted
 from yachi.compliance.columns import decrypt_columns, encrypt_columns, fixed_point, iso_date
 from yachi.compliance.directory import (
     AuditScope,
@@ -81,6 +83,7 @@ __all__ = [
     "audit_verify",
     "backup_key",
     "blind_index",
+    "checkpoints_counted",
     "data_keys_check",
     "decrypt_bytes",
     "decrypt_columns",

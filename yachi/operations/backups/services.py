@@ -5,7 +5,6 @@ import io
 import logging
 import os
 import secrets
-import shutil
 import tarfile
 import tempfile
 import time
@@ -112,11 +111,12 @@ def _archive_write(directory: Path, started, progress: ProgressCallback):
     # the backup directory, which may be a share other machines read.
     with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".backup-") as staging:
         staging = Path(staging)
-        # The checkpoints first, the database after: every checkpoint copied then saw an
-        # entry the snapshot holds, so the restored trail verifies against them.
-        checkpoints = _checkpoints_copy(staging)
         progress(0, 1, _("Copying the database"))
         snapshot = snapshot_take(staging)
+        # The checkpoints after the database: a checkpoint is in the file before the head
+        # counts it, so the file now holds every one the snapshot's head counts; the later
+        # ones, which name entries the snapshot does not hold, are left out.
+        checkpoints = _checkpoints_copy(staging, snapshot.checkpoints_counted)
         # Files after the snapshot: a file is stored before the row that names it commits,
         # so every file a row of the snapshot names is there by now.
         members = [(f"database/{snapshot.path.name}", snapshot.path)]
@@ -146,12 +146,13 @@ def _archive_write(directory: Path, started, progress: ProgressCallback):
     return final, manifest
 
 
-def _checkpoints_copy(staging: Path) -> Path | None:
+def _checkpoints_copy(staging: Path, counted: int) -> Path | None:
     source = Path(settings.YACHI_AUDIT_CHECKPOINT_FILE)
     if not source.exists():
         return None
     copy = staging / "checkpoints.jsonl"
-    shutil.copyfile(source, copy)
+    text = source.read_text(encoding="utf-8", errors="replace")
+    copy.write_text(compliance.checkpoints_counted(text, counted), encoding="utf-8")
     return copy
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from psycopg import sql
 
 DUMP_NAME = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+HEAD_TABLE = "compliance_audithead"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Snapshot:
     path: Path
     counts: dict[str, int]
     migrations: list[tuple[str, str]]
+    # How many audit checkpoints the snapshot's head counts (0 without an audit trail).
+    checkpoints_counted: int = 0
 
 
 class SnapshotFailed(Exception):
@@ -62,9 +65,10 @@ def _sqlite_snapshot(path: Path) -> Snapshot:
     try:
         target.execute("PRAGMA journal_mode=DELETE")
         counts, migrations = sqlite_contents(target)
+        counted = _checkpoints_counted(target, counts)
     finally:
         target.close()
-    return Snapshot("sqlite", path, counts, migrations)
+    return Snapshot("sqlite", path, counts, migrations, counted)
 
 
 def sqlite_contents(connection) -> tuple[dict[str, int], list[tuple[str, str]]]:
@@ -140,8 +144,16 @@ def _postgres_snapshot(path: Path) -> Snapshot:
         if dumped.returncode:
             raise SnapshotFailed(f"pg_dump failed: {dumped.stderr.strip()}")
         counts, migrations = postgres_contents(connection)
+        counted = _checkpoints_counted(connection, counts)
         connection.execute("COMMIT")
-    return Snapshot("postgresql", path, counts, migrations)
+    return Snapshot("postgresql", path, counts, migrations, counted)
+
+
+def _checkpoints_counted(connection, counts: dict[str, int]) -> int:
+    if not counts.get(HEAD_TABLE):
+        return 0
+    row = connection.execute(f"SELECT max(checkpoint_count) FROM {HEAD_TABLE}").fetchone()  # noqa: S608
+    return int(row[0] or 0)
 
 
 def postgres_contents(connection) -> tuple[dict[str, int], list[tuple[str, str]]]:
