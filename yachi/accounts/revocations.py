@@ -101,11 +101,20 @@ class Listener:
     # --- the thread ----------------------------------------------------------------
 
     def _run(self) -> None:
+        told = False  # a Redis that stays away is reported once, not every second
         while not self._stopped.is_set():
+            subscriptions = self._subscriptions
             try:
                 self._listen()
             except Exception:  # any failure: not live, and subscribe again
-                logger.warning("token revocations: subscription lost", exc_info=True)
+                if self._subscriptions != subscriptions:
+                    told = False  # it was live in between: this is a new loss
+                logger.log(
+                    logging.DEBUG if told else logging.WARNING,
+                    "token revocations: subscription lost; tokens are checked on every use",
+                    exc_info=True,
+                )
+                told = True
             self.epoch = 0
             self._stopped.wait(1.0)
 
