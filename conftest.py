@@ -290,6 +290,15 @@ def api(transactional_db):
     return ApiClient()
 
 
+def own_database_url() -> str:
+    """The URL of this process's test database, for the servers and workers a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def unused_port() -> int:
     """A local port nothing listens on now, chosen by the system so that no two tests
     (nor anything else on the machine) are given the same one."""

@@ -11,7 +11,6 @@ PostgreSQL + Redis only: SQLite and the file cache serve the processes of one in
 """
 
 import shutil
-import socket
 import threading
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import tomorrow_at
+from conftest import own_database_url, tomorrow_at, unused_port
 from deploy import balanced as balanced_setup
 from tests.factories import UserFactory, patient_user
 from yachi.accounts.services import token_issue
@@ -38,18 +37,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 METRICS_TOKEN = "balanced-metrics-token-0123456789"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture(scope="module")
 def balancer(django_db_setup, django_db_blocker, tmp_path_factory):
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
@@ -57,13 +44,13 @@ def balancer(django_db_setup, django_db_blocker, tmp_path_factory):
     if shutil.which("haproxy") is None:
         pytest.skip("haproxy is not installed (make install-test installs it)")
     with django_db_blocker.unblock():
-        database_url = _database_url()
+        database_url = own_database_url()
     directory = tmp_path_factory.mktemp("balanced")
     running = balanced_setup.start(
         database_url=database_url,
         redis_url=settings.REDIS_URL,
-        port=_free_port(),
-        instance_ports=[_free_port(), _free_port()],
+        port=unused_port(),
+        instance_ports=[unused_port(), unused_port()],
         directory=directory,
         environment={
             # What the test process encrypts with and names its Redis keys by.

@@ -17,16 +17,10 @@ import time
 import pytest
 from django.db import connection
 
-from conftest import unused_port
+from conftest import own_database_url, unused_port
 
 CONNECTIONS = 64
 SECONDS = 3
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def server(db):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": own_database_url(),
         "YACHI_WEB_WORKERS": "2",
         "YACHI_WEB_THREADS": "4",
         "YACHI_DB_POOL_TIMEOUT_SECONDS": "2",

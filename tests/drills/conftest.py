@@ -4,19 +4,14 @@ processes they start (the test database, the test's Redis prefix)."""
 import pytest
 from django.db import connection
 
+from conftest import own_database_url
 from tests.drills.servers import RedisServer, python_env
-
-
-def drill_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def worker_env(settings, **variables: str) -> dict:
     """A job worker on the test's own database and Redis, under the test's prefix."""
     return python_env(
-        DATABASE_URL=drill_database_url(),
+        DATABASE_URL=own_database_url(),
         REDIS_URL=settings.REDIS_URL,
         YACHI_REDIS_PREFIX=settings.YACHI_REDIS_PREFIX,
         **variables,

@@ -15,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import unused_port
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(check, *, timeout: float = 15, what: str = "the condition", process=None):
@@ -46,7 +42,7 @@ class Postgres:
     def __init__(self, directory: Path):
         self.directory = directory
         self.data = directory / "data"
-        self.port = free_port()
+        self.port = unused_port()
 
     def _run(self, *command: str) -> None:
         # initdb and the server refuse to run as root.
@@ -111,7 +107,7 @@ class RedisServer:
     """``redis-server`` without persistence, as the embedded set-up runs it."""
 
     def __init__(self):
-        self.port = free_port()
+        self.port = unused_port()
         self.process = None
 
     @property
@@ -175,7 +171,7 @@ def kill(process: subprocess.Popen) -> str:
 
 @contextmanager
 def yachi_serve(env: dict):
-    port = free_port()
+    port = unused_port()
     process = start(["serve", "--port", str(port), "--no-jobs"], env)
     try:
         deadline = time.monotonic() + 60

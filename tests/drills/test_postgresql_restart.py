@@ -21,8 +21,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from conftest import tomorrow_at
-from tests.drills.conftest import drill_database_url
+from conftest import own_database_url, tomorrow_at
 from tests.drills.servers import own_postgres, python_env, wait_until, yachi_serve
 from tests.factories import consent_all, patient_user
 from yachi.accounts.services import token_issue
@@ -147,7 +146,7 @@ def test_bookings_during_a_postgresql_restart_get_503_and_none_is_half_written(p
         browser.force_login(patient)
         cookies.append({"sessionid": browser.cookies["sessionid"].value})
     with own_postgres() as cluster:
-        cluster.copy_database(drill_database_url(), "yachi")
+        cluster.copy_database(own_database_url(), "yachi")
         env = python_env(
             DATABASE_URL=cluster.url("yachi"),
             YACHI_WEB_WORKERS="1",

@@ -18,7 +18,8 @@ import time_machine
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from tests.drills.conftest import drill_database_url, worker_env
+from conftest import own_database_url
+from tests.drills.conftest import worker_env
 from tests.drills.servers import kill, start, wait_until
 from tests.factories import UserFactory, patient_user
 from tests.fakes.aliyun_sms import FakeAliyunSms
@@ -37,7 +38,7 @@ class RowLock:
     """A row held ``FOR UPDATE`` by a connection of the test's own, until released."""
 
     def __init__(self, table: str, pk: int):
-        self.db = psycopg.connect(drill_database_url())
+        self.db = psycopg.connect(own_database_url())
         self.db.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE", [pk])
 
     def release(self):
@@ -47,7 +48,7 @@ class RowLock:
 
 def _waiting_on_a_lock() -> set[int]:
     """The server processes of connections waiting for a lock: the worker's."""
-    with psycopg.connect(drill_database_url(), autocommit=True) as db:
+    with psycopg.connect(own_database_url(), autocommit=True) as db:
         rows = db.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
             " AND wait_event_type = 'Lock'"
@@ -56,7 +57,7 @@ def _waiting_on_a_lock() -> set[int]:
 
 
 def _gone(pids: set[int]) -> bool:
-    with psycopg.connect(drill_database_url(), autocommit=True) as db:
+    with psycopg.connect(own_database_url(), autocommit=True) as db:
         rows = db.execute("SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)])
         return not rows.fetchall()
 
