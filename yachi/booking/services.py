@@ -7,6 +7,7 @@ the availability cache is refreshed and events are published after it commits.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -143,23 +144,39 @@ def _write_with_chair(*, write, chair_ids: list[int]):
     alone = not transaction.get_connection().in_atomic_block
     for chair_id in chair_ids:
         for _attempt in range(DEADLOCK_RETRIES):
-            try:
-                if alone:
-                    return write(chair_id)
-                with transaction.atomic():
-                    return write(chair_id)
-            except OperationalError as exc:
-                if not _is_deadlock(exc):
-                    raise
-                continue
-            except IntegrityError as exc:
-                violated = _violated(exc)
-                if violated == DOCTOR_CONSTRAINT:
-                    raise SlotTaken() from exc
-                if violated != CHAIR_CONSTRAINT:
-                    raise
+            written = _tried(partial(write, chair_id), alone=alone)
+            if written is CHAIR_TAKEN:
                 break
+            if written is not DEADLOCK_VICTIM:
+                return written
     raise _no_chair()
+
+
+# What stopped a write that may be tried again (``_tried``).
+DEADLOCK_VICTIM = object()
+CHAIR_TAKEN = object()
+
+
+def _tried(write, *, alone: bool):
+    """``write()``'s result, as a statement of its own or in a savepoint; DEADLOCK_VICTIM or
+    CHAIR_TAKEN when the database refused it for one of those (the caller tries again);
+    SlotTaken when the doctor's time is gone; any other refusal raised as it came."""
+    try:
+        if alone:
+            return write()
+        with transaction.atomic():
+            return write()
+    except OperationalError as exc:
+        if not _is_deadlock(exc):
+            raise
+        return DEADLOCK_VICTIM
+    except IntegrityError as exc:
+        violated = _violated(exc)
+        if violated == DOCTOR_CONSTRAINT:
+            raise SlotTaken() from exc
+        if violated != CHAIR_CONSTRAINT:
+            raise
+        return CHAIR_TAKEN
 
 
 def _no_chair() -> SlotTaken:
@@ -205,22 +222,8 @@ def _insert_in_a_free_chair(appointment: Appointment, chair_ids: list[int]) -> N
     a savepoint lets it try again."""
     alone = not transaction.get_connection().in_atomic_block
     for _attempt in range(len(chair_ids) + DEADLOCK_RETRIES):
-        try:
-            if alone:
-                rows = insert.insert(appointment, chair_ids)
-            else:
-                with transaction.atomic():
-                    rows = insert.insert(appointment, chair_ids)
-        except OperationalError as exc:
-            if not _is_deadlock(exc):
-                raise
-            continue
-        except IntegrityError as exc:
-            violated = _violated(exc)
-            if violated == DOCTOR_CONSTRAINT:
-                raise SlotTaken() from exc
-            if violated != CHAIR_CONSTRAINT:
-                raise
+        rows = _tried(partial(insert.insert, appointment, chair_ids), alone=alone)
+        if rows is DEADLOCK_VICTIM or rows is CHAIR_TAKEN:
             continue
         if appointment.pk is not None:
             return
