@@ -1,0 +1,1 @@
+"""What queueing follows of other contexts (nothing yet)."""
