@@ -50,16 +50,25 @@ def my_points(request, query: Query[PointsQuery]):
     }
 
 
-@router.post("/me/points/activities", response={201: ActivityOut, 200: ActivityOut, **WRITE_ERRORS})
+@router.post(
+    "/me/points/activities",
+    response={201: ActivityOut, 200: ActivityOut, 202: ActivityOut, **WRITE_ERRORS},
+)
 def activity_points(request, payload: ActivityIn):
     """Points for an activity: `survey` (once per survey `reference`) or `share` (once a
     day). A repeat answers 200 with the first entry and `replayed: true`, never earning
-    twice."""
+    twice. 202 with `status: "held"` when anti-fraud holds the points for the clinic's
+    review: they are added once approved."""
     user = _patient(request.user)
-    posting = activities.points_for_activity(
+    earning = activities.points_for_activity(
         user=user, activity=payload.activity, reference=payload.reference
     )
+    posting = earning.posting
+    if posting is None:
+        held = {"status": "held", "entry_id": None, "points": 0, "balance": None}
+        return HttpStatus(202, {**held, "replayed": False})
     answer = {
+        "status": "paid",
         "entry_id": posting.entry_id,
         "points": posting.delta,
         "balance": posting.balance_after,

@@ -35,3 +35,5 @@ class PointsReason(models.TextChoices):
 # The built-in template behind compensation_coupon_issue (a visit the clinic moved or
 # cancelled); created by a data migration and again on first use if missing.
 COMPENSATION_TEMPLATE = "compensation"
+# The built-in 洁牙7折券 of the repurchase playbook's cleaning recall (CRM), made on first use.
+CLEANING_RECALL_TEMPLATE = "cleaning_recall"

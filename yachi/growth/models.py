@@ -187,3 +187,39 @@ class PointsEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.delta:+d} ({self.reason})"
+
+
+# Sub-domains' models, kept under the growth app's label.
+# Referrals' and anti-fraud's models live in their sub-packages; imported here so that
+# Django finds them.
+# Articles, case contests and channel attribution live in their sub-packages; imported
+# here so that Django finds them (ADR 0049).
+from yachi.growth.articles.models import Article  # noqa: E402, F401
+from yachi.growth.attribution.models import (  # noqa: E402, F401
+    AdSpend,
+    Channel,
+    Conversion,
+    Touch,
+    TrackedLink,
+)
+from yachi.growth.cases.models import (  # noqa: E402, F401
+    CaseAward,
+    CaseContest,
+    CaseEntry,
+    CaseFile,
+    CaseScore,
+)
+from yachi.growth.challenges.models import (  # noqa: E402, F401
+    Challenge,
+    ChallengeEntry,
+    ChallengeReward,
+    CheckIn,
+)
+from yachi.growth.fraud.models import DeviceSighting, RiskReview  # noqa: E402, F401
+from yachi.growth.groupbuys.models import Group, GroupBuyCampaign, GroupMember  # noqa: E402, F401
+from yachi.growth.referrals.models import (  # noqa: E402, F401
+    InviteCode,
+    Referral,
+    ReferralCampaign,
+    ReferralReward,
+)

@@ -105,9 +105,12 @@ class ActivityIn(InputSchema):
 
 
 class ActivityOut(Schema):
-    entry_id: UUID
+    status: Literal["paid", "held"] = Field(
+        description="`held`: kept for the clinic's review (no entry yet, added once approved)"
+    )
+    entry_id: UUID | None
     points: int
-    balance: int = Field(description="the balance right after this entry")
+    balance: int | None = Field(description="the balance right after this entry")
     replayed: bool = Field(description="true when this activity had already earned its points")
 
 

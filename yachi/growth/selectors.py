@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from yachi.core.models import as_public_id
 from yachi.growth.choices import CouponStatus
-from yachi.growth.models import Coupon, CouponTemplate, PointsEntry
+from yachi.growth.models import Coupon, CouponTemplate, PointsAccount, PointsEntry
 
 # The patient's tabs: what can be used, what was used, what can no longer be.
 TABS = {
@@ -86,3 +86,15 @@ def template_labels(viewer, ids) -> dict[str, str]:
         return {}
     found = CouponTemplate.objects.filter(public_id__in=public_ids)
     return {str(public_id): name for public_id, name in found.values_list("public_id", "name")}
+
+
+def points_balances(*, user_ids) -> dict[int, int]:
+    """Each person's points balance in one query; whoever has no account is absent (0)."""
+    return dict(
+        PointsAccount.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "balance")
+    )
+
+
+def coupon_templates_offered() -> list[tuple[str, str]]:
+    """(public id, name) of the templates a campaign may give, by name."""
+    return [(str(t.public_id), t.name) for t in active_templates().only("public_id", "name")]

@@ -20,6 +20,7 @@ from yachi.core.errors import DomainError, InvalidInput
 from yachi.core.models import as_public_id
 from yachi.growth import pricing
 from yachi.growth.choices import (
+    CLEANING_RECALL_TEMPLATE,
     COMPENSATION_TEMPLATE,
     Applicability,
     CouponKind,
@@ -39,6 +40,7 @@ from yachi.growth.errors import (
 )
 from yachi.growth.models import Coupon, CouponAllowance, CouponTemplate
 from yachi.growth.pricing import QuoteLine
+from yachi.growth.promotion import promotion_require
 
 CODE_ATTEMPTS = 5
 MAX_LINES = 200
@@ -338,6 +340,42 @@ COMPENSATION_DEFAULTS = {
 }
 
 
+CLEANING_RECALL_DEFAULTS = {
+    "system_key": CLEANING_RECALL_TEMPLATE,
+    "name": "洁牙7折券",
+    "name_en": "30% off a cleaning",
+    "kind": CouponKind.PERCENTAGE,
+    "pay_percent": 70,
+    "applies_to": Applicability.SERVICES,
+    "item_codes": ["cleaning"],
+    "min_spend_fen": 0,
+    "valid_days": 60,
+    "per_person_limit": None,
+}
+
+
+def cleaning_recall_template() -> CouponTemplate:
+    """The built-in 洁牙7折券 (a cleaning at 70 %, 60 days) the playbook's recall gives."""
+    template = CouponTemplate.objects.filter(system_key=CLEANING_RECALL_TEMPLATE).first()
+    if template is not None:
+        return template
+    try:
+        with transaction.atomic():
+            return CouponTemplate.objects.create(**CLEANING_RECALL_DEFAULTS)
+    except IntegrityError:
+        return CouponTemplate.objects.get(system_key=CLEANING_RECALL_TEMPLATE)
+
+
+def cleaning_recall_coupon_issue(*, user, idempotency_key: str, reason: str) -> UUID:
+    """A 洁牙7折券 for ``user``; once per ``idempotency_key``."""
+    return coupon_issue(
+        template_id=cleaning_recall_template(),
+        user=user,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
 def compensation_coupon_issue(*, user, reference: str, reason: str) -> UUID:
     """A ¥50 coupon for a visit the clinic changed; once per ``reference``."""
     reference = _check_reference(reference)
@@ -401,6 +439,8 @@ def _check_template(values: dict) -> dict:
 def coupon_template_save(*, actor, template: CouponTemplate | None = None, **values):
     """Create or change a template. Issued coupons keep their own dates."""
     values = _check_template({k: values.get(k) for k in TEMPLATE_FIELDS})
+    # A coupon's name is shown to patients: promotional text (ADR 0049).
+    promotion_require({_("Name"): values["name"] or "", _("English name"): values["name_en"] or ""})
     values["active"] = bool(values["active"])
     for field in ("amount_off_fen", "min_spend_fen"):
         values[field] = values[field] or 0

@@ -88,3 +88,15 @@ def reward_confirm(request, template_id):
             "tab": "me",
         },
     )
+
+
+@patient_required
+def activities_page(request):
+    """The 活动 tab: each section of ``growth.tab.SECTIONS`` in turn."""
+    from yachi.growth.tab import sections_for
+
+    return render(
+        request,
+        "growth/activities.html",
+        {"sections": sections_for(request), "tab": "activities"},
+    )
