@@ -152,6 +152,12 @@ def calendar_page(request, clinic_id):
         year = today.year
     year = min(max(year, today.year - 1), today.year + 1)
     pending = None
+    # Clinics of the chain this manager also manages: the published arrangement is one for all.
+    chain = [
+        c
+        for c in clinics.staff_clinics(request.user)
+        if c.chain_id == clinic.chain_id and clinics.may_manage(request.user, c)
+    ]
     if request.method == "POST":
         post = request.POST
         try:
@@ -159,6 +165,20 @@ def calendar_page(request, clinic_id):
             if action == "seed":
                 added = clinics.calendar_seed(clinic=clinic, years=(year,), actor=request.user)
                 messages.success(request, _("%(count)s dates added.") % {"count": added})
+            elif action == "arrangement":
+                chosen = [c for c in chain if str(c.public_id) in post.getlist("clinics")]
+                works_as = post.get("works_as", "")
+                weekday = int(works_as) if works_as.isdigit() else clinics.Weekday.MONDAY
+                written = clinics.arrangement_enter(
+                    actor=request.user,
+                    clinic_list=chosen or [clinic],
+                    year=year,
+                    days_off=_dated_lines(post.get("days_off", "")),
+                    make_up=[
+                        (day, weekday, name) for day, name in _dated_lines(post.get("make_up", ""))
+                    ],
+                )
+                messages.success(request, _("%(count)s dates entered.") % {"count": written})
             else:
                 day = day_param(post.get("day"))
                 if day is None:
@@ -202,8 +222,32 @@ def calendar_page(request, clinic_id):
             "kinds": clinics.DayKind.choices,
             "weekdays": clinics.Weekday.choices,
             "pending": pending,
+            "chain": chain,
+            "arrangement_pending": clinics.arrangement_pending(clinic=clinic, year=year),
         },
     )
+
+
+MOST_ARRANGED_DATES = 40
+
+
+def _dated_lines(text: str) -> list[tuple[date, str]]:
+    """Lines of ``YYYY-MM-DD`` and an optional name (春节), as the notice lists them."""
+    rows = []
+    for line in text.splitlines():
+        parts = line.strip().split(maxsplit=1)
+        if not parts:
+            continue
+        day = day_param(parts[0])
+        if day is None:
+            raise InvalidInput(
+                _("“%(line)s” does not start with a date (YYYY-MM-DD).")
+                % {"line": line.strip()[:40]}
+            )
+        rows.append((day, parts[1] if len(parts) > 1 else ""))
+    if len(rows) > MOST_ARRANGED_DATES:
+        raise InvalidInput(_("Too many dates at once."))
+    return rows
 
 
 def _visits_on(clinic, day: date) -> list:

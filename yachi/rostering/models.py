@@ -107,3 +107,14 @@ class ShiftException(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+
+# The sub-domains' models belong to this app too; importing them here lets Django find them.
+from yachi.rostering.calendar.models import SchoolHoliday  # noqa: E402, F401
+from yachi.rostering.proposals.models import (  # noqa: E402, F401
+    DoctorPreference,
+    PublishedDay,
+    PublishedShift,
+    RosterOption,
+    RosterProposal,
+)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from yachi.clinics import facade as clinics
 from yachi.core.intervals import Interval, merge, subtract
 from yachi.rostering.choices import ExceptionKind, ShiftKind
-from yachi.rostering.models import ShiftException, WeeklyShift
+from yachi.rostering.models import PublishedDay, ShiftException, WeeklyShift
 
 
 def _span(day: date, start, end, zone: ZoneInfo) -> Interval:
@@ -16,6 +16,33 @@ def _span(day: date, start, end, zone: ZoneInfo) -> Interval:
         datetime.combine(day, start, tzinfo=zone),
         datetime.combine(day, end, tzinfo=zone),
     )
+
+
+def _published(doctor_ids, clinic_id, zone, first_day, last_day, *, for_patients: bool):
+    """The published shifts in the window, and the dates a published roster covers: one
+    query (the days, each with its shifts joined)."""
+    rows = PublishedDay.objects.filter(
+        clinic_id=clinic_id, date__gte=first_day, date__lte=last_day
+    ).values_list(
+        "date",
+        "shifts__doctor_id",
+        "shifts__start_time",
+        "shifts__end_time",
+        "shifts__emergency_minutes",
+    )
+    wanted = set(doctor_ids)
+    days: set[date] = set()
+    spans: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    for day, doctor_id, start, end, emergency in rows:
+        days.add(day)
+        if doctor_id not in wanted:
+            continue  # another doctor's shift, or a day with none
+        low, high = _span(day, start, end, zone)
+        if for_patients and emergency:
+            high = max(low, high - timedelta(minutes=emergency))
+        if high > low:
+            spans[(doctor_id, day)].append((low, high))
+    return spans, days
 
 
 def working_intervals(
@@ -26,14 +53,17 @@ def working_intervals(
     first_day: date,
     last_day: date,
     on_call: bool = False,
+    for_patients: bool = False,
 ) -> dict[tuple[int, date], list[Interval]]:
     """Bookable working time of each doctor at one clinic, per local date; with
     ``on_call``, all the time they are on duty (emergencies are seen then too).
 
     The weekly template plus extra shifts, minus leave (leave without a clinic counts
     at every clinic), on the days the clinic's calendar keeps open: nothing on a day it
-    is closed, the template of another weekday on a make-up working day. Three queries
-    whatever the number of doctors and days.
+    is closed, the template of another weekday on a make-up working day. On a date whose
+    roster was published from a proposal, that roster's shifts replace the template;
+    ``for_patients`` leaves out their emergency buffer (kept for staff and emergency
+    dispatch). Four queries whatever the number of doctors and days.
     """
     calendar = clinics.calendar_days(clinic_id=clinic_id, first_day=first_day, last_day=last_day)
     doctor_ids = list(doctor_ids)
@@ -41,7 +71,7 @@ def working_intervals(
     # Unordered (the interval arithmetic sorts): the model's ordering joins the doctor.
     shifts = (
         WeeklyShift.objects.filter(doctor_id__in=doctor_ids, clinic_id=clinic_id)
-        .only("doctor_id", "weekday", "start_time", "end_time")
+        .only("doctor_id", "weekday", "start_time", "end_time", "kind")
         .order_by()
     )
     if last_day - first_day < timedelta(days=6):
@@ -78,6 +108,9 @@ def working_intervals(
         else:
             leaves[key].append(_span(item.date, item.start_time, item.end_time, zone))
 
+    published, published_days = _published(
+        doctor_ids, clinic_id, zone, first_day, last_day, for_patients=for_patients
+    )
     result: dict[tuple[int, date], list[Interval]] = {}
     day = first_day
     while day <= last_day:
@@ -87,10 +120,18 @@ def working_intervals(
             if weekday is None:  # the clinic is closed
                 result[key] = []
                 continue
-            regular = [
-                _span(day, s.start_time, s.end_time, zone)
-                for s in weekly.get((doctor_id, weekday), [])
-            ]
+            if day in published_days:
+                # The published roster's clinic hours, and on-call time kept from the template.
+                regular = published.get(key, []) + [
+                    _span(day, s.start_time, s.end_time, zone)
+                    for s in weekly.get((doctor_id, weekday), [])
+                    if s.kind == ShiftKind.ON_CALL
+                ]
+            else:
+                regular = [
+                    _span(day, s.start_time, s.end_time, zone)
+                    for s in weekly.get((doctor_id, weekday), [])
+                ]
             result[key] = subtract(merge(regular + extras.get(key, [])), leaves.get(key, []))
         day += timedelta(days=1)
     return result

@@ -1,8 +1,11 @@
-"""Small helpers the roster tests share: near dates and readable hours."""
+"""Small helpers the roster tests share: near dates, readable hours, a booking history."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
+from yachi.booking.models import Appointment
 from yachi.rostering.choices import ExceptionKind
 from yachi.rostering.models import ShiftException, WeeklyShift
 from yachi.rostering.selectors import working_intervals
@@ -69,3 +72,54 @@ def extra(doctor, clinic, day: date, start: int, end: int) -> ShiftException:
             end_time=time(end),
         )
     )
+
+
+def this_monday() -> date:
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), SHANGHAI)
+
+
+def forecast_history(world, weeks: int = 14) -> None:
+    """Fourteen weeks until yesterday at clinic A: a cleaning every morning, a filling
+    every afternoon, and on Saturdays an implant consultation too; one cancelled visit
+    that does not count."""
+    rows = []
+    first = this_monday() - timedelta(weeks=weeks)
+    for n in range((timezone.localdate() - first).days):
+        day = first + timedelta(days=n)
+        visits = [(world.cleaning_a, 9, 30), (world.filling_a, 14, 45)]
+        if day.weekday() == 5:
+            visits.append((world.implant_a, 10, 30))
+        for service, hour, minutes in visits:
+            rows.append(
+                Appointment(
+                    clinic=world.clinic_a,
+                    doctor=world.clinic_a_implant_doctor,
+                    service=service,
+                    patient=world.parent,
+                    channel="console",
+                    start=_at(day, hour),
+                    end=_at(day, hour) + timedelta(minutes=minutes),
+                    status="completed",
+                    price_fen=0,
+                )
+            )
+    last_monday = this_monday() - timedelta(days=7)
+    rows.append(
+        Appointment(
+            clinic=world.clinic_a,
+            doctor=world.clinic_a_doctor,
+            service=world.filling_a,
+            patient=world.other,
+            channel="console",
+            start=_at(last_monday, 16),
+            end=_at(last_monday, 16, 45),
+            status="cancelled",
+            price_fen=0,
+        )
+    )
+    Appointment.objects.bulk_create(rows)

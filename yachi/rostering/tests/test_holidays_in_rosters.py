@@ -61,14 +61,15 @@ def test_the_national_calendar_closes_national_day_and_opens_its_make_up_saturda
     assert hours(doctor, world.clinic_a, date(2026, 10, 10)) == ["08:00–11:00"]
 
 
-def test_three_queries_answer_a_fortnight_with_its_holidays(world, django_assert_max_num_queries):
+def test_four_queries_answer_a_fortnight_with_its_holidays(world, django_assert_max_num_queries):
     from zoneinfo import ZoneInfo
 
     from yachi.rostering.selectors import working_intervals
 
     monday = coming(MONDAY)
     calendar_day_save(actor=None, clinic=world.clinic_a, day=monday, kind=DayKind.CLOSED)
-    with django_assert_max_num_queries(3):
+    # The calendar, the template, the exceptions and the published roster.
+    with django_assert_max_num_queries(4):
         fortnight = working_intervals(
             doctor_ids=[world.clinic_a_doctor.pk, world.clinic_a_implant_doctor.pk],
             clinic_id=world.clinic_a.pk,
