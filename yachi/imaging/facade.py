@@ -1,0 +1,20 @@
+"""What other contexts may use of imaging: the DICOM node (devices) hands each instance
+it receives to ``instance_receive``, which answers with ``Received`` or raises
+``Refused`` (its ``status`` is the DICOM failure status to send back)."""
+
+from pydicom.uid import generate_uid as new_uid
+
+from yachi.imaging.dicom.instances import Refused
+from yachi.imaging.dicom.synthetic import Picture as SyntheticPicture
+from yachi.imaging.dicom.synthetic import part10 as synthetic_part10
+from yachi.imaging.services import Received, instance_receive
+
+# The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``.
+__all__ = [
+    "Received",
+    "Refused",
+    "SyntheticPicture",
+    "instance_receive",
+    "new_uid",
+    "synthetic_part10",
+]

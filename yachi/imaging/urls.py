@@ -1,0 +1,31 @@
+"""X-rays' pages and API: ``patient_patterns`` (the family's X-rays, read-only viewer),
+``console_patterns`` (a patient's X-rays with the viewer, the clinic's unmatched queue)
+and ``api_router``; ``yachi.web`` and ``config.api`` mount them."""
+
+from django.urls import path
+from ninja import Router
+
+from yachi.imaging import api, console_views, views
+
+patient_patterns = [
+    path("xrays/<str:patient_id>/", views.studies_page, name="xrays"),
+    path("xrays/images/<str:image_id>/dicom/", views.image_file, name="xray_image"),
+]
+
+console_patterns = [
+    path("patients/<str:patient_id>/xrays/", console_views.studies_page, name="xrays"),
+    path("xray-images/<str:image_id>/dicom/", console_views.image_file, name="xray_image"),
+    path(
+        "clinic/<str:clinic_id>/xrays/unmatched/",
+        console_views.unmatched_page,
+        name="xray_unmatched",
+    ),
+    path(
+        "clinic/<str:clinic_id>/xrays/unmatched/<str:study_id>/assign/",
+        console_views.assign_action,
+        name="xray_assign",
+    ),
+]
+
+api_router = Router()
+api_router.add_router("", api.router)
