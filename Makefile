@@ -30,7 +30,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # project anew, seconds of CPU apiece (a test worker: 15 s of CPU to start instead of 7.5).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: demo serve install install-test system-test-packages node-test-packages balancer-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
+.PHONY: demo serve install install-test browser-packages system-test-packages node-test-packages balancer-packages dicom-packages bench-packages test lint test-sqlite test-postgres messages openapi bench clean
 
 demo: install
 	$(BIN)/yachi demo --host $(HOST) --port $(PORT)
@@ -42,10 +42,10 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-install: $(UV)
+install: $(UV) browser-packages
 	$(UV) sync --frozen --python $(PYTHON) --quiet
 
-install-test: install system-test-packages node-test-packages balancer-packages
+install-test: install system-test-packages node-test-packages balancer-packages dicom-packages
 
 # Debian's Chromium drives the browser tests; WenQuanYi renders Chinese in screenshots.
 system-test-packages:
@@ -63,6 +63,28 @@ balancer-packages:
 		else echo "haproxy is missing and this user cannot install it: apt-get install haproxy" >&2; exit 1; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null; \
 	fi
+
+# dcmtk, an independent DICOM sender (storescu, echoscu) from Debian: the DICOM node's tests
+# send to `yachi dicom-node` with it as an X-ray unit would.
+dicom-packages:
+	@if command -v storescu >/dev/null; then :; else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "dcmtk is missing and this user cannot install it: apt-get install dcmtk" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dcmtk >/dev/null; \
+	fi
+
+# Browser libraries the pages load (ECharts), pinned in package.json + package-lock.json and
+# served from node_modules by yachi.web.finders; npm ci runs again only when the lock changes.
+browser-packages: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then :; else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "npm is missing and this user cannot install it: apt-get install npm" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # axe-core, pinned in package.json + package-lock.json, which the browser tests load into
 # every page they visit to check it against WCAG 2 A and AA.
@@ -83,6 +105,8 @@ lint: install
 
 test: install-test lint test-sqlite test-postgres
 
+# The two passes run the same tests, but for those marked `embedded` (they start their
+# processes on SQLite without Redis whatever the pass), which the PostgreSQL pass skips.
 test-sqlite:
 	@echo "== test suite on SQLite (embedded default)"
 	$(BIN)/pytest -n $(TEST_WORKERS)
@@ -117,6 +141,7 @@ bench-packages:
 bench: install bench-packages
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/crypto.py
+	$(BIN)/python bench/crm_dashboard.py
 	@if $(BIN)/python -m yachi.core.reachable "$(BENCH_DATABASE_URL)" "$(BENCH_REDIS_URL)"; then \
 		DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python bench/api_profile.py && \
 		DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python bench/http.py; \

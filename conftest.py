@@ -13,8 +13,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# The properties' examples are what is tested, not how fast a shared machine makes them:
+# a slow moment must not fail a property that holds.
+hypothesis_settings.register_profile(
+    "yachi", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("yachi")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,6 +73,7 @@ def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clean_slate(settings):
+    from channels.layers import channel_layers
     from django.core.cache import cache
 
     from yachi.booking import lookups
@@ -82,14 +92,40 @@ def _clean_slate(settings):
     # since been rolled back or flushed.
     settings.YACHI_AUDIT_CHECKPOINT_FILE = settings.DATA_DIR / f"audit-{uuid.uuid4().hex}.jsonl"
     MemoryProvider.outbox.clear()
+    # A channel layer belongs to the event loop it was first used on, and every test runs
+    # its sockets on a loop of its own: each test gets a new layer.
+    channel_layers.backends.clear()
     yield
     MemoryProvider.outbox.clear()
+    channel_layers.backends.clear()
 
 
 def tomorrow_at(hour: int, minute: int = 0, days: int = 1) -> datetime:
     """A local time on a coming day, so tests never depend on the time they run."""
     day = datetime.now(SHANGHAI).date() + timedelta(days=days)
     return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+def book_seen(world):
+    """Mother and child booked at clinic A tomorrow, the stranger at clinic B: each is then
+    a patient their clinic has seen."""
+    from yachi.booking.services import appointments_book
+
+    appointments_book(
+        actor=world.patient_parent,
+        doctor=world.clinic_a_doctor,
+        service=world.cleaning_a,
+        start=tomorrow_at(10),
+        patients=[world.parent, world.patient_child],
+    )
+    appointments_book(
+        actor=world.other_patient,
+        doctor=world.clinic_b_doctor,
+        service=world.cleaning_b,
+        start=tomorrow_at(10),
+        patients=[world.other],
+    )
+    return world
 
 
 class World:
@@ -249,7 +285,11 @@ def pytest_collection_modifyitems(items):
     Tests marked ``long`` start first among their kind (rolled-back tests with the world,
     committing tests, tests without the database). The workers take tests in this order,
     so the short tests after them keep the other worker busy, and none is left to finish
-    a long test alone at the end of the run."""
+    a long test alone at the end of the run.
+
+    Tests marked ``embedded`` start their processes on the embedded default (SQLite, no
+    Redis) whatever the pass: the PostgreSQL + Redis pass skips them, the SQLite pass
+    having run the very same thing."""
 
     def uses_db(item) -> bool:
         names = getattr(item, "fixturenames", ())
@@ -266,6 +306,15 @@ def pytest_collection_modifyitems(items):
 
     def long(item) -> bool:
         return item.get_closest_marker("long") is not None
+
+    from django.conf import settings
+
+    if settings.DATABASE_VENDOR != "sqlite":
+        # The same test with the same processes as in the SQLite pass: proven there once.
+        once = pytest.mark.skip(reason="embedded: runs in the SQLite pass only")
+        for item in items:
+            if item.get_closest_marker("embedded") is not None:
+                item.add_marker(once)
 
     groups: dict[int, list] = {0: [], 1: [], 2: [], 3: []}
     for item in items:

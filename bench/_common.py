@@ -100,6 +100,33 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+def process_ticks(pid: int) -> int | None:
+    """The CPU a process has used so far (user + system), in clock ticks, from /proc;
+    None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def session_ticks(leaders: set[int]) -> int:
+    """The CPU used so far by every process of the sessions that ``leaders`` lead (a
+    server started with ``start_new_session``: its workers, threads and companions), in
+    clock ticks, from /proc."""
+    used = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) in leaders:  # the session the process belongs to
+            used += int(fields[11]) + int(fields[12])
+    return used
+
+
 def percentile(sorted_values: list[float], share: float) -> float:
     """The nearest-rank percentile of values sorted already (``share`` in 0..1)."""
     rank = max(1, round(share * len(sorted_values)))
@@ -441,3 +468,12 @@ def counting_cache():
         redis.client.Pipeline.execute = send_pipeline
         for name in _CACHE_METHODS:
             delattr(backend, name)
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now, for a server a bench starts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

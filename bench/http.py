@@ -478,27 +478,10 @@ class DatabaseWaits:
         ]
 
 
-def _ticks(pid: int) -> int | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-
-
 def cpu_ticks(server: Server) -> tuple[int, dict[int, int]]:
     """The CPU the server has used so far (every process of its session: the workers and
     their threads) and that of each backend of the bench database, in clock ticks."""
-    used = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == server.process.pid:  # the session the server leads
-            used += int(fields[11]) + int(fields[12])
+    used = _common.session_ticks({server.process.pid})
     import psycopg
 
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
@@ -506,7 +489,7 @@ def cpu_ticks(server: Server) -> tuple[int, dict[int, int]]:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
             " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         ).fetchall()
-    return used, {pid: _ticks(pid) for (pid,) in pids}
+    return used, {pid: _common.process_ticks(pid) for (pid,) in pids}
 
 
 def cpu_per_request(before, after, requests: int) -> tuple[float, float]:

@@ -2,19 +2,25 @@
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 
 from yachi.accounts.auth import token_auth
 from yachi.accounts.urls import api_router as accounts
 from yachi.booking.urls import api_router as booking
+from yachi.clinical.urls import api_router as clinical
 from yachi.clinics.urls import api_router as clinics
 from yachi.compliance.urls import api_router as compliance
 from yachi.core.api_errors import install_error_handlers
+from yachi.core.public_url import realtime_url
 from yachi.core.readiness import readiness
+from yachi.crm.urls import api_router as crm
 from yachi.growth.urls import api_router as growth
+from yachi.imaging.urls import api_router as imaging
 from yachi.messaging.urls import api_router as messaging
 from yachi.patients.urls import api_router as patients
 from yachi.payments.urls import api_router as payments
+from yachi.queueing.urls import api_router as queueing
+from yachi.rostering.urls import api_router as rostering
 from yachi.shop.urls import api_router as shop
 
 api = NinjaAPI(
@@ -34,6 +40,19 @@ install_error_handlers(api)
 @api.get("/health", auth=None, tags=["system"])
 def health(request):
     return {"status": "ok"}
+
+
+class RealtimeOut(Schema):
+    realtime_url: str = Field(
+        description="The base to open WebSockets against: `<realtime_url>/ws/…?token=…`"
+    )
+
+
+@api.get("/realtime", auth=None, tags=["system"], response=RealtimeOut)
+def realtime(request):
+    """Where a client opens its WebSockets (`/ws/queues/{id}/`, `/ws/queue-tickets/{id}/`,
+    …): a `ws://` or `wss://` URL, the same host pages use (ADR 0046)."""
+    return {"realtime_url": realtime_url(request, absolute=True)}
 
 
 @api.get("/ready", auth=None, tags=["system"])
@@ -65,5 +84,10 @@ for context in (
     payments,
     growth,
     shop,
+    queueing,
+    clinical,
+    crm,
+    rostering,
+    imaging,
 ):
     api.add_router("/", context)

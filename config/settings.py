@@ -77,8 +77,13 @@ INSTALLED_APPS = [
     "yachi.messaging",
     "yachi.payments",
     "yachi.shop",
+    "yachi.queueing",
+    "yachi.clinical",
+    "yachi.crm",
     "yachi.growth",
     "yachi.operations",
+    "yachi.imaging",
+    "yachi.devices",
     "yachi.web",
     "yachi.demo",
 ]
@@ -134,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yachi.web.context_processors.console",
+                "yachi.web.context_processors.realtime",
             ],
         },
     },
@@ -200,10 +206,29 @@ if REDIS_URL:
         "url": REDIS_URL,
         "immediate": envbool("YACHI_JOBS_IMMEDIATE", False),
     }
+    # Sized for hundreds of sockets per socket-server process (yachi.core.channel_layer,
+    # ADR 0046): a bounded pool whose callers wait for a connection instead of failing,
+    # and room in each process's inbox for a wake-up per socket.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{YACHI_REDIS_PREFIX}:asgi"},
+            "BACKEND": "yachi.core.channel_layer.PooledRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": envint("YACHI_CHANNEL_REDIS_CONNECTIONS", 32),
+                        "timeout": envint("YACHI_CHANNEL_REDIS_WAIT_SECONDS", 10),
+                        "socket_connect_timeout": 5,
+                        # redis-py 8 gives up on a reply after 5 s by default, and the
+                        # layer's blocking pop waits 5 s on the server: a reply a moment
+                        # late (a loaded host) killed the socket reading it.
+                        "socket_timeout": 15,
+                        "health_check_interval": 30,
+                    }
+                ],
+                "prefix": f"{YACHI_REDIS_PREFIX}:asgi",
+                "capacity": envint("YACHI_CHANNEL_CAPACITY", 2000),
+            },
         }
     }
 else:
@@ -223,6 +248,17 @@ else:
         "immediate": envbool("YACHI_JOBS_IMMEDIATE", False),
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Sockets follow durable logs (ADR 0042); the layer's wake-ups are only a doorbell, so each
+# socket also reads its log this often. Without Redis, the job consumer's events reach the
+# web process's sockets only this way.
+YACHI_REALTIME_POLL_SECONDS = envfloat("YACHI_REALTIME_POLL_SECONDS", 15.0 if REDIS_URL else 2.0)
+if YACHI_REALTIME_POLL_SECONDS <= 0:
+    raise ImproperlyConfigured("YACHI_REALTIME_POLL_SECONDS must be positive")
+# Where pages open their sockets (e.g. wss://live.example.cn); empty: the page's own origin.
+YACHI_REALTIME_URL = envstr("YACHI_REALTIME_URL", "").rstrip("/")
+# The largest message a client may send over a socket, in characters.
+YACHI_REALTIME_MAX_MESSAGE = envint("YACHI_REALTIME_MAX_MESSAGE", 16384)
 
 # --- authentication ----------------------------------------------------------------------
 
@@ -267,6 +303,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # ECharts from node_modules (package.json), under static/vendor/.
+    "yachi.web.finders.BrowserPackagesFinder",
+]
 STORAGES = {
     "default": {
         "BACKEND": envstr("YACHI_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
@@ -280,8 +322,20 @@ STORAGES = {
         ),
         "OPTIONS": {"location": str(DATA_DIR / "faces"), "base_url": None},
     },
+    # X-rays likewise stay on this machine, encrypted (yachi/imaging/apps.py, ADR 0060).
+    "imaging": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "imaging"), "base_url": None},
+    },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# --- the DICOM node (yachi dicom-node, ADR 0060) ---------------------------------------------
+# One node per clinic: every study it receives belongs to YACHI_DICOM_CLINIC (a clinic's id).
+YACHI_DICOM_CLINIC = envstr("YACHI_DICOM_CLINIC", "")
+YACHI_DICOM_AE_TITLE = envstr("YACHI_DICOM_AE_TITLE", "YACHI")
+YACHI_DICOM_PORT = envint("YACHI_DICOM_PORT", 11112)
+YACHI_DICOM_MAX_BYTES = envint("YACHI_DICOM_MAX_BYTES", 256 * 1024 * 1024)
 
 # --- security headers -----------------------------------------------------------------------
 
@@ -307,6 +361,9 @@ SECURE_CSP = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
+    # The page's own origin covers its sockets (ws: and wss: included); a socket server
+    # elsewhere must be named.
+    "connect-src": ["'self'", *([YACHI_REALTIME_URL] if YACHI_REALTIME_URL else [])],
 }
 # Powerful browser features, off unless a screen needs them. Geolocation stays possible
 # for our own pages (emergency help will send the patient's position); camera and
@@ -390,6 +447,16 @@ if YACHI_POINTS_VALID_YEARS < 0:
 # Points an activity earns: a survey answered (once per survey), a share (once a day).
 YACHI_POINTS_FOR_SURVEY = envint("YACHI_POINTS_FOR_SURVEY", 50)
 YACHI_POINTS_FOR_SHARE = envint("YACHI_POINTS_FOR_SHARE", 10)
+
+# Referrals (老带新): how long an invite code and its links last; the patient's invite page
+# then shows a new code.
+YACHI_INVITE_LINK_DAYS = envint("YACHI_INVITE_LINK_DAYS", 30)
+if YACHI_INVITE_LINK_DAYS < 1:
+    raise ImproperlyConfigured("YACHI_INVITE_LINK_DAYS must be at least 1")
+# Anti-fraud (风控): a reward whose risk score (0–100) reaches this is held for review.
+YACHI_FRAUD_HOLD_SCORE = envint("YACHI_FRAUD_HOLD_SCORE", 50)
+if not 1 <= YACHI_FRAUD_HOLD_SCORE <= 100:
+    raise ImproperlyConfigured("YACHI_FRAUD_HOLD_SCORE must be between 1 and 100")
 
 YACHI_SMS_CODE_TTL_SECONDS = envint("YACHI_SMS_CODE_TTL_SECONDS", 300)
 YACHI_SMS_RESEND_SECONDS = envint("YACHI_SMS_RESEND_SECONDS", 60)
@@ -494,6 +561,13 @@ YACHI_WEB_WORKERS = envint("YACHI_WEB_WORKERS", 1)
 # Where patients reach the app: links in SMS and WeChat messages start with this.
 # `yachi serve` / `yachi demo` set it from --host/--port when it is not given.
 YACHI_PUBLIC_URL = envstr("YACHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# YACHI_REALTIME_URL unset: `yachi serve` alone announces its socket port here (set by
+# it, for the processes it starts), and pages open ws://<the host they came from>:<that
+# port>; behind a proxy that routes /ws/ (deploy/haproxy.cfg), their own origin (ADR 0046).
+YACHI_REALTIME_PORT = envint("YACHI_REALTIME_PORT", 0)
+# Socket-server processes `yachi serve` starts beside the web workers (`--socket-workers`):
+# one on the in-memory channel layer whatever is asked, any number with Redis.
+YACHI_SOCKET_WORKERS = envint("YACHI_SOCKET_WORKERS", 1)
 # How long a freed time is held for the waitlisted person it is offered to.
 YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)
 # Emergencies: doctors on duty within this many hours are asked; nobody answering
@@ -501,9 +575,31 @@ YACHI_WAITLIST_HOLD_MINUTES = envint("YACHI_WAITLIST_HOLD_MINUTES", 15)
 YACHI_EMERGENCY_HORIZON_HOURS = envint("YACHI_EMERGENCY_HORIZON_HOURS", 3)
 YACHI_EMERGENCY_ESCALATE_MINUTES = envint("YACHI_EMERGENCY_ESCALATE_MINUTES", 10)
 YACHI_EMERGENCY_SPEED_KMH = envint("YACHI_EMERGENCY_SPEED_KMH", 25)  # across town by taxi
+
+# Roster proposals (ADR 0056): the hard limits of a doctor's hours, the contract beyond
+# which hours are overtime, and the minutes kept free per clinic half-day for emergencies.
+YACHI_ROSTER_MAX_HOURS_PER_DAY = envint("YACHI_ROSTER_MAX_HOURS_PER_DAY", 9)
+YACHI_ROSTER_MAX_HOURS_PER_WEEK = envint("YACHI_ROSTER_MAX_HOURS_PER_WEEK", 48)
+YACHI_ROSTER_CONTRACT_HOURS_PER_WEEK = envint("YACHI_ROSTER_CONTRACT_HOURS_PER_WEEK", 40)
+YACHI_ROSTER_EMERGENCY_BUFFER_MINUTES = envint("YACHI_ROSTER_EMERGENCY_BUFFER_MINUTES", 30)
+# The optimizer stops at whichever comes first; the same seed gives the same front.
+YACHI_ROSTER_TIME_LIMIT_SECONDS = envint("YACHI_ROSTER_TIME_LIMIT_SECONDS", 10)
+YACHI_ROSTER_GENERATIONS = envint("YACHI_ROSTER_GENERATIONS", 200)
+YACHI_ROSTER_SEED = envint("YACHI_ROSTER_SEED", 0)
+# Queue calling (ADR 0043): a patient checks in from this many minutes before the start,
+# within this many metres of the clinic (or with the code of its poster); one who comes
+# later than the grace period waits behind those on time; one walk-in is called after
+# this many appointments; a ticket called this many times without showing is a no-show.
+YACHI_QUEUE_CHECK_IN_EARLY_MINUTES = envint("YACHI_QUEUE_CHECK_IN_EARLY_MINUTES", 60)
+YACHI_QUEUE_CHECK_IN_DISTANCE_METRES = envint("YACHI_QUEUE_CHECK_IN_DISTANCE_METRES", 300)
+YACHI_QUEUE_LATE_GRACE_MINUTES = envint("YACHI_QUEUE_LATE_GRACE_MINUTES", 10)
+YACHI_QUEUE_WALK_IN_RATIO = envint("YACHI_QUEUE_WALK_IN_RATIO", 3)
+YACHI_QUEUE_NEAR_PLACES = envint("YACHI_QUEUE_NEAR_PLACES", 2)
 # Quiet hours (clinic time): only emergencies and same-day changes reach a phone; reminders
 # move before them, the rest waits for their end (docs/configuration.md). Equal: none.
 YACHI_QUIET_HOURS = (envint("YACHI_QUIET_HOURS_START", 21), envint("YACHI_QUIET_HOURS_END", 8))
+# A clinic's chat message the patient has not read for this long brings an SMS or WeChat nudge.
+YACHI_CHAT_NUDGE_MINUTES = envint("YACHI_CHAT_NUDGE_MINUTES", 10)
 # MLPS 2.0 asks for at least six months of audit records; shorter is refused.
 YACHI_AUDIT_RETENTION_DAYS = envint("YACHI_AUDIT_RETENTION_DAYS", 365)
 if YACHI_AUDIT_RETENTION_DAYS < 180:
@@ -540,6 +636,23 @@ if YACHI_PAYMENT_SIMULATOR and PRODUCTION:
     raise ImproperlyConfigured("YACHI_PAYMENT_SIMULATOR cannot be used in production")
 YACHI_UPLOAD_MAX_BYTES = envint("YACHI_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YACHI_UPLOAD_MAX_BYTES + 1024 * 1024
+
+# Case contests (病例征集; ADR 0049): the version of the separate consent an entry is
+# made under (a new text, a new version), and the largest short video an entry takes.
+YACHI_CASE_CONSENT_VERSION = envstr("YACHI_CASE_CONSENT_VERSION", "2026-12")
+# A request's body is limited by YACHI_UPLOAD_MAX_BYTES (+1 MiB) in any case.
+YACHI_CASE_VIDEO_MAX_BYTES = envint("YACHI_CASE_VIDEO_MAX_BYTES", 8 * 1024 * 1024)
+# Channel attribution (ADR 0049): how long before a sign-up, booking, visit or payment a
+# tracked link's touch still counts for it.
+YACHI_ATTRIBUTION_WINDOW_DAYS = envint("YACHI_ATTRIBUTION_WINDOW_DAYS", 30)
+
+# CRM (ADR 0052): who sees whole mobile numbers in a segment's export (roles at the
+# segment's clinic, or "admin"); everyone else gets 138****1234. The playbook's daily run
+# (clinic time) and its holdout share when a rule is made.
+YACHI_CRM_FULL_PHONE_ROLES = envlist("YACHI_CRM_FULL_PHONE_ROLES", ["chain_operations", "admin"])
+YACHI_PLAYBOOK_HOUR = envint("YACHI_PLAYBOOK_HOUR", 10)
+if not 0 <= YACHI_PLAYBOOK_HOUR <= 23:
+    raise ImproperlyConfigured("YACHI_PLAYBOOK_HOUR must be an hour of the day (0-23)")
 
 # Flash sales (秒杀; ADR 0013): stock is taken by a Redis script when Redis is configured,
 # by a conditional database update otherwise; the database stays the record of truth.
@@ -579,3 +692,44 @@ if min(YACHI_BACKUP_KEEP_DAILY, YACHI_BACKUP_KEEP_WEEKLY, YACHI_BACKUP_KEEP_MONT
 # Where pg_dump and pg_restore are, when not on PATH (their major version must not be
 # older than the server's).
 YACHI_PG_BIN_DIR = envstr("YACHI_PG_BIN_DIR", "")
+
+
+def _ice_servers() -> list[dict]:
+    """``YACHI_ICE_SERVERS``: the STUN and TURN servers both browsers of a video
+    consultation use, as ``RTCPeerConnection`` takes them: a JSON list such as
+    ``[{"urls": "stun:stun.example.cn:3478"}, {"urls": ["turn:turn.example.cn:3478"],
+    "username": "yachi", "credential": "…"}]``. None by default: browsers on one network
+    (or one machine) connect without them."""
+    import json
+
+    raw = envstr("YACHI_ICE_SERVERS")
+    if raw is None or not raw.strip():
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"YACHI_ICE_SERVERS is not valid JSON: {exc}") from exc
+    if not isinstance(value, list):
+        raise ImproperlyConfigured("YACHI_ICE_SERVERS must be a JSON list ([{...}])")
+    for server in value:
+        urls = server.get("urls") if isinstance(server, dict) else None
+        urls = [urls] if isinstance(urls, str) else urls
+        if (
+            not urls
+            or not isinstance(urls, list)
+            or not all(isinstance(u, str) and re.match(r"^(stuns?|turns?):", u) for u in urls)
+            or not set(server) <= {"urls", "username", "credential"}
+            or not all(isinstance(server.get(k, ""), str) for k in ("username", "credential"))
+        ):
+            raise ImproperlyConfigured(
+                'YACHI_ICE_SERVERS: each server is {"urls": "stun:…" or "turn:…" '
+                '(or a list of them), "username"?, "credential"?}'
+            )
+    return value
+
+
+# Video consultations (ADR 0045): the STUN/TURN servers, and when a room opens before
+# the appointment's start and closes after its end.
+YACHI_ICE_SERVERS = _ice_servers()
+YACHI_VIDEO_OPENS_MINUTES = envint("YACHI_VIDEO_OPENS_MINUTES", 10)
+YACHI_VIDEO_CLOSES_MINUTES = envint("YACHI_VIDEO_CLOSES_MINUTES", 0)

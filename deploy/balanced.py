@@ -3,12 +3,13 @@ and one Redis: the scale-out set-up of docs/deployment.md, small enough for a la
 for the tests that spread races over instances (tests/test_balanced.py).
 
     python deploy/balanced.py --database-url postgres://… --redis-url redis://…/0 \\
-        --port 8080 --instance-ports 8081,8082
+        --port 8080 --instance-ports 8081,8082 --socket-ports 8083,8084
 
 The instances share what every host of a deployment shares: the database, Redis, the
 encryption keys (``YACHI_KEYS_FILE``), the secret key, the audit checkpoint file, the
 Redis prefix and the uploaded files (one data directory, as hosts would mount one shared
-directory or use object storage). Each has its own metrics directory, as each host has.
+directory or use object storage). Each has its own metrics directory, as each host has,
+and its own WebSocket server (`--socket-port`), to which the balancer sends `/ws/`.
 The first instance runs the job consumer (with the scheduler of periodic jobs), the
 others none. The balancer is haproxy with deploy/haproxy.cfg as it stands. Ctrl-C stops
 everything.
@@ -19,6 +20,7 @@ import http.client
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +39,7 @@ class Balanced:
     port: int
     instance_ports: list[int]
     directory: Path
+    socket_ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -45,6 +48,14 @@ class Balanced:
 
     def instance_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.instance_ports[index]}"
+
+    @property
+    def realtime_url(self) -> str:
+        """Where clients open WebSockets: the balancer, which routes /ws/."""
+        return f"ws://127.0.0.1:{self.port}"
+
+    def socket_url(self, index: int) -> str:
+        return f"ws://127.0.0.1:{self.socket_ports[index]}"
 
     def log(self, name: str) -> str:
         path = self.directory / f"{name}.log"
@@ -84,6 +95,12 @@ def _wait(port: int, path: str, processes: list[subprocess.Popen], deadline: flo
         time.sleep(0.2)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
     with log.open("ab") as out:
         return subprocess.Popen(  # noqa: S603
@@ -98,8 +115,10 @@ def start(
     port: int,
     instance_ports: list[int],
     directory: Path,
+    socket_ports: list[int] | None = None,
     environment: dict[str, str] | None = None,
     workers: int = 2,
+    socket_workers: int = 1,
     threads: int = 4,
     timeout: float = 90,
     say=lambda line: None,
@@ -128,7 +147,15 @@ def start(
         **(environment or {}),
     }
     base.pop("YACHI_DB_POOL_SIZE", None)  # sized to the threads, as shipped
-    balanced = Balanced(port=port, instance_ports=list(instance_ports), directory=directory)
+    socket_ports = list(socket_ports or [_free_port() for _ in instance_ports])
+    if len(socket_ports) != len(instance_ports):
+        raise ValueError("one socket port for each instance")
+    balanced = Balanced(
+        port=port,
+        instance_ports=list(instance_ports),
+        directory=directory,
+        socket_ports=socket_ports,
+    )
     deadline = time.monotonic() + timeout
     try:
         for index, instance_port in enumerate(instance_ports):
@@ -138,7 +165,18 @@ def start(
                 "YACHI_METRICS_DIR": str(directory / f"instance-{index + 1}" / "metrics"),
                 "YACHI_PUBLIC_URL": balanced.url,
             }
-            command = [sys.executable, "-m", "yachi.cli", "serve", "--port", str(instance_port)]
+            command = [
+                sys.executable,
+                "-m",
+                "yachi.cli",
+                "serve",
+                "--port",
+                str(instance_port),
+                "--socket-port",
+                str(socket_ports[index]),
+                "--socket-workers",
+                str(socket_workers),
+            ]
             if index:
                 command.append("--no-jobs")  # one consumer, one scheduler of periodic jobs
             say(f"[{index + 1}/{len(instance_ports) + 1}] instance {index + 1} on :{instance_port}")
@@ -146,7 +184,7 @@ def start(
             if index == 0:
                 # The first migrates and collects the static files before the others start.
                 _wait(instance_port, "/api/v1/ready", balanced.processes, deadline)
-        for instance_port in instance_ports:
+        for instance_port in [*instance_ports, *socket_ports]:
             _wait(instance_port, "/api/v1/ready", balanced.processes, deadline)
         env = {
             **os.environ,
@@ -154,6 +192,10 @@ def start(
             **{
                 f"YACHI_WEB_{index + 1}": f"127.0.0.1:{instance_port}"
                 for index, instance_port in enumerate(instance_ports)
+            },
+            **{
+                f"YACHI_SOCKETS_{index + 1}": f"127.0.0.1:{socket_port}"
+                for index, socket_port in enumerate(socket_ports)
             },
         }
         say(f"[{len(instance_ports) + 1}/{len(instance_ports) + 1}] haproxy on :{port}")
@@ -175,6 +217,11 @@ def main() -> None:
     parser.add_argument(
         "--instance-ports", default="8081,8082", help="the instances' ports, comma-separated"
     )
+    parser.add_argument(
+        "--socket-ports",
+        default="8083,8084",
+        help="the instances' WebSocket servers' ports, comma-separated",
+    )
     parser.add_argument("--directory", type=Path, help="data directories and logs (a new one)")
     parser.add_argument("--workers", type=int, default=2, help="processes per instance")
     args = parser.parse_args()
@@ -190,6 +237,7 @@ def main() -> None:
         redis_url=args.redis_url,
         port=args.port,
         instance_ports=[int(p) for p in args.instance_ports.split(",")],
+        socket_ports=[int(p) for p in args.socket_ports.split(",")],
         directory=directory,
         workers=args.workers,
         say=lambda line: print(line, flush=True),

@@ -52,6 +52,9 @@ def balancer(django_db_setup, django_db_blocker, tmp_path_factory):
         port=unused_port(),
         instance_ports=[unused_port(), unused_port()],
         directory=directory,
+        # A bound on a hang, not a wait: two instances start one after the other beside the
+        # suite's other test processes (57 s at a load of 9).
+        timeout=240,
         environment={
             # What the test process encrypts with and names its Redis keys by.
             "YACHI_KEYS_FILE": str(settings.DATA_DIR / "keys.json"),

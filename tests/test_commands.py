@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from conftest import unused_port
 from tests.db import templates
+from tests.sockets import run
 from yachi.accounts.services import token_user
 
 
@@ -112,6 +114,8 @@ def test_demo_builds_a_believable_chain_once(capsys):
     assert sale.starts_at < timezone.now() < sale.ends_at - timedelta(days=365)
     output = capsys.readouterr().out
     assert "13800000001" in output and "/console/" in output
+    # The waiting-room display's link, made for this start (静安's board).
+    assert "/display/" in output and "?token=yd_" in output
     # Staff activity is in a fresh demo's audit trail, and the trail verifies.
     # A demo manager gets in with the printed authenticator key.
     import pyotp
@@ -143,6 +147,7 @@ def test_demo_builds_a_believable_chain_once(capsys):
 
 
 @pytest.mark.long
+@pytest.mark.embedded
 def test_serve_migrates_and_answers_health(tmp_path):
     """`yachi serve` on a brand-new data directory: migrate, then serve over HTTP."""
     env = {
@@ -151,13 +156,25 @@ def test_serve_migrates_and_answers_health(tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
     env["PYTHONUNBUFFERED"] = "1"  # what it printed, if it fails to start
-    port = unused_port()
+    port, socket_port = unused_port(), unused_port()
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "yachi.cli", "serve", "--port", str(port), "--no-jobs"],
+        [
+            sys.executable,
+            "-m",
+            "yachi.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--socket-port",
+            str(socket_port),
+            "--no-jobs",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120  # a busy machine starts slowly
@@ -172,12 +189,48 @@ def test_serve_migrates_and_answers_health(tmp_path):
                 time.sleep(0.3)
         assert response.json() == {"status": "ok"}
         assert (tmp_path / "yachi.sqlite3").exists()
-        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        # The first page of a new process draws its templates for the first time: on a busy
+        # machine that took more than 5 s. A bound on a hang, not a speed asserted.
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=60)
         assert page.status_code == 200
         assert "牙齿口腔" in page.text
+        # WebSockets on the socket port, which pages and the API are told of (ADR 0046).
+        sockets = f"ws://127.0.0.1:{socket_port}"
+        assert f'<meta name="yachi-realtime" content="{sockets}">' in page.text
+        answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/realtime", timeout=60)
+        assert answer.json() == {"realtime_url": sockets}
+        assert_socket_refused(f"{sockets}/ws/displays/{uuid.uuid4()}/?token=yd_made_up")
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # nothing outlives a failed test
+
+
+def assert_socket_refused(url: str) -> None:
+    """The socket server routes ``url`` to its consumer, which refuses it: closed with
+    4403 after the upgrade (not a failed upgrade, which a server without the route gives)."""
+    import asyncio
+
+    import websockets
+
+    async def attempt():
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                async with websockets.connect(url, open_timeout=10) as socket:
+                    with contextlib.suppress(websockets.ConnectionClosed):
+                        await asyncio.wait_for(socket.recv(), 10)
+                    return socket.close_code
+            except OSError:
+                if time.monotonic() > deadline:  # the socket server starts beside granian
+                    raise
+                await asyncio.sleep(0.3)
+
+    assert run(attempt) == 4403
 
 
 def children_of(pid: int) -> set[int]:
@@ -212,10 +265,12 @@ def wait_until(condition, seconds: float) -> bool:
 
 
 @pytest.mark.long
+@pytest.mark.embedded
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "kill -9"])
 def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
-    """However `yachi serve` ends, its job consumer does not run on alone."""
+    """However `yachi serve` ends, its job consumer and its socket server do not run on
+    alone."""
     env = {
         **os.environ,
         "YACHI_DATA_DIR": str(tmp_path),
@@ -236,11 +291,11 @@ def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
     )
     try:
 
-        def consumer() -> int | None:
+        def companion(command: bytes) -> int | None:
             for child in children_of(server.pid):
                 with open(f"/proc/{child}/cmdline", "rb") as cmdline:
                     args = cmdline.read().split(b"\0")
-                if b"yachi.cli" in args and b"serve" not in args:  # not a web worker
+                if b"yachi.cli" in args and command in args:  # not a web worker
                     return child
             return None
 
@@ -252,11 +307,13 @@ def test_the_job_consumer_stops_with_the_server(tmp_path, stop):
 
         # A server that is up and serving, as one is stopped (a busy machine starts slowly).
         assert wait_until(serving, 90), "the server did not start"
-        jobs = consumer()
+        jobs, sockets = companion(b"jobs"), companion(b"sockets")
         assert jobs is not None, "no job consumer started"
+        assert sockets is not None, "no socket server started"
         server.send_signal(stop)
         server.wait(timeout=60)
         assert wait_until(lambda: not alive(jobs), 30), "the job consumer outlived the server"
+        assert wait_until(lambda: not alive(sockets), 30), "the socket server outlived the server"
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)  # whatever else the server left

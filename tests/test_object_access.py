@@ -14,10 +14,13 @@ import pytest
 from config.api import api as ninja_api
 from conftest import tomorrow_at
 from tests.factories import png_upload
+from tests.sockets import run
 from yachi.booking.emergency.services import emergency_request
 from yachi.booking.models import Appointment
 from yachi.booking.services import appointments_book
 from yachi.booking.waitlist.services import _hold_for, waitlist_join
+from yachi.crm.tests.history import follow_up_task
+from yachi.imaging.models import Image, Study
 from yachi.messaging.services import notify
 from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 
@@ -26,35 +29,128 @@ from yachi.patients.models import ClinicalNote, FacePhoto, Patient
 # the caller's own account rather than an object (a consent's kind; a cart line is
 # addressed by its SKU within the caller's own cart).
 PUBLIC = {"clinic_id", "doctor_id", "service_id", "kind", "product_id", "sku_id", "sale_id"}
+# A group-buy campaign and a check-in challenge on offer are anyone's to see and take part
+# in; a group is addressed by its share link, which its members send to others so that
+# they may see it (names masked) and join it: none of them is one account's object.
+PUBLIC |= {"campaign_id", "group_id", "challenge_id"}
+# Published articles are read by anyone (shared beyond the app); a draft is "not found" to
+# all (growth/tests/test_articles.py).
+PUBLIC |= {"article_id"}
+# So are case contests open or judged (never their entries); a draft is "not found".
+PUBLIC |= {"contest_id"}
 
 
-def _snapshot():
+def _snapshot_queries():
+    """What a refused request must leave as it was."""
     from yachi.accounts.models import ApiToken
     from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
-    from yachi.growth.models import Coupon, CouponTemplate, PointsAccount, PointsEntry
-    from yachi.messaging.models import Notification
+    from yachi.crm.playbook.models import FollowUpTask
+    from yachi.growth.models import (
+        CaseEntry,
+        CaseFile,
+        Coupon,
+        CouponTemplate,
+        PointsAccount,
+        PointsEntry,
+    )
+    from yachi.messaging.models import (
+        ChatMessage,
+        Conversation,
+        Notification,
+        QuickReply,
+        VideoRoomEvent,
+    )
     from yachi.payments.models import PaymentIntent
+    from yachi.queueing.models import QueueEvent, Ticket
     from yachi.shop.models import CartItem, Order, Stock
 
-    return (
-        list(EmergencyCase.objects.order_by("pk").values()),
-        list(WaitlistEntry.objects.order_by("pk").values()),
-        list(WaitlistOffer.objects.order_by("pk").values()),
-        list(Notification.objects.order_by("pk").values("pk", "read_at", "status")),
-        list(Appointment.objects.order_by("pk").values()),
-        list(Patient.objects.order_by("pk").values()),
-        list(ClinicalNote.objects.order_by("pk").values()),
-        list(FacePhoto.objects.order_by("pk").values()),
-        list(PaymentIntent.objects.order_by("pk").values()),
-        list(Coupon.objects.order_by("pk").values()),
-        list(CouponTemplate.objects.order_by("pk").values()),
-        list(PointsAccount.objects.order_by("pk").values()),
-        list(PointsEntry.objects.order_by("pk").values()),
-        list(Order.objects.order_by("pk").values()),
-        list(CartItem.objects.order_by("pk").values()),
-        list(Stock.objects.order_by("pk").values()),
-        list(ApiToken.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True)),
+    return [
+        EmergencyCase.objects.order_by("pk").values(),
+        WaitlistEntry.objects.order_by("pk").values(),
+        WaitlistOffer.objects.order_by("pk").values(),
+        Notification.objects.order_by("pk").values("pk", "read_at", "status"),
+        Appointment.objects.order_by("pk").values(),
+        Patient.objects.order_by("pk").values(),
+        ClinicalNote.objects.order_by("pk").values(),
+        FacePhoto.objects.order_by("pk").values(),
+        Study.objects.order_by("pk").values("pk", "patient_id", "assigned_at"),
+        Image.objects.order_by("pk").values("pk", "study_id"),
+        PaymentIntent.objects.order_by("pk").values(),
+        Coupon.objects.order_by("pk").values(),
+        CouponTemplate.objects.order_by("pk").values(),
+        PointsAccount.objects.order_by("pk").values(),
+        PointsEntry.objects.order_by("pk").values(),
+        Order.objects.order_by("pk").values(),
+        CartItem.objects.order_by("pk").values(),
+        Stock.objects.order_by("pk").values(),
+        ApiToken.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True),
+        Ticket.objects.order_by("pk").values(),
+        QueueEvent.objects.order_by("pk").values("pk", "seq"),
+        Conversation.objects.order_by("pk").values(),
+        ChatMessage.objects.order_by("pk").values("pk", "seq", "kind"),
+        QuickReply.objects.order_by("pk").values(),
+        VideoRoomEvent.objects.order_by("pk").values(),
+        CaseEntry.objects.order_by("pk").values("pk", "status", "consent_withdrawn_at"),
+        CaseFile.objects.order_by("pk").values("pk"),
+        FollowUpTask.objects.order_by("pk").values("pk", "status", "outcome", "done_at"),
+    ]
+
+
+# The snapshots' SQL, compiled once per process: a snapshot is taken before and after each
+# of some thousands of refused requests, and compiling thirty querysets each time was most
+# of the console sweep's CPU (the queries themselves cost a tenth of it).
+_COMPILED: dict[str, list] = {}
+
+
+def _stored(key: str, queries) -> list:
+    """The rows the queries read, as stored (encrypted columns as their ciphertext: a
+    refused request leaves them byte for byte as they were)."""
+    from django.db import connection
+
+    if key not in _COMPILED:
+        _COMPILED[key] = [query.query.sql_with_params() for query in queries()]
+    rows = []
+    with connection.cursor() as cursor:
+        for sql, params in _COMPILED[key]:
+            cursor.execute(sql, params)
+            rows.append(cursor.fetchall())
+    return rows
+
+
+def _snapshot() -> list:
+    return _stored("api", _snapshot_queries)
+
+
+def _roster_proposal(clinic):
+    """A computed roster proposal of ``clinic`` three weeks ahead with one option that
+    rosters nobody (publishing it orphans no visit of these tests)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yachi.rostering.proposals.models import ProposalStatus, RosterOption, RosterProposal
+
+    today = timezone.localdate()
+    proposal = RosterProposal.objects.create(
+        week_start=today + timedelta(days=7 - today.weekday(), weeks=2),
+        weeks=1,
+        status=ProposalStatus.READY,
+        progress=100,
     )
+    proposal.clinics.set([clinic])
+    RosterOption.objects.create(
+        proposal=proposal,
+        position=0,
+        objectives={
+            "unmet_demand_minutes": 0,
+            "imbalance_hours": 0,
+            "overtime_hours": 0,
+            "preference_violations": 0,
+            "emergency_buffer_minutes": 0,
+        },
+        shifts=[],
+    )
+    return proposal
 
 
 def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
@@ -69,6 +165,12 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     from tests.factories import face_photo
 
     their_photo = face_photo(world.other_patient, world.other)
+    from yachi.imaging.dicom.synthetic import Picture, part10
+    from yachi.imaging.services import instance_receive
+
+    their_xray = instance_receive(
+        clinic=world.clinic_b, data=part10(Picture(patient_id=world.other.chart_number))
+    ).image
     their_message = notify(
         recipient=world.other_patient,
         kind="appointment_booked",
@@ -84,6 +186,10 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         latitude=31.2,
         longitude=121.4,
     )
+    from yachi.growth.tests.test_cases import contest, enter
+
+    their_case_entry = enter(world.other_patient, contest(world))
+    their_case_file = their_case_entry.files.first()
     # Everything of theirs is at clinic B, so clinic A's doctor has no reason to see it.
     their_entry = waitlist_join(
         actor=world.other_patient,
@@ -183,7 +289,88 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     )
     mixed = f.staff_member(world.clinic_a, role=ClinicRole.MANAGER)
     StaffMembership.objects.create(user=mixed, clinic=world.clinic_b, role=ClinicRole.FRONT_DESK)
+    # A queue ticket of theirs at clinic B, and one at clinic C.
+    from yachi.queueing.services import walk_in
+
+    their_ticket = walk_in(
+        actor=world.clinic_b_front_desk,
+        clinic=world.clinic_b,
+        phone="13800000002",
+        service=world.cleaning_b,
+    )
+    ticket_c = walk_in(
+        actor=f.staff_member(clinic_c), clinic=clinic_c, phone="13500000009", service=at_c.service
+    )
+    # Their conversation with clinic B, with a picture; and a stranger's with clinic C.
+    from yachi.messaging.chat.services import conversation_open, message_send
+
+    their_chat = conversation_open(
+        actor=world.other_patient, clinic_id=world.clinic_b.public_id
+    ).conversation
+    their_picture = message_send(
+        actor=world.other_patient, conversation=their_chat, image=png_upload()
+    )
+    chat_c = conversation_open(actor=stranger, clinic_id=clinic_c.public_id).conversation
+    picture_c = message_send(actor=stranger, conversation=chat_c, image=png_upload())
+    their_roster = _roster_proposal(world.clinic_b)
+    their_option = their_roster.options.get()
+    their_call = follow_up_task(world.clinic_b, world.other)
+    # A treatment plan of theirs at clinic B, offered to them.
+    from yachi.clinical.models import TreatmentPlan
+
+    their_plan = TreatmentPlan.objects.create(
+        patient=world.other,
+        clinic=world.clinic_b,
+        doctor=world.clinic_b_doctor,
+        title="种植",
+        status="proposed",
+    )
     return {
+        "plan_id": [
+            (world.patient_parent, str(their_plan.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_plan.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_plan.public_id)),
+        ],
+        "queue_id": [
+            (world.clinic_a_front_desk, str(their_ticket.queue.public_id)),  # another clinic's
+            (world.patient_parent, str(their_ticket.queue.public_id)),  # staff only
+            (world.other_patient, str(their_ticket.queue.public_id)),  # even their own
+            (regional, str(ticket_c.queue.public_id)),
+            (mixed, str(ticket_c.queue.public_id)),
+        ],
+        "ticket_id": [
+            (world.patient_parent, str(their_ticket.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_ticket.public_id)),  # another clinic's
+            (regional, str(ticket_c.public_id)),
+        ],
+        "conversation_id": [
+            (world.patient_parent, str(their_chat.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_chat.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_chat.public_id)),
+            (regional, str(chat_c.public_id)),
+            (mixed, str(chat_c.public_id)),
+        ],
+        "proposal_id": [
+            (world.clinic_a_manager, str(their_roster.public_id)),  # another clinic's
+            (world.clinic_b_front_desk, str(their_roster.public_id)),  # managers only
+            (world.patient_parent, str(their_roster.public_id)),
+        ],
+        "task_id": [
+            (world.clinic_a_front_desk, str(their_call.public_id)),  # another clinic's
+            (world.clinic_a_manager, str(their_call.public_id)),
+            (world.patient_parent, str(their_call.public_id)),  # staff only
+            (world.other_patient, str(their_call.public_id)),  # even about themselves
+            (regional, str(follow_up_task(clinic_c, at_c.patient).public_id)),
+        ],
+        "option_id": [
+            (world.clinic_a_manager, str(their_option.public_id)),
+            (world.clinic_b_front_desk, str(their_option.public_id)),
+        ],
+        "message_id": [
+            (world.patient_parent, str(their_picture.public_id)),
+            (world.clinic_a_front_desk, str(their_picture.public_id)),
+            (regional, str(picture_c.public_id)),
+        ],
         "payment_id": [
             (world.patient_parent, str(their_bill.public_id)),
             (world.clinic_a_front_desk, str(their_bill.public_id)),
@@ -212,11 +399,21 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.clinic_a_doctor.user, str(their_case.public_id)),  # never asked to take it
         ],
         "entry_id": [(world.patient_parent, str(their_entry.public_id))],
+        "case_entry_id": [(world.patient_parent, str(their_case_entry.public_id))],
+        "case_file_id": [
+            (world.patient_parent, str(their_case_file.public_id)),
+            (world.clinic_a_front_desk, str(their_case_file.public_id)),  # patients' own only
+        ],
         "offer_id": [(world.patient_parent, str(their_offer.public_id))],
         "template_id": [
             (world.patient_parent, str(not_a_reward.public_id)),
             (world.patient_parent, str(retired_reward.public_id)),
             (world.clinic_a_manager, str(not_a_reward.public_id)),  # staff have no points
+        ],
+        "image_id": [
+            (world.patient_parent, str(their_xray.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_xray.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_xray.public_id)),
         ],
         "photo_id": [
             (world.patient_parent, str(their_photo.public_id)),
@@ -239,6 +436,30 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (mixed, str(at_c.patient.public_id)),
         ],
     }
+
+
+def _entitled(world, method, path) -> set[int]:
+    """Callers of the lists above whom a route lets in by right: the front desk of the
+    clinic where a person was seen reads their tags, as on the patient 360 page (ADR 0050)
+    — unlike their clinical notes."""
+    if (method, path) == ("GET", "/clinic/patients/{patient_id}/tags"):
+        return {world.clinic_b_front_desk.pk}
+    # The tooth chart, the plans and the X-rays are read by the staff of a clinic the patient
+    # was seen at, as the API contract says (ADR 0059, ADR 0060); only doctors write.
+    if method == "GET" and path in (
+        "/patients/{patient_id}/chart",
+        "/patients/{patient_id}/treatment-plans",
+        "/patients/{patient_id}/studies",
+    ):
+        return {world.clinic_b_front_desk.pk}
+    return set()
+
+
+# Bodies that pass an endpoint's validation, so that its access check is what answers.
+BODIES = {
+    "/patients/{patient_id}/chart/findings": {"tooth": "16", "kind": "caries", "surfaces": "O"},
+    "/treatment-plans/{plan_id}/accept": {"revision": 1, "signature": "x", "agree": True},
+}
 
 
 def routes_with_objects():
@@ -265,14 +486,22 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
         "method": "simulator",
         "coupon_id": "00000000-0000-4000-8000-000000000000",
         "doctor_id": str(world.clinic_a_doctor.public_id),
+        "latitude": 31.2,
+        "longitude": 121.4,
+        "score": 9,
+        "outcome": "well",
+        **BODIES.get(path, {}),
     }
+    entitled = _entitled(world, method, path)
     for param in params:
         for caller, foreign in cases[param]:
+            if caller.pk in entitled:
+                continue
             before = _snapshot()
             api.as_user(caller)
             url = "/api/v1" + path.replace("{" + param + "}", foreign)
             headers = {"Authorization": f"Bearer {api.token}"}
-            if url.endswith("/face-photos") and method == "POST":
+            if (url.endswith("/face-photos") or url.endswith("/images")) and method == "POST":
                 upload = {"file": png_upload()}
                 response = api.client.post(url, upload, headers=headers)
             else:
@@ -293,6 +522,7 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
 # until someone says which duty it needs.
 
 SEE, TREAT, DESK, MANAGE = "see", "treat", "desk", "manage"
+TREAT_OR_MANAGE = "treat or manage"
 MANAGER = {SEE, DESK, MANAGE}
 PERSONAS = {
     "manager at A, front desk at B": {"A": MANAGER, "B": {SEE, DESK}},
@@ -324,10 +554,17 @@ CONSOLE_PAGES = {
     "appointment": ("appointment", SEE),
     "step": ("appointment", SEE),
     "patient_desk": ("patient", SEE),
+    # X-rays (ADR 0060): staff of the clinic where the patient was seen, its queue its own.
+    "xrays": ("patient", SEE),
+    "xray_image": ("image", SEE),
+    "xray_unmatched": ("clinic", SEE),
+    "xray_assign": ("clinic", SEE),
     "chart": ("patient", TREAT),
     "note_patient_part": ("patient", TREAT),
     "absence": ("clinic", DESK),
     "visit_bill": ("appointment", DESK),
+    # A video consultation's room: the appointment's own doctor only (ADR 0045).
+    "video_room": ("appointment", TREAT),
     "payments": ("clinic", DESK),
     "payment": ("payment", DESK),
     "payment_take": ("payment", DESK),
@@ -345,6 +582,9 @@ CONSOLE_PAGES = {
     "shop_order_step": ("order", DESK),
     "roster": ("clinic", MANAGE),
     "roster_calendar": ("clinic", MANAGE),
+    "roster_school_holidays": ("clinic", MANAGE),
+    "roster_forecast": ("clinic", SEE),
+    "displays": ("clinic", MANAGE),
     "flash_sale_active": ("sale", MANAGE),
     "shop_products": ("chain", MANAGE),
     "shop_product": ("chain", MANAGE),
@@ -358,9 +598,97 @@ CONSOLE_PAGES = {
     "coupon_template_edit": ("chain", MANAGE),
     "points": ("chain", MANAGE),
     "points_adjust": ("chain", MANAGE),
+    "referral_campaigns": ("chain", MANAGE),
+    "referral_campaign_new": ("chain", MANAGE),
+    "referral_campaign_edit": ("chain", MANAGE),
+    "fraud_reviews": ("chain", MANAGE),
+    "fraud_review_decide": ("chain", MANAGE),
     "audit": ("chain", MANAGE),
     "audit_export": ("chain", MANAGE),
+    "articles": ("chain", MANAGE),
+    "article_new": ("chain", MANAGE),
+    "article_preview": ("chain", MANAGE),
+    "article_edit": ("chain", MANAGE),
+    "article_publish": ("chain", MANAGE),
+    # Case entries are seen by doctors and managers (review, teaching); contests are run
+    # by managers.
+    "case_contests": ("chain", TREAT_OR_MANAGE),
+    "case_contest": ("chain", TREAT_OR_MANAGE),
+    "case_entry": ("chain", TREAT_OR_MANAGE),
+    "case_file": ("chain", TREAT_OR_MANAGE),
+    "case_contest_new": ("chain", MANAGE),
+    "case_contest_edit": ("chain", MANAGE),
+    "case_contest_move": ("chain", MANAGE),
+    "channels": ("chain", MANAGE),
+    "channel_roi": ("chain", MANAGE),
+    "reports": ("chain", MANAGE),
+    "report_figure": ("chain", MANAGE),
+    "report_export_csv": ("chain", MANAGE),
+    "report_export_xlsx": ("chain", MANAGE),
+    "channel": ("chain", MANAGE),
+    "tracked_link": ("chain", MANAGE),
+    "tracked_link_toggle": ("chain", MANAGE),
     "backups": ("administrators", None),
+    "group_buys": ("clinic", SEE),
+    "group_buy": ("group_buy", SEE),
+    "group_buy_status": ("group_buy", MANAGE),
+    "challenges": ("clinic", SEE),
+    "challenge": ("challenge", SEE),
+    "challenge_status": ("challenge", MANAGE),
+    "queue_help": ("staff", None),
+    "queue_board": ("clinic", SEE),
+    "queue_summary": ("clinic", SEE),
+    "queue_poster": ("clinic", SEE),
+    "queue_desk_check_in": ("appointment", SEE),
+    "queue_walk_in": ("clinic", SEE),
+    "queue_doctor": ("queue", SEE),
+    "queue_call_next": ("queue", SEE),
+    "queue_ticket_step": ("ticket", SEE),
+    "chat_inbox": ("clinic", SEE),
+    "chat_conversation": ("conversation", SEE),
+    "chat_send": ("conversation", SEE),
+    "chat_read": ("conversation", SEE),
+    "chat_assign": ("conversation", DESK),
+    "chat_close": ("conversation", DESK),
+    "chat_quick_replies": ("clinic", DESK),
+    "chat_quick_reply": ("quick_reply", DESK),
+    # CRM: the patient 360 page and its manual tags as the front desk's page; complaint
+    # cases and tag definitions for managers (ADR 0050).
+    "crm_patients": ("staff", None),
+    "crm_patient": ("patient", SEE),
+    "crm_patient_tags": ("patient", SEE),
+    "crm_tags": ("chain", MANAGE),
+    "crm_complaints": ("chain", MANAGE),
+    "crm_complaint": ("complaint", MANAGE),
+    # No-show risk: the model and the policy are the managers'; the calls the front desk's.
+    "noshow_risk": ("clinic", MANAGE),
+    "noshow_train": ("clinic", MANAGE),
+    "noshow_calls": ("clinic", DESK),
+    "noshow_call_record": ("confirmation_call", DESK),
+    # CRM (ADR 0052): segments, campaigns and the playbook are managers'; follow-up calls
+    # are any of the clinic's staff's.
+    "crm_segments": ("clinic", MANAGE),
+    "crm_segment_new": ("clinic", MANAGE),
+    "crm_segment_count": ("clinic", MANAGE),
+    "crm_segment": ("segment", MANAGE),
+    "crm_segment_export": ("segment", MANAGE),
+    "crm_campaigns": ("clinic", MANAGE),
+    "crm_campaign": ("crm_campaign", MANAGE),
+    "crm_campaign_send": ("crm_campaign", MANAGE),
+    "crm_playbook": ("clinic", MANAGE),
+    "crm_rule": ("rule", MANAGE),
+    "crm_follow_ups": ("clinic", SEE),
+    "crm_follow_up": ("follow_up", SEE),
+    "roster_proposals": ("clinic", MANAGE),
+    "roster_proposal": ("clinic", MANAGE),
+    "roster_option_publish": ("clinic", MANAGE),
+    "roster_sick": ("clinic", MANAGE),
+    # The tooth chart and treatment plans (ADR 0059): staff of the clinic read them,
+    # doctors write.
+    "clinical_chart": ("patient", SEE),
+    "clinical_withdraw": ("patient", TREAT),
+    "clinical_plans": ("patient", SEE),
+    "clinical_plan_action": ("plan", TREAT),
 }
 PARAMETERS = {
     "clinic_id": "clinic",
@@ -376,12 +704,62 @@ PARAMETERS = {
     "template_id": "template",
     "refund_id": "refund",
     "run_id": "run",
+    "campaign_id": "group_buy",
+    "challenge_id": "challenge",
+    "article_id": "article",
+    "contest_id": "contest",
+    "entry_id": "case_entry",
+    "file_id": "case_file",
+    "channel_id": "channel",
+    "link_id": "link",
+    "referral_campaign_id": "referral_campaign",
+    "risk_review_id": "risk_review",
+    "queue_id": "queue",
+    "ticket_id": "ticket",
+    "proposal_id": "proposal",
+    "option_id": "option",
+    "conversation_id": "conversation",
+    "reply_id": "quick_reply",
+    "complaint_id": "complaint",
+    "call_id": "confirmation_call",
+    "segment_id": "segment",
+    "crm_campaign_id": "crm_campaign",
+    "rule_id": "rule",
+    "task_id": "follow_up",
+    "plan_id": "plan",
+    "finding_id": "finding",
+    "image_id": "xray_image",
+    "study_id": "xray_study",
 }
 # Parameters that are not objects: the value each page is opened with.
-FIXED_PARAMETERS = {"decision": "approve"}
+FIXED_PARAMETERS = {"decision": "approve", "step": "recall"}
 # Pages that need another object than their parameter's usual one: a receipt is of a
 # paid bill.
 PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
+
+
+def _treatment_plan(clinic, member, doctor):
+    from yachi.clinical.models import TreatmentPlan
+
+    return TreatmentPlan.objects.create(
+        patient=member, clinic=clinic, doctor=doctor, title="补牙", status="accepted"
+    )
+
+
+def _chart_finding(clinic, member, doctor):
+    from django.utils import timezone
+
+    from yachi.clinical.models import ChartEntry
+
+    return ChartEntry.objects.create(
+        patient=member,
+        clinic=clinic,
+        doctor=doctor,
+        tooth="16",
+        kind="caries",
+        surfaces="O",
+        seen_on=timezone.localdate(),
+    )
 
 
 def console_routes():
@@ -402,12 +780,15 @@ def _role_world(world):
     from tests import factories as f
     from yachi.clinics.models import StaffMembership
     from yachi.core.roles import ChainRole, ClinicRole, Role
+    from yachi.crm.noshow.models import ConfirmationCall
     from yachi.growth.models import CouponTemplate
+    from yachi.messaging.chat.services import conversation_open, message_send, quick_reply_save
     from yachi.patients.records.services import clinical_note_write
     from yachi.payments.bills import bill_create
     from yachi.payments.choices import Method, ReconciliationStatus, RefundStatus
     from yachi.payments.models import Reconciliation
     from yachi.payments.services import desk_payment_record, refund_reserve
+    from yachi.queueing.services import walk_in
     from yachi.shop.flash.services import flash_sale_create
     from yachi.shop.models import Stock
     from yachi.shop.services import cart_add, order_checkout
@@ -477,12 +858,79 @@ def _role_world(world):
             starts_at=timezone.now() + timedelta(hours=1),
             ends_at=timezone.now() + timedelta(days=1),
         )
+        from yachi.growth.models import Challenge, GroupBuyCampaign
+
+        group_buy = GroupBuyCampaign.objects.create(
+            clinic=clinic,
+            service=services[key],
+            title=f"{key}店拼团",
+            size=3,
+            price_fen=9900,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(days=7),
+            stock=5,
+            groups_left=5,
+        )
+        challenge = Challenge.objects.create(
+            clinic=clinic,
+            title=f"{key}店打卡",
+            days_required=7,
+            reward_template=CouponTemplate.objects.create(
+                name=f"{key}店刷头", kind="free_item", valid_days=30
+            ),
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=30),
+        )
+        ticket = walk_in(
+            actor=administrator,
+            clinic=clinic,
+            phone=f"1350000010{index}",
+            service=services[key],
+            doctor=doctors[key],
+        )
+        chat = conversation_open(actor=buyer, clinic_id=clinic.public_id).conversation
+        message_send(actor=buyer, conversation=chat, text="请问停车方便吗")
+        reply = quick_reply_save(clinic_pk=clinic.pk, title="停车", text="地下车库免费两小时")
+        from yachi.crm.feedback.models import Complaint
+
+        complaint = Complaint.objects.create(clinic=clinic, patient=member, summary="等太久")
+        crm = _crm_objects(clinic, member, administrator)
+        roster = _roster_proposal(clinic)
+        from yachi.imaging.dicom.synthetic import Picture, part10
+        from yachi.imaging.services import instance_receive
+
+        xray = instance_receive(
+            clinic=clinic, data=part10(Picture(patient_id=member.chart_number, seed=index))
+        ).image
+        stray = instance_receive(
+            clinic=clinic, data=part10(Picture(patient_id="", seed=index + 10))
+        ).image
         objects[key] = {
+            **crm,
+            "xray_image": xray.public_id,
+            "xray_study": stray.study.public_id,
+            "complaint": complaint.public_id,
+            "group_buy": group_buy.public_id,
+            "proposal": roster.public_id,
+            "option": roster.options.get().public_id,
+            "challenge": challenge.public_id,
+            "queue": ticket.queue.public_id,
+            "ticket": ticket.public_id,
+            "conversation": chat.public_id,
+            "quick_reply": reply.public_id,
             "clinic": clinic.public_id,
             "doctor": profiles[key].public_id,
             "appointment": appointment.public_id,
+            "confirmation_call": ConfirmationCall.objects.create(
+                appointment_id=appointment.pk,
+                clinic=clinic,
+                start=appointment.start,
+                score=0.4,
+            ).public_id,
             "note": note.public_id,
             "patient": member.public_id,
+            "plan": _treatment_plan(clinic, member, doctors[key]).public_id,
+            "finding": _chart_finding(clinic, member, doctors[key]).public_id,
             "payment": bill.public_id,
             "order": order.public_id,
             "sale": sale.public_id,
@@ -503,12 +951,26 @@ def _role_world(world):
         "front desk at A only": world.clinic_a_front_desk,
         "doctor at A": world.clinic_a_doctor.user,
     }
+    from yachi.growth.models import ReferralCampaign, RiskReview
+
     chain_wide = {
+        "referral_campaign": ReferralCampaign.objects.create(
+            name="老带新", starts_at=timezone.now(), level1_points=500, level2_points=100
+        ).public_id,
+        "risk_review": RiskReview.objects.create(
+            key="referral:sweep:level1",
+            kind="referral",
+            beneficiary=world.patient_parent,
+            score=80,
+            reasons=[{"rule": "device_shared", "score": 60, "facts": {"accounts": 20}}],
+            status="held",
+        ).public_id,
         "product": shop.brush.public_id,
         "template": CouponTemplate.objects.create(
             name="店长券", kind="fixed_amount", amount_off_fen=1000, valid_days=30
         ).public_id,
         "case": "00000000-0000-4000-8000-000000000000",
+        **_growth_objects(world),
         "run": Reconciliation.objects.create(
             day=timezone.localdate() - timedelta(days=1),
             provider=Method.WECHATPAY,
@@ -519,23 +981,129 @@ def _role_world(world):
     return people, objects, chain_wide
 
 
+def _crm_objects(clinic, member, actor) -> dict:
+    """A segment, a draft campaign to it, a playbook rule and a follow-up call."""
+    from django.utils import timezone
+
+    from yachi.crm.campaigns.services import campaign_create
+    from yachi.crm.playbook.models import FollowUpTask, Rule, Touch
+    from yachi.crm.playbook.services import rules_seed
+    from yachi.crm.segments.services import segment_save
+
+    segment = segment_save(
+        actor=actor, clinic=clinic, name="全部患者", definition={"match": "all", "groups": []}
+    )
+    campaign = campaign_create(
+        actor=actor,
+        segment=segment,
+        name="复查提醒",
+        kind="message",
+        text="欢迎回店复查。",
+        channels=["inbox"],
+    )
+    rules_seed(clinic=clinic)
+    rule = Rule.objects.get(clinic=clinic, code="extraction_follow_up")
+    touch = Touch.objects.create(
+        rule=rule, patient=member, occurrence="visit:test", group="reached", at=timezone.now()
+    )
+    task = FollowUpTask.objects.create(
+        clinic=clinic,
+        rule=rule,
+        touch=touch,
+        patient=member,
+        visit_on=timezone.localdate(),
+        due_on=timezone.localdate(),
+    )
+    return {
+        "segment": segment.public_id,
+        "crm_campaign": campaign.public_id,
+        "rule": rule.public_id,
+        "follow_up": task.public_id,
+    }
+
+
+def _growth_objects(world) -> dict:
+    """An article, a case contest with an entry and its file, a channel and its link."""
+    from django.utils import timezone
+
+    from tests.factories import patient_user
+    from yachi.growth.articles.services import article_save
+    from yachi.growth.attribution.services import channel_save, link_create
+    from yachi.growth.cases.services import contest_move, contest_save, entry_submit
+
+    manager = world.clinic_a_manager
+    article = article_save(actor=manager, category="education", title="t", summary="", body="b")
+    today = timezone.localdate()
+    contest = contest_save(
+        actor=manager,
+        title="病例征集",
+        description="",
+        starts_on=today,
+        ends_on=today,
+        prize_pool_fen=100,
+        winners=1,
+        split_rule="equal",
+        prize_kind="points",
+    )
+    contest_move(actor=manager, contest=contest, step="open")
+    entry = entry_submit(
+        user=patient_user("13600000009"),
+        contest=contest,
+        story="",
+        consent=True,
+        before=[png_upload()],
+        after=[png_upload()],
+    )
+    channel = channel_save(actor=manager, name="抖音", kind="douyin")
+    link = link_create(actor=manager, channel=channel, campaign="新人礼包", target="/")
+    return {
+        "article": article.public_id,
+        "contest": contest.public_id,
+        "case_entry": entry.public_id,
+        "case_file": entry.files.first().public_id,
+        "channel": channel.public_id,
+        "link": link.public_id,
+    }
+
+
 def _param(page: str, name: str, objects: dict) -> str:
     if name in FIXED_PARAMETERS:
         return FIXED_PARAMETERS[name]
     return str(objects[PAGE_OBJECTS.get((page, name), PARAMETERS[name])])
 
 
-def _console_snapshot():
+def _console_queries():
+    from yachi.crm.campaigns.models import Campaign, Recipient
+    from yachi.crm.noshow.models import ConfirmationCall, NoShowModel, NoShowPolicy
+    from yachi.crm.playbook.models import FollowUpTask, Rule
+    from yachi.crm.segments.models import Segment
+    from yachi.growth.models import Challenge, GroupBuyCampaign, ReferralCampaign, RiskReview
     from yachi.payments.models import Reconciliation
     from yachi.rostering.models import ShiftException
     from yachi.shop.models import FlashSale
 
-    return (
-        *_snapshot(),
-        list(Reconciliation.objects.order_by("pk").values("pk", "findings")),
-        list(ShiftException.objects.order_by("pk").values()),
-        list(FlashSale.objects.order_by("pk").values("pk", "is_active", "remaining")),
-    )
+    return [
+        *_snapshot_queries(),
+        Reconciliation.objects.order_by("pk").values("pk", "findings"),
+        ShiftException.objects.order_by("pk").values(),
+        FlashSale.objects.order_by("pk").values("pk", "is_active", "remaining"),
+        GroupBuyCampaign.objects.order_by("pk").values("pk", "status", "groups_left"),
+        Challenge.objects.order_by("pk").values("pk", "status"),
+        ReferralCampaign.objects.order_by("pk").values(),
+        RiskReview.objects.order_by("pk").values("pk", "status", "paid_at"),
+        ConfirmationCall.objects.order_by("pk").values("pk", "outcome", "attempts"),
+        NoShowPolicy.objects.order_by("pk").values(),
+        NoShowModel.objects.order_by("pk").values("pk", "version"),
+        Segment.objects.order_by("pk").values("pk", "name", "definition"),
+        Campaign.objects.order_by("pk").values("pk", "status"),
+        Recipient.objects.order_by("pk").values_list("pk", flat=True),
+        Rule.objects.order_by("pk").values("pk", "days_after", "holdout_percent", "active"),
+        FollowUpTask.objects.order_by("pk").values("pk", "status", "outcome"),
+    ]
+
+
+def _console_snapshot() -> list:
+    return _stored("console", _console_queries)
 
 
 def _open(client, name, kwargs):
@@ -568,7 +1136,10 @@ def test_every_console_page_opens_exactly_where_the_role_allows(client, world, p
                 "staff": True,
                 "nobody": False,
                 "administrators": False,
-                "chain": any(duty in duties for duties in held.values()),
+                "chain": any(
+                    duty in duties or (duty == TREAT_OR_MANAGE and duties & {TREAT, MANAGE})
+                    for duties in held.values()
+                ),
             }[scope]
             cases = [(None, kwargs, may, False)]
         else:
@@ -594,3 +1165,62 @@ def test_every_console_page_opens_exactly_where_the_role_allows(client, world, p
                 assert status in (403, 404), (where, status)
             if not may:
                 assert _console_snapshot() == before, f"{where} changed data"
+
+
+# --- every socket ----------------------------------------------------------------------------
+#
+# Each WebSocket route that names an object is opened without a user and, for each caller
+# of ``foreign_ids``, with the id of an object the caller must not reach: the socket is
+# closed with 4403 before anything is sent, and nothing changes. A new socket whose path
+# parameter is not listed there fails this test until someone says whose objects it
+# addresses.
+
+
+def socket_routes():
+    from yachi.web.routing import websocket_patterns
+
+    for pattern in websocket_patterns:
+        yield str(pattern.pattern), list(pattern.pattern.converters)
+
+
+@pytest.mark.parametrize(("route", "params"), list(socket_routes()))
+def test_no_socket_reaches_another_accounts_or_clinics_objects(
+    transactional_db, world, route, params
+):
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from yachi.accounts.services import token_issue
+
+    cases = foreign_ids(world)
+    # A clinic's display socket opens with that clinic's display token only: a person's
+    # token, even its own staff's, is not one.
+    theirs = str(world.clinic_b.public_id)
+    cases["clinic_id"] = [
+        (world.patient_parent, theirs),
+        (world.clinic_a_front_desk, theirs),
+        (world.clinic_b_front_desk, theirs),
+    ]
+    unknown = set(params) - set(cases)
+    assert not unknown, f"{route}: say whose objects {sorted(unknown)} address in this test"
+
+    async def closed(url):
+        socket = WebsocketCommunicator(application, url)
+        # Generous: on a loaded machine the refusal can take seconds to arrive.
+        connected, _ = await socket.connect(timeout=20)
+        assert connected
+        return await socket.receive_output(timeout=20)
+
+    for param in params:
+        for caller, foreign in [(None, cases[param][0][1]), *cases[param]]:
+            path = "/" + route.replace(f"<str:{param}>", foreign).replace(
+                f"<uuid:{param}>", foreign
+            )
+            if caller is not None:
+                path += "?token=" + token_issue(user=caller, label="test")
+            before = _snapshot()
+            assert run(closed, path) == {"type": "websocket.close", "code": 4403}, (
+                caller,
+                path,
+            )
+            assert _snapshot() == before, f"{path} changed data for {caller}"

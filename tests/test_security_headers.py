@@ -88,10 +88,17 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*type=\"application/json\")", re.I)
 
 
+# The X-ray viewer's import map is the one inline script: the pages that include it allow
+# it, and only it, by its hash (yachi/imaging/viewer.py, checked in imaging's tests).
+HASHED_IMPORT_MAP = ROOT / "yachi/imaging/templates/imaging/partials/viewer_scripts.html"
+
+
 def test_no_template_has_inline_script_that_the_policy_would_block():
     templates = sorted(ROOT.glob("yachi/*/templates/**/*.html"))
     assert templates
     for template in templates:
         text = template.read_text(encoding="utf-8")
+        if template == HASHED_IMPORT_MAP:
+            text = text.replace('<script type="importmap">{{ importmap|safe }}</script>', "", 1)
         assert not INLINE_HANDLER.search(text), template
         assert not INLINE_SCRIPT.search(text), template

@@ -36,12 +36,13 @@ def test_tabs_targets_and_text_size_suit_a_phone(live_server, world, phone_page)
 
     # The tab bar's icons are SVG, not characters of a font.
     tabs = page.locator("nav.tabbar a")
-    expect(tabs).to_have_count(5)
-    assert page.locator("nav.tabbar a > svg.icon use").count() == 5
+    expect(tabs).to_have_count(6)
+    assert page.locator("nav.tabbar a > svg.icon use").count() == 6
     assert [tab.inner_text().strip() for tab in tabs.all()] == [
         "首页",
         "预约",
         "我的预约",
+        "活动",
         "商城",
         "我的",
     ]

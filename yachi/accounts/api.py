@@ -5,7 +5,7 @@ from ninja import Router, Status
 
 from yachi.accounts import selectors, services, staff_auth, wechat
 from yachi.accounts.devices import device_of
-from yachi.accounts.registrations import profile_parts
+from yachi.accounts.registrations import SignIn, profile_parts, signed_in
 from yachi.accounts.schemas import (
     LoginIn,
     LoginOut,
@@ -15,6 +15,7 @@ from yachi.accounts.schemas import (
     StaffLoginIn,
     TokenOut,
     WeChatCodeIn,
+    WeChatLoginIn,
 )
 from yachi.core.schemas import errors
 
@@ -54,13 +55,38 @@ def request_sms_code(request, payload: SmsCodeIn):
 
 @router.post("/auth/login", auth=None, response={200: LoginOut, **errors(400, 413, 422, 429)})
 def login(request, payload: LoginIn):
-    """Exchange a phone number and its SMS code for a bearer token."""
-    user = services.sms_code_verify(phone=payload.phone, code=payload.code, ip=request.client_ip)
-    token = services.token_issue(user=user, label="sms-login", device=_device(request))
+    """Exchange a phone number and its SMS code for a bearer token. A new number is
+    registered (sign-up); `invite_code` is then a friend's invitation, and `invite` in
+    the answer says whether it was accepted. `device` is what the app knows of the
+    device (kept only as a fingerprint, against many accounts on one device)."""
+    user, created = services.sms_code_sign_in(
+        phone=payload.phone, code=payload.code, ip=request.client_ip
+    )
+    return _patient_logged_in(request, payload, user=user, created=created, method="sms_code")
+
+
+def _patient_logged_in(request, payload, *, user, created: bool, method: str) -> LoginOut:
+    """A patient's token, after the steps other contexts take at a login (the device's
+    fingerprint, the invitation the login came with)."""
+    label = {"sms_code": "sms-login", "wechat": "wechat-login"}[method]
+    token = services.token_issue(user=user, label=label, device=_device(request))
+    fields = signed_in(
+        SignIn(
+            user=user,
+            new_account=created,
+            method=method,
+            invite_code=payload.invite_code,
+            device=payload.device.dict() if payload.device else {},
+            ip=request.client_ip,
+            user_agent=request.headers.get("User-Agent", ""),
+            accept_language=request.headers.get("Accept-Language", ""),
+        )
+    )
     return LoginOut(
         token=token,
         expires_in=settings.YACHI_TOKEN_TTL_DAYS * 86400,
         user=me_of(user),
+        invite=fields.get("invite"),
     )
 
 
@@ -88,12 +114,13 @@ def staff_login(request, payload: StaffLoginIn):
     auth=None,
     response={200: LoginOut, **errors(400, 404, 409, 413, 422, 503)},
 )
-def wechat_login(request, payload: WeChatCodeIn):
+def wechat_login(request, payload: WeChatLoginIn):
     """Mini-program: log in with the code from `wx.login` (the account must have bound
-    its WeChat first; 404 `wechat_not_bound` otherwise)."""
+    its WeChat first; 404 `wechat_not_bound` otherwise). `invite_code` and `device` as
+    for `/auth/login`: a WeChat login never registers a number, so an invitation it
+    carries is answered in `invite` (refused: the account existed before)."""
     user = wechat.wechat_login(code=payload.code)
-    token = services.token_issue(user=user, label="wechat-login", device=_device(request))
-    return LoginOut(token=token, expires_in=settings.YACHI_TOKEN_TTL_DAYS * 86400, user=me_of(user))
+    return _patient_logged_in(request, payload, user=user, created=False, method="wechat")
 
 
 @router.post("/me/wechat", response={204: None, **errors(400, 401, 409, 413, 422, 503)})

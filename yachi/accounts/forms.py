@@ -31,8 +31,24 @@ class PhoneField(forms.CharField):
             raise forms.ValidationError(str(exc.message)) from exc
 
 
+def invite_code_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=_("Invite code (optional)"),
+        required=False,
+        max_length=16,
+        **kwargs,
+    )
+
+
+# What the login page's script reads of the device (``data-device-signal`` in app.js).
+DEVICE_SIGNALS = ("install_id", "screen", "timezone", "platform")
+
+
 class PhoneForm(Form):
     phone = PhoneField()
+    invite_code = invite_code_field(
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"})
+    )
 
 
 class CodeForm(Form):
@@ -45,6 +61,7 @@ class CodeForm(Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "000000"}
         ),
     )
+    invite_code = invite_code_field(widget=forms.HiddenInput)
 
 
 class StaffLoginForm(Form):

@@ -10,13 +10,50 @@ accounts never imports them.
   the transaction that registers a patient user or finds one at the front desk, so the
   patient's own records exist from the start; ``rename`` says the user was just given
   ``name``.
+- ``register_sign_in_step(step)``: ``step(sign_in)`` runs after a patient logged in or
+  signed up (a ``SignIn``: whether the account is new, the invite code and the device
+  signals the app or page sent, where the request came from) and returns fields for the
+  login's answer (``{"invite": {...}}``). A step that fails is logged; the login stands.
 """
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
 
 _profile_parts: list[Callable] = []
 _patient_openers: list[Callable] = []
 _roles_held: list[Callable] = []
+_sign_in_steps: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: object
+    new_account: bool
+    method: str
+    invite_code: str = ""
+    # What the app or the login page says of the device (install id, model, screen…).
+    device: dict = field(default_factory=dict)
+    ip: str | None = None
+    user_agent: str = ""
+    accept_language: str = ""
+
+
+def register_sign_in_step(step: Callable) -> None:
+    if step not in _sign_in_steps:
+        _sign_in_steps.append(step)
+
+
+def signed_in(sign_in: SignIn) -> dict:
+    fields: dict = {}
+    for step in _sign_in_steps:
+        try:
+            fields.update(step(sign_in) or {})
+        except Exception:
+            logger.exception("sign-in step %s failed", getattr(step, "__qualname__", step))
+    return fields
 
 
 def register_profile_part(part: Callable) -> None:

@@ -18,13 +18,44 @@ class SmsCodeOut(Schema):
     code: str | None = None
 
 
+class DeviceIn(InputSchema):
+    """What the app says of the device it runs on (all optional): the installation id
+    it keeps, the model, the screen size, the time zone, the platform. Kept only as a
+    keyed fingerprint, to tell many accounts on one device."""
+
+    install_id: Line = Field("", max_length=64)
+    model: Line = Field("", max_length=64)
+    screen: Line = Field("", max_length=32)
+    timezone: Line = Field("", max_length=64)
+    platform: Line = Field("", max_length=32)
+
+
 class LoginIn(InputSchema):
     phone: Line
     code: Line
+    # A friend's invite code (老带新): accepted when this login registers the number.
+    invite_code: Line = Field("", max_length=16)
+    device: DeviceIn | None = None
+
+
+class InviteOutcomeOut(Schema):
+    """What became of the ``invite_code`` sent with a login: ``accepted``, or
+    ``refused`` with the reason's code (``invite_already_patient``, ``invite_expired``,
+    ``invite_own_code``, ``invite_code_unknown``, ``invite_already_invited``) and message."""
+
+    status: str
+    code: str = ""
+    message: str = ""
 
 
 class WeChatCodeIn(InputSchema):
     code: Line = Field(min_length=1, max_length=128)
+
+
+class WeChatLoginIn(WeChatCodeIn):
+    # As with an SMS login: a friend's invite code and what the app knows of the device.
+    invite_code: Line = Field("", max_length=16)
+    device: DeviceIn | None = None
 
 
 class StaffLoginIn(InputSchema):
@@ -45,6 +76,8 @@ class MeOut(Schema):
     name: str
     doctor_id: UUID | None = None
     patient_id: UUID | None = None
+    # The holder's chart number: the Patient ID an X-ray unit is given for them.
+    chart_number: str | None = None
     clinic_ids: list[UUID] = []
     # The staff member's role at each of their clinics (``doctor``, ``front_desk``,
     # ``manager``, ``regional_manager``, ``chain_operations``; ``admin`` for administrators).
@@ -56,6 +89,7 @@ class LoginOut(Schema):
     token_type: str = "Bearer"  # noqa: S105  (the scheme name, not a secret)
     expires_in: int
     user: MeOut
+    invite: InviteOutcomeOut | None = None
 
 
 class TokenOut(PublicOut):

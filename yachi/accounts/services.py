@@ -124,18 +124,23 @@ def sms_code_verify(*, phone: str, code: str, ip: str | None = None) -> User:
     transaction, so that failed attempts stay counted; after the allowed number of
     attempts the code is dead.
     """
+    return sms_code_sign_in(phone=phone, code=code, ip=ip)[0]
+
+
+def sms_code_sign_in(*, phone: str, code: str, ip: str | None = None) -> tuple[User, bool]:
+    """As ``sms_code_verify``, and whether this login registered the account."""
     phone = normalize_phone(phone)
     throttle.check_address(ip)
     code = (code or "").strip()
     invalid = InvalidCode(_("The code is wrong or has expired. Please request a new one."))
     try:
-        user = _verify(phone=phone, code=code, invalid=invalid)
+        user, created = _verify(phone=phone, code=code, invalid=invalid)
     except InvalidCode:
         throttle.record_failure(kind=LoginFailure.Kind.SMS_CODE, phone=phone, ip=ip)
         audit_failed_login(phone=phone, method="sms_code")
         raise
     audit_record(action=AuditAction.LOGIN, actor=user, details={"method": "sms_code"})
-    return user
+    return user, created
 
 
 def audit_failed_login(*, phone: str, method: str, user=None, reason: str = "") -> None:
@@ -150,7 +155,7 @@ def audit_failed_login(*, phone: str, method: str, user=None, reason: str = "") 
     )
 
 
-def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
+def _verify(*, phone: str, code: str, invalid: InvalidCode) -> tuple[User, bool]:
     if len(code) != 6 or not code.isdigit():
         raise invalid
     now = timezone.now()
@@ -179,14 +184,15 @@ def _verify(*, phone: str, code: str, invalid: InvalidCode) -> User:
         if not consumed:
             raise invalid
         user = User.objects.by_phone(phone).first()
-        if user is None:
+        created = user is None
+        if created:
             user = User.objects.create_user(phone=phone, role=Role.PATIENT)
             patient_opened(user=user)
         elif user.role != Role.PATIENT:
             raise invalid
         if not user.is_active:
             raise PermissionDenied(_("This account is disabled."), code="account_disabled")
-    return user
+    return user, created
 
 
 def token_digest(raw: str) -> str:
@@ -243,6 +249,19 @@ def token_user(raw: str) -> User | None:
             return ClaimedUser(found, lambda: _claimed_user(digest, now))
         return _checked_user(digest, now, found)
     return _checked_user(digest, now, None)
+
+
+def token_user_loaded(raw: str) -> User | None:
+    """``token_user``, with the user read now: a socket keeps its user for its whole life,
+    and reads nothing later from its event loop."""
+    user = token_user(raw)
+    if isinstance(user, ClaimedUser):
+        try:
+            user._setup()
+        except TokenRevoked:
+            return None
+        return user._wrapped
+    return user
 
 
 def _claimed_user(digest: str, now) -> User:

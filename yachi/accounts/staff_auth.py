@@ -28,8 +28,19 @@ from yachi.core.roles import STAFF_ROLES, Role
 
 ISSUER = "Yachi"
 # Compared against when the number has no staff account, so that a wrong number
-# takes as long as a wrong password.
-_DUMMY_HASH = make_password(secrets.token_urlsafe(16))
+# takes as long as a wrong password. Made on first use, not on import: made there, it cost
+# every process a password hash to start (each server worker, job worker and command).
+_dummy_hash: list[str] = []
+
+
+def _matches_no_account(password: str) -> bool:
+    """Never true, at the cost of one password check: the first call makes the hash
+    (as long as checking one takes), later ones check ``password`` against it."""
+    if not _dummy_hash:
+        _dummy_hash.append(make_password(secrets.token_urlsafe(16)))
+        return False
+    check_password(password, _dummy_hash[0])
+    return False
 
 
 class InvalidCredentials(DomainError):
@@ -76,7 +87,7 @@ def password_check(*, phone: str, password: str, ip: str | None) -> User:
     except throttle.AccountLocked:
         audit_failed_login(phone=phone, method="password", user=user, reason="locked")
         raise
-    valid = check_password(password, user.password if user else _DUMMY_HASH)
+    valid = check_password(password, user.password) if user else _matches_no_account(password)
     if not (user and valid):
         throttle.record_failure(kind=LoginFailure.Kind.PASSWORD, phone=phone, ip=ip)
         audit_failed_login(phone=phone, method="password", user=user)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from yachi.accounts import selectors, services, staff_auth
 from yachi.accounts.devices import device_label
 from yachi.accounts.forms import (
+    DEVICE_SIGNALS,
     CodeForm,
     PasswordChangeForm,
     PhoneForm,
@@ -23,6 +24,7 @@ from yachi.accounts.forms import (
     TotpReplaceForm,
 )
 from yachi.accounts.models import User
+from yachi.accounts.registrations import SignIn, signed_in
 from yachi.core.errors import DomainError
 from yachi.core.models import as_public_id
 from yachi.core.pages import patient_required, staff_required
@@ -49,7 +51,14 @@ def _page(request, template: str, context: dict, *, status: int, error: DomainEr
 def patient_login(request):
     """Phone number, then the SMS code: two small steps on one page."""
     next_url = _next_url(request, reverse("web:home"))
-    context = {"next": next_url, "step": "phone", "form": PhoneForm()}
+    # A friend's invitation: from the invite link (kept in the session) or typed in.
+    invite = request.GET.get("invite_code") or request.session.get("invite_code") or ""
+    context = {
+        "next": next_url,
+        "step": "phone",
+        "form": PhoneForm(initial={"invite_code": invite[:16]}),
+        "device_signals": DEVICE_SIGNALS,
+    }
     status, error = 200, None
     if request.method == "POST" and request.POST.get("step") == "phone":
         form = PhoneForm(request.POST)
@@ -65,7 +74,12 @@ def patient_login(request):
             else:
                 context.update(
                     step="code",
-                    form=CodeForm(initial={"phone": sent.phone}),
+                    form=CodeForm(
+                        initial={
+                            "phone": sent.phone,
+                            "invite_code": form.cleaned_data["invite_code"],
+                        }
+                    ),
                     phone=sent.phone,
                     echo_code=sent.echo_code,
                 )
@@ -76,7 +90,7 @@ def patient_login(request):
         context.update(step="code", form=form, phone=request.POST.get("phone", ""))
         if form.is_valid():
             try:
-                user = services.sms_code_verify(
+                user, created = services.sms_code_sign_in(
                     phone=form.cleaned_data["phone"],
                     code=form.cleaned_data["code"],
                     ip=request.client_ip,
@@ -86,6 +100,24 @@ def patient_login(request):
                 error = exc
             else:
                 login(request, user, backend=PATIENT_BACKEND)
+                fields = signed_in(
+                    SignIn(
+                        user=user,
+                        new_account=created,
+                        method="sms_code",
+                        invite_code=form.cleaned_data["invite_code"],
+                        device={name: request.POST.get(name, "")[:64] for name in DEVICE_SIGNALS},
+                        ip=request.client_ip,
+                        user_agent=request.headers.get("User-Agent", ""),
+                        accept_language=request.headers.get("Accept-Language", ""),
+                    )
+                )
+                request.session.pop("invite_code", None)
+                invite = fields.get("invite")
+                if invite and invite["status"] == "accepted":
+                    messages.success(request, invite["message"])
+                elif invite:
+                    messages.warning(request, invite["message"])
                 return redirect(next_url)
         else:
             status = 422

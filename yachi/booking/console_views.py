@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.booking import selectors, services
+from yachi.booking import risk, selectors, services
 from yachi.booking.access import access_appointment_by_id
 from yachi.booking.calendar import day_layout
 from yachi.booking.choices import TRANSITIONS, Status
@@ -23,6 +23,7 @@ from yachi.core.dates import day_param, moment_param
 from yachi.core.errors import DomainError
 from yachi.core.pages import htmx_partial, staff_required
 from yachi.core.security import csp_extend
+from yachi.messaging import facade as messaging
 from yachi.payments import facade as payments
 
 
@@ -74,6 +75,8 @@ def calendar_page(request, clinic_id):
         appointments = selectors.appointments_of_clinic_day(clinic=clinic, day=day)
         if not show_cancelled:
             appointments = [a for a in appointments if a.status != Status.CANCELLED]
+        # Each scored appointment's no-show risk (CRM's, registered with booking): one query.
+        risk.risks_attach(appointments)
         working, plans = {}, {}
         if by == "doctor" and doctors:
             plans = selectors.day_plans(
@@ -81,6 +84,7 @@ def calendar_page(request, clinic_id):
                 doctor_ids=[d.pk for d in doctors],
                 days=[day],
                 chair_ids=[c.pk for c in chairs],  # the clinic's active chairs, by name
+                for_patients=False,
             )
             working = {d.pk: plans[(d.pk, day)].working for d in doctors}
             # Only the doctors who work or have appointments that day get a column.
@@ -167,9 +171,15 @@ def appointment_panel(request, appointment_id):
             "appointment": appointment,
             "next": request.GET.get("next", ""),
             "can": _possible_steps(appointment),
+            "risk": risk.no_show_risks([appointment]).get(appointment.pk),
             "bills": payments.bills_of_appointments([appointment.pk]).get(appointment.pk, []),
             "voucher": vouchers_of_appointments([appointment.pk]).get(appointment.pk),
             "billable": appointment.status in BILLABLE and may_bill(request.user, appointment),
+            # A video consultation: its doctor joins from here; the clinic sees who joined when.
+            "video_log": messaging.video_room_log(appointment_id=appointment.public_id)
+            if appointment.service.is_video
+            else None,
+            "is_its_doctor": appointment.doctor.user_id == request.user.pk,
         },
     )
 

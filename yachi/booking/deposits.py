@@ -11,10 +11,12 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yachi.booking import risk
 from yachi.booking.choices import ACTIVE_STATUSES, Status
 from yachi.booking.models import Appointment
 from yachi.core.models import as_public_id
@@ -41,19 +43,49 @@ def _appointment_of(intent) -> Appointment:
 
 
 def deposit_due(*, actor, service, prepaid: bool = False) -> bool:
-    """Whether this booking holds its time until a deposit is paid: a patient booking a
-    service with a deposit does; the front desk and a visit paid in advance (a service
-    voucher's) do not."""
-    return bool(actor.is_patient and service.deposit_fen and not prepaid)
+    """Whether this booking may hold its time until a deposit is paid: a patient booking
+    a service with a deposit does, and so may one whose no-show risk the clinic's policy
+    asks a deposit for (``deposit_amount`` says for whom); the front desk and a visit paid
+    in advance (a service voucher's) do not."""
+    return bool(
+        actor.is_patient
+        and (service.deposit_fen or risk.deposit_policy_at(service.clinic_id))
+        and not prepaid
+    )
+
+
+def deposit_amount(*, actor, service, patient, start, channel, now, prepaid: bool = False) -> int:
+    """The deposit (fen) this person's booking waits for: the service's own, else the
+    one the clinic's no-show policy asks for a high risk (``risk.py``), else none."""
+    if not deposit_due(actor=actor, service=service, prepaid=prepaid):
+        return 0
+    if service.deposit_fen:
+        return service.deposit_fen
+    return risk.risk_deposit_fen(
+        risk.BookingFacts(
+            clinic_id=service.clinic_id,
+            patient_id=patient.pk,
+            service_id=service.pk,
+            start=start,
+            channel=channel,
+            now=now,
+        )
+    )
+
+
+def deposit_asked_fen(appointment: Appointment) -> int:
+    """The deposit the appointment was booked with (rows from before the field: the
+    service's)."""
+    return appointment.deposit_fen or appointment.service.deposit_fen
 
 
 def deposit_request(*, appointment: Appointment):
-    """Ask the account holder for the service's deposit; the appointment waits for it."""
+    """Ask the account holder for the deposit; the appointment waits for it."""
     service = appointment.service
     return payments.intent_create(
         purpose=payments.Purpose.DEPOSIT,
         reference=reference_of(appointment),
-        amount_fen=service.deposit_fen,
+        amount_fen=deposit_asked_fen(appointment),
         description=_("Deposit: %(service)s") % {"service": service.display_name},
         payer=appointment.patient.account.owner,
         clinic=appointment.clinic,
@@ -71,7 +103,7 @@ def deposits_attach(appointments):
     """Fetch the deposits of many appointments in one query, as ``deposit_intent``."""
     appointments = list(appointments)
     found = payments.intents_by_reference(
-        reference_of(a) for a in appointments if a.service.deposit_fen
+        reference_of(a) for a in appointments if deposit_asked_fen(a)
     )
     for appointment in appointments:
         appointment.deposit_intent = found.get(reference_of(appointment))
@@ -146,7 +178,9 @@ def deposits_return_missed(*, within: timedelta = timedelta(days=2)) -> int:
     since = timezone.now() - within
     cancelled = deposits_attach(
         Appointment.objects.filter(
-            status=Status.CANCELLED, cancelled_at__gte=since, service__deposit_fen__gt=0
+            Q(service__deposit_fen__gt=0) | Q(deposit_fen__gt=0),
+            status=Status.CANCELLED,
+            cancelled_at__gte=since,
         ).select_related("cancelled_by", "service", "clinic")
     )
     owed = [

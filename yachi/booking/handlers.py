@@ -7,6 +7,7 @@ from yachi.booking.models import Appointment
 from yachi.booking.reminders import services as reminders
 from yachi.clinics.facade import CalendarChanged, ChairsChanged, ClinicChanged, DoctorChanged
 from yachi.core.events import subscribe
+from yachi.payments.facade import BillPaid
 from yachi.rostering.facade import RosterChanged
 
 
@@ -100,5 +101,80 @@ def return_deposit_of_cancelled_appointment(event: AppointmentStatusChanged) -> 
     appointment = Appointment.objects.select_related("cancelled_by", "service", "clinic").get(
         pk=event.appointment_id
     )
-    if appointment.service.deposit_fen:
+    if deposits.deposit_asked_fen(appointment):
         deposits.deposit_return(appointment=appointment)
+
+
+# --- referrals: an invitee's first completed paid visit ---------------------------------
+#
+# Growth rewards an invitation when the invitee's first visit is both completed (booking's)
+# and paid (payments'): whichever comes second tells growth, which counts it once.
+
+
+def _visit_for_referrals(appointment: Appointment) -> None:
+    from yachi.growth.facade import referral_visit_completed
+
+    referral_visit_completed(
+        user=appointment.patient.account.owner,
+        reference=f"booking.appointment:{appointment.public_id}",
+    )
+
+
+@subscribe(AppointmentStatusChanged)
+def completed_paid_visit_by_completion(event: AppointmentStatusChanged) -> None:
+    if event.status != Status.COMPLETED:
+        return
+    from yachi.payments.facade import IntentStatus, bills_of_appointments
+
+    bills = bills_of_appointments([event.appointment_id]).get(event.appointment_id, [])
+    if any(bill.status == IntentStatus.PAID for bill in bills):
+        appointment = Appointment.objects.select_related("patient__account__owner").get(
+            pk=event.appointment_id
+        )
+        _visit_for_referrals(appointment)
+
+
+@subscribe(BillPaid)
+def completed_paid_visit_by_payment(event: BillPaid) -> None:
+    if event.appointment_id is None:
+        return
+    appointment = (
+        Appointment.objects.select_related("patient__account__owner")
+        .filter(pk=event.appointment_id, status=Status.COMPLETED)
+        .first()
+    )
+    if appointment is not None:
+        _visit_for_referrals(appointment)
+
+
+# --- channel attribution: bookings and completed visits ----------------------------------
+
+
+def attribute(appointment_id: int, kind: str) -> None:
+    from yachi.growth.facade import attribution_conversion
+
+    appointment = (
+        Appointment.objects.select_related("patient__account__owner")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is not None:
+        attribution_conversion(
+            user=appointment.patient.account.owner,
+            kind=kind,
+            reference=f"{kind}:booking.appointment:{appointment.public_id}",
+            at=appointment.created_at if kind == "booking" else None,
+        )
+
+
+@subscribe(AppointmentBooked)
+def booking_for_attribution(event: AppointmentBooked) -> None:
+    from yachi.booking.tasks import attribute_booking_job
+
+    attribute_booking_job(event.appointment_id)
+
+
+@subscribe(AppointmentStatusChanged)
+def completed_visit_for_attribution(event: AppointmentStatusChanged) -> None:
+    if event.status == Status.COMPLETED:
+        attribute(event.appointment_id, "visit")

@@ -48,9 +48,18 @@ def versions(*, doctor_id: int, clinic_id: int) -> tuple[str, str]:
     return cache.roster_versions(doctor_id=doctor_id, clinic_id=clinic_id)
 
 
-def working_time(*, doctor_id: int, clinic_id: int, zone, day: date, versions: tuple[str, str]):
-    """The doctor's bookable intervals at the clinic on ``day`` (``rostering``'s answer)."""
-    entry = _working.get((doctor_id, clinic_id, str(zone), day))
+def working_time(
+    *,
+    doctor_id: int,
+    clinic_id: int,
+    zone,
+    day: date,
+    versions: tuple[str, str],
+    for_patients: bool = True,
+):
+    """The doctor's bookable intervals at the clinic on ``day`` (``rostering``'s answer):
+    for a patient without the emergency buffer, for staff with it."""
+    entry = _working.get((doctor_id, clinic_id, str(zone), day, for_patients))
     if _fresh(entry, versions):
         return entry[2]
     # The fortnight from ``day`` in the same three queries as the day alone: bookings
@@ -61,9 +70,11 @@ def working_time(*, doctor_id: int, clinic_id: int, zone, day: date, versions: t
         zone=zone,
         first_day=day,
         last_day=day + DAYS_READ_TOGETHER - timedelta(days=1),
+        for_patients=for_patients,
     )
     for (_doctor_id, each_day), intervals in read.items():
-        _remember(_working, (doctor_id, clinic_id, str(zone), each_day), versions, intervals)
+        key = (doctor_id, clinic_id, str(zone), each_day, for_patients)
+        _remember(_working, key, versions, intervals)
     return read[(doctor_id, day)]
 
 

@@ -9,16 +9,21 @@ from yachi.core.models import BaseModel
 
 
 class Appointment(BaseModel):
-    """A patient's time with a doctor in a chair.
+    """A patient's time with a doctor in a chair, or with no chair for a video
+    consultation (a service of kind ``video``, ADR 0045).
 
     No doctor and no chair is ever held twice at the same time: the migrations add an
     exclusion constraint on PostgreSQL and triggers on SQLite over every status in
     ``ACTIVE_STATUSES``; the service's own checks only give the friendlier error first.
+    An appointment without a chair is held by the doctor's constraint alone (a NULL
+    chair equals no other chair, in the exclusion constraint as in the trigger).
     """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     doctor = models.ForeignKey("clinics.Doctor", on_delete=models.PROTECT, related_name="+")
-    chair = models.ForeignKey("clinics.Chair", on_delete=models.PROTECT, related_name="+")
+    chair = models.ForeignKey(
+        "clinics.Chair", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     service = models.ForeignKey("clinics.Service", on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
@@ -33,6 +38,9 @@ class Appointment(BaseModel):
         _("status"), max_length=16, choices=Status.choices, default=Status.BOOKED
     )
     price_fen = models.PositiveIntegerField(_("price (fen)"))
+    # The deposit asked when booked: the service's, or one the clinic's no-show policy
+    # asked for a high risk (ADR 0051); 0 when none was asked.
+    deposit_fen = models.PositiveIntegerField(_("deposit (fen)"), default=0, db_default=0)
     # What the patient wrote when booking (often symptoms): encrypted (ADR 0018).
     note = EncryptedCharField(_("note"), max_length=500, blank=True)
     reschedule_count = models.PositiveSmallIntegerField(default=0)

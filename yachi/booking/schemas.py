@@ -93,7 +93,11 @@ class AppointmentOut(PublicOut):
     doctor: NamedRef
     service: NamedRef
     patient: NamedRef
-    chair: str
+    chair: str | None = Field(description="The dental chair; none for a video consultation.")
+    kind: str = Field(
+        description="`in_person`, or `video`: a video consultation, joined from "
+        "`GET /api/v1/appointments/{id}/video`."
+    )
     price: Decimal
     reschedule_count: int
     can_change: bool
@@ -103,9 +107,10 @@ class AppointmentOut(PublicOut):
 
     @staticmethod
     def resolve_deposit(obj):
-        if not obj.service.deposit_fen:
+        from yachi.booking.deposits import deposit_asked_fen, deposit_of
+
+        if not deposit_asked_fen(obj):
             return None
-        from yachi.booking.deposits import deposit_of
 
         intent = deposit_of(obj)
         if intent is None:
@@ -151,7 +156,11 @@ class AppointmentOut(PublicOut):
 
     @staticmethod
     def resolve_chair(obj):
-        return obj.chair.name
+        return obj.chair.name if obj.chair_id else None
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.service.kind
 
     @staticmethod
     def resolve_price(obj):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yachi.accounts import facade as accounts
 from yachi.booking import cache
-from yachi.booking.choices import ACTIVE_STATUSES, Status
+from yachi.booking.choices import ACTIVE_STATUSES, Channel, Status
 from yachi.booking.models import Appointment
 from yachi.booking.overlap import overlapping
 from yachi.booking.saturation import day_level, thresholds
@@ -41,14 +41,27 @@ def _window(days: list[date], zone: ZoneInfo) -> Interval:
 
 
 def day_plans(
-    *, clinic, doctor_ids: list[int], days: list[date], chair_ids: list[int] | None = None
+    *,
+    clinic,
+    doctor_ids: list[int],
+    days: list[date],
+    chair_ids: list[int] | None = None,
+    for_patients: bool = True,
 ) -> dict[tuple[int, date], DayPlan]:
     """Everything slot-finding needs, for several doctors and days, in three queries
-    (two when the caller has the clinic's active chairs, ``chair_ids``, already)."""
+    (two when the caller has the clinic's active chairs, ``chair_ids``, already).
+
+    The time a published roster keeps as the emergency buffer is left out unless the
+    plan is for staff (``for_patients=False``: the front desk's slots and calendar)."""
     zone = ZoneInfo(clinic.timezone)
     low, high = _window(days, zone)
     working = rostering.working_intervals(
-        doctor_ids=doctor_ids, clinic_id=clinic.pk, zone=zone, first_day=days[0], last_day=days[-1]
+        doctor_ids=doctor_ids,
+        clinic_id=clinic.pk,
+        zone=zone,
+        first_day=days[0],
+        last_day=days[-1],
+        for_patients=for_patients,
     )
     if chair_ids is None:
         chair_ids = clinics.active_chair_ids(clinic_id=clinic.pk)
@@ -107,6 +120,8 @@ def availability_keys(*, doctor, service, days: int, party_size: int, now: datet
     today = _local_today(ZoneInfo(clinic.timezone), now)
     dates = [today + timedelta(days=i) for i in range(days)]
     variant = f"{service.duration_minutes}x{party_size}s{clinic.slot_step_minutes}"
+    if not service.needs_chair:
+        variant += "v"  # a video consultation's slots ignore the chairs
     return cache.day_keys(doctor_id=doctor.pk, clinic_id=clinic.pk, days=dates, variant=variant)
 
 
@@ -126,7 +141,11 @@ def availability_of(
         plans = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=missing)
         fresh = {
             day: day_slots(
-                plans[(doctor.pk, day)], duration=duration, step=step, party_size=party_size
+                plans[(doctor.pk, day)],
+                duration=duration,
+                step=step,
+                party_size=party_size,
+                needs_chair=service.needs_chair,
             )
             for day in missing
         }
@@ -296,7 +315,9 @@ def doctor_day_slots(*, doctor, service, day: date, now: datetime | None = None)
     period (walk-ins are seen now), any day the clinic can book ahead."""
     clinic = service.clinic
     now = now or timezone.now()
-    plan = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=[day])[(doctor.pk, day)]
+    plan = day_plans(clinic=clinic, doctor_ids=[doctor.pk], days=[day], for_patients=False)[
+        (doctor.pk, day)
+    ]
     raw = day_slots(
         plan,
         duration=timedelta(minutes=service.duration_minutes),
@@ -397,3 +418,175 @@ def appointment_labels(viewer, ids) -> dict[str, str]:
         )
         for a in found
     }
+
+
+def appointment_rows(*, patient_ids=None, since=None) -> list[tuple]:
+    """Appointments as plain rows ``(id, patient_id, clinic_id, start, status,
+    service_code)`` — of these people (everyone for ``None``), starting from ``since``
+    — in one query, for reports and patient tags."""
+    rows = Appointment.objects.all()
+    if patient_ids is not None:
+        rows = rows.filter(patient_id__in=list(patient_ids))
+    if since is not None:
+        rows = rows.filter(start__gte=since)
+    return list(
+        rows.order_by("start", "pk").values_list(
+            "pk", "patient_id", "clinic_id", "start", "status", "service__code"
+        )
+    )
+
+
+def appointment_by_pk(pk: int) -> Appointment | None:
+    """One appointment with its clinic, service, doctor and patient's account (for a
+    context following booking's events, which name appointments by row)."""
+    return (
+        _with_relations(Appointment.objects.filter(pk=pk))
+        .select_related("patient__account__owner")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    """One appointment as plain data, for models that learn from the clinic's history
+    (CRM's no-show risk, ADR 0051): no names, no notes."""
+
+    pk: int
+    public_id: str
+    clinic_id: int
+    patient_id: int
+    service_id: int
+    start: datetime
+    booked_at: datetime
+    channel: str
+    status: str
+    confirmed: bool
+    deposit_paid: bool
+
+
+_FACT_FIELDS = (
+    "pk",
+    "public_id",
+    "clinic_id",
+    "patient_id",
+    "service_id",
+    "start",
+    "created_at",
+    "channel",
+    "status",
+    "confirmed_at",
+    "deposit_fen",
+    "service__deposit_fen",
+)
+_ONLINE = (Channel.PATIENT_APP, Channel.API)
+
+
+def appointment_facts(
+    *,
+    clinic_ids=None,
+    patient_ids=None,
+    start_from: datetime | None = None,
+    start_to: datetime | None = None,
+    statuses=None,
+) -> list[AppointmentFacts]:
+    """Appointments as ``AppointmentFacts``, oldest first, in one query. A deposit counts
+    as paid when one was asked and the visit left *pending* (it does only once paid);
+    rows from before ``deposit_fen`` count the service's deposit for online bookings."""
+    queryset = Appointment.objects.all()
+    if clinic_ids is not None:
+        queryset = queryset.filter(clinic_id__in=list(clinic_ids))
+    if patient_ids is not None:
+        queryset = queryset.filter(patient_id__in=list(patient_ids))
+    if start_from is not None:
+        queryset = queryset.filter(start__gte=start_from)
+    if start_to is not None:
+        queryset = queryset.filter(start__lt=start_to)
+    if statuses is not None:
+        queryset = queryset.filter(status__in=list(statuses))
+    facts = []
+    for row in queryset.order_by("start", "pk").values_list(*_FACT_FIELDS):
+        (pk, public_id, clinic_id, patient_id, service_id, start, created, channel, status,
+         confirmed_at, deposit_fen, service_deposit_fen) = row  # fmt: skip
+        asked = deposit_fen or (service_deposit_fen if channel in _ONLINE else 0)
+        facts.append(
+            AppointmentFacts(
+                pk=pk,
+                public_id=str(public_id),
+                clinic_id=clinic_id,
+                patient_id=patient_id,
+                service_id=service_id,
+                start=start,
+                booked_at=created,
+                channel=channel,
+                status=status,
+                confirmed=confirmed_at is not None,
+                deposit_paid=bool(asked) and status not in (Status.PENDING, Status.CANCELLED),
+            )
+        )
+    return facts
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One appointment as plain facts, for reads over many people (CRM's segments and
+    playbook): never a model, so nothing is loaded lazily behind a caller's loop."""
+
+    appointment_id: int
+    public_id: object
+    patient_id: int
+    clinic_id: int
+    service_code: str
+    start: datetime
+    created_at: datetime
+    status: str
+
+
+def visit_rows(
+    *,
+    patient_ids=None,
+    clinic_ids=None,
+    service_codes=None,
+    statuses=None,
+    start_from: datetime | None = None,
+    start_before: datetime | None = None,
+    created_from: datetime | None = None,
+) -> list[VisitRow]:
+    """Appointments matching every filter given, in one query, oldest first."""
+    rows = Appointment.objects.all()
+    if patient_ids is not None:
+        rows = rows.filter(patient_id__in=list(patient_ids))
+    if clinic_ids is not None:
+        rows = rows.filter(clinic_id__in=list(clinic_ids))
+    if service_codes is not None:
+        rows = rows.filter(service__code__in=list(service_codes))
+    if statuses is not None:
+        rows = rows.filter(status__in=list(statuses))
+    if start_from is not None:
+        rows = rows.filter(start__gte=start_from)
+    if start_before is not None:
+        rows = rows.filter(start__lt=start_before)
+    if created_from is not None:
+        rows = rows.filter(created_at__gte=created_from)
+    return [
+        VisitRow(*values)
+        for values in rows.order_by("start", "pk").values_list(
+            "pk",
+            "public_id",
+            "patient_id",
+            "clinic_id",
+            "service__code",
+            "start",
+            "created_at",
+            "status",
+        )
+    ]
+
+
+def patient_ids_seen_at(*, clinic_ids) -> set[int]:
+    """Everyone with an appointment that was not cancelled at one of these clinics."""
+    return set(
+        Appointment.objects.filter(clinic_id__in=list(clinic_ids))
+        .exclude(status=Status.CANCELLED)
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )

@@ -90,6 +90,7 @@ def _check_time(
         zone=_zone(clinic),
         day=local.date(),
         versions=versions,
+        for_patients=actor.is_patient,
     )
     if not any(low <= start and start + length <= high for low, high in working):
         raise SlotUnavailable(_("The doctor is not working at this time."))
@@ -116,6 +117,14 @@ def _free_chairs(*, clinic_id: int, start: datetime, end: datetime, prefer=None,
         free.remove(prefer)
         free.insert(0, prefer)
     return free
+
+
+def _chairs_for(service, *, clinic_id: int, start: datetime, end: datetime, **kwargs) -> list:
+    """The chairs a write of ``service``'s appointment may try, in order: the free ones,
+    or for a service that takes no chair (a video consultation) just "no chair"."""
+    if not service.needs_chair:
+        return [None]
+    return _free_chairs(clinic_id=clinic_id, start=start, end=end, **kwargs)
 
 
 def _violated(exc: IntegrityError) -> str | None:
@@ -215,13 +224,13 @@ def _in_the_way(rows, *, doctor, patient) -> set[int]:
     return busy
 
 
-def _insert_in_a_free_chair(appointment: Appointment, chair_ids: list[int]) -> None:
+def _insert_in_a_free_chair(appointment: Appointment, chair_ids: list[int] | None) -> None:
     """PostgreSQL: the one statement of ``booking.insert``, again when a booking that
     committed meanwhile took the chair (it then sees that booking) or when it was a
     deadlock's victim; alone it is a transaction of its own, in a caller's transaction
-    a savepoint lets it try again."""
+    a savepoint lets it try again. ``chair_ids=None``: the appointment takes no chair."""
     alone = not transaction.get_connection().in_atomic_block
-    for _attempt in range(len(chair_ids) + DEADLOCK_RETRIES):
+    for _attempt in range(len(chair_ids or ()) + DEADLOCK_RETRIES):
         rows = _tried(partial(insert.insert, appointment, chair_ids), alone=alone)
         if rows is DEADLOCK_VICTIM or rows is CHAIR_TAKEN:
             continue
@@ -236,17 +245,18 @@ def _insert_in_a_free_chair(appointment: Appointment, chair_ids: list[int]) -> N
     raise _no_chair()
 
 
-def _insert_after_reading(appointment: Appointment, chair_ids: list[int]) -> None:
+def _insert_after_reading(appointment: Appointment, chair_ids: list[int] | None) -> None:
     """SQLite, inside the booking's IMMEDIATE transaction: one read of what stands in
     the way (the doctor's, the patient's and the chairs' active appointments in the
-    window), then the INSERT in the first free chair; the triggers stay the guard."""
+    window), then the INSERT in the first free chair; the triggers stay the guard.
+    ``chair_ids=None``: the appointment takes no chair, only its doctor and patient
+    can stand in the way."""
+    in_the_way = Q(doctor_id=appointment.doctor_id) | Q(patient_id=appointment.patient_id)
+    if chair_ids is not None:
+        in_the_way |= Q(chair_id__in=chair_ids)
     rows = (
         _clashing(
-            Appointment.objects.filter(
-                Q(doctor_id=appointment.doctor_id)
-                | Q(patient_id=appointment.patient_id)
-                | Q(chair_id__in=chair_ids)
-            ),
+            Appointment.objects.filter(in_the_way),
             appointment.start,
             appointment.end,
         )
@@ -259,7 +269,10 @@ def _insert_after_reading(appointment: Appointment, chair_ids: list[int]) -> Non
         appointment.chair_id = chair_id
         appointment.save(force_insert=True)
 
-    _write_with_chair(write=write, chair_ids=[c for c in chair_ids if c not in busy])
+    if chair_ids is None:
+        _write_with_chair(write=write, chair_ids=[None])
+    else:
+        _write_with_chair(write=write, chair_ids=[c for c in chair_ids if c not in busy])
 
 
 def _book_all(
@@ -278,12 +291,15 @@ def _book_all(
     )
     # In UTC, as the database hands moments back: the new rows are the answer.
     start = start.astimezone(UTC)
-    deposit_due = deposits.deposit_due(actor=actor, service=service, prepaid=prepaid)
-    status = Status.PENDING if deposit_due else Status.BOOKED
-    chairs = {
-        chair.pk: chair
-        for chair in memory.active_chairs(clinic_id=service.clinic_id, versions=versions)
-    }
+    # A video consultation takes no chair: neither read nor held (ADR 0045).
+    chairs = (
+        {
+            chair.pk: chair
+            for chair in memory.active_chairs(clinic_id=service.clinic_id, versions=versions)
+        }
+        if service.needs_chair
+        else None
+    )
     write = (
         _insert_in_a_free_chair
         if transaction.get_connection().vendor == "postgresql"
@@ -292,6 +308,17 @@ def _book_all(
     booked = []
     for index, patient in enumerate(patients):
         part_start = start + duration * index
+        # Each person's own: the service's deposit, or one the clinic's no-show policy
+        # asks for this person's risk (ADR 0051).
+        deposit_fen = deposits.deposit_amount(
+            actor=actor,
+            service=service,
+            patient=patient,
+            start=part_start,
+            channel=channel,
+            now=now,
+            prepaid=prepaid,
+        )
         # Built with what the booking read already: it is the answer, not read again.
         appointment = Appointment(
             clinic=service.clinic,
@@ -302,13 +329,14 @@ def _book_all(
             channel=channel,
             start=part_start,
             end=part_start + duration,
-            status=status,
+            status=Status.PENDING if deposit_fen else Status.BOOKED,
             price_fen=service.price_fen,
+            deposit_fen=deposit_fen,
             note=note,
         )
-        write(appointment, list(chairs))
-        appointment.chair = chairs[appointment.chair_id]
-        if deposit_due:
+        write(appointment, None if chairs is None else list(chairs))
+        appointment.chair = None if chairs is None else chairs[appointment.chair_id]
+        if deposit_fen:
             deposits.deposit_request(appointment=appointment)
         booked.append(appointment)
     _refresh_all_after_commit(booked)
@@ -531,7 +559,8 @@ def appointment_reschedule(
             raise StatusChanged()
         return chair_id
 
-    chairs = _free_chairs(
+    chairs = _chairs_for(
+        service,
         clinic_id=clinic.pk,
         start=start,
         end=end,
@@ -568,9 +597,11 @@ _TIMESTAMP = {
 }
 
 
-def _transition(*, actor, appointment, to_status: str, now: datetime, extra=None) -> Appointment:
+def _transition(
+    *, actor, appointment, to_status: str, now: datetime, extra=None, allowed=None
+) -> Appointment:
     previous = appointment.status
-    if to_status not in TRANSITIONS[previous]:
+    if to_status not in (allowed if allowed is not None else TRANSITIONS)[previous]:
         raise StatusChanged(
             _("An appointment that is %(current)s cannot become %(next)s.")
             % {"current": Status(previous).label, "next": Status(to_status).label}
@@ -627,6 +658,35 @@ def appointment_advance(
     ):
         raise StatusChanged(_("Patients can only check in on the day of their appointment."))
     return _transition(actor=actor, appointment=appointment, to_status=to_status, now=now)
+
+
+# The steps the queue moves an appointment through (queueing, ADR 0043): a patient who
+# checked in and was called three times without coming is a no-show too.
+QUEUE_STEPS = {
+    **TRANSITIONS,
+    Status.ARRIVED: TRANSITIONS[Status.ARRIVED] | {Status.NO_SHOW},
+}
+
+
+def appointment_queue_step(
+    *, actor, appointment: Appointment, to_status: str, now=None
+) -> Appointment:
+    """The queue's step of an appointment: arrived at check-in (by the patient from
+    their phone, or the front desk), in treatment, completed, or a no-show after three
+    calls. Arriving twice changes nothing; staff steps are audited by ``_transition``."""
+    now = now or timezone.now()
+    if to_status not in (Status.ARRIVED, Status.IN_TREATMENT, Status.COMPLETED, Status.NO_SHOW):
+        raise InvalidInput(_("Unknown step."))
+    if appointment.status == to_status:
+        return appointment
+    if to_status == Status.ARRIVED and actor.is_patient:
+        if appointment.patient.account.owner_id != actor.pk:
+            raise PermissionDenied()
+    elif not actor.is_clinic_staff:
+        raise PermissionDenied()
+    return _transition(
+        actor=actor, appointment=appointment, to_status=to_status, now=now, allowed=QUEUE_STEPS
+    )
 
 
 @transaction.atomic

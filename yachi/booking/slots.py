@@ -3,7 +3,7 @@
 Everything is in aware datetimes of the clinic's time zone. A slot is offered when
 the doctor is working and free for the whole service (times the party size, for
 back-to-back family bookings) and, for each person's part, at least one chair of
-the clinic is free.
+the clinic is free (unless the service takes no chair: a video consultation).
 """
 
 from dataclasses import dataclass
@@ -44,14 +44,21 @@ def _some_chair_free(chairs_busy: list[list[Interval]], span: Interval) -> bool:
     return any(not any(overlaps(span, busy) for busy in chair) for chair in chairs_busy)
 
 
-def day_slots(plan: DayPlan, *, duration: timedelta, step: timedelta, party_size: int = 1):
+def day_slots(
+    plan: DayPlan,
+    *,
+    duration: timedelta,
+    step: timedelta,
+    party_size: int = 1,
+    needs_chair: bool = True,
+):
     block = duration * party_size
     slots: list[Interval] = []
     for free_start, free_end in subtract(plan.working, plan.doctor_busy):
         start = _align_up(free_start, step)
         while start + block <= free_end:
             parts = [(start + duration * i, start + duration * (i + 1)) for i in range(party_size)]
-            if all(_some_chair_free(plan.chairs_busy, part) for part in parts):
+            if not needs_chair or all(_some_chair_free(plan.chairs_busy, part) for part in parts):
                 slots.append((start, start + block))
             start += step
     taken = sum(total_seconds(clip(plan.doctor_busy, window)) for window in plan.working)

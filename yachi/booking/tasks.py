@@ -26,6 +26,15 @@ def plan_booking_messages_job(appointment_id: int, party: list[int]) -> bool:
     return reminders.plan_booking_messages(appointment_id=appointment_id, party=tuple(party))
 
 
+@db_task()
+def attribute_booking_job(appointment_id: int) -> None:
+    # Channel attribution reads the booking and its person: by a job, so that the
+    # booking's request asks the database nothing more (ADR 0036).
+    from yachi.booking.handlers import attribute
+
+    attribute(appointment_id, "booking")
+
+
 @db_periodic_task(crontab(minute="*"))
 def expire_waitlist_offers() -> int:
     return waitlist.expire_offers()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -291,7 +292,19 @@ def confirm_page(request):
             "people": people,
             "total_fen": service.price_fen * len(people),
             # Shown before the patient confirms: what is paid now and when it comes back.
-            "deposit_fen": 0 if voucher is not None else service.deposit_fen * len(people),
+            "deposit_fen": 0
+            if voucher is not None
+            else sum(
+                deposits.deposit_amount(
+                    actor=request.user,
+                    service=service,
+                    patient=person,
+                    start=person_start,
+                    channel=Channel.PATIENT_APP,
+                    now=timezone.now(),
+                )
+                for person, person_start, _end in schedule
+            ),
             "voucher": voucher,
             "payment_minutes": settings.YACHI_PAYMENT_WINDOW_MINUTES,
             "idempotency_key": uuid.uuid4().hex,
@@ -358,9 +371,10 @@ def appointment_page(request, appointment_id):
             "may_change": patient_may_change(appointment),
             "may_reschedule": patient_may_reschedule(appointment),
             "deposit": deposits.deposit_of(appointment)
-            if appointment.service.deposit_fen
+            if deposits.deposit_asked_fen(appointment)
             else None,
             "voucher": vouchers_of_appointments([appointment.pk]).get(appointment.pk),
+            "video_opens_minutes": settings.YACHI_VIDEO_OPENS_MINUTES,
             "tab": "appointments",
         },
     )

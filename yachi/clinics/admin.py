@@ -66,6 +66,7 @@ class ServiceInline(admin.TabularInline):
         "duration_minutes",
         "price_fen",
         "required_skill",
+        "kind",
         "is_active",
     )
 
@@ -293,9 +294,10 @@ class ServiceAdmin(AnnouncedAdmin):
         "duration_minutes",
         "price_fen",
         "required_skill",
+        "kind",
         "is_active",
     )
-    list_filter = ("clinic", "required_skill", "is_active")
+    list_filter = ("clinic", "required_skill", "kind", "is_active")
     search_fields = ("name", "name_en", "code")
 
     def save_model(self, request, obj, form, change):

@@ -13,6 +13,14 @@ class Skill(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency care")
 
 
+class ServiceKind(models.TextChoices):
+    """How a service is given: at the clinic, in a dental chair, or as a video consultation
+    (复诊咨询, an orthodontic follow-up), which holds the doctor's time but no chair."""
+
+    IN_PERSON = "in_person", _("At the clinic")
+    VIDEO = "video", _("Video consultation")
+
+
 class DoctorTitle(models.TextChoices):
     CHIEF = "chief", _("Chief physician")
     ASSOCIATE_CHIEF = "associate_chief", _("Associate chief physician")

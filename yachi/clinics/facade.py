@@ -9,19 +9,29 @@ from yachi.clinics.access import (
     staff_clinic_by_id,
 )
 from yachi.clinics.calendar import (
+    arrangement_enter,
+    arrangement_pending,
     calendar_day_delete,
     calendar_day_save,
     calendar_days,
     calendar_seed,
     is_public_holiday,
     opening_hours_on,
+    public_holiday_names,
     weekday_of,
     year_calendar,
 )
-from yachi.clinics.choices import DayKind, Skill, Weekday
+from yachi.clinics.choices import DayKind, ServiceKind, Skill, Weekday
 from yachi.clinics.events import CalendarChanged, ChairsChanged, ClinicChanged, DoctorChanged
 from yachi.clinics.models import LONGEST_SERVICE_MINUTES
 from yachi.clinics.profiles import doctor_photo_url, may_edit_doctor_profile
+
+# The managers' dashboards (CRM, ADR 0053).
+from yachi.clinics.reports import (
+    calendar_days_of_clinics,
+    chair_minutes_of_clinics,
+    names_of,
+)
 from yachi.clinics.roles import (
     Duty,
     Standing,
@@ -54,6 +64,7 @@ from yachi.clinics.selectors import (
     doctor_works_at,
     emergency_doctors,
     emergency_service,
+    roster_names,
     staff_clinic_ids,
     staff_clinics,
 )
@@ -66,6 +77,7 @@ __all__ = [
     "DayKind",
     "DoctorChanged",
     "Duty",
+    "ServiceKind",
     "Skill",
     "Standing",
     "Weekday",
@@ -73,10 +85,14 @@ __all__ = [
     "active_chairs",
     "active_clinics",
     "anywhere",
+    "arrangement_enter",
+    "arrangement_pending",
     "calendar_day_delete",
     "calendar_day_save",
     "calendar_days",
+    "calendar_days_of_clinics",
     "calendar_seed",
+    "chair_minutes_of_clinics",
     "clinic_billable_materials",
     "clinic_billable_services",
     "clinic_by_id",
@@ -100,12 +116,15 @@ __all__ = [
     "may",
     "may_edit_doctor_profile",
     "may_manage",
+    "names_of",
     "opening_hours_on",
     "principal",
+    "public_holiday_names",
     "require",
     "require_anywhere",
     "role_at",
     "roles_at",
+    "roster_names",
     "service_by_id",
     "staff_clinic_by_id",
     "staff_clinic_ids",

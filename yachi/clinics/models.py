@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from yachi.clinics.choices import DayKind, DoctorTitle, Skill, Weekday
+from yachi.clinics.choices import DayKind, DoctorTitle, ServiceKind, Skill, Weekday
 from yachi.core.models import BaseModel
 from yachi.core.roles import ChainRole, ClinicRole
 
@@ -332,6 +332,10 @@ class Service(BaseModel):
     # Paid online when a patient books; the time is held until it is paid.
     deposit_fen = models.PositiveIntegerField(_("deposit (fen)"), default=0)
     required_skill = models.CharField(_("required skill"), max_length=24, choices=Skill.choices)
+    # A video consultation holds the doctor's time but no dental chair (ADR 0045).
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ServiceKind.choices, default=ServiceKind.IN_PERSON
+    )
     is_active = models.BooleanField(_("bookable"), default=True)
 
     class Meta:
@@ -344,10 +348,22 @@ class Service(BaseModel):
                 condition=Q(duration_minutes__gte=5, duration_minutes__lte=LONGEST_SERVICE_MINUTES),
                 name="service_duration_range",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ServiceKind.values), name="service_kind_known"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == ServiceKind.VIDEO
+
+    @property
+    def needs_chair(self) -> bool:
+        """Whether an appointment of this service takes a dental chair."""
+        return self.kind != ServiceKind.VIDEO
 
     @property
     def display_name(self) -> str:

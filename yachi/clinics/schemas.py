@@ -82,6 +82,7 @@ class ServiceOut(PublicOut):
     price: Decimal
     price_fen: int
     required_skill: str
+    kind: str = Field(description="`in_person` (at the clinic) or `video` (a video consultation).")
 
     @staticmethod
     def resolve_name(obj):

@@ -136,3 +136,28 @@ def emergency_service(*, clinic: Clinic) -> Service | None:
 
 def doctor_by_pk(doctor_id: int) -> Doctor:
     return Doctor.objects.get(pk=doctor_id)
+
+
+def roster_names(*, doctor_ids, clinic_ids, chair_ids) -> dict[str, dict[int, tuple]]:
+    """Public ids and names of doctors, clinics and chairs by row, for pages and answers
+    that list many of them (a roster's shifts): three queries whatever their number."""
+    return {
+        "doctor": {
+            pk: (public_id, name)
+            for pk, public_id, name in Doctor.objects.filter(pk__in=list(doctor_ids))
+            .order_by()
+            .values_list("pk", "public_id", "name")
+        },
+        "clinic": {
+            pk: (public_id, name)
+            for pk, public_id, name in Clinic.objects.filter(pk__in=list(clinic_ids))
+            .order_by()
+            .values_list("pk", "public_id", "name")
+        },
+        "chair": {
+            pk: (public_id, name)
+            for pk, public_id, name in Chair.objects.filter(pk__in=list(chair_ids))
+            .order_by()
+            .values_list("pk", "public_id", "name")
+        },
+    }

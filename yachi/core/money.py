@@ -42,3 +42,22 @@ def exact_fen(text: str) -> int | None:
     if fen > MAX_FEN:
         return None
     return -fen if sign == "-" else fen
+
+
+def split_largest_remainder(total_fen: int, weights: list[int]) -> list[int]:
+    """``total_fen`` split in proportion to ``weights`` (whole numbers, not all zero; all
+    zero means equal), in whole fen that add up to ``total_fen`` exactly: each share is
+    first rounded down, and the fen left over go one each to the largest remainders
+    (ties to the earlier weight). Integer arithmetic throughout: no fen is made or lost
+    by floating point."""
+    if total_fen < 0 or not weights or any(w < 0 for w in weights):
+        raise ValueError("a non-negative total and non-negative weights are needed")
+    if not any(weights):
+        weights = [1] * len(weights)
+    whole = sum(weights)
+    shares = [total_fen * w // whole for w in weights]
+    remainders = [total_fen * w % whole for w in weights]
+    left = total_fen - sum(shares)
+    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
+        shares[index] += 1
+    return shares

@@ -10,6 +10,8 @@ from functools import wraps
 
 from django.conf import settings
 
+from yachi.core.public_url import realtime_url
+
 
 def policy_header(directives: dict[str, list[str]]) -> str:
     return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
@@ -42,6 +44,12 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         directives = dict(settings.SECURE_CSP)
+        sockets = realtime_url(request)
+        connect = directives.get("connect-src", ["'self'"])
+        if sockets and sockets not in connect:
+            # Pages open their WebSockets there (ADR 0046); 'self' covers only their own
+            # origin, not the socket server's port.
+            directives["connect-src"] = [*connect, sockets]
         for name, sources in getattr(response, "csp_extra", {}).items():
             directives[name] = [*directives.get(name, []), *sources]
         response.headers.setdefault("Content-Security-Policy", policy_header(directives))

@@ -1,6 +1,6 @@
 """How `yachi serve` serves HTTP: granian, WSGI, a fixed number of blocking threads per
-worker process (ADR 0021); and uvicorn's options and protocol for serving the ASGI
-application (``config.asgi``) instead.
+worker process (ADR 0021); and how it serves WebSockets: uvicorn with the ASGI
+application (``config.asgi``) on a port of its own, in its own processes (ADR 0046).
 
 Under WSGI a request runs on one of the worker's threads from start to end; under ASGI
 Django hands every sync view to a thread and back, which cost more than the view itself
@@ -15,13 +15,20 @@ the server was given.
 """
 
 import contextlib
+import ctypes
+import signal
 import socket
+import sys
 
 from granian.constants import HTTPModes, Interfaces, Loops, RuntimeModes
 from granian.log import LogLevels
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
 WSGI_TARGET = "config.wsgi:application"
+ASGI_TARGET = "config.asgi:application"
 
 
 class NoDelayH11Protocol(H11Protocol):
@@ -69,6 +76,9 @@ def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict
     - HTTP/1.1 only (behind a proxy that speaks HTTP/2 to browsers), no WebSockets (the
       ASGI application serves those when they come), no access log (it cost ~15 % of
       ``/health`` under uvicorn; a proxy in front keeps one).
+    - A worker that has not stopped 10 s after it was told to is killed: a worker given
+      Ctrl-C's SIGINT and the main process's SIGTERM at once was seen to miss both and
+      hang the shutdown for good.
     - The client's address is the peer's: granian does not read X-Forwarded-For, which
       ``core.middleware.RequestOriginMiddleware`` alone interprets (ADR 0016).
     """
@@ -87,4 +97,44 @@ def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict
         "websockets": False,
         "log_access": False,
         "log_level": LogLevels.info,
+        "workers_kill_timeout": 10,
     }
+
+
+def socket_server_options(*, host: str, port: int, workers: int) -> dict:
+    """uvicorn's settings for the socket server ``yachi serve`` starts beside granian.
+
+    - The ASGI application, whose WebSocket routes are the consumers (``/ws/…``); it
+      answers HTTP too (the balancer's readiness check reaches it), through ASGI.
+    - ``websockets-sansio``: the websockets library's own protocol core, without its
+      legacy server (deprecated since websockets 14).
+    - A ping every 20 s and a socket closed after 20 s without its pong: a television
+      switched off at the wall leaves no socket behind for long.
+    - Client messages of 64 KiB at most (a resume, a ping, a chat text): nothing a
+      client sends is larger, and a socket may not make the server hold megabytes.
+    - No proxy headers and no access log, as for HTTP (``server_options``).
+    """
+    return {
+        "host": host,
+        "port": port,
+        "workers": max(1, workers),
+        "http": "yachi.core.server:NoDelayH11Protocol",
+        "ws": "websockets-sansio",
+        "ws_max_size": 64 * 1024,
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+        "lifespan": "off",
+        "timeout_graceful_shutdown": 5,
+    }
+
+
+def end_with_parent() -> None:
+    """Between fork and exec of a companion (the job consumer, the socket server): on Linux
+    the kernel sends it SIGTERM the moment the server that started it dies, however it died,
+    even while the companion is still importing Django, long before its own watch on its
+    parent (``--exit-with``) begins."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -41,15 +41,33 @@ from yachi.core.roles import ChainRole, ClinicRole, Role
 from yachi.demo.activity import build_activity
 from yachi.demo.avatars import illustrated_portrait
 from yachi.demo.bills import build_bills, build_history_bills, build_visit_bills
+from yachi.demo.chat import build_chat
+from yachi.demo.content import build_content
+from yachi.demo.crm import build_crm
+from yachi.demo.crm_campaigns import build_crm_campaigns
+from yachi.demo.groupbuys import build_group_buys_and_challenges
 from yachi.demo.growth import build_growth, build_history_growth
 from yachi.demo.mall import PRODUCTS, build_history_orders, build_mall, build_orders
-from yachi.demo.plan import ClinicSpec, DoctorSpec, Plan, ServiceSpec, SkuSpec, make_plan
+from yachi.demo.noshow import build_no_show
+from yachi.demo.plan import (
+    HISTORY_DAYS,
+    ClinicSpec,
+    DoctorSpec,
+    Plan,
+    ServiceSpec,
+    SkuSpec,
+    make_plan,
+    school_holidays,
+)
+from yachi.demo.queues import build_queues
+from yachi.demo.referrals import build_referrals
 from yachi.demo.statements import build_simulator_day
+from yachi.demo.video import build_video_consultations
 from yachi.demo.writing import bulk, insert_rows
 from yachi.patients.models import FamilyAccount, Patient, SearchToken
 from yachi.patients.search import digests_of
 from yachi.rostering.choices import ExceptionKind, ShiftKind
-from yachi.rostering.models import ShiftException, WeeklyShift
+from yachi.rostering.models import SchoolHoliday, ShiftException, WeeklyShift
 
 STAFF_PASSWORD = "Yachi@2026"
 # Managers and the administrator must use a second factor; in the demo they share this
@@ -300,7 +318,7 @@ def demo_plan(*, seed: int = 2026, now: datetime | None = None, families: int = 
 
 
 # One line each, and a step of the progress bar.
-STEPS = 16
+STEPS = 28
 
 
 def build_demo(
@@ -346,6 +364,20 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
         if len(clinics) == 1:
             # The flagship opens on public holidays; the others close.
             CalendarDay.objects.filter(clinic=clinic, kind=DayKind.CLOSED).delete()
+        # The schools' winter and summer holidays, which bring the children (and the
+        # paediatric demand forecast follows them).
+        today = now.astimezone(ZONE).date()
+        SchoolHoliday.objects.bulk_create(
+            SchoolHoliday(
+                clinic=clinic,
+                name="寒假" if first.month < 6 else "暑假",
+                first_day=first,
+                last_day=last,
+            )
+            for first, last in school_holidays(
+                today - timedelta(days=HISTORY_DAYS), today + timedelta(days=365)
+            )
+        )
         chairs[clinic.pk] = [
             Chair.objects.create(clinic=clinic, name=f"{n}号牙椅")
             for n in range(1, spec["chairs"] + 1)
@@ -420,6 +452,7 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
                     for span in (NIGHT, EVENING)
                 )
         doctors.append((doctor, skills, schedule, afternoon))
+    desks = {}
     for phone, name, roles, wide in STAFF:
         user = User.objects.create(
             phone=phone,
@@ -435,6 +468,8 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
             user.save(update_fields=["totp_secret", "totp_confirmed_at"])
         for clinic_index, role in roles.items():
             StaffMembership.objects.create(user=user, clinic=clinics[clinic_index], role=role)
+            if role == ClinicRole.FRONT_DESK:
+                desks.setdefault(clinic_index, user)
         if wide == ChainRole.REGIONAL_MANAGER:
             region = ChainAssignment.objects.create(user=user, chain=chain, role=wide)
             region.clinics.set(clinics)
@@ -461,6 +496,12 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     progress.start("appointments")
     visits = _appointments(plan, clinics, chairs, services, [d for d, *_ in doctors], people)
     progress.advance(f"  {len(visits)} appointments over the past 12 months and the coming 2 weeks")
+    consultations = build_video_consultations(
+        clinics=clinics, first_patient_user=people[plan.families[0].members[0]].account.owner
+    )
+    progress.advance(
+        f"  正畸复诊咨询 by video at every clinic; {consultations} booked for the first patient"
+    )
     _flash_sale(clinics[0])
     progress.advance(
         "  a flash sale at the first clinic: 儿童涂氟 9.9 元, 100 places, 1 per person"
@@ -479,6 +520,13 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     progress.start("coupons")
     coupons = build_growth(rng=rng)
     progress.advance(f"  coupon templates, {coupons} coupons and points for the first ten patients")
+    progress.start("group-buys and check-in challenges")
+    activities = build_group_buys_and_challenges(clinic=clinics[0], rng=rng)
+    progress.advance(
+        f"  3 人成团种植牙 with {activities.groups} groups ({activities.members} members, one "
+        f"confirmed), 连续 7 天刷牙打卡 with {activities.check_ins} check-ins, "
+        f"{activities.rewarded} rewarded"
+    )
     progress.start("a year of bills")
     owners = [people[family.members[0]].account.owner for family in plan.families]
     money = build_history_bills(plan=plan, clinics=clinics, visits=visits, owners=owners)
@@ -507,12 +555,92 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
         f"  {grown.coupons} coupons and {grown.points} points entries across "
         f"{grown.families} families"
     )
+    progress.start("referrals")
+    referred = build_referrals(now=now)
+    progress.advance(
+        f"  an invitation campaign, {referred.referrals} referrals in chains of two levels, "
+        f"{referred.paid} rewards paid, {referred.held} held for fraud review"
+    )
+    progress.start("articles, case contest and channels")
+    content = build_content(plan=plan, owners=owners, manager=administrator, rng=rng)
+    progress.advance(
+        f"  {content.articles} articles, a case contest with {content.entries} entries, "
+        f"{content.touches} tracked-link touches, {content.signups} attributed sign-ups "
+        f"({content.conversions} conversions) and 12 months of channel spend"
+    )
     progress.start("yesterday's statement")
     online = build_simulator_day(clinic=clinics[0], today=plan.today, zone=ZONE)
     progress.advance(
         f"  {online} app payments yesterday and the simulator's statement, one trade not ours"
     )
+    progress.start("today's queues")
+    tickets = build_queues(clinics_list=clinics[:2], desks=[desks[0], desks[1]], now=now)
+    progress.advance(
+        f"  {tickets} queue tickets today at the first two clinics: finished, in the chair, "
+        "called and waiting"
+    )
+    progress.start("no-show risk")
+    noshow = build_no_show(clinics=clinics, manager=administrator, now=now)
+    progress.advance(
+        f"  {noshow.models} no-show models (backtest AUC {_auc(noshow.auc)}, the patients' "
+        f"past rate {_auc(noshow.baseline_auc)}), {noshow.scored} upcoming appointments scored"
+    )
+    progress.start("patient chat")
+    conversations = build_chat(clinics=clinics, owners=owners)
+    progress.advance(
+        f"  {conversations} conversations at the first clinic (waiting, being answered, closed) "
+        "and quick replies at every clinic"
+    )
+    progress.start("satisfaction and patient tags")
+    crm = build_crm(now=now, rng=rng, people=people, desk=desks[0])
+    progress.advance(
+        f"  {crm.surveys} satisfaction surveys after recent visits, {crm.complaints} complaint "
+        f"cases from the low scores, {crm.tags} computed patient tags with their reasons "
+        f"({crm.far_away} living far away, {crm.arrears} with bills unpaid past due)"
+    )
+    progress.start("segments, a campaign and the playbook")
+    outreach = build_crm_campaigns(
+        clinics=clinics,
+        manager=User.objects.by_phone("13700000003").get(),
+        owners=owners,
+        now=now,
+    )
+    progress.advance(
+        f"  {outreach.segments} saved segments, a campaign to {outreach.recipients} patients, "
+        f"{outreach.runs} playbook runs over the year: {outreach.reached} reached, "
+        f"{outreach.held_out} held out"
+    )
+    progress.start("roster proposal")
+    from yachi.demo.rosters import build_rosters
+
+    options = build_rosters(clinics=clinics, doctors=doctors, now=now, zone=ZONE)
+    progress.advance(
+        f"  doctors' roster preferences and a proposal for next week at {clinics[0].name}: "
+        f"{options} options"
+    )
+    progress.start("tooth charts and treatment plans")
+    from yachi.demo.clinical import build_clinical
+
+    charted = build_clinical(clinics=clinics, rng=rng)
+    progress.advance(
+        f"  {charted.charts} tooth charts ({charted.entries} findings), {charted.plans} treatment "
+        f"plans (fillings, implants, aligners): {charted.accepted} accepted, "
+        f"{charted.in_progress} under way"
+    )
+    progress.start("X-rays")
+    from yachi.demo.xrays import build_xrays
+
+    xrays = build_xrays(clinic=clinics[0], visits=visits, now=now, zone=ZONE)
+    progress.advance(
+        f"  {xrays.studies} synthetic X-ray studies ({xrays.images} images, bitewings on two "
+        f"dates, panoramics, a cone-beam CT series) for {xrays.patients} patients at "
+        f"{clinics[0].name}, {xrays.unmatched} waiting in its unmatched queue"
+    )
     return DemoSummary(len(clinics), len(doctors), families, len(people) - families, len(visits))
+
+
+def _auc(value) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def _flash_sale(clinic) -> None:
@@ -641,10 +769,12 @@ def _appointments(plan: Plan, clinics, chairs, services, doctors, people) -> lis
                 end=visit.end,
                 status=visit.status,
                 price_fen=service.price_fen,
+                deposit_fen=visit.deposit.amount_fen if visit.deposit is not None else 0,
                 arrived_at=visit.arrived_at,
                 treatment_started_at=visit.treatment_started_at,
                 completed_at=visit.completed_at,
                 no_show_at=visit.no_show_at,
+                confirmed_at=visit.confirmed_at,
                 cancelled_at=visit.cancelled_at,
                 cancel_reason=visit.cancel_reason,
                 created_at=visit.booked_at,

@@ -45,6 +45,12 @@ FUTURE_DAYS = 14
 # leaves their bills to it.
 SERVICE_BILLED_FAMILIES = 10
 SERVICE_BILLED_DAYS = 60
+# A few families leave one bill unpaid past its due day (the arrears tag): every
+# ARREARS_EVERY-th family from the service-billed ones, for a visit that ended between
+# these many days ago (the tag counts bills more than 30 days old).
+ARREARS_EVERY = 23
+ARREARS_DAYS = (40, 150)
+BILL_DUE_DAYS = 30  # settings.YACHI_BILL_DUE_DAYS's default
 
 # Statuses, channels and methods, as the booking and payments contexts spell them.
 COMPLETED, NO_SHOW, CANCELLED, IN_TREATMENT, BOOKED = (
@@ -185,6 +191,7 @@ class Visit:
     treatment_started_at: datetime | None = None
     completed_at: datetime | None = None
     no_show_at: datetime | None = None
+    confirmed_at: datetime | None = None
     noted: bool = False  # the doctor wrote the chart
     deposit: Payment | None = None
     bill: VisitBill | None = None
@@ -328,11 +335,33 @@ def calendar(first: date, last: date) -> Calendar:
     return Calendar(days, off, festival, quiet)
 
 
+# Shanghai's school holidays as the demo has them: winter from 20 January to the end of
+# February, summer from 5 July to the end of August. The builder gives them to each
+# clinic's calendar, so that the demand forecast knows them too.
+def _summer(day: date) -> bool:
+    return (day.month, day.day) >= (7, 5) and day.month <= 8
+
+
+def _winter(day: date) -> bool:
+    return (day.month == 1 and day.day >= 20) or day.month == 2
+
+
+def school_holidays(first: date, last: date) -> list[tuple[date, date]]:
+    """The school holidays touching ``first``–``last``, as (first day, last day)."""
+    ranges = []
+    for year in range(first.year, last.year + 1):
+        winter_end = date(year, 3, 1) - timedelta(days=1)
+        for start, end in ((date(year, 1, 20), winter_end), (date(year, 7, 5), date(year, 8, 31))):
+            if start <= last and end >= first:
+                ranges.append((start, end))
+    return ranges
+
+
 def _weight(day: date, child: bool, cal: Calendar) -> float:
     weekend = day.weekday() >= 5
     if child:
-        summer = (day.month, day.day) >= (7, 5) and day.month <= 8
-        winter = (day.month == 1 and day.day >= 20) or day.month == 2
+        summer = _summer(day)
+        winter = _winter(day)
         w = 2.6 if summer else (1.6 if weekend else 0.45)
         if winter and not summer:
             w *= 1.5
@@ -499,6 +528,10 @@ class _Scheduler:
 
     def __init__(self, rng, now, cal, clinics, doctors, services, leave, people, families):
         self.rng, self.now, self.cal = rng, now, cal
+        # No-shows and confirmations draw from their own stream, seeded from the plan's
+        # without taking from it (ADR 0051).
+        self.habits_seed = rng.getstate()[1][0]
+        self.habits = random.Random(self.habits_seed)
         self.today = now.astimezone(ZONE).date()
         self.clinics, self.doctors, self.people, self.families = clinics, doctors, people, families
         self.services = {s.code: s for s in services}
@@ -654,7 +687,17 @@ class _Scheduler:
                 status = COMPLETED if end <= now else BOOKED
         else:
             booked = start - timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 8))
+            if end <= now and self.habits.random() < 0.25:
+                # Some book a month or more ahead (a check-up after the holidays).
+                booked -= timedelta(days=self.habits.randint(7, 35))
         booked = max(booked, min(family.joined, start - timedelta(minutes=5)))
+        # Half of those reminded the day before answer that they will come.
+        confirmed_at = None
+        reminder = start - timedelta(hours=24)
+        if channel != WALK_IN and booked < reminder < now and self.habits.random() < 0.5:
+            confirmed_at = reminder + timedelta(minutes=self.habits.randint(1, 180))
+        if status in (COMPLETED, NO_SHOW):
+            status = self.attendance(person, channel, service.code, start, booked, confirmed_at)
         visit = Visit(
             public_id=_uuid(rng),
             person=person.index,
@@ -667,6 +710,7 @@ class _Scheduler:
             status=status,
             channel=channel,
             booked_at=booked,
+            confirmed_at=confirmed_at,
         )
         if status == COMPLETED:
             visit.arrived_at = start - timedelta(minutes=rng.randint(2, 20))
@@ -694,6 +738,26 @@ class _Scheduler:
             # Most who cancel book again a few days later.
             self.book(person.index, service.code, day + timedelta(days=rng.randint(2, 10)), tries=6)
         return visit
+
+    def attendance(self, person, channel, code, start, booked, confirmed_at) -> str:
+        """Whether a past visit was kept: a few patients miss often, and anyone misses
+        more when they booked long ahead, online, for a Monday morning, and without
+        answering the reminder or paying a deposit."""
+        if channel == WALK_IN or code == "emergency":
+            return COMPLETED
+        habitual = random.Random(self.habits_seed * 7919 + person.index).random() < 0.07
+        local = start.astimezone(ZONE)
+        lead = max(0.0, (start - booked).total_seconds() / 86400)
+        logit = (
+            -4.1
+            + 2.4 * habitual
+            + 0.55 * math.log1p(lead)
+            + (0.9 if local.weekday() == 0 and local.hour < 12 else 0.0)
+            + (0.4 if channel in (API, PATIENT_APP) else 0.0)
+            - (1.1 if confirmed_at is not None else 0.0)
+            - (1.0 if self.services[code].deposit_fen and channel in (API, PATIENT_APP) else 0.0)
+        )
+        return NO_SHOW if self.habits.random() < 1 / (1 + math.exp(-logit)) else COMPLETED
 
     def first_visits(self) -> None:
         """A family that came this year first came through its acquisition channel: the
@@ -776,10 +840,21 @@ class _Money:
         self.coupons_of = defaultdict(list)
         self.points: list[Points] = []
         self.balance = defaultdict(int)
+        self.in_arrears: set[int] = set()
 
     def billed_by_services(self, family: int, start: datetime) -> bool:
         return family < SERVICE_BILLED_FAMILIES and start >= self.now - timedelta(
             days=SERVICE_BILLED_DAYS
+        )
+
+    def left_unpaid(self, family: int, visit) -> bool:
+        """Whether this visit's bill is one a family left unpaid (one per family)."""
+        ago = (self.now - visit.end).days
+        return (
+            family >= SERVICE_BILLED_FAMILIES
+            and family % ARREARS_EVERY == 0
+            and family not in self.in_arrears
+            and ARREARS_DAYS[0] <= ago <= ARREARS_DAYS[1]
         )
 
     def earn(self, family: int, at: datetime, fen: int, reference: str, note: str = "") -> None:
@@ -879,6 +954,12 @@ class _Money:
                 method=method,
                 paid_at=paid_at,
             )
+            unpaid = coupon is None and self.left_unpaid(family, visit)
+            if unpaid:
+                # Not paid within the bill's 30 days: the payment closed, the money owed.
+                payment.paid_at, payment.method = None, ""
+                payment.closed_at = visit.end + timedelta(days=BILL_DUE_DAYS)
+                self.in_arrears.add(family)
             if coupon is not None:
                 coupon.status, coupon.redeemed_at = "redeemed", paid_at
                 coupon.redeemed_reference, coupon.discount_fen = bill_reference, discount
@@ -890,6 +971,9 @@ class _Money:
                 description=description,
                 payment=payment,
             )
+            if unpaid:
+                rng.random()  # drawn as for a paid bill, so the rest of the plan is the same
+                continue
             self.earn(family, paid_at, payment.amount_fen, bill_reference, service.name)
             if rng.random() < 0.015 and paid_at + timedelta(days=1) < self.now:
                 payment.refund_fen = max(100, payment.amount_fen * rng.choice([20, 30, 50]) // 100)

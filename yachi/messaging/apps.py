@@ -12,6 +12,10 @@ class MessagingConfig(AppConfig):
         from yachi.messaging.providers import check_settings
 
         metrics.register()
+        from yachi.compliance.facade import register_personal_data
+        from yachi.messaging.chat.privacy import PERSONAL_DATA as CHAT
+
+        register_personal_data(CHAT)
 
         # A template mapping with a typo, or a provider without its credentials, stops
         # the start rather than the first reminder.

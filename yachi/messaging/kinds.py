@@ -74,6 +74,47 @@ KINDS = {
             action=_("Book again"),
         ),
         Kind(
+            "appointment_doctor_changed",
+            Category.TRANSACTIONAL,
+            _("Your appointment is with another doctor"),
+            _(
+                "Sorry: %(previous)s is ill. %(patient)s's %(service)s at %(clinic)s stays at "
+                "%(time)s, with %(doctor)s. Questions: call %(phone)s."
+            ),
+            action=_("View or change"),
+        ),
+        Kind(
+            "appointment_please_move",
+            Category.TRANSACTIONAL,
+            _("Please choose another time"),
+            _(
+                "Sorry: %(doctor)s is ill and cannot see %(patient)s for %(service)s at "
+                "%(clinic)s, %(time)s. Please choose another time, or call %(phone)s."
+            ),
+            action=_("Choose another time"),
+        ),
+        Kind(
+            "queue_near",
+            Category.TRANSACTIONAL,
+            _("Almost your turn"),
+            _(
+                "%(number)s at %(clinic)s: %(ahead)s ahead of you, about %(minutes)s minutes. "
+                "Please stay near the waiting room."
+            ),
+            channels=(Channel.WECHAT, Channel.INBOX),
+            urgent=True,
+            action=_("See the queue"),
+        ),
+        Kind(
+            "queue_called",
+            Category.TRANSACTIONAL,
+            _("It is your turn"),
+            _("%(number)s: please come to %(room)s at %(clinic)s (%(doctor)s)."),
+            channels=(Channel.WECHAT, Channel.INBOX),
+            urgent=True,
+            action=_("See the queue"),
+        ),
+        Kind(
             "child_milestone",
             Category.REMINDER,
             _("Your child's dental milestone"),
@@ -152,11 +193,87 @@ KINDS = {
             action=_("Open backups"),
         ),
         Kind(
+            "chat_unread",
+            Category.TRANSACTIONAL,
+            _("A message from the clinic"),
+            _("%(clinic)s has written to you in the app and is waiting for your answer."),
+            (Channel.SMS, Channel.WECHAT),
+            action=_("Read it"),
+        ),
+        Kind(
             "refund_issued",
             Category.TRANSACTIONAL,
             _("Refund issued"),
             _("%(amount)s for %(what)s is on its way back to you (%(reason)s)."),
             (Channel.INBOX,),
+        ),
+        Kind(
+            "group_buy_confirmed",
+            Category.TRANSACTIONAL,
+            _("Your group-buy group is full"),
+            _(
+                "%(campaign)s: your group is full and confirmed. Your service voucher "
+                "%(code)s is ready: book your visit with it."
+            ),
+            (Channel.SMS, Channel.INBOX),
+            action=_("Book with the voucher"),
+        ),
+        Kind(
+            "group_buy_dissolved",
+            Category.TRANSACTIONAL,
+            _("Your group-buy group did not fill"),
+            _(
+                "%(campaign)s: the group did not fill in time and has closed. Your payment "
+                "of %(amount)s is on its way back to you."
+            ),
+            (Channel.SMS, Channel.INBOX),
+        ),
+        Kind(
+            "challenge_rewarded",
+            Category.TRANSACTIONAL,
+            _("Check-in challenge completed"),
+            _(
+                "%(challenge)s: %(days)s days in a row, well done! Your reward, %(coupon)s, "
+                "is in My coupons."
+            ),
+            (Channel.INBOX,),
+            action=_("View my coupons"),
+        ),
+        Kind(
+            "visit_survey",
+            Category.TRANSACTIONAL,
+            _("How was your visit?"),
+            _(
+                "Thank you for visiting %(clinic)s. How was %(patient)s's %(service)s? Two "
+                "questions, and %(points)s points for your answer."
+            ),
+            (Channel.SMS, Channel.INBOX),
+            action=_("Answer"),
+        ),
+        # CRM's campaigns and repurchase playbook (ADR 0052): promotions, so they reach only
+        # people who accept offers and wait out the quiet hours. The clinic's words are
+        # ``text``, passed through the advertising content check before they are kept.
+        Kind(
+            "crm_campaign",
+            Category.MARKETING,
+            _("News from your clinic"),
+            _("%(clinic)s: %(text)s"),
+            action=_("Book a visit"),
+        ),
+        Kind(
+            "crm_care_reminder",
+            Category.MARKETING,
+            _("A care reminder from your clinic"),
+            _("%(patient)s: %(text)s (%(clinic)s)"),
+            action=_("Book a visit"),
+        ),
+        Kind(
+            "crm_birthday",
+            Category.MARKETING,
+            _("Happy birthday"),
+            _("%(patient)s, happy birthday from %(clinic)s! %(text)s"),
+            (Channel.SMS, Channel.WECHAT, Channel.INBOX),
+            action=_("View my points"),
         ),
     ]
 }

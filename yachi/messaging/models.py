@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yachi.compliance.facade import EncryptedJSONField, EncryptedQuerySet
 from yachi.core.models import BaseModel
+
+# Chat's models live in its sub-package; imported here so that Django finds them.
+from yachi.messaging.chat.models import ChatMessage, Conversation, QuickReply  # noqa: F401
 from yachi.messaging.choices import Category, Channel, Status
 
 
@@ -97,3 +100,7 @@ class ShortLink(models.Model):
 
     def __str__(self) -> str:
         return f"/s/{self.code}"
+
+
+# The sub-domains' models belong to this app too; importing them here lets Django find them.
+from yachi.messaging.video.models import VideoRoom, VideoRoomEvent  # noqa: E402, F401

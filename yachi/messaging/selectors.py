@@ -1,5 +1,5 @@
 from yachi.messaging.choices import Channel, Status
-from yachi.messaging.models import Notification
+from yachi.messaging.models import Notification, Preference
 
 
 def notifications_of(*, user, scope: str = "all", limit: int = 100) -> list[Notification]:
@@ -18,3 +18,13 @@ def unread_count(*, user) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
     ).count()
+
+
+def marketing_refused(*, user_ids) -> set[int]:
+    """Which of these people said no to offers and news (one query): everyone else
+    accepts them, as a preference never saved does."""
+    return set(
+        Preference.objects.filter(user_id__in=list(user_ids), marketing=False).values_list(
+            "user_id", flat=True
+        )
+    )

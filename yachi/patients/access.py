@@ -86,3 +86,9 @@ def desk_access(*, actor, patient_id) -> tuple[Patient, set[int] | None]:
     if not shared:
         raise missing
     return patient, shared
+
+
+def seen_at(*, patient: Patient, clinic_id: int) -> bool:
+    """Whether this person has been seen at this clinic (an X-ray study is given to a
+    patient only by a clinic that knows them)."""
+    return clinic_id in visits.clinic_ids_visited_by(patient_id=patient.pk)

@@ -24,3 +24,10 @@ class PatientsConfig(AppConfig):
         register_object_labels("user", patient_user_labels)
         register_profile_part(profile_part)
         register_patient_opener(patient_user_opened)
+        # Who is on a family account, for its conversations (messaging stands beneath).
+        from yachi.messaging.facade import register_chat_families
+        from yachi.patients import chat
+
+        register_chat_families(
+            member_of=chat.member_of, members_of=chat.members_of, names=chat.names
+        )

@@ -6,6 +6,7 @@ erupt (about 6–7), check-ups while primary teeth are replaced (6–12), an ear
 orthodontic assessment at about 7–8, and sealing the second molars (11–13).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,3 +67,30 @@ def due_milestones(*, birth: date, today: date) -> list[Milestone]:
     if months < 0 or months >= CHILD_UNTIL_MONTHS:
         return []
     return [m for m in MILESTONES if m.from_months <= months < m.until_months]
+
+
+# Contexts that know more of a child's teeth than their age (the tooth chart's eruption
+# and exfoliation entries) add milestones by registration: a source is given the
+# children's dates of birth by patient row and answers the milestones due for some.
+MilestoneSource = Callable[[dict[int, date], date], dict[int, list[Milestone]]]
+_sources: list[MilestoneSource] = []
+
+
+def register_milestone_source(source: MilestoneSource) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def milestones_from_sources(*, births: dict[int, date], today: date) -> dict[int, list[Milestone]]:
+    found: dict[int, list[Milestone]] = {}
+    children = {
+        pk: birth
+        for pk, birth in births.items()
+        if 0 <= age_in_months(birth, today) < CHILD_UNTIL_MONTHS
+    }
+    if not children:
+        return found
+    for source in _sources:
+        for pk, milestones in source(children, today).items():
+            found.setdefault(pk, []).extend(milestones)
+    return found

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from yachi.clinics import facade as clinics
 from yachi.messaging import facade as messaging
-from yachi.patients.milestones import due_milestones
+from yachi.patients.milestones import due_milestones, milestones_from_sources
 from yachi.patients.models import Patient
 
 CHUNK = 500
@@ -32,10 +32,16 @@ def send_child_milestones(*, today=None) -> int:
         account__owner__is_active=True,
     )
     due = {}
+    births = {}
     for pk, birth in members.values_list("pk", "birth_date").iterator(chunk_size=2000):
+        births[pk] = birth
         milestones = due_milestones(birth=birth, today=today)
         if milestones:
             due[pk] = milestones
+    # What the tooth chart says of a child's teeth (eruption, shedding) adds its own.
+    for pk, milestones in milestones_from_sources(births=births, today=today).items():
+        codes = {m.code for m in due.get(pk, [])}
+        due.setdefault(pk, []).extend(m for m in milestones if m.code not in codes)
     asked = 0
     ids = sorted(due)
     for first in range(0, len(ids), CHUNK):

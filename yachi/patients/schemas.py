@@ -27,6 +27,9 @@ class PatientOut(PublicOut):
     birth_date: date | None
     is_holder: bool
     id_number: str = Field(description="masked: region and last four only")
+    chart_number: str = Field(
+        description="the Patient ID to type into an X-ray unit, so its images reach this person"
+    )
 
     @staticmethod
     def resolve_relationship_display(obj):

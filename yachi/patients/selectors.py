@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Count, F
 
 from yachi.accounts import facade as accounts
@@ -7,7 +10,13 @@ from yachi.core.errors import DomainError
 from yachi.core.models import as_public_id
 from yachi.patients.identity import normalize_id_number
 from yachi.patients.models import FamilyAccount, Patient, SearchToken
-from yachi.patients.search import CHART_NUMBER_DIGITS, compact, last4_digest, query_digests
+from yachi.patients.search import (
+    CHART_NUMBER_DIGITS,
+    chart_number,
+    compact,
+    last4_digest,
+    query_digests,
+)
 from yachi.patients.services import account_open
 from yachi.patients.visits import visits
 
@@ -34,7 +43,8 @@ def profile_part(user) -> dict:
     """The patient's own record in their ``/me`` profile."""
     if not user.is_patient:
         return {}
-    return {"patient_id": holder_of(account_open(user=user)).public_id}
+    holder = holder_of(account_open(user=user))
+    return {"patient_id": holder.public_id, "chart_number": holder.chart_number}
 
 
 # A search shows at most this many people: a common surname is shared by many.
@@ -142,3 +152,74 @@ def patient_user_labels(viewer, ids) -> dict[str, str]:
         account__owner__public_id__in=public_ids, seat=0, removed_at__isnull=True
     ).annotate(owner_public_id=F("account__owner__public_id"))
     return _named_if_seen(viewer, {str(holder.owner_public_id): holder for holder in holders})
+
+
+def patient_rows(*, patient_ids=None) -> list[tuple]:
+    """People on family accounts as plain rows ``(id, account holder's user id, seat,
+    public_id)`` — these people, or everyone for ``None`` — in one query (patient tags
+    and reports attribute a payer's bills to the people on the account)."""
+    rows = Patient.objects.filter(removed_at__isnull=True)
+    if patient_ids is not None:
+        rows = rows.filter(pk__in=list(patient_ids))
+    return list(rows.order_by("pk").values_list("pk", "account__owner_id", "seat", "public_id"))
+
+
+def patient_by_chart_number(number: str) -> Patient | None:
+    """The person whose chart number this is (the Patient ID an X-ray unit sends), or None:
+    digits only, leading zeros optional; a removed person is no one's."""
+    text = (number or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return (
+        Patient.objects.select_related("account")
+        .filter(pk=int(text), removed_at__isnull=True)
+        .first()
+    )
+
+
+def patients_by_ids(ids) -> dict[int, Patient]:
+    """People by their row ids (lists that show names: search results, complaints)."""
+    return {p.pk: p for p in Patient.objects.filter(pk__in=list(ids)).select_related("account")}
+
+
+@dataclass(frozen=True)
+class Person:
+    """What reads over many people (CRM's segments, campaigns and playbook) need of one:
+    the account holder who is messaged and owns the points, and only the personal fields
+    asked for (decrypted only then)."""
+
+    pk: int
+    public_id: object
+    owner_id: int
+    gender: str
+    removed: bool
+    birth_date: date | None = None
+    name: str = ""
+    phone: str = ""
+
+    @property
+    def chart_number(self) -> str:
+        return chart_number(self.pk)
+
+
+def people_facts(*, patient_ids, birth_dates: bool = False, contact: bool = False) -> dict:
+    """Each person of ``patient_ids`` by primary key, in one query."""
+    fields = ["pk", "public_id", "account__owner_id", "gender", "removed_at"]
+    if birth_dates:
+        fields.append("birth_date")
+    if contact:
+        fields += ["name", "phone"]
+    people = {}
+    for values in Patient.objects.filter(pk__in=list(patient_ids)).values_list(*fields):
+        row = dict(zip(fields, values, strict=True))
+        people[row["pk"]] = Person(
+            pk=row["pk"],
+            public_id=row["public_id"],
+            owner_id=row["account__owner_id"],
+            gender=row["gender"],
+            removed=row["removed_at"] is not None,
+            birth_date=row.get("birth_date"),
+            name=row.get("name") or "",
+            phone=row.get("phone") or "",
+        )
+    return people

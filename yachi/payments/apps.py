@@ -9,7 +9,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from yachi.compliance.facade import register_object_labels
         from yachi.patients.facade import register_desk_part
-        from yachi.payments import bills, desk, fulfilment
+        from yachi.payments import bills, desk, fulfilment, group_buys
         from yachi.payments.choices import Purpose
         from yachi.payments.selectors import bill_labels, payment_labels
 
@@ -22,6 +22,8 @@ class PaymentsConfig(AppConfig):
             on_closed=bills.on_closed,
             on_refunded=bills.on_refunded,
         )
+        # Growth's group-buys take their members' payments here (growth stands beneath).
+        group_buys.register()
         # Bills, balance, coupons and points on the front desk's page of a patient.
         register_desk_part(
             key="payments",

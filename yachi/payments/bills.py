@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, DomainError, InvalidInput
+from yachi.core.events import publish
 from yachi.payments.choices import IntentStatus, LineKind, Purpose
 from yachi.payments.errors import NotPayable
+from yachi.payments.events import BillPaid
 from yachi.payments.models import MAX_LINE_QUANTITY, Bill, BillLine, PaymentIntent
 from yachi.payments.services import intent_create
 
@@ -489,6 +491,13 @@ def on_paid(intent: PaymentIntent) -> None:
     bill = bill_of(intent)
     if bill is None:
         return
+    publish(
+        BillPaid(
+            bill_reference=bill.reference,
+            payer_id=bill.payer_id,
+            appointment_id=bill.appointment_id,
+        )
+    )
     if bill.coupon_id:
         coupon_redeem(reference=bill.reference)
     if intent.payer is not None and intent.payer.is_patient:

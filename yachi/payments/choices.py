@@ -7,6 +7,7 @@ class Purpose(models.TextChoices):
     DEPOSIT = "deposit", _("Appointment deposit")
     BILL = "bill", _("Treatment bill")
     SHOP_ORDER = "shop_order", _("Mall order")
+    GROUP_BUY = "group_buy", _("Group-buy place")
 
 
 class IntentStatus(models.TextChoices):

@@ -21,6 +21,7 @@ from yachi.payments.bills import (
 from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
 from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
+from yachi.payments.events import BillPaid
 from yachi.payments.fulfilment import register as register_owner
 from yachi.payments.receipts import (
     ReceiptLine,
@@ -29,12 +30,18 @@ from yachi.payments.receipts import (
     bills_of_appointments,
     register_receipt_visit,
 )
+
+# The managers' dashboards (CRM, ADR 0053).
+from yachi.payments.reports import MoneyRow, money_between
 from yachi.payments.rows import IntentRow, intent_row
 from yachi.payments.schemas import BillLineOut
 from yachi.payments.selectors import (
+    BillRow,
+    bill_rows,
     intent_by_reference,
     intent_statuses_by_reference,
     intents_by_reference,
+    spend_by_payers,
 )
 from yachi.payments.services import (
     balance_fen,
@@ -45,6 +52,8 @@ from yachi.payments.services import (
 
 __all__ = [
     "BillLineOut",
+    "BillPaid",
+    "BillRow",
     "BillSettled",
     "CannotFulfil",
     "IntentRow",
@@ -52,6 +61,7 @@ __all__ = [
     "LineDraft",
     "LineKind",
     "Method",
+    "MoneyRow",
     "Purpose",
     "ReceiptLine",
     "ReceiptVisit",
@@ -60,6 +70,7 @@ __all__ = [
     "bill_create",
     "bill_line_add",
     "bill_line_remove",
+    "bill_rows",
     "bills_of_appointments",
     "compensate",
     "intent_by_reference",
@@ -68,7 +79,9 @@ __all__ = [
     "intent_row",
     "intent_statuses_by_reference",
     "intents_by_reference",
+    "money_between",
     "refund_request",
     "register_owner",
     "register_receipt_visit",
+    "spend_by_payers",
 ]

@@ -136,3 +136,99 @@ def bill_labels(viewer, ids) -> dict[str, str]:
     references = {bill.reference: str(bill.public_id) for bill in bills}
     intents = intents_by_reference(references)
     return {references[reference]: _numbered(intent) for reference, intent in intents.items()}
+
+
+@dataclass(frozen=True)
+class BillRow:
+    """One treatment bill as a plain row, for reports and patient tags."""
+
+    clinic_id: int
+    payer_id: int
+    appointment_id: int | None
+    description: str
+    list_fen: int
+    discount_fen: int
+    billed_at: object
+    status: str  # its intent's: created (awaiting payment), paid, refunded, closed
+    paid_at: object
+    amount_fen: int
+    refunded_fen: int
+
+
+def bill_rows(*, payer_ids=None) -> list[BillRow]:
+    """Every treatment bill (of these payers, or of everyone for ``None``) with its live
+    intent's state: two queries whatever their number."""
+    bills = Bill.objects.order_by("created_at", "pk")
+    if payer_ids is not None:
+        bills = bills.filter(payer_id__in=list(payer_ids))
+    bills = list(
+        bills.values_list(
+            "public_id",
+            "clinic_id",
+            "payer_id",
+            "appointment_id",
+            "description",
+            "list_fen",
+            "discount_fen",
+            "created_at",
+        )
+    )
+    intents = PaymentIntent.objects.filter(reference__startswith="payments.bill:")
+    if payer_ids is not None:
+        intents = intents.filter(payer_id__in=list(payer_ids))
+    found: dict[str, tuple] = {}
+    for reference, status, paid_at, amount_fen, refunded_fen in intents.order_by(
+        "created_at", "pk"
+    ).values_list("reference", "status", "paid_at", "amount_fen", "refunded_fen"):
+        current = found.get(reference)
+        if current is None or current[0] not in LIVE or status in LIVE:
+            found[reference] = (status, paid_at, amount_fen, refunded_fen)
+    rows = []
+    for (
+        public_id,
+        clinic_id,
+        payer_id,
+        appointment_id,
+        description,
+        list_fen,
+        discount,
+        at,
+    ) in bills:
+        intent = found.get(f"payments.bill:{public_id}")
+        if intent is None:
+            continue
+        status, paid_at, amount_fen, refunded_fen = intent
+        rows.append(
+            BillRow(
+                clinic_id=clinic_id,
+                payer_id=payer_id,
+                appointment_id=appointment_id,
+                description=description,
+                list_fen=list_fen,
+                discount_fen=discount,
+                billed_at=at,
+                status=status,
+                paid_at=paid_at,
+                amount_fen=amount_fen,
+                refunded_fen=refunded_fen,
+            )
+        )
+    return rows
+
+
+def spend_by_payers(*, user_ids, since=None, clinic_ids=None) -> dict[int, int]:
+    """What each of these people paid (fen, refunds taken off), in one query: since
+    ``since`` when given, at ``clinic_ids`` when given. Whoever paid nothing is absent."""
+    from django.db.models import F, Sum
+
+    paid = PaymentIntent.objects.filter(
+        payer_id__in=list(user_ids),
+        status__in=(IntentStatus.PAID, IntentStatus.REFUNDED),
+        paid_at__isnull=False,
+    )
+    if since is not None:
+        paid = paid.filter(paid_at__gte=since)
+    if clinic_ids is not None:
+        paid = paid.filter(clinic_id__in=list(clinic_ids))
+    rows = paid.values("payer_id").annotate(total=Sum(F("amount_fen") - F("refunded_fen")))
+    return {row["payer_id"]: int(row["total"] or 0) for row in rows}

@@ -215,6 +215,8 @@ def intent_settle(*, intent_id: int) -> None:
             failure = _("a system error stopped us from completing it")
         intent.settled_at = timezone.now()
         intent.save(update_fields=["settled_at", "updated_at"])
+        if failure is None:
+            _revenue_for_attribution(intent, intent.amount_fen, f"payment:{intent.public_id}")
         if failure is not None:
             from yachi.payments.compensation import compensate
 
@@ -385,7 +387,22 @@ def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
         owner = fulfilment.owner_of(intent.purpose)
         if owner is not None and owner.on_refunded is not None:
             owner.on_refunded(intent, refund, full)
+        _revenue_for_attribution(intent, -refund.amount_fen, f"refund:{refund.out_refund_no}")
     return True
+
+
+def _revenue_for_attribution(intent: PaymentIntent, amount_fen: int, reference: str) -> None:
+    """Money received (or refunded) counts for the payer's channel, after commit."""
+    from yachi.growth.facade import attribution_conversion
+
+    if intent.payer_id is None or not amount_fen:
+        return
+    payer, at = intent.payer, timezone.now()
+    transaction.on_commit(
+        lambda: attribution_conversion(
+            user=payer, kind="revenue", reference=reference, at=at, amount_fen=amount_fen
+        )
+    )
 
 
 def refund_failed(*, refund: Refund, detail: str) -> bool:

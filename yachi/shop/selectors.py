@@ -10,7 +10,7 @@ from yachi.core.errors import DomainError
 from yachi.core.models import as_public_id
 from yachi.growth import facade as growth
 from yachi.payments import facade as payments
-from yachi.shop.choices import Category
+from yachi.shop.choices import Category, Fulfilment
 from yachi.shop.models import CartItem, Order, OrderLine, Product, Sku, Stock
 from yachi.shop.services import order_reference, points_problem, quote_lines
 
@@ -244,3 +244,16 @@ def order_labels(viewer, ids) -> dict[str, str]:
     return {
         str(public_id): number for public_id, number in orders.values_list("public_id", "number")
     }
+
+
+def delivery_addresses(*, user_ids=None) -> dict[int, str]:
+    """Each buyer's latest delivery address (decrypted), for the buyers who gave one:
+    one query. CRM reads the district from it (the distance tag)."""
+    orders = Order.objects.filter(fulfilment=Fulfilment.DELIVERY)
+    if user_ids is not None:
+        orders = orders.filter(buyer_id__in=list(user_ids))
+    found: dict[int, str] = {}
+    for buyer_id, address in orders.order_by("created_at", "pk").values_list("buyer_id", "address"):
+        if address:
+            found[buyer_id] = address
+    return found

@@ -2,12 +2,18 @@
 
 from yachi.accounts import urls as accounts
 from yachi.booking import urls as booking
+from yachi.clinical import urls as clinical
 from yachi.clinics import urls as clinics
 from yachi.compliance import urls as compliance
+from yachi.crm import urls as crm
 from yachi.growth import urls as growth
+from yachi.imaging import urls as imaging
+from yachi.messaging import urls as messaging
 from yachi.operations import urls as operations
 from yachi.patients import urls as patients
 from yachi.payments import urls as payments
+from yachi.queueing import urls as queueing
+from yachi.queueing.display import urls as display
 from yachi.rostering import urls as rostering
 from yachi.shop import urls as shop
 
@@ -24,4 +30,10 @@ urlpatterns = [
     *rostering.console_patterns,
     *clinics.console_patterns,
     *operations.console_patterns,
+    *queueing.console_patterns,
+    *clinical.console_patterns,
+    *display.console_patterns,
+    *messaging.console_patterns,
+    *crm.console_patterns,
+    *imaging.console_patterns,
 ]

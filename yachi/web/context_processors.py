@@ -9,6 +9,7 @@ lazy: a page that never shows the sidebar never asks which clinics the member ha
 from django.utils.functional import SimpleLazyObject
 
 from yachi.clinics import facade as clinics
+from yachi.core import public_url
 from yachi.operations import facade as operations
 
 
@@ -28,3 +29,9 @@ def console(request) -> dict:
         # Administrators see on every console page that the last backup failed.
         context["backup_failed"] = SimpleLazyObject(operations.last_backup_failed)
     return context
+
+
+def realtime(request) -> dict:
+    """``realtime_url``: where web/realtime.js opens the page's sockets (the base
+    templates put it in ``<meta name="yachi-realtime">``; empty: the page's origin)."""
+    return {"realtime_url": public_url.realtime_url(request)}

@@ -7,11 +7,16 @@ from django.urls import path
 
 from yachi.accounts import urls as accounts
 from yachi.booking import urls as booking
+from yachi.clinical import urls as clinical
 from yachi.clinics import urls as clinics
+from yachi.crm import urls as crm
 from yachi.growth import urls as growth
+from yachi.imaging import urls as imaging
 from yachi.messaging import urls as messaging
 from yachi.patients import urls as patients
 from yachi.payments import urls as payments
+from yachi.queueing import urls as queueing
+from yachi.queueing.display import urls as display
 from yachi.shop import urls as shop
 from yachi.web import views
 
@@ -29,4 +34,9 @@ urlpatterns = [
     *messaging.patient_patterns,
     *payments.patient_patterns,
     *growth.patient_patterns,
+    *queueing.patient_patterns,
+    *clinical.patient_patterns,
+    *crm.patient_patterns,
+    *imaging.patient_patterns,
+    *display.display_patterns,
 ]

@@ -5,6 +5,7 @@ from yachi.booking import selectors as booking
 from yachi.core.pages import patient_required
 from yachi.growth import facade as growth
 from yachi.messaging import selectors as messaging_selectors
+from yachi.messaging.chat.selectors import unread_of_owner as chat_unread_of
 from yachi.patients import access as patient_access
 from yachi.patients import selectors as patient_selectors
 
@@ -30,6 +31,7 @@ def me(request):
             "holder": patient_access.holder(account),
             "family_count": len(patient_selectors.family_members(account)),
             "unread": messaging_selectors.unread_count(user=request.user),
+            "chat_unread": chat_unread_of(user=request.user),
             "coupon_count": growth.coupons_available_count(user=request.user),
             "points": growth.points_balance(user=request.user),
             "tab": "me",

@@ -195,3 +195,31 @@ def forget_reminders(appointment_public_id) -> None:
         object_id=appointment_public_id,
         kinds=("appointment_reminder", "appointment_booked"),
     )
+
+
+EXTRA_REMINDER_BEFORE = timedelta(hours=72)
+
+
+def extra_reminder_send(*, appointment_id: int, now: datetime | None = None) -> bool:
+    """One more reminder, three days before the visit or now when that has passed, for an
+    appointment the clinic's no-show policy found at risk (ADR 0051). Idempotent: its key
+    names the appointment and its start, so asking again sends nothing more; none is sent
+    within the last two hours, when the usual reminder goes out."""
+    now = now or timezone.now()
+    appointment = _with_recipients(Appointment.objects).filter(pk=appointment_id).first()
+    if appointment is None or appointment.status not in ACTIVE_STATUSES:
+        return False
+    if appointment.start - now <= REMINDERS[-1][1]:
+        return False
+    send_at = max(now, appointment.start - EXTRA_REMINDER_BEFORE)
+    messaging.notify(
+        recipient=_holder(appointment),
+        kind="appointment_reminder",
+        params=_params(appointment),
+        key=f"reminder-risk:{appointment.public_id}:{appointment.start.isoformat()}",
+        send_at=send_at,
+        happens_at=appointment.start,
+        object_type="appointment",
+        object_id=appointment.public_id,
+    )
+    return True

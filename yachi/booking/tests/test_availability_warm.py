@@ -70,6 +70,7 @@ def test_a_service_a_manager_lengthens_is_offered_with_its_new_length_at_once(ap
             "price_fen": service.price_fen,
             "deposit_fen": service.deposit_fen,
             "required_skill": service.required_skill,
+            "kind": service.kind,
             "is_active": "on",
         },
     )
@@ -97,6 +98,7 @@ def test_a_service_a_manager_withdraws_is_not_found_at_once(api, client, world):
             "price_fen": service.price_fen,
             "deposit_fen": service.deposit_fen,
             "required_skill": service.required_skill,
+            "kind": service.kind,
         },
     )
     assert answer.status_code == 302

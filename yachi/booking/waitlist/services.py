@@ -20,8 +20,8 @@ from yachi.booking.errors import SlotTaken
 from yachi.booking.models import Appointment
 from yachi.booking.reminders.services import local_time
 from yachi.booking.services import (
+    _chairs_for,
     _clashing,
-    _free_chairs,
     _overlapping,
     _refresh_after_commit,
     _transition,
@@ -157,7 +157,8 @@ def _hold_for(entry: WaitlistEntry, doctor, start: datetime, end: datetime) -> W
     if _clashing(Appointment.objects.filter(doctor=doctor), start, end).exists():
         raise SlotTaken()
     hold = _write_with_chair(
-        write=write, chair_ids=_free_chairs(clinic_id=entry.clinic_id, start=start, end=end)
+        write=write,
+        chair_ids=_chairs_for(entry.service, clinic_id=entry.clinic_id, start=start, end=end),
     )
     _refresh_after_commit(hold)
     offer = WaitlistOffer.objects.create(

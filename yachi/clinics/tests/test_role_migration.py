@@ -1,35 +1,36 @@
 """Existing staff keep what they could do when roles move to their memberships (ADR 0026):
 a manager's memberships become a manager's, the front desk's a front desk's, an
 administrator's a manager's; a doctor's membership, which granted nothing, goes; and
-every doctor, front desk and manager becomes a staff account."""
+every doctor, front desk and manager becomes a staff account.
+
+The staff of the release before are written on an empty database migrated to that release
+(``tests.db.scratch``), as a clinic upgrading from it has them."""
 
 import pytest
-from django.db import connection
+from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.db.scratch import empty_database
 
 BEFORE = [("clinics", "0005_doctor_profile"), ("accounts", "0005_encrypt_user_names")]
 AFTER = [("clinics", "0006_chain_roles"), ("accounts", "0006_account_kinds")]
 
 
 def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
+    executor = MigrationExecutor(connections["default"])
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture
-def back_to_the_latest_schema():
-    """The later tests of this process expect every table of the code as it is."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+def release_before():
+    with empty_database():
+        yield migrate(BEFORE)
 
 
-@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
-def test_memberships_take_the_role_their_user_had(back_to_the_latest_schema):
-    old = migrate(BEFORE)
+def test_memberships_take_the_role_their_user_had(release_before):
+    old = release_before
     User = old.get_model("accounts", "User")
     Chain, Clinic = old.get_model("clinics", "Chain"), old.get_model("clinics", "Clinic")
     Membership = old.get_model("clinics", "StaffMembership")

@@ -182,3 +182,29 @@ def test_amounts_show_in_yuan_with_grouped_thousands_in_both_languages(fen, show
 def test_a_refund_shows_its_minus_sign_before_the_yuan_sign(fen, shown):
     # As the pages write a coupon's discount: "−¥60.00", never "¥-60.00".
     assert format_yuan(fen) == shown
+
+
+def test_largest_remainder_splits_a_pool_to_the_fen():
+    from yachi.core.money import split_largest_remainder
+
+    assert split_largest_remainder(1_000_000, [1, 1, 1]) == [333_334, 333_333, 333_333]
+    assert split_largest_remainder(1_000_000, [90, 85, 85]) == [346_154, 326_923, 326_923]
+    assert split_largest_remainder(100, [0, 0]) == [50, 50]
+    assert split_largest_remainder(7, [1, 2, 4]) == [1, 2, 4]
+    for weights in ([3, 3, 3, 3, 3, 3, 3], [97, 1, 1], [1] * 13, [5, 0, 2]):
+        shares = split_largest_remainder(1_000_001, weights)
+        assert sum(shares) == 1_000_001
+        assert all(
+            abs(s * sum(weights) - 1_000_001 * w) < sum(weights)
+            for s, w in zip(shares, weights, strict=True)
+        )
+
+
+def test_largest_remainder_refuses_what_it_cannot_split():
+    import pytest
+
+    from yachi.core.money import split_largest_remainder
+
+    for total, weights in ((-1, [1]), (10, []), (10, [1, -1])):
+        with pytest.raises(ValueError):
+            split_largest_remainder(total, weights)

@@ -16,6 +16,9 @@ def no_public_url(monkeypatch, settings):
     monkeypatch.delenv("YACHI_PUBLIC_URL", raising=False)
     monkeypatch.delenv("YACHI_PUBLIC_URL_FILE", raising=False)
     settings.YACHI_PUBLIC_URL = "http://127.0.0.1:8000"
+    # `serve` announces its socket port too: undone after the test.
+    monkeypatch.setenv("YACHI_REALTIME_PORT", "")
+    settings.YACHI_REALTIME_PORT = 0
 
 
 def test_the_address_follows_the_host_and_port_served(no_public_url, settings, monkeypatch):

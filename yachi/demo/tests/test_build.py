@@ -4,7 +4,7 @@ audit trail that verifies."""
 
 import io
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -40,11 +40,22 @@ def test_a_small_chain_is_the_plan_written_down(built):
     assert came == Counter(f.acquisition for f in plan.families)
     assert set(came) <= set(Acquisition.values) and len(came) > 3
     assert ClinicalNote.objects.count() == sum(v.noted for v in plan.visits)
+    from yachi.queueing.models import Ticket
+
+    # Today's visits the front desk checked in afterwards moved on through the queue.
+    queued = set(Ticket.objects.values_list("appointment__public_id", flat=True))
     stored = {
-        a.public_id: (a.status, a.start, a.channel)
-        for a in Appointment.objects.only("public_id", "status", "start", "channel")
+        a.public_id: (a.status if a.public_id not in queued else "booked", a.start, a.channel)
+        for a in Appointment.objects.exclude(service__kind="video").only(
+            "public_id", "status", "start", "channel"
+        )
     }
     assert stored == {v.public_id: (v.status, v.start, v.channel) for v in plan.visits}
+    # Beside the plan, the first patient's two video follow-ups, booked by the desk.
+    video = Appointment.objects.filter(service__kind="video")
+    assert video.count() == 2
+    assert {a.chair_id for a in video} == {None}
+    assert {a.patient.account.owner.phone for a in video} == {"13800000001"}
     away = set(ShiftException.objects.values_list("doctor__user__name", "date"))
     assert not [
         a
@@ -65,6 +76,16 @@ def test_a_small_chain_is_the_plan_written_down(built):
     assert person.name in {p.name for p in patients_search(actor=admin, term=initials)}
     # One line a step when the output is not a terminal.
     assert "patient accounts" in output and "days of doctors' leave" in output
+    # A running group-buy with a forming and a confirmed group; a challenge with streaks.
+    from yachi.booking.models import ServiceVoucher
+    from yachi.growth.models import ChallengeEntry, ChallengeReward, Group
+
+    assert sorted(Group.objects.values_list("status", "paid_count")) == [("full", 3), ("open", 2)]
+    assert ServiceVoucher.objects.filter(source__startswith="growth.group_member:").count() == 3
+    assert ChallengeEntry.objects.filter(best_streak__gte=4).count() >= 2
+    assert ChallengeReward.objects.count() == 1
+    # Referrals among the demo patients, built with the rest (one build for both).
+    the_demo_invites_in_chains_and_holds_a_farms_rewards(built)
 
 
 def names_notes_and_dates_of_birth_are_stored_encrypted(built):
@@ -112,3 +133,89 @@ def the_money_adds_up_and_the_audit_trail_verifies(built):
         total = PointsEntry.objects.filter(user_id=account.user_id).aggregate(s=Sum("delta"))["s"]
         assert account.balance == total >= 0
     assert not PointsEntry.objects.filter(balance_after__lt=0).exists()
+
+
+def the_demo_invites_in_chains_and_holds_a_farms_rewards(built):
+    from yachi.growth.facade import points_balance
+    from yachi.growth.models import Referral, ReferralReward, RiskReview
+    from yachi.growth.referrals import stats
+
+    _, _, output = built
+    assert "referrals in chains of two levels" in output
+    levels = set(ReferralReward.objects.values_list("level", "status"))
+    assert {(1, "paid"), (2, "paid"), (1, "held")} <= levels
+    held = RiskReview.objects.filter(status="held")
+    assert held.exists() and all(
+        "device_shared" in {r["rule"] for r in review.reasons} for review in held
+    )
+    first = Referral.objects.order_by("created_at").first().inviter
+    assert stats.reach_of_inviter(first.pk, exact=True) == stats.Reach(3, 2)
+    assert points_balance(user=first) >= 2 * 500 + 200
+    assert Referral.objects.filter(status="refused_existing").count() == 1
+
+
+def test_todays_queues_hold_tickets_in_several_states(built):
+    from yachi.queueing.models import QueueEvent, Ticket
+
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert {"finished", "in_treatment", "called", "waiting"} <= statuses
+    assert {"appointment", "walk_in"} <= set(Ticket.objects.values_list("kind", flat=True))
+    seqs = list(QueueEvent.objects.order_by("clinic_id", "seq").values_list("clinic_id", "seq"))
+    for clinic_id in {c for c, _ in seqs}:
+        mine = [s for c, s in seqs if c == clinic_id]
+        assert mine == list(range(1, len(mine) + 1))
+
+
+def test_managers_find_a_no_show_model_a_policy_and_scored_visits(built):
+    from yachi.booking.models import Appointment
+    from yachi.crm.noshow.models import NoShowModel, NoShowPolicy, NoShowScore
+
+    _summary, plan, log = built
+    chain = NoShowModel.objects.get(clinic__isnull=True)
+    assert chain.no_shows > 0 and chain.samples > chain.no_shows
+    assert NoShowPolicy.objects.filter(require_deposit=True).count() == 1
+    upcoming = Appointment.objects.filter(
+        start__gt=NOW, start__lt=NOW + timedelta(days=14), status__in=("booked", "pending")
+    ).exclude(channel__in=("walk_in", "emergency"))
+    assert NoShowScore.objects.count() == upcoming.count() > 0
+    assert "no-show models" in log
+    # The year's no-shows follow habits and circumstances, not a coin toss: some
+    # patients missed more than once.
+    missed = Counter(v.person for v in plan.visits if v.status == "no_show")
+    assert max(missed.values()) >= 2
+
+
+def test_demo_patients_have_tooth_charts_and_treatment_plans_some_under_way(built):
+    from yachi.clinical.models import ChartEntry, PlanAcceptance, PlanItem, TreatmentPlan
+
+    _summary, _plan, output = built
+    assert "treatment plans" in output
+    titles = set(TreatmentPlan.objects.values_list("title", flat=True))
+    assert {"补牙", "种植修复", "隐形矫正"} <= titles
+    statuses = set(TreatmentPlan.objects.values_list("status", flat=True))
+    assert {"proposed", "accepted", "in_progress"} <= statuses
+    accepted = TreatmentPlan.objects.filter(status__in=["accepted", "in_progress"])
+    assert PlanAcceptance.objects.filter(plan__in=accepted).count() == accepted.count()
+    done = PlanItem.objects.filter(status="done")
+    assert done.exists() and all(item.payment_id for item in done)
+    for item in done:
+        assert item.payment.amount_fen == item.unit_fen * item.quantity
+    assert ChartEntry.objects.filter(plan_item__in=done).exists()
+    for plan in TreatmentPlan.objects.all()[:5]:
+        total = sum(i.unit_fen * i.quantity for i in PlanItem.objects.filter(phase__plan=plan))
+        assert plan.total_fen == total
+
+
+def test_a_few_patients_have_synthetic_xrays_and_one_study_waits_for_staff(built):
+    from yachi.imaging.models import Image, Study
+    from yachi.imaging.selectors import image_bytes
+
+    _summary, _plan, log = built
+    matched = Study.objects.filter(patient__isnull=False)
+    assert matched.values("patient").distinct().count() >= 2
+    assert {"IO", "PX", "CT"} <= set(matched.values_list("modality", flat=True))
+    assert Study.objects.filter(patient__isnull=True).count() == 1
+    # Labelled as synthetic wherever they are shown: the description and the file itself.
+    assert all("synthetic" in s.description for s in Study.objects.all())
+    assert b"synthetic demo image" in image_bytes(Image.objects.first())
+    assert "synthetic X-ray studies" in log

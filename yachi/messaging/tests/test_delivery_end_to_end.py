@@ -87,3 +87,31 @@ def test_an_unbound_wechat_cannot_log_in(api, world, wechat):
     response = api.post("/auth/wechat-login", {"code": "stranger-code"})
     assert response.status_code == 404
     assert response.json()["code"] == "wechat_not_bound"
+
+
+def test_a_wechat_login_carries_an_invitation_and_the_devices_fingerprint(api, world, wechat):
+    from yachi.growth.facade import invite_code_for
+    from yachi.growth.models import DeviceSighting, Referral
+
+    api.as_user(world.patient_parent)
+    wechat.login_code("bind-code-2", openid=OPENID)
+    assert api.post("/me/wechat", {"code": "bind-code-2"}).status_code == 204
+    wechat.login_code("login-code-2", openid=OPENID)
+    login = api.post(
+        "/auth/wechat-login",
+        {
+            "code": "login-code-2",
+            "invite_code": invite_code_for(world.other_patient),
+            "device": {"install_id": "mini-program-1", "model": "iPhone15,2"},
+        },
+        headers={"Authorization": ""},
+    )
+    assert login.status_code == 200
+    # The account existed before: it is not a new patient for the inviter.
+    assert login.json()["invite"]["status"] == "refused"
+    assert login.json()["invite"]["code"] == "invite_already_patient"
+    assert Referral.objects.filter(invitee=world.patient_parent, status="refused_existing").exists()
+    sighting = DeviceSighting.objects.filter(user=world.patient_parent).latest("created_at")
+    assert sighting.kind == "login" and sighting.device_hash
+    bad = api.post("/auth/wechat-login", {"code": "x", "invite_code": "A" * 40})
+    assert bad.status_code == 422 and bad.json()["code"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from yachi.booking import facade as booking
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
+from yachi.growth import facade as growth
 from yachi.payments.facade import Purpose, intent_create
 from yachi.shop.choices import HOLDING, OrderKind, OrderStatus, ReservationStatus
 from yachi.shop.flash import sale_cache, store, writes
@@ -355,6 +356,8 @@ def flash_sale_create(
         raise InvalidInput(_("Places, the limit per person and minutes to pay must be at least 1."))
     if ends_at <= starts_at:
         raise InvalidInput(_("The sale must end after it starts."))
+    # The sale's name and description are shown to patients: promotional text (ADR 0049).
+    growth.promotion_require({_("Sale name"): title, _("Description"): description})
     if service is not None:
         _check_capacity(
             service=service, places=places, starts_at=starts_at, days=voucher_valid_days

@@ -9,6 +9,7 @@ from yachi.demo.builder import (
     build_demo,
     demo_exists,
 )
+from yachi.demo.display import demo_display_link
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Creating the demo chain…")
             build_demo(log=self.stdout.write, out=self.stdout)
+        display = demo_display_link(base)
         self.stdout.write(
             f"""
 Yachi demo (牙齿口腔)
@@ -37,6 +39,7 @@ Yachi demo (牙齿口腔)
   诊所控制台 Console       {base}/console/
   管理后台 Admin           {base}/admin/
   API docs                {base}/api/v1/docs
+  候诊屏 Waiting room      {display or "(no manager at 静安)"}
 
 Demo logins
   patients     13800000001 – 138{PATIENT_COUNT:08d}   SMS code is shown on the login page

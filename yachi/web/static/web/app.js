@@ -88,3 +88,67 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// <input data-device-signal="install_id|screen|timezone|platform">: what the login
+// page tells of the device, against many accounts on one device. The installation id is
+// a random id this browser keeps, like an app's.
+function deviceSignal(name) {
+  if (name === "install_id") {
+    let id = localStorage.getItem("yachi.install_id");
+    if (!id) {
+      id = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
+      localStorage.setItem("yachi.install_id", id);
+    }
+    return id;
+  }
+  if (name === "screen") {
+    return `${screen.width}x${screen.height}@${window.devicePixelRatio || 1}`;
+  }
+  if (name === "timezone") {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  }
+  if (name === "platform") {
+    return navigator.platform || "";
+  }
+  return "";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const field of document.querySelectorAll("[data-device-signal]")) {
+    try {
+      field.value = deviceSignal(field.dataset.deviceSignal).slice(0, 64);
+    } catch {
+      field.value = "";
+    }
+  }
+});
+
+// <button data-share="text" data-share-url="…" data-copied="…">: the phone's share sheet
+// (WeChat among its targets) where there is one, the clipboard otherwise.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-share-url]");
+  if (!button) {
+    return;
+  }
+  event.preventDefault();
+  const url = button.dataset.shareUrl;
+  const status = document.getElementById(button.dataset.status);
+  if (navigator.share) {
+    try {
+      await navigator.share({ title: button.dataset.share, text: button.dataset.share, url });
+      return;
+    } catch {
+      // dismissed: fall through to copying
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(url);
+    if (status) {
+      status.textContent = button.dataset.copied;
+    }
+  } catch {
+    if (status) {
+      status.textContent = url;
+    }
+  }
+});
