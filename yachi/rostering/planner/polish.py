@@ -49,6 +49,19 @@ AIMED = (0, 1, 3)
 LEAD = 1000.0
 
 
+def _apply_best(state: State, moves: list[Move], weights) -> bool:
+    """Applies the move that lowers the weighted sum most, if any lowers it at all."""
+    chosen, chosen_change = None, -1e-9
+    for move in moves:
+        change = state.delta(move, weights)
+        if change < chosen_change:
+            chosen, chosen_change = move, change
+    if chosen is None:
+        return False
+    state.apply(chosen)
+    return True
+
+
 def leading(objective: int) -> tuple[float, ...]:
     return tuple(w * LEAD if k == objective else w for k, w in enumerate(WEIGHTS))
 
@@ -482,13 +495,7 @@ def fill(roster, x: np.ndarray, weights, deadline: float, record) -> np.ndarray:
         for index in short:
             if time.monotonic() >= deadline:
                 break
-            chosen, chosen_change = None, -1e-9
-            for move in _fill_moves(state, index, weights):
-                change = state.delta(move, weights)
-                if change < chosen_change:
-                    chosen, chosen_change = move, change
-            if chosen is not None:
-                state.apply(chosen)
+            if _apply_best(state, _fill_moves(state, index, weights), weights):
                 changed = progress = True
     if not changed:
         return x
@@ -558,13 +565,7 @@ def grant(roster, x: np.ndarray, weights, deadline: float, record) -> np.ndarray
                 if len(day) == sum(1 for i in plan.chosen if c.date_of[i] == date)
             )
             for group in groups:
-                chosen, chosen_change = None, -1e-9
-                for move in _group_away(state, doctor, group, weights):
-                    change = state.delta(move, weights)
-                    if change < chosen_change:
-                        chosen, chosen_change = move, change
-                if chosen is not None:
-                    state.apply(chosen)
+                if _apply_best(state, _group_away(state, doctor, group, weights), weights):
                     changed = progress = True
     if not changed:
         return x
