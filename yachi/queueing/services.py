@@ -552,44 +552,45 @@ def _appointment_of(ticket: Ticket):
 def start(*, actor, ticket: Ticket, now=None) -> Ticket:
     """The called patient sits down: treatment starts (the appointment too)."""
     now = now or timezone.now()
-    _require_staff(actor, ticket.clinic)
-    with transaction.atomic():
-        ticket, queue = _locked_ticket(ticket, statuses=(TicketStatus.CALLED,))
-        Ticket.objects.filter(pk=ticket.pk).update(
-            status=TicketStatus.IN_TREATMENT, started_at=now, updated_at=now
-        )
-        appointment = _appointment_of(ticket)
-        if appointment is not None:
-            booking.appointment_queue_step(
-                actor=actor,
-                appointment=appointment,
-                to_status=booking.AppointmentStatus.IN_TREATMENT,
-                now=now,
-            )
-        _audit(actor, ticket, "start")
-        _record(EventType.STARTED, ticket, queue, now=now)
-    return ticket
+    return _treatment_step(
+        actor,
+        ticket,
+        now,
+        was=TicketStatus.CALLED,
+        becomes={"status": TicketStatus.IN_TREATMENT, "started_at": now},
+        appointment_becomes=booking.AppointmentStatus.IN_TREATMENT,
+        verb="start",
+        event=EventType.STARTED,
+    )
 
 
 def finish(*, actor, ticket: Ticket, now=None) -> Ticket:
     """The visit is over: the ticket leaves the queue, the appointment is completed."""
     now = now or timezone.now()
+    return _treatment_step(
+        actor,
+        ticket,
+        now,
+        was=TicketStatus.IN_TREATMENT,
+        becomes={"status": TicketStatus.FINISHED, "finished_at": now},
+        appointment_becomes=booking.AppointmentStatus.COMPLETED,
+        verb="finish",
+        event=EventType.FINISHED,
+    )
+
+
+def _treatment_step(actor, ticket, now, *, was, becomes, appointment_becomes, verb, event):
     _require_staff(actor, ticket.clinic)
     with transaction.atomic():
-        ticket, queue = _locked_ticket(ticket, statuses=(TicketStatus.IN_TREATMENT,))
-        Ticket.objects.filter(pk=ticket.pk).update(
-            status=TicketStatus.FINISHED, finished_at=now, updated_at=now
-        )
+        ticket, queue = _locked_ticket(ticket, statuses=(was,))
+        Ticket.objects.filter(pk=ticket.pk).update(**becomes, updated_at=now)
         appointment = _appointment_of(ticket)
         if appointment is not None:
             booking.appointment_queue_step(
-                actor=actor,
-                appointment=appointment,
-                to_status=booking.AppointmentStatus.COMPLETED,
-                now=now,
+                actor=actor, appointment=appointment, to_status=appointment_becomes, now=now
             )
-        _audit(actor, ticket, "finish")
-        _record(EventType.FINISHED, ticket, queue, now=now)
+        _audit(actor, ticket, verb)
+        _record(event, ticket, queue, now=now)
     return ticket
 
 
