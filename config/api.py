@@ -1,6 +1,9 @@
 """The JSON API under /api/v1/: one router per context, one error format."""
 
+import copy
+
 from django.http import JsonResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 
@@ -23,7 +26,25 @@ from yachi.queueing.urls import api_router as queueing
 from yachi.rostering.urls import api_router as rostering
 from yachi.shop.urls import api_router as shop
 
-api = NinjaAPI(
+
+class YachiAPI(NinjaAPI):
+    """Builds its OpenAPI description once per prefix and language: building it takes seconds
+    of CPU (the API docs page waited for it on every visit) and nothing changes it while the
+    process runs."""
+
+    _schemas: dict
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_schemas", {})
+        key = (path_prefix, get_language())
+        if key not in schemas:
+            schemas[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return copy.deepcopy(schemas[key])
+
+
+api = YachiAPI(
     title="Yachi API",
     version="1",
     description=(

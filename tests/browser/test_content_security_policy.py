@@ -157,7 +157,7 @@ def test_the_admin_and_the_api_docs_run_under_the_policy(live_server, world, des
     base = live_server.url
 
     page.goto(f"{base}/api/v1/docs")
-    page.wait_for_selector(".swagger-ui .info .title")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=30000)
     page.wait_for_selector(".opblock-summary-path[data-path='/api/v1/appointments']")
     assert "Yachi API" in page.locator(".swagger-ui .info .title").inner_text()
     screenshot(page, "csp-api-docs")

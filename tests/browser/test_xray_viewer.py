@@ -35,7 +35,7 @@ def _two_dates(world):
 
 def _drawn(page):
     page.wait_for_function(
-        "document.querySelectorAll('[data-xray-pane][data-loaded=true]').length === 2"
+        "() => document.querySelectorAll('[data-xray-pane][data-loaded=true]').length === 2"
     )
     assert page.locator(".xray-layer canvas").count() >= 2
 
