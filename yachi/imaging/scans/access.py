@@ -75,6 +75,4 @@ def upload_access(*, actor, patient_id, clinic_id=None):
         # The one clinic the two share, as the scan's own foreign key loads it.
         clinic_model = Scan._meta.get_field("clinic").related_model
         return patient, clinic_model.objects.get(pk=next(iter(shared)))
-    raise InvalidInput(
-        _("Choose the clinic where the scan was taken."), code="clinic_required"
-    )
+    raise InvalidInput(_("Choose the clinic where the scan was taken."), code="clinic_required")

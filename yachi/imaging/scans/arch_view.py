@@ -16,6 +16,7 @@ from yachi.imaging.scans.geometry.staging import (
 from yachi.imaging.scans.models import ArchSetup
 
 ALIGNER_SERVICE = "aligner"
+ABSENT = ("missing", "exfoliated")
 # The heat map's colours (the chart's, chart.css) and the grey of a tooth without a score.
 COLOURS = {"low": "#7fd49a", "moderate": "#f2c14e", "high": "#e5484d", None: "#d6d0c4"}
 
@@ -25,7 +26,11 @@ def legend() -> list[dict]:
         {"level": "low", "label": _("Low caries risk"), "colour": COLOURS["low"]},
         {"level": "moderate", "label": _("Moderate caries risk"), "colour": COLOURS["moderate"]},
         {"level": "high", "label": _("High caries risk"), "colour": COLOURS["high"]},
-        {"level": None, "label": _("No score (crown, implant or not charted)"), "colour": COLOURS[None]},
+        {
+            "level": None,
+            "label": _("No score (crown, implant or not charted)"),
+            "colour": COLOURS[None],
+        },
     ]
 
 
@@ -64,7 +69,9 @@ def arch_model(*, actor, patient_id) -> dict:
     """The arch for whoever may read the chart (the chart's own access and audit)."""
     access = clinical.chart_access(actor=actor, patient_id=patient_id)
     chart = clinical.chart_read(actor=actor, access=access)
-    present = {t.tooth for t in chart.teeth if t.present}
+    # The chart draws a slot for a missing tooth; the arch leaves it out. An implant or a
+    # bridge's pontic still has a crown, drawn without a risk colour.
+    present = {t.tooth for t in chart.teeth if t.present and t.state not in ABSENT}
     risks = {t.tooth: t.risk for t in chart.teeth if t.present}
     placed = place(present)
     teeth = []
@@ -87,7 +94,10 @@ def arch_model(*, actor, patient_id) -> dict:
             }
         )
     shapes = {
-        key: {"vertices": [c for v in s.vertices for c in v], "faces": [i for f in s.faces for i in f]}
+        key: {
+            "vertices": [c for v in s.vertices for c in v],
+            "faces": [i for f in s.faces for i in f],
+        }
         for key, s in shapes_for(placed).items()
     }
     return {
@@ -96,17 +106,22 @@ def arch_model(*, actor, patient_id) -> dict:
         "shapes": shapes,
         "legend": legend(),
         "staging": _staging(actor=actor, access=access, placed=placed),
-        "note": _("A model drawn from the tooth chart, not a scan: sizes and places are textbook averages."),
+        "note": _(
+            "A model drawn from the tooth chart, not a scan: sizes and places are textbook averages."
+        ),
     }
 
 
 def _staging(*, actor, access, placed) -> dict | None:
-    plan = _aligner_plan(clinical.plans_read(actor=actor, access=access))
+    setups = {s.plan_id: s for s in ArchSetup.objects.filter(patient=access.patient)}
+    if not setups:
+        return None  # no setup recorded: the plans are not read (nor audited) for nothing
+    plan = _aligner_plan(
+        p for p in clinical.plans_read(actor=actor, access=access) if p.public_id in setups
+    )
     if plan is None:
         return None
-    setup = ArchSetup.objects.filter(plan_id=plan.public_id, patient=access.patient).first()
-    if setup is None:
-        return None
+    setup = setups[plan.public_id]
     movements = [m for m in _movements(setup) if any(p.tooth == m.tooth for p in placed)]
     frames = stages(placed, movements)
     return {

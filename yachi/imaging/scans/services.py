@@ -44,14 +44,27 @@ def _taken_on(value) -> datetime.date:
         try:
             taken = datetime.date.fromisoformat(str(value or "").strip()[:10])
         except ValueError:
-            raise InvalidInput(_("Give the date the scan was taken."), code="invalid_date") from None
+            raise InvalidInput(
+                _("Give the date the scan was taken."), code="invalid_date"
+            ) from None
     if taken > timezone.localdate() or taken.year < 2000:
-        raise InvalidInput(_("The date the scan was taken cannot be in the future."), code="invalid_date")
+        raise InvalidInput(
+            _("The date the scan was taken cannot be in the future."), code="invalid_date"
+        )
     return taken
 
 
-def scan_upload(*, actor, patient, clinic, upload, jaw: str, taken_on, description: str = "",
-                synthetic: bool = False) -> Scan:
+def scan_upload(
+    *,
+    actor,
+    patient,
+    clinic,
+    upload,
+    jaw: str,
+    taken_on,
+    description: str = "",
+    synthetic: bool = False,
+) -> Scan:
     """Check one export, convert it to the viewers' GLB and keep it encrypted; refusals
     are ``InvalidInput`` (422) or ``ScanTooLarge`` (413), and nothing is kept then."""
     if jaw not in Jaw.values:
@@ -90,7 +103,9 @@ def scan_upload(*, actor, patient, clinic, upload, jaw: str, taken_on, descripti
         uploaded_by=actor,
     )
     name = f"{uuid.uuid4().hex}.glb.sm4"
-    scan.file.save(name, ContentFile(encrypt_bytes(converted.glb, context=FILE_CONTEXT)), save=False)
+    scan.file.save(
+        name, ContentFile(encrypt_bytes(converted.glb, context=FILE_CONTEXT)), save=False
+    )
     try:
         with transaction.atomic():
             scan.save()

@@ -45,7 +45,11 @@ def visits(scans, *, route: str) -> list[dict]:
         day = by_day.setdefault(scan.taken_on, {"label": f"{scan.taken_on:%Y-%m-%d}", "jaws": {}})
         day["jaws"].setdefault(scan.jaw, reverse(route, args=[scan.public_id]))
     return [
-        {"label": day["label"], "upper": day["jaws"].get("upper", ""), "lower": day["jaws"].get("lower", "")}
+        {
+            "label": day["label"],
+            "upper": day["jaws"].get("upper", ""),
+            "lower": day["jaws"].get("lower", ""),
+        }
         for _day, day in sorted(by_day.items(), reverse=True)
     ]
 

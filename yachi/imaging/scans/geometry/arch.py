@@ -9,21 +9,52 @@ Coordinates in mm: x to the patient's left, y up, z forward (towards the lips); 
 occlusal plane is y = 0, upper crowns above it, lower crowns below.
 """
 
+import itertools
 import math
 from dataclasses import dataclass
 
 # (mesiodistal width, buccolingual depth, crown height) by position from the midline.
-UPPER = {1: (8.5, 7.0, 10.5), 2: (6.5, 6.0, 9.0), 3: (7.5, 8.0, 10.0), 4: (7.0, 9.0, 8.5),
-         5: (6.5, 9.0, 7.5), 6: (10.0, 11.0, 7.5), 7: (9.0, 10.5, 7.0), 8: (8.5, 10.0, 6.5)}
-LOWER = {1: (5.0, 6.0, 9.0), 2: (5.5, 6.0, 9.5), 3: (7.0, 7.5, 11.0), 4: (7.0, 7.5, 8.0),
-         5: (7.0, 8.0, 8.0), 6: (11.0, 10.5, 7.5), 7: (10.5, 10.0, 7.0), 8: (10.0, 9.5, 7.0)}
-UPPER_PRIMARY = {1: (6.5, 5.0, 6.0), 2: (5.1, 4.0, 5.6), 3: (7.0, 7.0, 6.5),
-                 4: (7.3, 8.5, 5.1), 5: (8.2, 10.0, 5.7)}
-LOWER_PRIMARY = {1: (4.2, 4.0, 5.0), 2: (4.1, 4.0, 5.2), 3: (5.0, 5.8, 6.0),
-                 4: (7.7, 7.0, 6.0), 5: (9.9, 8.7, 5.5)}
+UPPER = {
+    1: (8.5, 7.0, 10.5),
+    2: (6.5, 6.0, 9.0),
+    3: (7.5, 8.0, 10.0),
+    4: (7.0, 9.0, 8.5),
+    5: (6.5, 9.0, 7.5),
+    6: (10.0, 11.0, 7.5),
+    7: (9.0, 10.5, 7.0),
+    8: (8.5, 10.0, 6.5),
+}
+LOWER = {
+    1: (5.0, 6.0, 9.0),
+    2: (5.5, 6.0, 9.5),
+    3: (7.0, 7.5, 11.0),
+    4: (7.0, 7.5, 8.0),
+    5: (7.0, 8.0, 8.0),
+    6: (11.0, 10.5, 7.5),
+    7: (10.5, 10.0, 7.0),
+    8: (10.0, 9.5, 7.0),
+}
+UPPER_PRIMARY = {
+    1: (6.5, 5.0, 6.0),
+    2: (5.1, 4.0, 5.6),
+    3: (7.0, 7.0, 6.5),
+    4: (7.3, 8.5, 5.1),
+    5: (8.2, 10.0, 5.7),
+}
+LOWER_PRIMARY = {
+    1: (4.2, 4.0, 5.0),
+    2: (4.1, 4.0, 5.2),
+    3: (5.0, 5.8, 6.0),
+    4: (7.7, 7.0, 6.0),
+    5: (9.9, 8.7, 5.5),
+}
 # The arch curve z = depth · (1 − (x / half_width)²), per jaw and dentition.
-CURVES = {("upper", False): (50.0, 30.0), ("lower", False): (46.0, 28.0),
-          ("upper", True): (36.0, 24.0), ("lower", True): (33.0, 22.5)}
+CURVES = {
+    ("upper", False): (50.0, 30.0),
+    ("lower", False): (46.0, 28.0),
+    ("upper", True): (36.0, 24.0),
+    ("lower", True): (33.0, 22.5),
+}
 CONTACT_GAP = 0.2  # mm between neighbouring crowns, so that each reads as its own
 SEGMENTS = 16  # around a crown
 RINGS = 6  # from the neck to the biting surface
@@ -70,8 +101,12 @@ def side_of(tooth: str) -> int:
 
 def size_of(tooth: str) -> tuple[float, float, float]:
     primary, position = tooth[0] in "5678", int(tooth[1])
-    table = {("upper", False): UPPER, ("lower", False): LOWER,
-             ("upper", True): UPPER_PRIMARY, ("lower", True): LOWER_PRIMARY}
+    table = {
+        ("upper", False): UPPER,
+        ("lower", False): LOWER,
+        ("upper", True): UPPER_PRIMARY,
+        ("lower", True): LOWER_PRIMARY,
+    }
     return table[(jaw_of(tooth), primary)][position]
 
 
@@ -90,7 +125,7 @@ def _curve_table(depth: float, half: float, *, samples: int = 800):
 
 def _at_length(table, s: float) -> tuple[float, float, float]:
     """The point at arc length ``s`` and the tangent's angle there."""
-    for (x0, z0, s0), (x1, z1, s1) in zip(table, table[1:], strict=False):
+    for (x0, z0, s0), (x1, z1, s1) in itertools.pairwise(table):
         if s1 >= s:
             f = (s - s0) / (s1 - s0) if s1 > s0 else 0.0
             return x0 + f * (x1 - x0), z0 + f * (z1 - z0), math.atan2(z1 - z0, x1 - x0)
@@ -156,7 +191,9 @@ def _cusps(kind: str, angle: float) -> float:
     if kind == "premolar":
         return 0.08 * max(math.cos(2 * angle), 0)
     if kind == "molar":
-        return 0.07 * max(math.cos(2 * angle + math.pi / 4) * math.cos(2 * angle - math.pi / 4) * 2, 0)
+        return 0.07 * max(
+            math.cos(2 * angle + math.pi / 4) * math.cos(2 * angle - math.pi / 4) * 2, 0
+        )
     return 0.0
 
 
@@ -173,7 +210,11 @@ def shape(kind: str, size: tuple[float, float, float]) -> Shape:
             a = 2 * math.pi * k / SEGMENTS
             y = height * (t + (_cusps(kind, a) if ring == RINGS - 1 else 0.0))
             vertices.append(
-                (round(width / 2 * md * math.cos(a), 3), round(y, 3), round(depth / 2 * bl * math.sin(a), 3))
+                (
+                    round(width / 2 * md * math.cos(a), 3),
+                    round(y, 3),
+                    round(depth / 2 * bl * math.sin(a), 3),
+                )
             )
     top_height = {"canine": 1.08, "incisor": 1.0, "premolar": 0.97, "molar": 0.95}[kind]
     bottom, top = len(vertices), len(vertices) + 1

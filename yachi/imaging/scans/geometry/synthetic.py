@@ -16,7 +16,9 @@ GUM_RADII = (5.5, 4.0)  # buccolingual, vertical (mm)
 def _crown(tooth: Placed, pose: Pose | None) -> trimesh.Trimesh:
     s = shape(tooth.kind, tooth.size)
     mesh = trimesh.Trimesh(vertices=np.array(s.vertices), faces=np.array(s.faces), process=False)
-    x, y, z, yaw = (pose.x, pose.y, pose.z, pose.yaw) if pose else (tooth.x, 0.0, tooth.z, tooth.yaw)
+    x, y, z, yaw = (
+        (pose.x, pose.y, pose.z, pose.yaw) if pose else (tooth.x, 0.0, tooth.z, tooth.yaw)
+    )
     flip = np.eye(4)
     if tooth.jaw == "upper":
         # Upper crowns hang from the gum: their biting surface faces down.
@@ -48,7 +50,9 @@ def _gum(teeth: list[Placed], jaw: str) -> trimesh.Trimesh | None:
         for k in range(ring):
             a = 2 * math.pi * k / ring
             vertices.append(
-                c + across * GUM_RADII[0] * math.cos(a) + np.array([0, GUM_RADII[1] * math.sin(a), 0])
+                c
+                + across * GUM_RADII[0] * math.cos(a)
+                + np.array([0, GUM_RADII[1] * math.sin(a), 0])
             )
     faces = []
     for i in range(len(centres) - 1):

@@ -2,6 +2,7 @@
 staging steps. No database."""
 
 import io
+import itertools
 import struct
 
 import pytest
@@ -31,7 +32,9 @@ def _refused(data, name):
     return caught.value.code
 
 
-@pytest.mark.parametrize("file_type,name", [("stl", "a.stl"), ("stl_ascii", "a.stl"), ("ply", "a.ply"), ("obj", "a.obj")])
+@pytest.mark.parametrize(
+    "file_type,name", [("stl", "a.stl"), ("stl_ascii", "a.stl"), ("ply", "a.ply"), ("obj", "a.obj")]
+)
 def test_every_export_format_becomes_a_glb_with_the_same_triangles(jaw, file_type, name):
     data = jaw.export(file_type=file_type)
     converted = convert(data.encode() if isinstance(data, str) else data, name)
@@ -76,15 +79,23 @@ def test_bad_files_are_refused_with_a_reason(jaw):
 
 def test_teeth_have_shapes_by_type():
     assert [kind_of(t) for t in ("11", "12", "13", "14", "15", "16", "55", "53")] == [
-        "incisor", "incisor", "canine", "premolar", "premolar", "molar", "molar", "canine"
+        "incisor",
+        "incisor",
+        "canine",
+        "premolar",
+        "premolar",
+        "molar",
+        "molar",
+        "canine",
     ]
     molar, incisor = shape("molar", (10, 11, 7.5)), shape("incisor", (8.5, 7, 10.5))
     for crown in (molar, incisor):
         mesh = trimesh.Trimesh(crown.vertices, crown.faces, process=False)
         assert mesh.is_watertight and mesh.volume > 0  # closed, faces outward
-    assert trimesh.Trimesh(molar.vertices, molar.faces).extents[0] > trimesh.Trimesh(
-        incisor.vertices, incisor.faces
-    ).extents[2]
+    assert (
+        trimesh.Trimesh(molar.vertices, molar.faces).extents[0]
+        > trimesh.Trimesh(incisor.vertices, incisor.faces).extents[2]
+    )
 
 
 def test_the_arch_places_present_teeth_symmetrically_and_leaves_gaps():
@@ -113,7 +124,7 @@ def test_staging_starts_today_ends_planned_and_keeps_each_step_small():
     i = by_index["11"]
     assert frames[-1][i].x == placed[i].x and frames[-1][i].z == placed[i].z
     assert frames[0][i].z > placed[i].z  # today the incisor stands forward of the arch
-    for before, after in zip(frames, frames[1:], strict=False):
+    for before, after in itertools.pairwise(frames):
         for a, b in zip(before, after, strict=False):
             step = ((a.x - b.x) ** 2 + (a.y - b.y) ** 2 + (a.z - b.z) ** 2) ** 0.5
             assert step <= MAX_MM_PER_STAGE + 1e-3
