@@ -470,7 +470,12 @@ def _entitled(world, method, path) -> set[int]:
         "/patients/{patient_id}/chart",
         "/patients/{patient_id}/treatment-plans",
         "/patients/{patient_id}/studies",
+        "/patients/{patient_id}/scans",
+        "/patients/{patient_id}/arch",
     ):
+        return {world.clinic_b_front_desk.pk}
+    # Staff of a clinic where the patient was seen upload their intraoral scans (ADR 0062).
+    if (method, path) == ("POST", "/patients/{patient_id}/scans"):
         return {world.clinic_b_front_desk.pk}
     return set()
 

@@ -39,7 +39,7 @@ function pane(root, choices) {
         jaws[jaw] = gltf.scene;
         group.add(gltf.scene);
       }
-      frame(view, group);
+      frame(view, group, 0.25);
       apply();
       status.textContent = "";
       root.dataset.loaded = "true";
@@ -48,7 +48,7 @@ function pane(root, choices) {
       root.dataset.loaded = "failed";
     }
   };
-  return {view, load, show(jaw) { shown = jaw; apply(); }, reset() { frame(view, group); }};
+  return {view, load, show(jaw) { shown = jaw; apply(); }, reset() { frame(view, group, 0.25); }};
 }
 
 function start(viewer) {
