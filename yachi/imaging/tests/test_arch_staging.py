@@ -73,8 +73,8 @@ def test_the_staging_moves_the_teeth_to_the_plan_in_labelled_steps(aligners):
     planned = body["teeth"][index]
     assert staging["frames"][-1][index][0] == planned["x"]
     assert staging["frames"][0][index][2] > planned["z"]  # today forward of the arch
-    assert "not a prediction" in staging["label"]
-    assert "doctor recorded" in staging["explanation"]
+    assert staging["label"] == "示意图，非治疗效果预测"
+    assert "医生在正畸评估时" in staging["explanation"]  # where today's positions come from
 
 
 def test_the_staging_page_says_it_is_an_illustration(client, aligners):

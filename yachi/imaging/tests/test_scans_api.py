@@ -162,7 +162,7 @@ def test_the_console_uploads_through_the_form_with_friendly_refusals(client, see
         },
         follow=True,
     )
-    assert bad.status_code == 200 and "not a 3D mesh" in bad.content.decode()
+    assert bad.status_code == 200 and "不是口扫仪导出的三维网格" in bad.content.decode()
     good = client.post(
         url,
         {"file": SimpleUploadedFile("x.stl", STL), "jaw": "lower", "taken_on": "2026-11-01"},
