@@ -529,6 +529,10 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
             if (url.endswith("/face-photos") or url.endswith("/images")) and method == "POST":
                 upload = {"file": png_upload()}
                 response = api.client.post(url, upload, headers=headers)
+            elif url.endswith("/scans") and method == "POST":
+                # A complete form, so that the access check is what answers.
+                upload = {"file": png_upload(), "jaw": "upper", "taken_on": "2026-11-01"}
+                response = api.client.post(url, upload, headers=headers)
             else:
                 response = api.client.generic(
                     method, url, json.dumps(body), content_type="application/json", headers=headers
