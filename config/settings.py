@@ -336,6 +336,11 @@ YACHI_DICOM_CLINIC = envstr("YACHI_DICOM_CLINIC", "")
 YACHI_DICOM_AE_TITLE = envstr("YACHI_DICOM_AE_TITLE", "YACHI")
 YACHI_DICOM_PORT = envint("YACHI_DICOM_PORT", 11112)
 YACHI_DICOM_MAX_BYTES = envint("YACHI_DICOM_MAX_BYTES", 256 * 1024 * 1024)
+# Intraoral scans (ADR 0062): the largest export taken and its most triangles; what the
+# viewers get is decimated to YACHI_SCAN_PHONE_TRIANGLES.
+YACHI_SCAN_MAX_BYTES = envint("YACHI_SCAN_MAX_BYTES", 150 * 1024 * 1024)
+YACHI_SCAN_MAX_TRIANGLES = envint("YACHI_SCAN_MAX_TRIANGLES", 3_000_000)
+YACHI_SCAN_PHONE_TRIANGLES = envint("YACHI_SCAN_PHONE_TRIANGLES", 50_000)
 
 # --- security headers -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ fails this test until someone says whose objects it addresses.
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.api import api as ninja_api
 from conftest import tomorrow_at
@@ -171,6 +172,20 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_xray = instance_receive(
         clinic=world.clinic_b, data=part10(Picture(patient_id=world.other.chart_number))
     ).image
+    from yachi.imaging.scans.geometry.arch import place
+    from yachi.imaging.scans.geometry.synthetic import jaw_stl
+    from yachi.imaging.scans.services import scan_upload
+
+    their_scan = scan_upload(
+        actor=world.clinic_b_doctor.user,
+        patient=world.other,
+        clinic=world.clinic_b,
+        upload=SimpleUploadedFile(
+            "upper.stl", jaw_stl(place({"11", "21"}), "upper", subdivisions=0)
+        ),
+        jaw="upper",
+        taken_on="2026-11-01",
+    )
     their_message = notify(
         recipient=world.other_patient,
         kind="appointment_booked",
@@ -415,6 +430,11 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.clinic_a_front_desk, str(their_xray.public_id)),  # another clinic's
             (world.clinic_a_doctor.user, str(their_xray.public_id)),
         ],
+        "scan_id": [
+            (world.patient_parent, str(their_scan.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_scan.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_scan.public_id)),
+        ],
         "photo_id": [
             (world.patient_parent, str(their_photo.public_id)),
             (world.clinic_b_doctor.user, str(their_photo.public_id)),
@@ -450,7 +470,12 @@ def _entitled(world, method, path) -> set[int]:
         "/patients/{patient_id}/chart",
         "/patients/{patient_id}/treatment-plans",
         "/patients/{patient_id}/studies",
+        "/patients/{patient_id}/scans",
+        "/patients/{patient_id}/arch",
     ):
+        return {world.clinic_b_front_desk.pk}
+    # Staff of a clinic where the patient was seen upload their intraoral scans (ADR 0062).
+    if (method, path) == ("POST", "/patients/{patient_id}/scans"):
         return {world.clinic_b_front_desk.pk}
     return set()
 
@@ -503,6 +528,10 @@ def test_nobody_reaches_another_accounts_or_clinics_objects(api, world, method, 
             headers = {"Authorization": f"Bearer {api.token}"}
             if (url.endswith("/face-photos") or url.endswith("/images")) and method == "POST":
                 upload = {"file": png_upload()}
+                response = api.client.post(url, upload, headers=headers)
+            elif url.endswith("/scans") and method == "POST":
+                # A complete form, so that the access check is what answers.
+                upload = {"file": png_upload(), "jaw": "upper", "taken_on": "2026-11-01"}
                 response = api.client.post(url, upload, headers=headers)
             else:
                 response = api.client.generic(
@@ -559,6 +588,11 @@ CONSOLE_PAGES = {
     "xray_image": ("image", SEE),
     "xray_unmatched": ("clinic", SEE),
     "xray_assign": ("clinic", SEE),
+    # 3D scans and the arch (ADR 0062): as X-rays; the arch as the tooth chart.
+    "scans": ("patient", SEE),
+    "scan_upload": ("patient", SEE),
+    "scan_glb": ("scan", SEE),
+    "arch": ("patient", SEE),
     "chart": ("patient", TREAT),
     "note_patient_part": ("patient", TREAT),
     "absence": ("clinic", DESK),
@@ -729,6 +763,7 @@ PARAMETERS = {
     "plan_id": "plan",
     "finding_id": "finding",
     "image_id": "xray_image",
+    "scan_id": "scan",
     "study_id": "xray_study",
 }
 # Parameters that are not objects: the value each page is opened with.
@@ -905,8 +940,23 @@ def _role_world(world):
         stray = instance_receive(
             clinic=clinic, data=part10(Picture(patient_id="", seed=index + 10))
         ).image
+        from yachi.imaging.scans.geometry.arch import place
+        from yachi.imaging.scans.geometry.synthetic import jaw_stl
+        from yachi.imaging.scans.services import scan_upload
+
+        scan = scan_upload(
+            actor=None,
+            patient=member,
+            clinic=clinic,
+            upload=SimpleUploadedFile(
+                "lower.stl", jaw_stl(place({"31", "41"}), "lower", subdivisions=0)
+            ),
+            jaw="lower",
+            taken_on="2026-11-01",
+        )
         objects[key] = {
             **crm,
+            "scan": scan.public_id,
             "xray_image": xray.public_id,
             "xray_study": stray.study.public_id,
             "complaint": complaint.public_id,

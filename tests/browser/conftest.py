@@ -21,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # WebGL (the 3D scan and arch viewers) without a GPU: Chromium's software renderer.
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
 ]
 
 

@@ -3,9 +3,24 @@
 CRM's patient 360 lists a patient's open treatment-plan items with ``open_plan_items``
 (the caller checks who may see the patient). An imaging context adds its evidence to the
 caries-risk heat map with ``register_risk_marks`` (a provider of ``RiskMark``s per patient).
+Imaging's 3D arch reads the chart under the chart's own access rules: ``chart_access``
+(404 for whoever may not see it), then ``chart_read`` (audited for staff) and
+``plans_read`` (the plans that reader may see).
 """
 
+from yachi.clinical.access import ChartAccess, chart_access
 from yachi.clinical.risk_marks import RiskMark, register_risk_marks
-from yachi.clinical.selectors import OpenPlanItem, open_plan_items
+from yachi.clinical.selectors import ChartView, OpenPlanItem, open_plan_items
+from yachi.clinical.services import chart_read, plans_read
 
-__all__ = ["OpenPlanItem", "RiskMark", "open_plan_items", "register_risk_marks"]
+__all__ = [
+    "ChartAccess",
+    "ChartView",
+    "OpenPlanItem",
+    "RiskMark",
+    "chart_access",
+    "chart_read",
+    "open_plan_items",
+    "plans_read",
+    "register_risk_marks",
+]

@@ -111,6 +111,8 @@ class AuditAction(models.TextChoices):
     STUDY_RECEIVED = "study_received", _("X-ray study received from a unit")
     STUDY_READ = "study_read", _("X-ray study read")
     STUDY_ASSIGNED = "study_assigned", _("X-ray study given to a patient")
+    SCAN_UPLOADED = "scan_uploaded", _("Intraoral scan uploaded")
+    SCAN_READ = "scan_read", _("Intraoral scan read")
 
 
 class AuditEntry(models.Model):

@@ -318,7 +318,7 @@ def demo_plan(*, seed: int = 2026, now: datetime | None = None, families: int = 
 
 
 # One line each, and a step of the progress bar.
-STEPS = 28
+STEPS = 29
 
 
 def build_demo(
@@ -635,6 +635,14 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
         f"  {xrays.studies} synthetic X-ray studies ({xrays.images} images, bitewings on two "
         f"dates, panoramics, a cone-beam CT series) for {xrays.patients} patients at "
         f"{clinics[0].name}, {xrays.unmatched} waiting in its unmatched queue"
+    )
+    progress.start("3D scans")
+    from yachi.demo.scans import build_scans
+
+    scanned = build_scans(clinic=clinics[0], visits=visits, now=now)
+    progress.advance(
+        f"  {scanned.scans} synthetic intraoral scans for {scanned.patients} patients at "
+        f"{clinics[0].name}, {scanned.setups} aligner setup with its staging preview"
     )
     return DemoSummary(len(clinics), len(doctors), families, len(people) - families, len(visits))
 

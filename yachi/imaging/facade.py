@@ -7,14 +7,21 @@ from pydicom.uid import generate_uid as new_uid
 from yachi.imaging.dicom.instances import Refused
 from yachi.imaging.dicom.synthetic import Picture as SyntheticPicture
 from yachi.imaging.dicom.synthetic import part10 as synthetic_part10
+from yachi.imaging.scans.demo_support import arch_setup_record, synthetic_jaw
+from yachi.imaging.scans.services import scan_upload
 from yachi.imaging.services import Received, instance_receive
 
-# The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``.
+# The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``, and its
+# intraoral scans with ``synthetic_jaw`` (kept with ``scan_upload``, ``synthetic=True``),
+# its aligner setups with ``arch_setup_record``.
 __all__ = [
     "Received",
     "Refused",
     "SyntheticPicture",
+    "arch_setup_record",
     "instance_receive",
     "new_uid",
+    "scan_upload",
+    "synthetic_jaw",
     "synthetic_part10",
 ]

@@ -98,3 +98,9 @@ class Image(BaseModel):
 
     def __str__(self) -> str:
         return f"image {self.public_id}"
+
+
+# Intraoral scans and aligner setups live in their sub-package (ADR 0062).
+from yachi.imaging.scans.models import ArchSetup, Jaw, Scan  # noqa: E402
+
+__all__ = ["ArchSetup", "Image", "Jaw", "Scan", "Study"]

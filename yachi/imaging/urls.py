@@ -6,13 +6,22 @@ from django.urls import path
 from ninja import Router
 
 from yachi.imaging import api, console_views, views
+from yachi.imaging.scans import api as scans_api
+from yachi.imaging.scans import views as scans_views
 
 patient_patterns = [
     path("xrays/<str:patient_id>/", views.studies_page, name="xrays"),
     path("xrays/images/<str:image_id>/dicom/", views.image_file, name="xray_image"),
+    path("scans/<str:patient_id>/", scans_views.patient_scans_page, name="scans"),
+    path("scans/files/<str:scan_id>/glb/", scans_views.patient_scan_file, name="scan_glb"),
+    path("arch/<str:patient_id>/", scans_views.patient_arch_page, name="arch"),
 ]
 
 console_patterns = [
+    path("patients/<str:patient_id>/scans/", scans_views.console_scans_page, name="scans"),
+    path("patients/<str:patient_id>/scans/upload/", scans_views.console_upload, name="scan_upload"),
+    path("scan-files/<str:scan_id>/glb/", scans_views.console_scan_file, name="scan_glb"),
+    path("patients/<str:patient_id>/arch/", scans_views.console_arch_page, name="arch"),
     path("patients/<str:patient_id>/xrays/", console_views.studies_page, name="xrays"),
     path("xray-images/<str:image_id>/dicom/", console_views.image_file, name="xray_image"),
     path(
@@ -29,3 +38,4 @@ console_patterns = [
 
 api_router = Router()
 api_router.add_router("", api.router)
+api_router.add_router("", scans_api.router)

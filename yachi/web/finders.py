@@ -33,6 +33,20 @@ PACKAGES = {
         ),
     ),
     "konva": ("", ("konva.min.js",)),
+    # The 3D scan and arch viewers (yachi/imaging/static/imaging/scans/): three.js's ES
+    # module build and the add-ons they import, which import their own neighbours
+    # relatively, so each is served at its place in the package.
+    "three": (
+        "",
+        (
+            "build/three.module.js",
+            "build/three.core.js",
+            "examples/jsm/controls/OrbitControls.js",
+            "examples/jsm/loaders/GLTFLoader.js",
+            "examples/jsm/utils/BufferGeometryUtils.js",
+            "examples/jsm/utils/SkeletonUtils.js",
+        ),
+    ),
     "jszip": ("dist", ("jszip.min.js",)),
     "magic-wand-tool": ("dist", ("magic-wand.min.js",)),
 }

@@ -219,3 +219,17 @@ def test_a_few_patients_have_synthetic_xrays_and_one_study_waits_for_staff(built
     assert all("synthetic" in s.description for s in Study.objects.all())
     assert b"synthetic demo image" in image_bytes(Image.objects.first())
     assert "synthetic X-ray studies" in log
+
+
+def test_a_few_patients_have_synthetic_scans_and_one_an_aligner_staging(built):
+    from yachi.imaging.models import ArchSetup, Scan
+    from yachi.imaging.scans.services import scan_glb
+
+    _summary, _plan, log = built
+    assert Scan.objects.values("patient").distinct().count() >= 2
+    assert all(scan.synthetic and "合成" in scan.description for scan in Scan.objects.all())
+    assert scan_glb(Scan.objects.first())[:4] == b"glTF"
+    (setup,) = ArchSetup.objects.all()
+    # The aligner patient has scans on two dates to compare, before and during treatment.
+    assert Scan.objects.filter(patient=setup.patient).values("taken_on").distinct().count() == 2
+    assert "synthetic intraoral scans" in log
