@@ -6,6 +6,14 @@ caries-risk heat map with ``register_risk_marks`` (a provider of ``RiskMark``s p
 """
 
 from yachi.clinical.risk_marks import RiskMark, register_risk_marks
-from yachi.clinical.selectors import OpenPlanItem, open_plan_items
+from yachi.clinical.selectors import FindingRow, OpenPlanItem, diagnoses_of, open_plan_items
 
-__all__ = ["OpenPlanItem", "RiskMark", "open_plan_items", "register_risk_marks"]
+# An insurance claim's diagnosis certificate states ``diagnoses_of`` a patient.
+__all__ = [
+    "FindingRow",
+    "OpenPlanItem",
+    "RiskMark",
+    "diagnoses_of",
+    "open_plan_items",
+    "register_risk_marks",
+]

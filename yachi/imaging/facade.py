@@ -1,4 +1,5 @@
-"""What other contexts may use of imaging: the DICOM node (devices) hands each instance
+"""What other contexts may use of imaging (an insurance claim attaches the newest X-ray
+with ``latest_xray_picture``): the DICOM node (devices) hands each instance
 it receives to ``instance_receive``, which answers with ``Received`` or raises
 ``Refused`` (its ``status`` is the DICOM failure status to send back)."""
 
@@ -7,6 +8,7 @@ from pydicom.uid import generate_uid as new_uid
 from yachi.imaging.dicom.instances import Refused
 from yachi.imaging.dicom.synthetic import Picture as SyntheticPicture
 from yachi.imaging.dicom.synthetic import part10 as synthetic_part10
+from yachi.imaging.pictures import XrayPicture, latest_xray_picture
 from yachi.imaging.services import Received, instance_receive
 
 # The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``.
@@ -14,7 +16,9 @@ __all__ = [
     "Received",
     "Refused",
     "SyntheticPicture",
+    "XrayPicture",
     "instance_receive",
+    "latest_xray_picture",
     "new_uid",
     "synthetic_part10",
 ]

@@ -18,6 +18,7 @@ from yachi.payments.bills import (
     bill_line_add,
     bill_line_remove,
 )
+from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
 from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
@@ -43,6 +44,16 @@ from yachi.payments.selectors import (
     intents_by_reference,
     spend_by_payers,
 )
+from yachi.payments.shares import (
+    BillFacts,
+    BillLineFacts,
+    ShareRefused,
+    bill_facts,
+    bill_payment_of_share,
+    bill_share_return,
+    bill_share_take,
+    shares_of,
+)
 from yachi.payments.services import (
     balance_fen,
     intent_close,
@@ -51,6 +62,8 @@ from yachi.payments.services import (
 )
 
 __all__ = [
+    "BillFacts",
+    "BillLineFacts",
     "BillLineOut",
     "BillPaid",
     "BillRow",
@@ -63,6 +76,13 @@ __all__ = [
     "Method",
     "MoneyRow",
     "Purpose",
+    "ShareRefused",
+    "access_payment_by_id",
+    "bill_facts",
+    "bill_payment_of_share",
+    "bill_share_return",
+    "bill_share_take",
+    "shares_of",
     "ReceiptLine",
     "ReceiptVisit",
     "VisitBill",
