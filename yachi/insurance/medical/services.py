@@ -207,14 +207,16 @@ def settle(*, actor, payment, settlement_id=None) -> Settlement:
     """Settle the bill's latest pre-settlement (or ``settlement_id``) with the platform
     and record insurance's share in the ledger; pressing it again answers the first."""
     with transaction.atomic():
-        rows = Settlement.objects.select_for_update().filter(payment=payment)
-        settled = rows.filter(status=SettlementStatus.SETTLED).first()
+        # Every settlement of the bill is locked, whatever its status: a filter on the
+        # status would be re-checked after the first settle commits and match nothing.
+        rows = list(Settlement.objects.select_for_update().filter(payment=payment).order_by("-pk"))
+        settled = next((s for s in rows if s.status == SettlementStatus.SETTLED), None)
         if settled is not None:
             return settled
         if settlement_id is not None:
-            settlement = rows.filter(public_id=settlement_id).first()
+            settlement = next((s for s in rows if s.public_id == settlement_id), None)
         else:
-            settlement = rows.filter(status=SettlementStatus.PRE_SETTLED).order_by("-pk").first()
+            settlement = next((s for s in rows if s.status == SettlementStatus.PRE_SETTLED), None)
         if settlement is None:
             raise NotFound(
                 _("Pre-settle the bill with the patient's credential first."),
