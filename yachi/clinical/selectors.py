@@ -220,7 +220,6 @@ def open_plan_items(*, patient_id: int, clinic_ids: set[int] | None = None) -> l
     ]
 
 
-
 def diagnoses_of(*, patient, clinic_ids: set[int] | None = None) -> list[FindingRow]:
     """The patient's findings standing now (neither withdrawn nor a withdrawal), newest
     first, recorded at these clinics (all for ``None``): what a diagnosis certificate

@@ -7,6 +7,7 @@ names it and every reader supplies its glyphs, so nothing is copied into the rep
 
 import io
 from functools import cache
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -15,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 FONT = "STSong-Light"
 
@@ -33,7 +33,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6),
         "heading": ParagraphStyle("heading", fontName=font, fontSize=12, leading=17, spaceBefore=8),
         "body": ParagraphStyle("body", fontName=font, fontSize=10, leading=15),
-        "small": ParagraphStyle("small", fontName=font, fontSize=8, leading=12, textColor=colors.grey),
+        "small": ParagraphStyle(
+            "small", fontName=font, fontSize=8, leading=12, textColor=colors.grey
+        ),
     }
 
 
@@ -71,8 +73,14 @@ def render(*, title: str, parts: list, author: str = "Yachi") -> bytes:
     """The PDF of ``parts`` on A4, with ``title`` in its metadata."""
     out = io.BytesIO()
     document = SimpleDocTemplate(
-        out, pagesize=A4, title=title, author=author, leftMargin=18 * mm, rightMargin=18 * mm,
-        topMargin=18 * mm, bottomMargin=18 * mm,
+        out,
+        pagesize=A4,
+        title=title,
+        author=author,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
     )
     document.build(parts)
     return out.getvalue()

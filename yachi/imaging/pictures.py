@@ -48,7 +48,7 @@ def latest_xray_picture(*, patient, clinic_ids: set[int] | None) -> XrayPicture 
             try:
                 dataset = dcmread(io.BytesIO(image_bytes(image)))
                 picture = PillowImage.fromarray(_grey(dataset), mode="L")
-            except Exception:  # an image that cannot be drawn: try the next one
+            except Exception:  # noqa: S112 - an image that cannot be drawn: try the next one
                 continue
             picture.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()

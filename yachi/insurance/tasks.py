@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
-from django.utils import timezone
 
 
 @db_periodic_task(crontab(hour="6", minute="20"))

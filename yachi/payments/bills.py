@@ -276,7 +276,9 @@ def _coupon_allowed(intent: PaymentIntent) -> bool:
     # and so does a bill medical insurance has paid part of (its split was of these lines).
     from yachi.payments.shares import has_live_share
 
-    return intent.status == IntentStatus.CREATED and not intent.method and not has_live_share(intent)
+    return (
+        intent.status == IntentStatus.CREATED and not intent.method and not has_live_share(intent)
+    )
 
 
 def _spread(*, intent: PaymentIntent, bill: Bill, lines: list[BillLine], coupon_id, off: int):

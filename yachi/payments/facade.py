@@ -11,6 +11,7 @@ and registers ``on_paid`` / ``on_closed`` / ``on_refunded`` for its purpose with
 and pages.
 """
 
+from yachi.payments.access import access_payment_by_id
 from yachi.payments.bills import (
     BillSettled,
     LineDraft,
@@ -18,7 +19,6 @@ from yachi.payments.bills import (
     bill_line_add,
     bill_line_remove,
 )
-from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
 from yachi.payments.compensation import compensate
 from yachi.payments.errors import CannotFulfil
@@ -44,6 +44,12 @@ from yachi.payments.selectors import (
     intents_by_reference,
     spend_by_payers,
 )
+from yachi.payments.services import (
+    balance_fen,
+    intent_close,
+    intent_create,
+    refund_request,
+)
 from yachi.payments.shares import (
     BillFacts,
     BillLineFacts,
@@ -53,12 +59,6 @@ from yachi.payments.shares import (
     bill_share_return,
     bill_share_take,
     shares_of,
-)
-from yachi.payments.services import (
-    balance_fen,
-    intent_close,
-    intent_create,
-    refund_request,
 )
 
 __all__ = [
@@ -76,21 +76,20 @@ __all__ = [
     "Method",
     "MoneyRow",
     "Purpose",
-    "ShareRefused",
-    "access_payment_by_id",
-    "bill_facts",
-    "bill_payment_of_share",
-    "bill_share_return",
-    "bill_share_take",
-    "shares_of",
     "ReceiptLine",
     "ReceiptVisit",
+    "ShareRefused",
     "VisitBill",
+    "access_payment_by_id",
     "balance_fen",
     "bill_create",
+    "bill_facts",
     "bill_line_add",
     "bill_line_remove",
+    "bill_payment_of_share",
     "bill_rows",
+    "bill_share_return",
+    "bill_share_take",
     "bills_of_appointments",
     "compensate",
     "intent_by_reference",
@@ -103,5 +102,6 @@ __all__ = [
     "refund_request",
     "register_owner",
     "register_receipt_visit",
+    "shares_of",
     "spend_by_payers",
 ]

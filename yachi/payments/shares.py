@@ -168,9 +168,12 @@ def bill_share_take(
         done = PaymentIntent.objects.filter(reference=reference, status=IntentStatus.PAID).first()
         if done is not None:
             return done
-        if locked.method and locked.method == Method.INSURANCE and locked.status == "paid":
-            if locked.provider_trade_no == provider_reference[:64]:
-                return locked  # the whole bill, paid by this same settlement
+        if (
+            locked.method == Method.INSURANCE
+            and locked.status == IntentStatus.PAID
+            and locked.provider_trade_no == provider_reference[:64]
+        ):
+            return locked  # the whole bill, paid by this same settlement
         if locked.status != IntentStatus.CREATED:
             raise NotPayable(_("This bill is paid or closed: nothing is left to settle."))
         if locked.method and locked.method not in DESK_METHODS:
@@ -236,7 +239,12 @@ def bill_share_take(
 
 
 def bill_share_return(
-    *, actor, share: PaymentIntent, bill_payment: PaymentIntent, restore: bool, reason: str,
+    *,
+    actor,
+    share: PaymentIntent,
+    bill_payment: PaymentIntent,
+    restore: bool,
+    reason: str,
     provider_reference: str,
 ) -> PaymentIntent:
     """Insurance took its share back (a reversal with ``restore``, else a refund): the

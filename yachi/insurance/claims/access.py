@@ -29,9 +29,18 @@ def access_claim_by_id(*, actor, claim_id) -> ClaimCase:
     allowed = clinics.staff_clinic_ids(actor)
     if allowed is not None and case.clinic_id not in allowed:
         raise missing
-    clinics.require(actor, case.clinic, clinics.Duty.DESK, _("Claims are handled by the front desk and managers."))
+    clinics.require(
+        actor,
+        case.clinic,
+        clinics.Duty.DESK,
+        _("Claims are handled by the front desk and managers."),
+    )
     return case
 
 
 def claims_of_payer(user) -> list[ClaimCase]:
-    return list(ClaimCase.objects.filter(payer=user).select_related("clinic", "patient").prefetch_related("events")[:50])
+    return list(
+        ClaimCase.objects.filter(payer=user)
+        .select_related("clinic", "patient")
+        .prefetch_related("events")[:50]
+    )

@@ -18,8 +18,11 @@ def claim_open(request, payment_id: str, payload: ClaimIn):
     """The front desk opens a claim for a paid treatment bill, one per insurer."""
     intent = access_bill_for_insurance(actor=request.auth, payment_id=payment_id)
     case = services.claim_open(
-        actor=request.auth, payment=intent, insurer=payload.insurer,
-        policy_number=payload.policy_number, accident_date=payload.accident_date,
+        actor=request.auth,
+        payment=intent,
+        insurer=payload.insurer,
+        policy_number=payload.policy_number,
+        accident_date=payload.accident_date,
         description=payload.description,
     )
     return 201, case

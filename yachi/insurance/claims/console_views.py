@@ -29,12 +29,18 @@ def _date(raw: str) -> date:
 @staff_required
 def claim_new_page(request, payment_id):
     intent = access_bill_for_insurance(actor=request.user, payment_id=payment_id)
-    form = {k: request.POST.get(k, "").strip() for k in ("insurer", "policy_number", "accident_date", "description")}
+    form = {
+        k: request.POST.get(k, "").strip()
+        for k in ("insurer", "policy_number", "accident_date", "description")
+    }
     if request.method == "POST":
         try:
             case = services.claim_open(
-                actor=request.user, payment=intent, insurer=form["insurer"],
-                policy_number=form["policy_number"], accident_date=_date(form["accident_date"]),
+                actor=request.user,
+                payment=intent,
+                insurer=form["insurer"],
+                policy_number=form["policy_number"],
+                accident_date=_date(form["accident_date"]),
                 description=form["description"],
             )
         except DomainError as exc:
@@ -45,8 +51,14 @@ def claim_new_page(request, payment_id):
     return render(
         request,
         "insurance/console/claim_new.html",
-        dict(clinic=intent.clinic, intent=intent, form=form, insurers=Insurer.choices,
-             today=timezone.localdate().isoformat(), section="claims"),
+        dict(
+            clinic=intent.clinic,
+            intent=intent,
+            form=form,
+            insurers=Insurer.choices,
+            today=timezone.localdate().isoformat(),
+            section="claims",
+        ),
     )
 
 
@@ -56,8 +68,14 @@ def claim_page(request, claim_id):
     return render(
         request,
         "insurance/console/claim.html",
-        dict(clinic=case.clinic, case=case, events=list(case.events.all()),
-             sent=list(case.documents.all()), kinds=DocumentKind.choices, section="claims"),
+        dict(
+            clinic=case.clinic,
+            case=case,
+            events=list(case.events.all()),
+            sent=list(case.documents.all()),
+            kinds=DocumentKind.choices,
+            section="claims",
+        ),
     )
 
 
@@ -84,9 +102,11 @@ def claim_action(request, claim_id, step):
             messages.success(request, _("Sent to the insurer."))
         elif step == "refresh":
             changed = services.claim_refresh(case=case)
-            messages.success(request, _("The insurer has news.") if changed else _("No change at the insurer."))
+            messages.success(
+                request, _("The insurer has news.") if changed else _("No change at the insurer.")
+            )
         else:
-            raise Http404
+            messages.error(request, _("Choose to send the claim or to ask the insurer."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("console:claim", claim_id=case.public_id)
@@ -95,6 +115,13 @@ def claim_action(request, claim_id, step):
 @staff_required
 def claims_page(request, clinic_id):
     clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
-    clinics.require(request.user, clinic, clinics.Duty.DESK, _("Claims are handled by the front desk and managers."))
+    clinics.require(
+        request.user,
+        clinic,
+        clinics.Duty.DESK,
+        _("Claims are handled by the front desk and managers."),
+    )
     cases = list(ClaimCase.objects.filter(clinic=clinic).select_related("patient")[:100])
-    return render(request, "insurance/console/claims.html", dict(clinic=clinic, cases=cases, section="claims"))
+    return render(
+        request, "insurance/console/claims.html", dict(clinic=clinic, cases=cases, section="claims")
+    )

@@ -20,7 +20,7 @@ from yachi.insurance.medical import signing
 
 REQUIRED = {"itemised_bill", "diagnosis"}
 DEMO_APP_ID = "yachi-demo"
-DEMO_SECRET = "yachi-demo-claims-secret"
+DEMO_SECRET = "yachi-demo-claims-secret"  # noqa: S105 - the local fake's, public
 
 
 class FakeInsurer:
@@ -58,8 +58,13 @@ class FakeInsurer:
                 self.send_header("Content-Length", str(len(raw)))
                 self.send_header(signing.HEADER_TIMESTAMP, timestamp)
                 self.send_header(signing.HEADER_NONCE, nonce)
-                self.send_header(signing.HEADER_SIGNATURE, signing.sign(
-                    fake.secret, signing.response_message(timestamp=timestamp, nonce=nonce, body=raw)))
+                self.send_header(
+                    signing.HEADER_SIGNATURE,
+                    signing.sign(
+                        fake.secret,
+                        signing.response_message(timestamp=timestamp, nonce=nonce, body=raw),
+                    ),
+                )
                 self.end_headers()
                 self.wfile.write(raw)
 
@@ -88,12 +93,17 @@ class FakeInsurer:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def _signed(self, headers, body) -> bool:
-        timestamp, nonce = headers.get(signing.HEADER_TIMESTAMP, ""), headers.get(signing.HEADER_NONCE, "")
+        timestamp, nonce = (
+            headers.get(signing.HEADER_TIMESTAMP, ""),
+            headers.get(signing.HEADER_NONCE, ""),
+        )
         if headers.get(signing.HEADER_APP_ID) != self.app_id or not timestamp.isdigit():
             return False
         if abs(int(timestamp) - int(time.time() * 1000)) > signing.MAX_SKEW_MS:
             return False
-        message = signing.request_message(app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body)
+        message = signing.request_message(
+            app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body
+        )
         if not signing.verify(self.secret, message, headers.get(signing.HEADER_SIGNATURE, "")):
             return False
         with self._lock:
@@ -136,13 +146,22 @@ class FakeInsurer:
             claim.update(status="submitted", note="")
 
     def _file(self, payload):
-        existing = next((c for c in self.claims.values() if c["out_claim_no"] == payload["out_claim_no"]), None)
+        existing = next(
+            (c for c in self.claims.values() if c["out_claim_no"] == payload["out_claim_no"]), None
+        )
         if existing is not None:
             return 200, self._public(existing)
         number = f"LP{next(self._numbers):08d}"
-        claim = {"claim_no": number, "out_claim_no": payload["out_claim_no"], "status": "submitted",
-                 "claimed_fen": int(payload["claimed_fen"]), "policy_no": payload["policy_no"],
-                 "insured_name": payload["insured_name"], "documents": [], "note": ""}
+        claim = {
+            "claim_no": number,
+            "out_claim_no": payload["out_claim_no"],
+            "status": "submitted",
+            "claimed_fen": int(payload["claimed_fen"]),
+            "policy_no": payload["policy_no"],
+            "insured_name": payload["insured_name"],
+            "documents": [],
+            "note": "",
+        }
         self.claims[number] = claim
         self._take(claim, payload["documents"])
         return 200, self._public(claim)

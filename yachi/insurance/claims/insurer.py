@@ -66,11 +66,19 @@ class HttpInsurer:
             signing.HEADER_NONCE: nonce,
             signing.HEADER_SIGNATURE: signing.sign(
                 self.secret,
-                signing.request_message(app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body),
+                signing.request_message(
+                    app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body
+                ),
             ),
         }
         try:
-            answer = httpx.request(method, f"{self.base_url}{path}", content=body, headers=headers, timeout=self.timeout)
+            answer = httpx.request(
+                method,
+                f"{self.base_url}{path}",
+                content=body,
+                headers=headers,
+                timeout=self.timeout,
+            )
         except httpx.HTTPError:
             raise InsurerUnavailable() from None
         message = signing.response_message(
@@ -78,7 +86,9 @@ class HttpInsurer:
             nonce=answer.headers.get(signing.HEADER_NONCE, ""),
             body=answer.content,
         )
-        if not signing.verify(self.secret, message, answer.headers.get(signing.HEADER_SIGNATURE, "")):
+        if not signing.verify(
+            self.secret, message, answer.headers.get(signing.HEADER_SIGNATURE, "")
+        ):
             raise InsurerUnavailable()
         try:
             data = answer.json()
@@ -88,7 +98,8 @@ class HttpInsurer:
             raise InsurerUnavailable()
         if answer.status_code >= 400:
             raise InsurerRefused(
-                _("The insurer refused: %(detail)s") % {"detail": str(data.get("message", ""))[:200]}
+                _("The insurer refused: %(detail)s")
+                % {"detail": str(data.get("message", ""))[:200]}
             )
         return data
 
@@ -112,16 +123,39 @@ class HttpInsurer:
         except KeyError:
             raise InsurerUnavailable() from None
 
-    def file(self, *, reference: str, insurer: str, policy_number: str, insured_name: str,
-             accident_date: str, claimed_fen: int, documents) -> ClaimState:
-        return self._state(self._call("POST", "/claims", {
-            "out_claim_no": reference, "insurer": insurer, "policy_no": policy_number,
-            "insured_name": insured_name, "accident_date": accident_date,
-            "claimed_fen": claimed_fen, "documents": self._documents(documents),
-        }))
+    def file(
+        self,
+        *,
+        reference: str,
+        insurer: str,
+        policy_number: str,
+        insured_name: str,
+        accident_date: str,
+        claimed_fen: int,
+        documents,
+    ) -> ClaimState:
+        return self._state(
+            self._call(
+                "POST",
+                "/claims",
+                {
+                    "out_claim_no": reference,
+                    "insurer": insurer,
+                    "policy_no": policy_number,
+                    "insured_name": insured_name,
+                    "accident_date": accident_date,
+                    "claimed_fen": claimed_fen,
+                    "documents": self._documents(documents),
+                },
+            )
+        )
 
     def add_documents(self, *, number: str, documents) -> ClaimState:
-        return self._state(self._call("POST", f"/claims/{number}/documents", {"documents": self._documents(documents)}))
+        return self._state(
+            self._call(
+                "POST", f"/claims/{number}/documents", {"documents": self._documents(documents)}
+            )
+        )
 
     def state(self, *, number: str) -> ClaimState:
         return self._state(self._call("GET", f"/claims/{number}"))

@@ -42,7 +42,9 @@ class ClaimCase(BaseModel):
         verbose_name = _("insurance claim")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["bill_id", "insurer"], name="claim_one_per_bill_insurer"),
+            models.UniqueConstraint(
+                fields=["bill_id", "insurer"], name="claim_one_per_bill_insurer"
+            ),
             models.UniqueConstraint(
                 fields=["insurer", "insurer_claim_number"],
                 condition=~Q(insurer_claim_number=""),

@@ -24,7 +24,9 @@ class ClaimRefused(Conflict):
 
 def insurer_for(case) -> adapter.HttpInsurer:
     if not adapter.configured():
-        raise ClaimRefused(_("No insurer's claims service is set up here."), code="claims_not_set_up")
+        raise ClaimRefused(
+            _("No insurer's claims service is set up here."), code="claims_not_set_up"
+        )
     return adapter.HttpInsurer()
 
 
@@ -39,7 +41,9 @@ def _patient_of(facts, payer):
     return patients.everyone_on(patients.account_open(user=payer))[0]
 
 
-def claim_open(*, actor, payment, insurer: str, policy_number: str, accident_date, description: str = "") -> ClaimCase:
+def claim_open(
+    *, actor, payment, insurer: str, policy_number: str, accident_date, description: str = ""
+) -> ClaimCase:
     """A claim case for the paid bill ``payment`` pays, with the patient's policy."""
     facts = payments.bill_facts(payment)
     if facts is None or facts.status not in (payments.IntentStatus.PAID,):
@@ -95,7 +99,11 @@ def documents_of(*, actor, case, kinds=None) -> list[docs.Document]:
 
     facts = payments.bill_facts(case.payment)
     made = [docs.itemised_bill(case, facts, payments.shares_of(case.payment))]
-    made.append(docs.diagnosis_certificate(case, clinical.diagnoses_of(patient=case.patient, clinic_ids={case.clinic_id})))
+    made.append(
+        docs.diagnosis_certificate(
+            case, clinical.diagnoses_of(patient=case.patient, clinic_ids={case.clinic_id})
+        )
+    )
     picture = imaging.latest_xray_picture(patient=case.patient, clinic_ids={case.clinic_id})
     xray = docs.xray(case, picture)
     if xray is not None:
@@ -109,14 +117,24 @@ def documents_of(*, actor, case, kinds=None) -> list[docs.Document]:
             object_type="patient",
             object_id=case.patient.public_id,
             clinic=case.clinic,
-            details={"part": "claim_documents", "claim": str(case.public_id), "documents": [d.kind for d in made]},
+            details={
+                "part": "claim_documents",
+                "claim": str(case.public_id),
+                "documents": [d.kind for d in made],
+            },
         )
     return made
 
 
 def _record_sent(case, made, now):
     ClaimDocument.objects.bulk_create(
-        ClaimDocument(case=case, kind=d.kind, sha256=hashlib.sha256(d.data).hexdigest(), size=len(d.data), sent_at=now)
+        ClaimDocument(
+            case=case,
+            kind=d.kind,
+            sha256=hashlib.sha256(d.data).hexdigest(),
+            size=len(d.data),
+            sent_at=now,
+        )
         for d in made
     )
 
@@ -132,9 +150,13 @@ def claim_submit(*, actor, case) -> ClaimCase:
         now = timezone.now()
         if case.status == ClaimStatus.DRAFT:
             state = gateway.file(
-                reference=str(case.public_id), insurer=case.insurer, policy_number=case.policy_number,
-                insured_name=case.patient.name, accident_date=case.accident_date.isoformat(),
-                claimed_fen=case.claimed_fen, documents=made,
+                reference=str(case.public_id),
+                insurer=case.insurer,
+                policy_number=case.policy_number,
+                insured_name=case.patient.name,
+                accident_date=case.accident_date.isoformat(),
+                claimed_fen=case.claimed_fen,
+                documents=made,
             )
             case.insurer_claim_number = state.number[:40]
             case.submitted_at = now
@@ -142,7 +164,13 @@ def claim_submit(*, actor, case) -> ClaimCase:
             state = gateway.add_documents(number=case.insurer_claim_number, documents=made)
         _record_sent(case, made, now)
         _apply(case, state, now)
-        _audit(actor, case, AuditAction.CLAIM_CHANGED, step="submitted", documents=[d.kind for d in made])
+        _audit(
+            actor,
+            case,
+            AuditAction.CLAIM_CHANGED,
+            step="submitted",
+            documents=[d.kind for d in made],
+        )
     return case
 
 
@@ -202,7 +230,9 @@ def claim_refresh(*, case) -> bool:
 def claims_poll() -> int:
     """Every open claim with the insurer, asked once (the job runs hourly)."""
     changed = 0
-    for case in ClaimCase.objects.filter(status__in=[ClaimStatus.SUBMITTED, ClaimStatus.MORE_DOCUMENTS, ClaimStatus.APPROVED]).exclude(insurer_claim_number=""):
+    for case in ClaimCase.objects.filter(
+        status__in=[ClaimStatus.SUBMITTED, ClaimStatus.MORE_DOCUMENTS, ClaimStatus.APPROVED]
+    ).exclude(insurer_claim_number=""):
         try:
             changed += claim_refresh(case=case)
         except adapter.InsurerUnavailable:

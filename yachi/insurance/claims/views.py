@@ -8,4 +8,6 @@ from yachi.insurance.claims.access import claims_of_payer
 
 @patient_required
 def claims_page(request):
-    return render(request, "insurance/claims.html", {"cases": claims_of_payer(request.user), "tab": "me"})
+    return render(
+        request, "insurance/claims.html", {"cases": claims_of_payer(request.user), "tab": "me"}
+    )

@@ -13,7 +13,9 @@ from yachi.payments import facade as payments
 
 def _desk(actor, clinic) -> None:
     clinics.require(
-        actor, clinic, clinics.Duty.DESK,
+        actor,
+        clinic,
+        clinics.Duty.DESK,
         _("Medical-insurance settlement is done by the front desk and managers."),
     )
 

@@ -27,9 +27,7 @@ def identity_check(request, payment_id: str, payload: CredentialIn):
     )
 
 
-@router.post(
-    "/payments/{payment_id}/insurance/pre-settle", response={200: SettlementOut, **FAILS}
-)
+@router.post("/payments/{payment_id}/insurance/pre-settle", response={200: SettlementOut, **FAILS})
 def pre_settle(request, payment_id: str, payload: CredentialIn):
     """How the bill splits: `fund_fen` (统筹基金), `account_fen` (个人账户), `self_fen`
     (the patient's part), per item by its catalogue class; unmapped items are self-paid.
@@ -51,12 +49,16 @@ def settle(request, payment_id: str, payload: SettleIn | None = None):
     )
 
 
-@router.get("/insurance-settlements/{settlement_id}", response={200: SettlementOut, **errors(401, 403, 404)})
+@router.get(
+    "/insurance-settlements/{settlement_id}", response={200: SettlementOut, **errors(401, 403, 404)}
+)
 def settlement_detail(request, settlement_id: str):
     return access_settlement_by_id(actor=request.auth, settlement_id=settlement_id)
 
 
-@router.post("/insurance-settlements/{settlement_id}/reverse", response={200: SettlementOut, **FAILS})
+@router.post(
+    "/insurance-settlements/{settlement_id}/reverse", response={200: SettlementOut, **FAILS}
+)
 def reverse(request, settlement_id: str, payload: UndoIn):
     """冲正: undo a settlement on its day; the bill asks for insurance's part again
     (`payment_id` is the bill's payment to pay). After the rest is paid, refund instead."""
@@ -64,7 +66,9 @@ def reverse(request, settlement_id: str, payload: UndoIn):
     return services.undo(actor=request.auth, settlement=settlement, reason=payload.reason)
 
 
-@router.post("/insurance-settlements/{settlement_id}/refund", response={200: SettlementOut, **FAILS})
+@router.post(
+    "/insurance-settlements/{settlement_id}/refund", response={200: SettlementOut, **FAILS}
+)
 def refund(request, settlement_id: str, payload: UndoIn):
     """退费: insurance's part goes back to the fund and the personal account; the patient's
     own payment is refunded, if at all, on the bill."""

@@ -95,6 +95,9 @@ def settle_action(request, payment_id):
 @require_POST
 def undo_action(request, settlement_id, step):
     settlement = access_settlement_by_id(actor=request.user, settlement_id=settlement_id)
+    if step not in ("reverse", "refund"):
+        messages.error(request, _("Choose to reverse or to refund the settlement."))
+        return redirect("console:insurance_desk", payment_id=settlement.payment.public_id)
     try:
         done = services.undo(
             actor=request.user,
@@ -115,7 +118,9 @@ def undo_action(request, settlement_id, step):
 def _clinic_for(request, clinic_id):
     clinic = clinics.staff_clinic_by_id(actor=request.user, clinic_id=clinic_id)
     clinics.require(
-        request.user, clinic, clinics.Duty.DESK,
+        request.user,
+        clinic,
+        clinics.Duty.DESK,
         _("Medical-insurance settlement is done by the front desk and managers."),
     )
     return clinic
@@ -133,20 +138,27 @@ def catalogue_page(request, clinic_id):
             step = request.POST.get("step")
             if step == "institution":
                 services.institution_save(
-                    actor=request.user, clinic=clinic, code=request.POST.get("code", ""),
+                    actor=request.user,
+                    clinic=clinic,
+                    code=request.POST.get("code", ""),
                     area=request.POST.get("area", ""),
                 )
                 messages.success(request, _("Institution saved."))
             elif step == "remove":
                 kind, _sep, code = request.POST.get("item", "").partition(":")
-                services.mapping_remove(actor=request.user, clinic=clinic, kind=kind, item_code=code)
+                services.mapping_remove(
+                    actor=request.user, clinic=clinic, kind=kind, item_code=code
+                )
                 messages.success(request, _("Mapping removed: the item is self-paid."))
             else:
                 kind, _sep, code = request.POST.get("item", "").partition(":")
                 national = request.POST.get("national_code", "")
                 listed = catalogue.BY_CODE.get(national.strip().upper())
                 services.mapping_save(
-                    actor=request.user, clinic=clinic, kind=kind, item_code=code,
+                    actor=request.user,
+                    clinic=clinic,
+                    kind=kind,
+                    item_code=code,
                     national_code=national,
                     catalogue_class=request.POST.get("catalogue_class")
                     or (listed.catalogue_class if listed else ""),

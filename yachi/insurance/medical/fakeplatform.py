@@ -26,7 +26,7 @@ import json
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,7 +39,7 @@ FUND_RATIO = Decimal("0.70")
 B_FIRST_SELF_RATIO = Decimal("0.10")
 LEVEL_OF_CLASS = {"A": "01", "B": "02", "C": "03"}
 DEMO_APP_ID = "yachi-demo"
-DEMO_SECRET = "yachi-demo-medical-insurance-secret"
+DEMO_SECRET = "yachi-demo-medical-insurance-secret"  # noqa: S105 - the local fake's, public
 
 
 @dataclass
@@ -85,8 +85,14 @@ def _floor(amount: int, ratio: Decimal) -> int:
 
 
 class FakeMedicalInsurancePlatform:
-    def __init__(self, *, app_id: str = DEMO_APP_ID, secret: str = DEMO_SECRET, port: int = 0,
-                 classes: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        app_id: str = DEMO_APP_ID,
+        secret: str = DEMO_SECRET,
+        port: int = 0,
+        classes: dict[str, str] | None = None,
+    ):
         self.app_id, self.secret, self._port = app_id, secret, port
         self.classes = dict(classes or {c.code: c.catalogue_class for c in catalogue.ITEMS})
         self.people: dict[str, Person] = {}  # by credential code
@@ -102,7 +108,9 @@ class FakeMedicalInsurancePlatform:
 
     # --- what tests and the demo set up --------------------------------------------------
 
-    def add_person(self, *, credential: str, name: str, balance_fen: int, number: str | None = None):
+    def add_person(
+        self, *, credential: str, name: str, balance_fen: int, number: str | None = None
+    ):
         person = Person(
             number=number or f"3100{secrets.randbelow(10**12):012d}",
             name=name,
@@ -126,7 +134,8 @@ class FakeMedicalInsurancePlatform:
                 raw = json.dumps(answer, ensure_ascii=False).encode()
                 timestamp, nonce = str(int(time.time() * 1000)), secrets.token_hex(16)
                 signature = signing.sign(
-                    fake.secret, signing.response_message(timestamp=timestamp, nonce=nonce, body=raw)
+                    fake.secret,
+                    signing.response_message(timestamp=timestamp, nonce=nonce, body=raw),
                 )
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -141,7 +150,9 @@ class FakeMedicalInsurancePlatform:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -164,12 +175,17 @@ class FakeMedicalInsurancePlatform:
     # --- the protocol -------------------------------------------------------------------
 
     def _signed(self, headers: dict, body: bytes) -> bool:
-        timestamp, nonce = headers.get(signing.HEADER_TIMESTAMP, ""), headers.get(signing.HEADER_NONCE, "")
+        timestamp, nonce = (
+            headers.get(signing.HEADER_TIMESTAMP, ""),
+            headers.get(signing.HEADER_NONCE, ""),
+        )
         if headers.get(signing.HEADER_APP_ID) != self.app_id or not timestamp.isdigit():
             return False
         if abs(int(timestamp) - int(time.time() * 1000)) > signing.MAX_SKEW_MS:
             return False
-        message = signing.request_message(app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body)
+        message = signing.request_message(
+            app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body
+        )
         if not signing.verify(self.secret, message, headers.get(signing.HEADER_SIGNATURE, "")):
             return False
         with self._lock:
@@ -196,7 +212,12 @@ class FakeMedicalInsurancePlatform:
             return 200, self._error(f"报文格式错误: {exc.__class__.__name__}")
         except Refusal as refusal:
             return 200, self._error(str(refusal))
-        return 200, {"infcode": 0, "err_msg": "", "output": output, "inf_refmsgid": message["msgid"]}
+        return 200, {
+            "infcode": 0,
+            "err_msg": "",
+            "output": output,
+            "inf_refmsgid": message["msgid"],
+        }
 
     @staticmethod
     def _error(text: str) -> dict:
@@ -213,10 +234,17 @@ class FakeMedicalInsurancePlatform:
         if payload.get("mdtrt_cert_type") != "01" or person is None:
             raise Refusal("电子凭证无效或已过期")
         return {
-            "baseinfo": {"psn_no": person.number, "psn_name": person.name, "certno": person.certificate},
+            "baseinfo": {
+                "psn_no": person.number,
+                "psn_name": person.name,
+                "certno": person.certificate,
+            },
             "insuinfo": [
-                {"insutype": person.insurance_type, "balc": _yuan(person.balance_fen),
-                 "insuplc_admdvs": person.area}
+                {
+                    "insutype": person.insurance_type,
+                    "balc": _yuan(person.balance_fen),
+                    "insuplc_admdvs": person.area,
+                }
             ],
         }
 
@@ -239,17 +267,31 @@ class FakeMedicalInsurancePlatform:
             account = 0 if level == "C" else min(amount - fund, balance)
             balance -= account
             cash = amount - fund - account
-            fund_sum, account_sum, cash_sum = fund_sum + fund, account_sum + account, cash_sum + cash
-            rows.append({
-                "feedetl_sn": detail["feedetl_sn"], "chrgitm_lv": LEVEL_OF_CLASS[level],
-                "det_item_fee_sumamt": _yuan(amount), "fund_pay": _yuan(fund),
-                "acct_pay": _yuan(account), "cash_pay": _yuan(cash),
-            })
+            fund_sum, account_sum, cash_sum = (
+                fund_sum + fund,
+                account_sum + account,
+                cash_sum + cash,
+            )
+            rows.append(
+                {
+                    "feedetl_sn": detail["feedetl_sn"],
+                    "chrgitm_lv": LEVEL_OF_CLASS[level],
+                    "det_item_fee_sumamt": _yuan(amount),
+                    "fund_pay": _yuan(fund),
+                    "acct_pay": _yuan(account),
+                    "cash_pay": _yuan(cash),
+                }
+            )
         return {"rows": rows}, total, fund_sum, account_sum, cash_sum
 
     def _output(self, *, split, total, fund, account, cash, visit_id, settlement_id="") -> dict:
-        info = {"mdtrt_id": visit_id, "medfee_sumamt": _yuan(total), "fund_pay_sumamt": _yuan(fund),
-                "acct_pay": _yuan(account), "psn_cash_pay": _yuan(cash)}
+        info = {
+            "mdtrt_id": visit_id,
+            "medfee_sumamt": _yuan(total),
+            "fund_pay_sumamt": _yuan(fund),
+            "acct_pay": _yuan(account),
+            "psn_cash_pay": _yuan(cash),
+        }
         if settlement_id:
             info["setl_id"] = settlement_id
         return {"setlinfo": info, "setldetail": split["rows"]}
@@ -258,7 +300,9 @@ class FakeMedicalInsurancePlatform:
         person = self._person_by_number(payload["psn_no"])
         split, total, fund, account, cash = self._split(payload, person)
         visit_id = f"MD{payload['ipt_otp_no']}"
-        return self._output(split=split, total=total, fund=fund, account=account, cash=cash, visit_id=visit_id)
+        return self._output(
+            split=split, total=total, fund=fund, account=account, cash=cash, visit_id=visit_id
+        )
 
     def _t2207(self, payload) -> dict:
         serial = payload["ipt_otp_no"]
@@ -271,12 +315,26 @@ class FakeMedicalInsurancePlatform:
             raise Refusal("个人账户余额不足")
         person.balance_fen -= account
         settlement_id = f"SETL{self.today():%Y%m%d}{next(self._numbers):06d}"
-        output = self._output(split=split, total=total, fund=fund, account=account, cash=cash,
-                              visit_id=payload["mdtrt_id"], settlement_id=settlement_id)
+        output = self._output(
+            split=split,
+            total=total,
+            fund=fund,
+            account=account,
+            cash=cash,
+            visit_id=payload["mdtrt_id"],
+            settlement_id=settlement_id,
+        )
         self.settled[serial] = Settled(
-            settlement_id=settlement_id, visit_serial=serial, visit_id=payload["mdtrt_id"],
-            person=person.number, fund_fen=fund, account_fen=account, cash_fen=cash,
-            total_fen=total, day=self.today(), output=output,
+            settlement_id=settlement_id,
+            visit_serial=serial,
+            visit_id=payload["mdtrt_id"],
+            person=person.number,
+            fund_fen=fund,
+            account_fen=account,
+            cash_fen=cash,
+            total_fen=total,
+            day=self.today(),
+            output=output,
         )
         return output
 
@@ -320,9 +378,15 @@ class FakeMedicalInsurancePlatform:
 
     @staticmethod
     def _line(kind: str, done: Settled, sign: int) -> dict:
-        return {"kind": kind, "setl_id": done.settlement_id, "ipt_otp_no": done.visit_serial,
-                "fund_pay_sumamt": _yuan(sign * done.fund_fen) if sign > 0 else "-" + _yuan(done.fund_fen),
-                "acct_pay": _yuan(done.account_fen) if sign > 0 else "-" + _yuan(done.account_fen)}
+        return {
+            "kind": kind,
+            "setl_id": done.settlement_id,
+            "ipt_otp_no": done.visit_serial,
+            "fund_pay_sumamt": _yuan(sign * done.fund_fen)
+            if sign > 0
+            else "-" + _yuan(done.fund_fen),
+            "acct_pay": _yuan(done.account_fen) if sign > 0 else "-" + _yuan(done.account_fen),
+        }
 
 
 class Refusal(Exception):

@@ -35,9 +35,7 @@ class CatalogueMapping(BaseModel):
     item_code = models.CharField(_("item code"), max_length=32)
     national_code = models.CharField(_("national insurance code"), max_length=30)
     national_name = models.CharField(_("name in the national catalogue"), max_length=80)
-    catalogue_class = models.CharField(
-        _("class"), max_length=1, choices=CatalogueClass.choices
-    )
+    catalogue_class = models.CharField(_("class"), max_length=1, choices=CatalogueClass.choices)
     mapped_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -74,7 +72,10 @@ class Settlement(BaseModel):
     bill_id = models.UUIDField(db_index=True)
     # The payment holding what insurance paid, once settled (the bill's own when whole).
     share_payment = models.ForeignKey(
-        "payments.PaymentIntent", on_delete=models.PROTECT, null=True, blank=True,
+        "payments.PaymentIntent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     status = models.CharField(_("status"), max_length=12, choices=SettlementStatus.choices)

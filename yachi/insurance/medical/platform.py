@@ -132,14 +132,24 @@ def fen(text) -> int:
 
 
 def configured() -> bool:
-    return bool(settings.YACHI_MEDICAL_INSURANCE_API_BASE and settings.YACHI_MEDICAL_INSURANCE_SECRET)
+    return bool(
+        settings.YACHI_MEDICAL_INSURANCE_API_BASE and settings.YACHI_MEDICAL_INSURANCE_SECRET
+    )
 
 
 class HttpPlatform:
     """The platform over HTTP, for one designated institution."""
 
-    def __init__(self, *, institution_code: str, area: str, base_url=None, app_id=None,
-                 secret=None, timeout=None):
+    def __init__(
+        self,
+        *,
+        institution_code: str,
+        area: str,
+        base_url=None,
+        app_id=None,
+        secret=None,
+        timeout=None,
+    ):
         self.institution_code = institution_code
         self.area = area
         self.base_url = (base_url or settings.YACHI_MEDICAL_INSURANCE_API_BASE).rstrip("/")
@@ -178,7 +188,9 @@ class HttpPlatform:
         }
         try:
             answer = httpx.post(
-                f"{self.base_url}/fsi/api/{infno}", content=body, headers=headers,
+                f"{self.base_url}/fsi/api/{infno}",
+                content=body,
+                headers=headers,
                 timeout=self.timeout,
             )
         except httpx.HTTPError:
@@ -188,7 +200,9 @@ class HttpPlatform:
             nonce=answer.headers.get(signing.HEADER_NONCE, ""),
             body=answer.content,
         )
-        if not signing.verify(self.secret, message, answer.headers.get(signing.HEADER_SIGNATURE, "")):
+        if not signing.verify(
+            self.secret, message, answer.headers.get(signing.HEADER_SIGNATURE, "")
+        ):
             # Not the platform, or altered on the way: as good as no answer.
             raise PlatformUnavailable()
         try:
@@ -271,14 +285,21 @@ class HttpPlatform:
             raise PlatformUnavailable() from None
 
     def pre_settle(self, *, insured: Insured, visit_serial: str, items) -> Split:
-        return self._split(self.call("2206", self._fees(insured=insured, visit_serial=visit_serial, items=items)))
+        return self._split(
+            self.call("2206", self._fees(insured=insured, visit_serial=visit_serial, items=items))
+        )
 
     def settle(self, *, insured: Insured, visit_serial: str, items, visit_id: str) -> Split:
-        payload = {**self._fees(insured=insured, visit_serial=visit_serial, items=items), "mdtrt_id": visit_id}
+        payload = {
+            **self._fees(insured=insured, visit_serial=visit_serial, items=items),
+            "mdtrt_id": visit_id,
+        }
         return self._split(self.call("2207", payload))
 
     def reverse(self, *, settlement_id: str, insured_number: str, visit_id: str) -> str:
-        out = self.call("2208", {"setl_id": settlement_id, "psn_no": insured_number, "mdtrt_id": visit_id})
+        out = self.call(
+            "2208", {"setl_id": settlement_id, "psn_no": insured_number, "mdtrt_id": visit_id}
+        )
         return str(out.get("setlinfo", {}).get("setl_id", ""))
 
     def refund(self, *, settlement_id: str, reason: str) -> str:

@@ -40,12 +40,16 @@ def ours_of_day(*, clinic, day: date) -> dict[tuple[str, str], dict]:
     for s in rows:
         if s.settled_at and start <= s.settled_at < end:
             ours[("settle", s.platform_settlement_id)] = {
-                "visit_serial": s.visit_serial, "fen": s.insurance_fen, "settlement": str(s.public_id),
+                "visit_serial": s.visit_serial,
+                "fen": s.insurance_fen,
+                "settlement": str(s.public_id),
             }
         if s.undone_at and start <= s.undone_at < end:
             kind = "refund" if s.status == SettlementStatus.REFUNDED else "reverse"
             ours[(kind, s.platform_settlement_id)] = {
-                "visit_serial": s.visit_serial, "fen": -s.insurance_fen, "settlement": str(s.public_id),
+                "visit_serial": s.visit_serial,
+                "fen": -s.insurance_fen,
+                "settlement": str(s.public_id),
             }
     return ours
 
@@ -58,18 +62,41 @@ def reconcile(*, clinic, day: date, actor=None) -> Reconciliation:
     for key, line in sorted(theirs.items()):
         mine = ours.get(key)
         if mine is None:
-            findings.append({"kind": "not_ours", "entry": key[0], "settlement_id": key[1],
-                             "visit_serial": line.visit_serial, "statement_fen": line.insurance_fen,
-                             "ours_fen": None})
+            findings.append(
+                {
+                    "kind": "not_ours",
+                    "entry": key[0],
+                    "settlement_id": key[1],
+                    "visit_serial": line.visit_serial,
+                    "statement_fen": line.insurance_fen,
+                    "ours_fen": None,
+                }
+            )
         elif mine["fen"] != line.insurance_fen:
-            findings.append({"kind": "amount", "entry": key[0], "settlement_id": key[1],
-                             "visit_serial": line.visit_serial, "statement_fen": line.insurance_fen,
-                             "ours_fen": mine["fen"], "settlement": mine["settlement"]})
+            findings.append(
+                {
+                    "kind": "amount",
+                    "entry": key[0],
+                    "settlement_id": key[1],
+                    "visit_serial": line.visit_serial,
+                    "statement_fen": line.insurance_fen,
+                    "ours_fen": mine["fen"],
+                    "settlement": mine["settlement"],
+                }
+            )
     for key, mine in sorted(ours.items()):
         if key not in theirs:
-            findings.append({"kind": "not_at_platform", "entry": key[0], "settlement_id": key[1],
-                             "visit_serial": mine["visit_serial"], "statement_fen": None,
-                             "ours_fen": mine["fen"], "settlement": mine["settlement"]})
+            findings.append(
+                {
+                    "kind": "not_at_platform",
+                    "entry": key[0],
+                    "settlement_id": key[1],
+                    "visit_serial": mine["visit_serial"],
+                    "statement_fen": None,
+                    "ours_fen": mine["fen"],
+                    "settlement": mine["settlement"],
+                }
+            )
     run = Reconciliation.objects.create(
         clinic=clinic,
         day=day,

@@ -163,9 +163,9 @@ def pre_settle(*, actor, payment, credential: str) -> Settlement:
     )
     _check_split(split, facts)
     with transaction.atomic():
-        Settlement.objects.filter(
-            payment=payment, status=SettlementStatus.PRE_SETTLED
-        ).update(status=SettlementStatus.SUPERSEDED, updated_at=timezone.now())
+        Settlement.objects.filter(payment=payment, status=SettlementStatus.PRE_SETTLED).update(
+            status=SettlementStatus.SUPERSEDED, updated_at=timezone.now()
+        )
         settlement = Settlement.objects.create(
             clinic=clinic,
             payment=payment,
@@ -229,8 +229,12 @@ def settle(*, actor, payment, settlement_id=None) -> Settlement:
         facts = _open_bill(payment)
         mappings = mappings_of(payment.clinic)
         insured = adapter.Insured(
-            number=settlement.insured_number, name=settlement.insured_name, certificate="",
-            insurance_type=settlement.insurance_type, area="", balance_fen=0,
+            number=settlement.insured_number,
+            name=settlement.insured_name,
+            certificate="",
+            insurance_type=settlement.insurance_type,
+            area="",
+            balance_fen=0,
         )
         split = platform_for(payment.clinic).settle(
             insured=insured,
@@ -350,7 +354,13 @@ def undo(*, actor, settlement: Settlement, reason: str, refund: bool = False) ->
 
 
 def mapping_save(
-    *, actor, clinic, kind: str, item_code: str, national_code: str, catalogue_class: str,
+    *,
+    actor,
+    clinic,
+    kind: str,
+    item_code: str,
+    national_code: str,
+    catalogue_class: str,
     national_name: str = "",
 ) -> CatalogueMapping:
     """Map one of the clinic's items to a national code and class (audited)."""
@@ -358,10 +368,7 @@ def mapping_save(
 
     if kind not in ("service", "material"):
         raise InvalidInput(_("Choose a treatment or a material."), code="unknown_item")
-    known = {
-        (item.kind, item.code)
-        for item in _items_of(clinic)
-    }
+    known = {(item.kind, item.code) for item in _items_of(clinic)}
     if (kind, item_code) not in known:
         raise InvalidInput(
             _("This clinic has no such treatment or material. Choose one from the list."),
@@ -434,11 +441,15 @@ def _items_of(clinic) -> list[CatalogueItem]:
 
     mappings = mappings_of(clinic)
     items = [
-        CatalogueItem("service", s.code, s.display_name, s.price_fen, mappings.get(("service", s.code)))
+        CatalogueItem(
+            "service", s.code, s.display_name, s.price_fen, mappings.get(("service", s.code))
+        )
         for s in clinics.clinic_billable_services(clinic=clinic)
     ]
     items += [
-        CatalogueItem("material", m.code, m.display_name, m.price_fen, mappings.get(("material", m.code)))
+        CatalogueItem(
+            "material", m.code, m.display_name, m.price_fen, mappings.get(("material", m.code))
+        )
         for m in clinics.clinic_billable_materials(clinic=clinic)
     ]
     return items

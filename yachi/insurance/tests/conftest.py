@@ -38,14 +38,24 @@ def set_up_clinic(world):
     """Clinic A as designated institution: 洁牙 class B, 补牙 class A; the rest unmapped."""
     from yachi.insurance.medical import services
 
-    services.institution_save(actor=world.clinic_a_manager, clinic=world.clinic_a, code="H31010400123", area="310000")
-    services.mapping_save(
-        actor=world.clinic_a_manager, clinic=world.clinic_a, kind="service", item_code="cleaning",
-        national_code="003105010010000", catalogue_class="B",
+    services.institution_save(
+        actor=world.clinic_a_manager, clinic=world.clinic_a, code="H31010400123", area="310000"
     )
     services.mapping_save(
-        actor=world.clinic_a_manager, clinic=world.clinic_a, kind="service", item_code="filling",
-        national_code="003105020010000", catalogue_class="A",
+        actor=world.clinic_a_manager,
+        clinic=world.clinic_a,
+        kind="service",
+        item_code="cleaning",
+        national_code="003105010010000",
+        catalogue_class="B",
+    )
+    services.mapping_save(
+        actor=world.clinic_a_manager,
+        clinic=world.clinic_a,
+        kind="service",
+        item_code="filling",
+        national_code="003105020010000",
+        catalogue_class="A",
     )
 
 

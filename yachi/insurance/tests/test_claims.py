@@ -30,19 +30,30 @@ def _xray_and_finding(world):
 
     instance_receive(
         clinic=world.clinic_a,
-        data=synthetic_part10(SyntheticPicture(patient_id=world.parent.chart_number,
-                                               taken_at=datetime(2026, 11, 30, 9, 15))),  # noqa: DTZ001
+        data=synthetic_part10(
+            SyntheticPicture(
+                patient_id=world.parent.chart_number,
+                taken_at=datetime(2026, 11, 30, 9, 15),  # noqa: DTZ001 - as DICOM writes it
+            )
+        ),
     )
     finding_record(
-        actor=world.clinic_a_doctor.user, patient=world.parent, clinic_ids={world.clinic_a.pk},
-        tooth="11", kind="fracture",
+        actor=world.clinic_a_doctor.user,
+        patient=world.parent,
+        clinic_ids={world.clinic_a.pk},
+        tooth="11",
+        kind="fracture",
     )
 
 
 def _open(world, paid):
     return services.claim_open(
-        actor=world.clinic_a_front_desk, payment=paid, insurer="pingan", policy_number="P-2026-0001",
-        accident_date=timezone.localdate() - timedelta(days=3), description="骑车摔倒，门牙折断",
+        actor=world.clinic_a_front_desk,
+        payment=paid,
+        insurer="pingan",
+        policy_number="P-2026-0001",
+        accident_date=timezone.localdate() - timedelta(days=3),
+        description="骑车摔倒，门牙折断",
     )
 
 
@@ -95,8 +106,13 @@ def test_when_the_insurer_asks_for_more_documents_they_are_sent_again(world, pai
 def test_a_claim_needs_a_paid_bill_and_is_one_per_insurer(world, insurer):
     unpaid = bill(world, "filling")
     with pytest.raises(DomainError) as refused:
-        services.claim_open(actor=world.clinic_a_front_desk, payment=unpaid, insurer="pingan",
-                            policy_number="P1", accident_date=timezone.localdate())
+        services.claim_open(
+            actor=world.clinic_a_front_desk,
+            payment=unpaid,
+            insurer="pingan",
+            policy_number="P1",
+            accident_date=timezone.localdate(),
+        )
     assert refused.value.code == "bill_not_paid"
     paid = desk_payment_record(actor=world.clinic_a_front_desk, intent=unpaid, method="card")
     _open(world, paid)

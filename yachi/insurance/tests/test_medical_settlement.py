@@ -17,17 +17,23 @@ def desk(world, platform):
     return world
 
 
-def test_pre_settlement_splits_the_bill_by_class_and_leaves_unmapped_items_self_paid(desk, platform):
+def test_pre_settlement_splits_the_bill_by_class_and_leaves_unmapped_items_self_paid(
+    desk, platform
+):
     # 补牙 ¥350 class A, 洁牙 ¥200 class B, 种植咨询 free... use cleaning twice as lines
     intent = bill(desk, "filling", "cleaning")
-    settlement = services.pre_settle(actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL)
+    settlement = services.pre_settle(
+        actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL
+    )
     # Class A: the fund pays 70% of 350.00 = 245.00. Class B: 10% first self-paid (20.00),
     # then 70% of 180.00 = 126.00. The personal account (50.00) pays the rest of A first.
     assert settlement.fund_fen == 24_500 + 12_600
     assert settlement.account_fen == 5_000
     assert settlement.self_fen == 55_000 - 37_100 - 5_000
     items = {item["item_code"]: item for item in settlement.items}
-    assert items["filling"]["catalogue_class"] == "A" and items["cleaning"]["catalogue_class"] == "B"
+    assert (
+        items["filling"]["catalogue_class"] == "A" and items["cleaning"]["catalogue_class"] == "B"
+    )
     # Nothing is paid by a pre-settlement.
     assert PaymentIntent.objects.get(pk=intent.pk).amount_fen == 55_000
     assert not LedgerEntry.objects.filter(intent__clinic=desk.clinic_a).exists()
@@ -36,14 +42,20 @@ def test_pre_settlement_splits_the_bill_by_class_and_leaves_unmapped_items_self_
 def test_an_unmapped_item_is_self_paid(desk, platform):
     from yachi.insurance.medical.services import mapping_remove
 
-    mapping_remove(actor=desk.clinic_a_manager, clinic=desk.clinic_a, kind="service", item_code="cleaning")
+    mapping_remove(
+        actor=desk.clinic_a_manager, clinic=desk.clinic_a, kind="service", item_code="cleaning"
+    )
     intent = bill(desk, "cleaning")
-    settlement = services.pre_settle(actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL)
+    settlement = services.pre_settle(
+        actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL
+    )
     assert (settlement.fund_fen, settlement.account_fen, settlement.self_fen) == (0, 0, 20_000)
     assert settlement.items[0]["mapped"] is False
 
 
-def test_settling_records_insurance_as_a_payment_of_the_bill_and_the_patient_pays_the_rest(desk, platform):
+def test_settling_records_insurance_as_a_payment_of_the_bill_and_the_patient_pays_the_rest(
+    desk, platform
+):
     intent = bill(desk, "filling", "cleaning")
     services.pre_settle(actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL)
     settlement = services.settle(actor=desk.clinic_a_front_desk, payment=intent)
@@ -52,9 +64,14 @@ def test_settling_records_insurance_as_a_payment_of_the_bill_and_the_patient_pay
     assert share.method == "insurance" and share.amount_fen == 37_100 + 5_000
     intent.refresh_from_db()
     assert intent.amount_fen == settlement.self_fen == 12_900
-    desk_payment_record(actor=desk.clinic_a_front_desk, intent=intent, method="cash", tendered_fen=13_000)
+    desk_payment_record(
+        actor=desk.clinic_a_front_desk, intent=intent, method="cash", tendered_fen=13_000
+    )
     entries = LedgerEntry.objects.filter(intent__in=[intent, share])
-    assert sorted((e.method, e.amount_fen) for e in entries) == [("cash", 12_900), ("insurance", 42_100)]
+    assert sorted((e.method, e.amount_fen) for e in entries) == [
+        ("cash", 12_900),
+        ("insurance", 42_100),
+    ]
     # Settling again answers the first settlement; the platform settled once.
     again = services.settle(actor=desk.clinic_a_front_desk, payment=intent)
     assert again.pk == settlement.pk
@@ -65,7 +82,9 @@ def test_a_reversal_undoes_exactly_its_share_and_the_bill_asks_for_it_again(desk
     intent = bill(desk, "filling")
     services.pre_settle(actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL)
     settlement = services.settle(actor=desk.clinic_a_front_desk, payment=intent)
-    reversed_ = services.undo(actor=desk.clinic_a_front_desk, settlement=settlement, reason="选错参保人")
+    reversed_ = services.undo(
+        actor=desk.clinic_a_front_desk, settlement=settlement, reason="选错参保人"
+    )
     assert reversed_.status == "reversed"
     intent.refresh_from_db()
     assert intent.amount_fen == 35_000
@@ -77,7 +96,9 @@ def test_a_reversal_undoes_exactly_its_share_and_the_bill_asks_for_it_again(desk
     assert services.settle(actor=desk.clinic_a_front_desk, payment=intent).status == "settled"
 
 
-def test_after_the_rest_is_paid_a_reversal_is_refused_and_a_refund_returns_only_insurance(desk, platform):
+def test_after_the_rest_is_paid_a_reversal_is_refused_and_a_refund_returns_only_insurance(
+    desk, platform
+):
     intent = bill(desk, "filling")
     services.pre_settle(actor=desk.clinic_a_front_desk, payment=intent, credential=CREDENTIAL)
     settlement = services.settle(actor=desk.clinic_a_front_desk, payment=intent)
@@ -87,7 +108,9 @@ def test_after_the_rest_is_paid_a_reversal_is_refused_and_a_refund_returns_only_
         services.undo(actor=desk.clinic_a_front_desk, settlement=settlement, reason="冲正")
     assert refused.value.code == "bill_paid_refund_instead"
     assert platform.settled[settlement.visit_serial].undone == ""
-    refunded = services.undo(actor=desk.clinic_a_front_desk, settlement=settlement, reason="退费", refund=True)
+    refunded = services.undo(
+        actor=desk.clinic_a_front_desk, settlement=settlement, reason="退费", refund=True
+    )
     assert refunded.status == "refunded"
     intent.refresh_from_db()
     assert intent.status == "paid" and intent.refunded_fen == 0  # the patient's card payment stands
@@ -114,7 +137,9 @@ def test_a_changed_line_after_settlement_is_refused(desk, platform):
     services.settle(actor=desk.clinic_a_front_desk, payment=intent)
     intent.refresh_from_db()
     with pytest.raises(DomainError) as refused:
-        payments.bill_line_add(actor=desk.clinic_a_front_desk, intent=intent, kind="service", item_code="cleaning")
+        payments.bill_line_add(
+            actor=desk.clinic_a_front_desk, intent=intent, kind="service", item_code="cleaning"
+        )
     assert refused.value.code == "bill_settled"
     assert PaymentIntent.objects.get(pk=intent.pk).amount_fen == intent.amount_fen
 
@@ -151,8 +176,16 @@ def test_reconciliation_matches_the_days_statement_and_names_what_differs(desk, 
     assert run.result == "matched" and run.statement_count == 1
     # The platform records a settlement that never reached us (a crash after its answer).
     platform.settled["MZ-STRANGER"] = type(platform.settled[settlement.visit_serial])(
-        settlement_id="SETL-STRANGER", visit_serial="MZ-STRANGER", visit_id="x", person="p",
-        fund_fen=100, account_fen=0, cash_fen=0, total_fen=100, day=platform.today(), output={},
+        settlement_id="SETL-STRANGER",
+        visit_serial="MZ-STRANGER",
+        visit_id="x",
+        person="p",
+        fund_fen=100,
+        account_fen=0,
+        cash_fen=0,
+        total_fen=100,
+        day=platform.today(),
+        output={},
     )
     run = reconcile(clinic=desk.clinic_a, day=timezone.localdate())
     assert run.result == "differences"

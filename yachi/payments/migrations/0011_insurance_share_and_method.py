@@ -4,35 +4,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0010_group_buy_purpose'),
+        ("payments", "0010_group_buy_purpose"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='callbackrecord',
-            name='provider',
-            field=models.CharField(choices=[('wechatpay', 'WeChat Pay'), ('alipay', 'Alipay'), ('simulator', 'Payment simulator'), ('cash', 'Cash'), ('card', 'Bank card (POS)'), ('insurance', 'Medical insurance')], max_length=12),
+            model_name="callbackrecord",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("wechatpay", "WeChat Pay"),
+                    ("alipay", "Alipay"),
+                    ("simulator", "Payment simulator"),
+                    ("cash", "Cash"),
+                    ("card", "Bank card (POS)"),
+                    ("insurance", "Medical insurance"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='method',
-            field=models.CharField(choices=[('wechatpay', 'WeChat Pay'), ('alipay', 'Alipay'), ('simulator', 'Payment simulator'), ('cash', 'Cash'), ('card', 'Bank card (POS)'), ('insurance', 'Medical insurance')], max_length=12),
+            model_name="ledgerentry",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("wechatpay", "WeChat Pay"),
+                    ("alipay", "Alipay"),
+                    ("simulator", "Payment simulator"),
+                    ("cash", "Cash"),
+                    ("card", "Bank card (POS)"),
+                    ("insurance", "Medical insurance"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='paymentintent',
-            name='method',
-            field=models.CharField(blank=True, choices=[('wechatpay', 'WeChat Pay'), ('alipay', 'Alipay'), ('simulator', 'Payment simulator'), ('cash', 'Cash'), ('card', 'Bank card (POS)'), ('insurance', 'Medical insurance')], max_length=12, verbose_name='paid with'),
+            model_name="paymentintent",
+            name="method",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("wechatpay", "WeChat Pay"),
+                    ("alipay", "Alipay"),
+                    ("simulator", "Payment simulator"),
+                    ("cash", "Cash"),
+                    ("card", "Bank card (POS)"),
+                    ("insurance", "Medical insurance"),
+                ],
+                max_length=12,
+                verbose_name="paid with",
+            ),
         ),
         migrations.AlterField(
-            model_name='paymentintent',
-            name='purpose',
-            field=models.CharField(choices=[('deposit', 'Appointment deposit'), ('bill', 'Treatment bill'), ('shop_order', 'Mall order'), ('group_buy', 'Group-buy place'), ('insurance', 'Medical-insurance share of a bill')], max_length=16, verbose_name='for'),
+            model_name="paymentintent",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("deposit", "Appointment deposit"),
+                    ("bill", "Treatment bill"),
+                    ("shop_order", "Mall order"),
+                    ("group_buy", "Group-buy place"),
+                    ("insurance", "Medical-insurance share of a bill"),
+                ],
+                max_length=16,
+                verbose_name="for",
+            ),
         ),
         migrations.AlterField(
-            model_name='reconciliation',
-            name='provider',
-            field=models.CharField(choices=[('wechatpay', 'WeChat Pay'), ('alipay', 'Alipay'), ('simulator', 'Payment simulator'), ('cash', 'Cash'), ('card', 'Bank card (POS)'), ('insurance', 'Medical insurance')], max_length=12, verbose_name='provider'),
+            model_name="reconciliation",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("wechatpay", "WeChat Pay"),
+                    ("alipay", "Alipay"),
+                    ("simulator", "Payment simulator"),
+                    ("cash", "Cash"),
+                    ("card", "Bank card (POS)"),
+                    ("insurance", "Medical insurance"),
+                ],
+                max_length=12,
+                verbose_name="provider",
+            ),
         ),
     ]
