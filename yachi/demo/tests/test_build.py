@@ -219,3 +219,14 @@ def test_a_few_patients_have_synthetic_xrays_and_one_study_waits_for_staff(built
     assert all("synthetic" in s.description for s in Study.objects.all())
     assert b"synthetic demo image" in image_bytes(Image.objects.first())
     assert "synthetic X-ray studies" in log
+
+
+def test_the_first_clinic_settles_with_medical_insurance_and_has_a_claim(built):
+    from yachi.insurance.claims.models import ClaimCase
+    from yachi.insurance.medical.models import CatalogueMapping, Settlement
+
+    assert CatalogueMapping.objects.count() == 6
+    statuses = sorted(Settlement.objects.values_list("status", flat=True))
+    assert statuses == ["reversed", "settled", "settled"]
+    claim = ClaimCase.objects.get()
+    assert claim.status == "approved" and claim.documents.filter(kind="xray").exists()
