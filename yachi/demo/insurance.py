@@ -117,7 +117,7 @@ def build_insurance(*, clinic, patients_with_xrays) -> InsuranceSummary:
                 payer=owner,
                 lines=[LineDraft(kind="service", item_code="filling")],
             )
-            desk_payment_record(actor=desk, intent=intent, method="card")
+            intent = desk_payment_record(actor=desk, intent=intent, method="card")
             case = claims.claim_open(
                 actor=desk,
                 payment=intent,
