@@ -19,6 +19,7 @@ from yachi.core.readiness import readiness
 from yachi.crm.urls import api_router as crm
 from yachi.growth.urls import api_router as growth
 from yachi.imaging.urls import api_router as imaging
+from yachi.insurance.urls import api_router as insurance
 from yachi.messaging.urls import api_router as messaging
 from yachi.patients.urls import api_router as patients
 from yachi.payments.urls import api_router as payments
@@ -110,5 +111,6 @@ for context in (
     crm,
     rostering,
     imaging,
+    insurance,
 ):
     api.add_router("/", context)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "yachi.operations",
     "yachi.imaging",
     "yachi.devices",
+    "yachi.insurance",
     "yachi.web",
     "yachi.demo",
 ]
@@ -534,6 +535,15 @@ if PRODUCTION and (
 
 # Online payments (ADR 0011). Keys are PEM text, or files through *_FILE.
 YACHI_PAYMENT_TIMEOUT_SECONDS = envfloat("YACHI_PAYMENT_TIMEOUT_SECONDS", 10.0)
+# The medical-insurance platform (医保, ADR 0064) and the insurers' claims API (ADR 0065):
+# unset, the desk says the clinic is not set up. The demo points them at the local fakes.
+YACHI_MEDICAL_INSURANCE_API_BASE = envstr("YACHI_MEDICAL_INSURANCE_API_BASE", "")
+YACHI_MEDICAL_INSURANCE_APP_ID = envstr("YACHI_MEDICAL_INSURANCE_APP_ID", "")
+YACHI_MEDICAL_INSURANCE_SECRET = envstr("YACHI_MEDICAL_INSURANCE_SECRET", "")
+YACHI_MEDICAL_INSURANCE_TIMEOUT_SECONDS = envfloat("YACHI_MEDICAL_INSURANCE_TIMEOUT_SECONDS", 10.0)
+YACHI_CLAIMS_API_BASE = envstr("YACHI_CLAIMS_API_BASE", "")
+YACHI_CLAIMS_APP_ID = envstr("YACHI_CLAIMS_APP_ID", "")
+YACHI_CLAIMS_SECRET = envstr("YACHI_CLAIMS_SECRET", "")
 YACHI_WECHATPAY_MCHID = envstr("YACHI_WECHATPAY_MCHID", "")
 YACHI_WECHATPAY_APPID = envstr("YACHI_WECHATPAY_APPID", "")
 YACHI_WECHATPAY_PRIVATE_KEY = envstr("YACHI_WECHATPAY_PRIVATE_KEY", "")

@@ -94,6 +94,22 @@ def _snapshot_queries():
         CaseEntry.objects.order_by("pk").values("pk", "status", "consent_withdrawn_at"),
         CaseFile.objects.order_by("pk").values("pk"),
         FollowUpTask.objects.order_by("pk").values("pk", "status", "outcome", "done_at"),
+        *_insurance_queries(),
+    ]
+
+
+def _insurance_queries():
+    from yachi.insurance.claims.models import ClaimCase, ClaimDocument
+    from yachi.insurance.medical.models import CatalogueMapping, Institution, Settlement
+    from yachi.payments.models import LedgerEntry
+
+    return [
+        Settlement.objects.order_by("pk").values("pk", "status", "payment_id", "share_payment_id"),
+        ClaimCase.objects.order_by("pk").values("pk", "status", "insurer_claim_number"),
+        ClaimDocument.objects.order_by("pk").values_list("pk", flat=True),
+        CatalogueMapping.objects.order_by("pk").values(),
+        Institution.objects.order_by("pk").values(),
+        LedgerEntry.objects.order_by("pk").values_list("pk", flat=True),
     ]
 
 
@@ -340,7 +356,42 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         title="种植",
         status="proposed",
     )
+    from yachi.insurance.claims.models import ClaimCase
+    from yachi.insurance.medical.models import Settlement
+
+    their_settlement = Settlement.objects.create(
+        clinic=world.clinic_b,
+        payment=their_bill,
+        bill_id=their_bill.public_id,
+        status="settled",
+        visit_serial="MZ-THEIRS",
+        platform_settlement_id="SETL-THEIRS",
+        bill_fen=9900,
+        fund_fen=5000,
+        account_fen=0,
+        self_fen=4900,
+    )
+    their_claim = ClaimCase.objects.create(
+        clinic=world.clinic_b,
+        payer=world.other_patient,
+        patient=world.other,
+        payment=their_bill,
+        bill_id=their_bill.public_id,
+        insurer="pingan",
+        policy_number="P-THEIRS",
+        accident_date=tomorrow_at(9).date(),
+        claimed_fen=9900,
+    )
     return {
+        "settlement_id": [
+            (world.patient_parent, str(their_settlement.public_id)),
+            (world.clinic_a_front_desk, str(their_settlement.public_id)),
+            (world.other_patient, str(their_settlement.public_id)),  # patients never
+        ],
+        "claim_id": [
+            (world.patient_parent, str(their_claim.public_id)),
+            (world.clinic_a_front_desk, str(their_claim.public_id)),
+        ],
         "plan_id": [
             (world.patient_parent, str(their_plan.public_id)),  # another family's
             (world.clinic_a_front_desk, str(their_plan.public_id)),  # another clinic's
@@ -484,6 +535,13 @@ def _entitled(world, method, path) -> set[int]:
 BODIES = {
     "/patients/{patient_id}/chart/findings": {"tooth": "16", "kind": "caries", "surfaces": "O"},
     "/treatment-plans/{plan_id}/accept": {"revision": 1, "signature": "x", "agree": True},
+    "/payments/{payment_id}/insurance/identity": {"credential": "YBCODE"},
+    "/payments/{payment_id}/insurance/pre-settle": {"credential": "YBCODE"},
+    "/payments/{payment_id}/claims": {
+        "insurer": "pingan",
+        "policy_number": "P1",
+        "accident_date": "2026-12-01",
+    },
 }
 
 
@@ -723,6 +781,19 @@ CONSOLE_PAGES = {
     "clinical_withdraw": ("patient", TREAT),
     "clinical_plans": ("patient", SEE),
     "clinical_plan_action": ("plan", TREAT),
+    # Medical insurance and claims (ADR 0064, 0065): the front desk's and managers'.
+    "insurance_desk": ("payment", DESK),
+    "insurance_identity": ("payment", DESK),
+    "insurance_pre_settle": ("payment", DESK),
+    "insurance_settle": ("payment", DESK),
+    "insurance_undo": ("insurance_settlement", DESK),
+    "insurance_catalogue": ("clinic", DESK),
+    "insurance_reconciliation": ("clinic", DESK),
+    "claim_new": ("payment", DESK),
+    "claims": ("clinic", DESK),
+    "claim": ("claim", DESK),
+    "claim_document": ("claim", DESK),
+    "claim_action": ("claim", DESK),
 }
 PARAMETERS = {
     "clinic_id": "clinic",
@@ -765,9 +836,11 @@ PARAMETERS = {
     "image_id": "xray_image",
     "scan_id": "scan",
     "study_id": "xray_study",
+    "settlement_id": "insurance_settlement",
+    "claim_id": "claim",
 }
 # Parameters that are not objects: the value each page is opened with.
-FIXED_PARAMETERS = {"decision": "approve", "step": "recall"}
+FIXED_PARAMETERS = {"decision": "approve", "step": "recall", "kind": "itemised_bill"}
 # Pages that need another object than their parameter's usual one: a receipt is of a
 # paid bill.
 PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
@@ -954,7 +1027,33 @@ def _role_world(world):
             jaw="lower",
             taken_on="2026-11-01",
         )
+        from yachi.insurance.claims.models import ClaimCase
+        from yachi.insurance.medical.models import Settlement
+
         objects[key] = {
+            "insurance_settlement": Settlement.objects.create(
+                clinic=clinic,
+                payment=bill,
+                bill_id=bill.public_id,
+                status="settled",
+                visit_serial=f"MZ-{key}",
+                platform_settlement_id=f"SETL-{key}",
+                bill_fen=9900,
+                fund_fen=5000,
+                account_fen=0,
+                self_fen=4900,
+            ).public_id,
+            "claim": ClaimCase.objects.create(
+                clinic=clinic,
+                payer=buyer,
+                patient=member,
+                payment=implant,
+                bill_id=implant.public_id,
+                insurer="pingan",
+                policy_number=f"P-{key}",
+                accident_date=timezone.localdate(),
+                claimed_fen=1_280_000,
+            ).public_id,
             **crm,
             "scan": scan.public_id,
             "xray_image": xray.public_id,
@@ -1149,6 +1248,7 @@ def _console_queries():
         Recipient.objects.order_by("pk").values_list("pk", flat=True),
         Rule.objects.order_by("pk").values("pk", "days_after", "holdout_percent", "active"),
         FollowUpTask.objects.order_by("pk").values("pk", "status", "outcome"),
+        *_insurance_queries(),
     ]
 
 

@@ -13,6 +13,12 @@ def main() -> None:
     if sys.argv[1:2] == ["demo"]:
         # No SMS leaves a demo, so its login page shows the code instead.
         os.environ.setdefault("YACHI_SMS_ECHO", "1")
+        # The desk's medical-insurance and claims screens talk to the local fakes the demo
+        # runs beside the server (yachi.demo.insurance.serve_fakes).
+        from yachi.demo.fakes import DEMO_ENVIRONMENT
+
+        for name, value in DEMO_ENVIRONMENT.items():
+            os.environ.setdefault(name, value)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["yachi", *sys.argv[1:]])

@@ -10,16 +10,25 @@ Imaging's 3D arch reads the chart under the chart's own access rules: ``chart_ac
 
 from yachi.clinical.access import ChartAccess, chart_access
 from yachi.clinical.risk_marks import RiskMark, register_risk_marks
-from yachi.clinical.selectors import ChartView, OpenPlanItem, open_plan_items
+from yachi.clinical.selectors import (
+    ChartView,
+    FindingRow,
+    OpenPlanItem,
+    diagnoses_of,
+    open_plan_items,
+)
 from yachi.clinical.services import chart_read, plans_read
 
+# An insurance claim's diagnosis certificate states ``diagnoses_of`` a patient.
 __all__ = [
     "ChartAccess",
     "ChartView",
+    "FindingRow",
     "OpenPlanItem",
     "RiskMark",
     "chart_access",
     "chart_read",
+    "diagnoses_of",
     "open_plan_items",
     "plans_read",
     "register_risk_marks",

@@ -218,3 +218,30 @@ def open_plan_items(*, patient_id: int, clinic_ids: set[int] | None = None) -> l
         )
         for item in items.order_by("phase__plan__created_at", "phase__position", "position")
     ]
+
+
+def diagnoses_of(*, patient, clinic_ids: set[int] | None = None) -> list[FindingRow]:
+    """The patient's findings standing now (neither withdrawn nor a withdrawal), newest
+    first, recorded at these clinics (all for ``None``): what a diagnosis certificate
+    states. The caller checks access and audits the read."""
+    rows = [row for row in _rows(patient) if clinic_ids is None or row.clinic_id in clinic_ids]
+    withdrawn = {row.corrects_id for row in _rows(patient) if row.corrects_id}
+    found = [
+        FindingRow(
+            id=str(row.public_id),
+            tooth=row.tooth,
+            kind=row.kind,
+            label=str(Finding(row.kind).label),
+            explanation=str(EXPLANATIONS[Finding(row.kind)]),
+            surfaces=row.surfaces,
+            seen_on=row.seen_on,
+            doctor=row.doctor.name if row.doctor else "",
+            clinic=row.clinic.name,
+            note=row.note,
+            withdrawn=False,
+            corrects=None,
+        )
+        for row in rows
+        if row.pk not in withdrawn and row.corrects_id is None
+    ]
+    return sorted(found, key=lambda r: (r.seen_on, r.tooth), reverse=True)

@@ -113,6 +113,20 @@ class AuditAction(models.TextChoices):
     STUDY_ASSIGNED = "study_assigned", _("X-ray study given to a patient")
     SCAN_UPLOADED = "scan_uploaded", _("Intraoral scan uploaded")
     SCAN_READ = "scan_read", _("Intraoral scan read")
+    INSURANCE_IDENTITY_CHECKED = (
+        "insurance_identity_checked",
+        _("Medical-insurance identity checked"),
+    )
+    INSURANCE_PRE_SETTLED = "insurance_pre_settled", _("Bill pre-settled with medical insurance")
+    INSURANCE_SETTLED = "insurance_settled", _("Bill settled with medical insurance")
+    INSURANCE_REVERSED = "insurance_reversed", _("Medical-insurance settlement reversed")
+    INSURANCE_REFUNDED = "insurance_refunded", _("Medical-insurance settlement refunded")
+    INSURANCE_MAPPING_CHANGED = (
+        "insurance_mapping_changed",
+        _("Insurance catalogue mapping changed"),
+    )
+    INSURANCE_RECONCILED = "insurance_reconciled", _("Medical-insurance reconciliation run")
+    CLAIM_CHANGED = "claim_changed", _("Insurance claim opened or sent")
 
 
 class AuditEntry(models.Model):

@@ -318,7 +318,7 @@ def demo_plan(*, seed: int = 2026, now: datetime | None = None, families: int = 
 
 
 # One line each, and a step of the progress bar.
-STEPS = 29
+STEPS = 30
 
 
 def build_demo(
@@ -643,6 +643,22 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     progress.advance(
         f"  {scanned.scans} synthetic intraoral scans for {scanned.patients} patients at "
         f"{clinics[0].name}, {scanned.setups} aligner setup with its staging preview"
+    )
+    progress.start("medical insurance and claims")
+    from yachi.demo.insurance import build_insurance
+    from yachi.imaging.models import Study
+
+    with_xrays = [
+        study.patient
+        for study in Study.objects.filter(clinic=clinics[0], patient__isnull=False)
+        .select_related("patient__account__owner")
+        .order_by("pk")[:1]
+    ]
+    insured = build_insurance(clinic=clinics[0], patients_with_xrays=with_xrays)
+    progress.advance(
+        f"  {insured.mapped} treatments mapped to the national insurance catalogue "
+        f"({insured.unmapped} left unmapped), {insured.settled} bills settled with medical "
+        f"insurance ({insured.reversed} reversed), {insured.claims} accident claim approved"
     )
     return DemoSummary(len(clinics), len(doctors), families, len(people) - families, len(visits))
 

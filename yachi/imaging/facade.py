@@ -1,4 +1,5 @@
-"""What other contexts may use of imaging: the DICOM node (devices) hands each instance
+"""What other contexts may use of imaging (an insurance claim attaches the newest X-ray
+with ``latest_xray_picture``): the DICOM node (devices) hands each instance
 it receives to ``instance_receive``, which answers with ``Received`` or raises
 ``Refused`` (its ``status`` is the DICOM failure status to send back)."""
 
@@ -9,6 +10,7 @@ from yachi.imaging.dicom.synthetic import Picture as SyntheticPicture
 from yachi.imaging.dicom.synthetic import part10 as synthetic_part10
 from yachi.imaging.scans.demo_support import arch_setup_record, synthetic_jaw
 from yachi.imaging.scans.services import scan_upload
+from yachi.imaging.pictures import XrayPicture, latest_xray_picture
 from yachi.imaging.services import Received, instance_receive
 
 # The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``, and its
@@ -19,7 +21,9 @@ __all__ = [
     "Refused",
     "SyntheticPicture",
     "arch_setup_record",
+    "XrayPicture",
     "instance_receive",
+    "latest_xray_picture",
     "new_uid",
     "scan_upload",
     "synthetic_jaw",

@@ -253,6 +253,14 @@ KINDS = {
         # CRM's campaigns and repurchase playbook (ADR 0052): promotions, so they reach only
         # people who accept offers and wait out the quiet hours. The clinic's words are
         # ``text``, passed through the advertising content check before they are kept.
+        # An insurance claim moved (submitted, more documents, approved, paid, rejected).
+        Kind(
+            "claim_status",
+            Category.TRANSACTIONAL,
+            _("Your insurance claim"),
+            _("%(patient)s: your claim with %(insurer)s is now: %(status)s."),
+            action=_("View the claim"),
+        ),
         Kind(
             "crm_campaign",
             Category.MARKETING,

@@ -272,8 +272,13 @@ def bill_coupons(*, intent: PaymentIntent) -> list:
 
 
 def _coupon_allowed(intent: PaymentIntent) -> bool:
-    # Only before any provider has seen the amount: a started trade keeps its amount.
-    return intent.status == IntentStatus.CREATED and not intent.method
+    # Only before any provider has seen the amount: a started trade keeps its amount,
+    # and so does a bill medical insurance has paid part of (its split was of these lines).
+    from yachi.payments.shares import has_live_share
+
+    return (
+        intent.status == IntentStatus.CREATED and not intent.method and not has_live_share(intent)
+    )
 
 
 def _spread(*, intent: PaymentIntent, bill: Bill, lines: list[BillLine], coupon_id, off: int):
@@ -360,6 +365,15 @@ def _open_for_change(intent: PaymentIntent) -> tuple[PaymentIntent, Bill]:
     if locked.method:
         raise BillSettled(
             _("Paying this bill has started: its lines stay as they are. Close the payment first.")
+        )
+    from yachi.payments.shares import has_live_share
+
+    if has_live_share(locked):
+        raise BillSettled(
+            _(
+                "Medical insurance has paid part of this bill: reverse that settlement "
+                "before changing its lines."
+            )
         )
     return locked, Bill.objects.select_for_update().get(pk=bill.pk)
 

@@ -8,6 +8,8 @@ class Purpose(models.TextChoices):
     BILL = "bill", _("Treatment bill")
     SHOP_ORDER = "shop_order", _("Mall order")
     GROUP_BUY = "group_buy", _("Group-buy place")
+    # What medical insurance paid of a treatment bill (``shares.py``).
+    INSURANCE = "insurance", _("Medical-insurance share of a bill")
 
 
 class IntentStatus(models.TextChoices):
@@ -23,6 +25,8 @@ class Method(models.TextChoices):
     SIMULATOR = "simulator", _("Payment simulator")
     CASH = "cash", _("Cash")
     CARD = "card", _("Bank card (POS)")
+    # The medical-insurance platform (医保): its fund and the insured's personal account.
+    INSURANCE = "insurance", _("Medical insurance")
 
 
 ONLINE_METHODS = (Method.WECHATPAY, Method.ALIPAY, Method.SIMULATOR)

@@ -11,6 +11,7 @@ and registers ``on_paid`` / ``on_closed`` / ``on_refunded`` for its purpose with
 and pages.
 """
 
+from yachi.payments.access import access_payment_by_id
 from yachi.payments.bills import (
     BillSettled,
     LineDraft,
@@ -49,8 +50,20 @@ from yachi.payments.services import (
     intent_create,
     refund_request,
 )
+from yachi.payments.shares import (
+    BillFacts,
+    BillLineFacts,
+    ShareRefused,
+    bill_facts,
+    bill_payment_of_share,
+    bill_share_return,
+    bill_share_take,
+    shares_of,
+)
 
 __all__ = [
+    "BillFacts",
+    "BillLineFacts",
     "BillLineOut",
     "BillPaid",
     "BillRow",
@@ -65,12 +78,18 @@ __all__ = [
     "Purpose",
     "ReceiptLine",
     "ReceiptVisit",
+    "ShareRefused",
     "VisitBill",
+    "access_payment_by_id",
     "balance_fen",
     "bill_create",
+    "bill_facts",
     "bill_line_add",
     "bill_line_remove",
+    "bill_payment_of_share",
     "bill_rows",
+    "bill_share_return",
+    "bill_share_take",
     "bills_of_appointments",
     "compensate",
     "intent_by_reference",
@@ -83,5 +102,6 @@ __all__ = [
     "refund_request",
     "register_owner",
     "register_receipt_visit",
+    "shares_of",
     "spend_by_payers",
 ]

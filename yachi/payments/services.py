@@ -285,6 +285,12 @@ def refund_request(
     key: str | None = None,
 ) -> Refund:
     """Send money back. The amount is reserved at once, so two refunds cannot overdraw."""
+    if intent.method == Method.INSURANCE:
+        # The fund's money goes back through the platform, by the settlement's own reversal
+        # or refund (yachi.insurance), never through a provider of ours.
+        raise NotPayable(
+            _("Medical insurance paid this: reverse or refund its settlement instead.")
+        )
     if key is not None:
         existing = Refund.objects.filter(out_refund_no=key).first()
         if existing is not None:

@@ -8,6 +8,7 @@ from yachi.compliance import urls as compliance
 from yachi.crm import urls as crm
 from yachi.growth import urls as growth
 from yachi.imaging import urls as imaging
+from yachi.insurance import urls as insurance
 from yachi.messaging import urls as messaging
 from yachi.operations import urls as operations
 from yachi.patients import urls as patients
@@ -36,4 +37,5 @@ urlpatterns = [
     *messaging.console_patterns,
     *crm.console_patterns,
     *imaging.console_patterns,
+    *insurance.console_patterns,
 ]

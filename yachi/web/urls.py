@@ -12,6 +12,7 @@ from yachi.clinics import urls as clinics
 from yachi.crm import urls as crm
 from yachi.growth import urls as growth
 from yachi.imaging import urls as imaging
+from yachi.insurance import urls as insurance
 from yachi.messaging import urls as messaging
 from yachi.patients import urls as patients
 from yachi.payments import urls as payments
@@ -38,5 +39,6 @@ urlpatterns = [
     *clinical.patient_patterns,
     *crm.patient_patterns,
     *imaging.patient_patterns,
+    *insurance.patient_patterns,
     *display.display_patterns,
 ]

@@ -233,3 +233,14 @@ def test_a_few_patients_have_synthetic_scans_and_one_an_aligner_staging(built):
     # The aligner patient has scans on two dates to compare, before and during treatment.
     assert Scan.objects.filter(patient=setup.patient).values("taken_on").distinct().count() == 2
     assert "synthetic intraoral scans" in log
+
+
+def test_the_first_clinic_settles_with_medical_insurance_and_has_a_claim(built):
+    from yachi.insurance.claims.models import ClaimCase
+    from yachi.insurance.medical.models import CatalogueMapping, Settlement
+
+    assert CatalogueMapping.objects.count() == 6
+    statuses = sorted(Settlement.objects.values_list("status", flat=True))
+    assert statuses == ["reversed", "settled", "settled"]
+    claim = ClaimCase.objects.get()
+    assert claim.status == "approved" and claim.documents.filter(kind="xray").exists()

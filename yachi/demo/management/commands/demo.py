@@ -55,4 +55,7 @@ Demo logins
 """
         )
         if not no_serve:
+            from yachi.demo.fakes import serve_fakes
+
+            serve_fakes()
             call_command("serve", host=host, port=port)
