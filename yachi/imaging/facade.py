@@ -8,9 +8,9 @@ from pydicom.uid import generate_uid as new_uid
 from yachi.imaging.dicom.instances import Refused
 from yachi.imaging.dicom.synthetic import Picture as SyntheticPicture
 from yachi.imaging.dicom.synthetic import part10 as synthetic_part10
+from yachi.imaging.pictures import XrayPicture, latest_xray_picture
 from yachi.imaging.scans.demo_support import arch_setup_record, synthetic_jaw
 from yachi.imaging.scans.services import scan_upload
-from yachi.imaging.pictures import XrayPicture, latest_xray_picture
 from yachi.imaging.services import Received, instance_receive
 
 # The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``, and its
@@ -20,8 +20,8 @@ __all__ = [
     "Received",
     "Refused",
     "SyntheticPicture",
-    "arch_setup_record",
     "XrayPicture",
+    "arch_setup_record",
     "instance_receive",
     "latest_xray_picture",
     "new_uid",
