@@ -336,6 +336,11 @@ YACHI_DICOM_CLINIC = envstr("YACHI_DICOM_CLINIC", "")
 YACHI_DICOM_AE_TITLE = envstr("YACHI_DICOM_AE_TITLE", "YACHI")
 YACHI_DICOM_PORT = envint("YACHI_DICOM_PORT", 11112)
 YACHI_DICOM_MAX_BYTES = envint("YACHI_DICOM_MAX_BYTES", 256 * 1024 * 1024)
+# The caries model (ADR 0061): an ONNX file on this machine's disk; empty for the one the
+# project ships (a demonstration model trained on synthetic pictures). Never an address.
+YACHI_CARIES_MODEL = envstr("YACHI_CARIES_MODEL", "")
+if "://" in YACHI_CARIES_MODEL:
+    raise ImproperlyConfigured("YACHI_CARIES_MODEL must be a path on this machine, not an address")
 
 # --- security headers -----------------------------------------------------------------------
 

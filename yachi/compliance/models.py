@@ -111,6 +111,9 @@ class AuditAction(models.TextChoices):
     STUDY_RECEIVED = "study_received", _("X-ray study received from a unit")
     STUDY_READ = "study_read", _("X-ray study read")
     STUDY_ASSIGNED = "study_assigned", _("X-ray study given to a patient")
+    CARIES_MARKS_READ = "caries_marks_read", _("Caries marks of an X-ray study read")
+    CARIES_MARK_REVIEWED = "caries_mark_reviewed", _("Caries mark confirmed or rejected")
+    CARIES_MARK_ADDED = "caries_mark_added", _("Caries mark added by a doctor")
 
 
 class AuditEntry(models.Model):

@@ -98,3 +98,9 @@ class Image(BaseModel):
 
     def __str__(self) -> str:
         return f"image {self.public_id}"
+
+
+# The caries marks' models keep the context's app label (ADR 0061).
+from yachi.imaging.caries.models import CariesAnalysis, CariesDecision, CariesMark  # noqa: E402
+
+__all__ = ["CariesAnalysis", "CariesDecision", "CariesMark", "Image", "Study"]
