@@ -6,10 +6,14 @@ from django.urls import path
 from ninja import Router
 
 from yachi.imaging import api, console_views, views
+from yachi.imaging.caries import api as caries_api
+from yachi.imaging.caries import console_views as caries_console
+from yachi.imaging.caries import views as caries_views
 
 patient_patterns = [
     path("xrays/<str:patient_id>/", views.studies_page, name="xrays"),
     path("xrays/images/<str:image_id>/dicom/", views.image_file, name="xray_image"),
+    path("xrays/images/<str:image_id>/picture.png", caries_views.picture, name="xray_picture"),
 ]
 
 console_patterns = [
@@ -25,7 +29,22 @@ console_patterns = [
         console_views.assign_action,
         name="xray_assign",
     ),
+    # Caries marks (ADR 0061): the review of one image, its picture, the doctors' decisions.
+    path(
+        "xray-images/<str:image_id>/picture.png", caries_console.picture, name="xray_picture"
+    ),
+    path("xray-images/<str:image_id>/caries/", caries_console.review_page, name="caries_review"),
+    path(
+        "xray-images/<str:image_id>/caries/add/", caries_console.add_action, name="caries_add"
+    ),
+    path(
+        "caries-marks/<str:mark_id>/decide/", caries_console.decide_action, name="caries_decide"
+    ),
+    path(
+        "clinic/<str:clinic_id>/caries/", caries_console.agreement_page, name="caries_agreement"
+    ),
 ]
 
 api_router = Router()
 api_router.add_router("", api.router)
+api_router.add_router("", caries_api.router)

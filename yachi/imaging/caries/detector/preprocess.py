@@ -92,8 +92,7 @@ def prepare(
     )
 
 
-def decode(data: bytes) -> Radiograph:
-    """A DICOM Part 10 file's first frame, windowed, normalised and resampled."""
+def _read(data: bytes):
     try:
         dataset = pydicom.dcmread(io.BytesIO(data))
         raw = dataset.pixel_array
@@ -103,9 +102,24 @@ def decode(data: bytes) -> Radiograph:
         raise NotAnImage("The picture is not greyscale.")
     if raw.ndim == 3:
         raw = raw[0]
+    if raw.ndim != 2:
+        raise NotAnImage("The picture is not one greyscale frame.")
     centre, width = _window(dataset, raw)
     inverted = str(dataset.get("PhotometricInterpretation", "")).strip() == "MONOCHROME1"
+    return dataset, raw, centre, width, inverted
+
+
+def decode(data: bytes) -> Radiograph:
+    """A DICOM Part 10 file's first frame, windowed, normalised and resampled."""
+    dataset, raw, centre, width, inverted = _read(data)
     return prepare(raw, centre=centre, width=width, inverted=inverted, teeth=teeth_of(dataset))
+
+
+def decode_full(data: bytes) -> np.ndarray:
+    """The first frame windowed and normalised (0–1) at its own size, for display."""
+    _dataset, raw, centre, width, inverted = _read(data)
+    picture = np.clip((raw.astype(np.float32) - (centre - width / 2)) / width, 0.0, 1.0)
+    return 1.0 - picture if inverted else picture
 
 
 def grid(picture: np.ndarray) -> tuple[int, int]:
