@@ -171,6 +171,7 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
     their_xray = instance_receive(
         clinic=world.clinic_b, data=part10(Picture(patient_id=world.other.chart_number))
     ).image
+    their_mark = _caries_mark(their_xray)
     their_message = notify(
         recipient=world.other_patient,
         kind="appointment_booked",
@@ -415,6 +416,16 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.clinic_a_front_desk, str(their_xray.public_id)),  # another clinic's
             (world.clinic_a_doctor.user, str(their_xray.public_id)),
         ],
+        "study_id": [
+            (world.patient_parent, str(their_xray.study.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_xray.study.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_xray.study.public_id)),
+        ],
+        "mark_id": [
+            (world.patient_parent, str(their_mark.public_id)),  # patients review nothing
+            (world.other_patient, str(their_mark.public_id)),  # not even their own
+            (world.clinic_a_doctor.user, str(their_mark.public_id)),  # another clinic's
+        ],
         "photo_id": [
             (world.patient_parent, str(their_photo.public_id)),
             (world.clinic_b_doctor.user, str(their_photo.public_id)),
@@ -457,6 +468,7 @@ def _entitled(world, method, path) -> set[int]:
 
 # Bodies that pass an endpoint's validation, so that its access check is what answers.
 BODIES = {
+    "/images/{image_id}/caries-marks": {"box": [1, 1, 9, 9], "tooth": "16"},
     "/patients/{patient_id}/chart/findings": {"tooth": "16", "kind": "caries", "surfaces": "O"},
     "/treatment-plans/{plan_id}/accept": {"revision": 1, "signature": "x", "agree": True},
 }
@@ -559,6 +571,12 @@ CONSOLE_PAGES = {
     "xray_image": ("image", SEE),
     "xray_unmatched": ("clinic", SEE),
     "xray_assign": ("clinic", SEE),
+    # Caries marks (ADR 0061): seen by the clinic's staff, decided by its doctors.
+    "xray_picture": ("image", SEE),
+    "caries_review": ("image", SEE),
+    "caries_add": ("image", TREAT),
+    "caries_decide": ("caries_mark", TREAT),
+    "caries_agreement": ("clinic", SEE),
     "chart": ("patient", TREAT),
     "note_patient_part": ("patient", TREAT),
     "absence": ("clinic", DESK),
@@ -730,12 +748,33 @@ PARAMETERS = {
     "finding_id": "finding",
     "image_id": "xray_image",
     "study_id": "xray_study",
+    "mark_id": "caries_mark",
 }
 # Parameters that are not objects: the value each page is opened with.
 FIXED_PARAMETERS = {"decision": "approve", "step": "recall"}
 # Pages that need another object than their parameter's usual one: a receipt is of a
 # paid bill.
 PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
+
+
+def _caries_mark(image):
+    """A model's suggestion on an image, written as the marking job writes it."""
+    from yachi.imaging.caries.models import CariesAnalysis, CariesMark
+
+    analysis = CariesAnalysis.objects.create(image=image, model_version="test-v1", status="done")
+    return CariesMark.objects.create(
+        image=image,
+        analysis=analysis,
+        source="ai",
+        status="suggested",
+        x0=1,
+        y0=1,
+        x1=9,
+        y1=9,
+        tooth="16",
+        probability=0.9,
+        model_version="test-v1",
+    )
 
 
 def _treatment_plan(clinic, member, doctor):
@@ -908,6 +947,7 @@ def _role_world(world):
         objects[key] = {
             **crm,
             "xray_image": xray.public_id,
+            "caries_mark": _caries_mark(xray).public_id,
             "xray_study": stray.study.public_id,
             "complaint": complaint.public_id,
             "group_buy": group_buy.public_id,

@@ -30,19 +30,11 @@ console_patterns = [
         name="xray_assign",
     ),
     # Caries marks (ADR 0061): the review of one image, its picture, the doctors' decisions.
-    path(
-        "xray-images/<str:image_id>/picture.png", caries_console.picture, name="xray_picture"
-    ),
+    path("xray-images/<str:image_id>/picture.png", caries_console.picture, name="xray_picture"),
     path("xray-images/<str:image_id>/caries/", caries_console.review_page, name="caries_review"),
-    path(
-        "xray-images/<str:image_id>/caries/add/", caries_console.add_action, name="caries_add"
-    ),
-    path(
-        "caries-marks/<str:mark_id>/decide/", caries_console.decide_action, name="caries_decide"
-    ),
-    path(
-        "clinic/<str:clinic_id>/caries/", caries_console.agreement_page, name="caries_agreement"
-    ),
+    path("xray-images/<str:image_id>/caries/add/", caries_console.add_action, name="caries_add"),
+    path("caries-marks/<str:mark_id>/decide/", caries_console.decide_action, name="caries_decide"),
+    path("clinic/<str:clinic_id>/caries/", caries_console.agreement_page, name="caries_agreement"),
 ]
 
 api_router = Router()

@@ -22,9 +22,7 @@ def access_findings_of_study(*, actor, study_id):
     public_id = as_public_id(study_id)
     if public_id is None or not (actor.is_patient or actor.is_clinic_staff):
         raise missing
-    study = (
-        Study.objects.select_related("clinic", "patient").filter(public_id=public_id).first()
-    )
+    study = Study.objects.select_related("clinic", "patient").filter(public_id=public_id).first()
     if study is None or not _may_see(actor, study):
         raise missing
     if actor.is_patient and study.patient_id is None:

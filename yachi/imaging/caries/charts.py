@@ -19,8 +19,7 @@ def agreement_chart(figures: dict) -> dict:
                     "name": f"{version['version']} · {label}",
                     "type": "line",
                     "data": [
-                        _percent(by_week[week][key]) if week in by_week else None
-                        for week in weeks
+                        _percent(by_week[week][key]) if week in by_week else None for week in weeks
                     ],
                 }
             )

@@ -7,8 +7,8 @@ NOTICE = "演示模型，非临床诊断用"
 
 class MarkStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested by the model")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+    CONFIRMED = "confirmed", _("Confirmed by a doctor")
+    REJECTED = "rejected", _("Rejected by a doctor")
 
 
 class MarkSource(models.TextChoices):

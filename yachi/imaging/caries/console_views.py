@@ -48,6 +48,8 @@ def picture(request, image_id):
 @require_POST
 def decide_action(request, mark_id):
     mark = access.access_mark_by_id(actor=request.user, mark_id=mark_id)
+    # Refused outright (403) for staff who are not the clinic's doctors.
+    services.require_treating(request.user, mark.image.study.clinic)
     decision = DECISIONS.get(request.POST.get("decision", ""))
     try:
         if decision is None:
@@ -72,6 +74,7 @@ def _number(value: str) -> int | None:
 @require_POST
 def add_action(request, image_id):
     image = access_image_by_id(actor=request.user, image_id=image_id)
+    services.require_treating(request.user, image.study.clinic)
     box = [_number(request.POST.get(name, "")) for name in ("x0", "y0", "x1", "y1")]
     try:
         if None in box:

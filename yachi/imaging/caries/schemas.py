@@ -14,10 +14,18 @@ class MarkOut(PublicOut):
     image_id: UUID
     status: str = Field(description="suggested (the model's, not reviewed), confirmed or rejected")
     source: str = Field(description="ai (the model) or doctor (added by a doctor)")
-    tooth: str = Field(description="FDI tooth number when the image says which teeth it shows, else empty")
-    probability: float | None = Field(description="the model's probability (0–1); null for a doctor's mark")
-    model_version: str = Field(description="the model that made the mark, or whose marks a doctor reviewed")
-    box: list[int] = Field(description="[x0, y0, x1, y1] in the image's own pixels (x1, y1 exclusive)")
+    tooth: str = Field(
+        description="FDI tooth number when the image says which teeth it shows, else empty"
+    )
+    probability: float | None = Field(
+        description="the model's probability (0–1); null for a doctor's mark"
+    )
+    model_version: str = Field(
+        description="the model that made the mark, or whose marks a doctor reviewed"
+    )
+    box: list[int] = Field(
+        description="[x0, y0, x1, y1] in the image's own pixels (x1, y1 exclusive)"
+    )
     reviewed_at: LocalDatetime | None
 
     @staticmethod

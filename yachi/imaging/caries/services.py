@@ -87,7 +87,7 @@ def image_analyse(*, image: Image, model: runtime.Model | None = None) -> Caries
     return analysis
 
 
-def _require_treating(actor, clinic) -> None:
+def require_treating(actor, clinic) -> None:
     clinics.require(
         actor,
         clinic,
@@ -97,15 +97,18 @@ def _require_treating(actor, clinic) -> None:
 
 
 @transaction.atomic
-def mark_decide(*, actor, mark: CariesMark, status: str) -> CariesMark:
-    """A doctor confirms or rejects a mark (or changes their mind: a new decision)."""
+def mark_decide(*, actor, mark: CariesMark, status: str, at=None) -> CariesMark:
+    """A doctor confirms or rejects a mark (or changes their mind: a new decision).
+    ``at`` is when it was decided: now, but for the demo's year of history."""
     if status not in (MarkStatus.CONFIRMED, MarkStatus.REJECTED):
         raise InvalidInput(_("Say confirmed or rejected."), code="decision_invalid")
-    mark = CariesMark.objects.select_for_update().select_related("image__study__clinic").get(
-        pk=mark.pk
+    mark = (
+        CariesMark.objects.select_for_update()
+        .select_related("image__study__clinic")
+        .get(pk=mark.pk)
     )
     study = mark.image.study
-    _require_treating(actor, study.clinic)
+    require_treating(actor, study.clinic)
     if study.patient_id is None:
         raise Conflict(
             _("Give the study to its patient before reviewing its marks."),
@@ -116,7 +119,7 @@ def mark_decide(*, actor, mark: CariesMark, status: str) -> CariesMark:
             _("This mark is already %(status)s.") % {"status": mark.get_status_display()},
             code="mark_already_decided",
         )
-    now = timezone.now()
+    now = at or timezone.now()
     before = mark.status
     mark.status, mark.reviewed_by, mark.reviewed_at = status, actor, now
     mark.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
@@ -164,22 +167,20 @@ def _checked_tooth(tooth: str) -> str:
 
 
 @transaction.atomic
-def mark_add(*, actor, image: Image, box, tooth: str) -> CariesMark:
+def mark_add(*, actor, image: Image, box, tooth: str, at=None) -> CariesMark:
     """A doctor marks a lesion the model missed; it counts against the version whose
     marks they were reviewing (the image's latest analysis)."""
     image = Image.objects.select_related("study__clinic").get(pk=image.pk)
     study = image.study
-    _require_treating(actor, study.clinic)
+    require_treating(actor, study.clinic)
     if study.patient_id is None:
         raise Conflict(
             _("Give the study to its patient before marking it."), code="study_unmatched"
         )
     x0, y0, x1, y1 = _checked_box(image, box)
     tooth = _checked_tooth(tooth)
-    analysis = (
-        CariesAnalysis.objects.filter(image=image).order_by("-created_at", "-id").first()
-    )
-    now = timezone.now()
+    analysis = CariesAnalysis.objects.filter(image=image).order_by("-created_at", "-id").first()
+    now = at or timezone.now()
     mark = CariesMark.objects.create(
         image=image,
         analysis=None,

@@ -66,9 +66,7 @@ class Drawing:
     lesions: tuple[Lesion, ...]
 
 
-def draw(
-    rows: int, columns: int, *, teeth: int, seed: int, lesion_rate: float = 0.3
-) -> Drawing:
+def draw(rows: int, columns: int, *, teeth: int, seed: int, lesion_rate: float = 0.3) -> Drawing:
     """A 12-bit radiograph-like picture (enamel bright, pulp and gaps dark) and the lesions
     drawn on it: soft dark spots in a crown, at its sides (between teeth, where caries
     mostly starts on a bitewing) or on top, some faint. Seeded: the same arguments draw

@@ -54,9 +54,7 @@ def tooth_at(x: float, *, columns: int, teeth: tuple[str, ...]) -> str:
     return teeth[part]
 
 
-def regions(
-    probabilities: np.ndarray, radiograph: Radiograph, *, threshold: float
-) -> list[Region]:
+def regions(probabilities: np.ndarray, radiograph: Radiograph, *, threshold: float) -> list[Region]:
     """``probabilities`` is the grid of patch probabilities (down × across)."""
     above = probabilities >= threshold
     labels, count = ndimage.label(above, structure=np.ones((3, 3), dtype=bool))

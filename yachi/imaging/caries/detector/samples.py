@@ -57,8 +57,10 @@ def patch_labels(item: Sample) -> np.ndarray:
                 left, top = column * STRIDE, row * STRIDE
                 if left + low <= cx < left + high and top + low <= cy < top + high:
                     labels[row, column] = 1
-                elif labels[row, column] == 0 and left <= cx < left + 2 * high - low and (
-                    top <= cy < top + 2 * high - low
+                elif (
+                    labels[row, column] == 0
+                    and left <= cx < left + 2 * high - low
+                    and (top <= cy < top + 2 * high - low)
                 ):
                     labels[row, column] = -1
     return labels.reshape(-1)

@@ -79,7 +79,9 @@ def test_what_cannot_be_decoded_is_refused():
 
 
 def test_touching_regions_merge_into_one_box_and_teeth_split_evenly():
-    merged = postprocess.merge([((0, 0, 10, 10), 0.7), ((10, 5, 20, 15), 0.9), ((40, 40, 50, 50), 0.6)])
+    merged = postprocess.merge(
+        [((0, 0, 10, 10), 0.7), ((10, 5, 20, 15), 0.9), ((40, 40, 50, 50), 0.6)]
+    )
     assert sorted(merged) == [((0, 0, 20, 15), 0.9), ((40, 40, 50, 50), 0.6)]
     teeth = ("16", "15", "14")
     assert [postprocess.tooth_at(x, columns=300, teeth=teeth) for x in (5, 150, 299)] == list(teeth)
@@ -88,7 +90,9 @@ def test_touching_regions_merge_into_one_box_and_teeth_split_evenly():
 
 def test_each_lesion_is_found_once_and_stray_marks_lower_precision():
     lesion = (10, 10, 20, 20)
-    tally = metrics.score([((8, 8, 22, 22), 0.9), ((9, 9, 21, 21), 0.8), ((60, 60, 70, 70), 0.7)], [lesion])
+    tally = metrics.score(
+        [((8, 8, 22, 22), 0.9), ((9, 9, 21, 21), 0.8), ((60, 60, 70, 70), 0.7)], [lesion]
+    )
     assert (tally.found, tally.marks, tally.lesions) == (1, 3, 1)
     assert tally.sensitivity == 1.0 and tally.precision == pytest.approx(1 / 3)
     assert tally.f1 == pytest.approx(0.5)

@@ -1,7 +1,7 @@
 """Caries marks end to end: a bitewing arrives and is marked in a job; doctors confirm,
 reject and add; patients see what was confirmed; the heat map and the dashboard follow."""
 
-from datetime import datetime
+import io
 
 import pytest
 from django.test import override_settings
@@ -12,45 +12,20 @@ from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.imaging.caries.choices import NOTICE
 from yachi.imaging.caries.models import CariesAnalysis, CariesDecision, CariesMark
 from yachi.imaging.caries.selectors import agreement
-from yachi.imaging.dicom.synthetic import Picture, drawing, part10
+from yachi.imaging.caries.tests.conftest import bitewing
+from yachi.imaging.dicom.synthetic import Picture, part10
 from yachi.imaging.services import instance_receive
 
 pytestmark = pytest.mark.django_db
-
-TEETH = ("16", "15", "14")
-
-
-def _bitewing(clinic, patient, *, seed=1, lesion_rate=0.5, **extra):
-    return Picture(
-        modality="IO",
-        patient_id=patient.chart_number,
-        taken_at=datetime(2026, 11, 20, 9, 30),  # noqa: DTZ001
-        teeth=TEETH,
-        rows=240,
-        columns=320,
-        seed=seed,
-        lesion_rate=lesion_rate,
-        **extra,
-    )
-
-
-@pytest.fixture
-def marked(seen, django_capture_on_commit_callbacks):
-    """The mother's bitewing (two drawn lesions) received at clinic A and marked by the job."""
-    picture = _bitewing(seen.clinic_a, seen.parent)
-    with django_capture_on_commit_callbacks(execute=True):
-        seen.image = instance_receive(clinic=seen.clinic_a, data=part10(picture)).image
-    seen.lesions = drawing(picture).lesions
-    seen.marks = list(CariesMark.objects.filter(image=seen.image).order_by("x0"))
-    seen.study = seen.image.study
-    return seen
 
 
 def _api(user):
     return ApiClient().as_user(user)
 
 
-def test_a_received_bitewing_is_marked_in_a_job_once_per_model(marked, django_capture_on_commit_callbacks):
+def test_a_received_bitewing_is_marked_in_a_job_once_per_model(
+    marked, django_capture_on_commit_callbacks
+):
     (analysis,) = CariesAnalysis.objects.filter(image=marked.image)
     assert analysis.status == "done" and analysis.model_version == "caries-synthetic-v1"
     assert len(marked.marks) == len(marked.lesions) == 2
@@ -60,14 +35,17 @@ def test_a_received_bitewing_is_marked_in_a_job_once_per_model(marked, django_ca
         assert mark.model_version == "caries-synthetic-v1" and 0 < mark.probability <= 1
     # The unit sends the same instance again: nothing is marked twice.
     with django_capture_on_commit_callbacks(execute=True):
-        instance_receive(clinic=marked.clinic_a, data=part10(_bitewing(marked.clinic_a, marked.parent)))
+        instance_receive(
+            clinic=marked.clinic_a, data=part10(bitewing(marked.clinic_a, marked.parent))
+        )
     assert CariesMark.objects.filter(image=marked.image).count() == 2
 
 
 def test_a_panoramic_is_not_given_to_the_bitewing_model(seen, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         instance_receive(
-            clinic=seen.clinic_a, data=part10(Picture(modality="PX", patient_id=seen.parent.chart_number))
+            clinic=seen.clinic_a,
+            data=part10(Picture(modality="PX", patient_id=seen.parent.chart_number)),
         )
     assert not CariesAnalysis.objects.exists()
 
@@ -78,11 +56,26 @@ def test_a_model_file_of_the_clinics_own_is_used_and_its_version_recorded(
     from yachi.imaging.caries.detector.train import train
 
     own = tmp_path / "own.onnx"
-    train(own, pictures=12, validation=4, hidden=(8,), iterations=20, version="clinic-own-v2", stream=open("/dev/null", "w"))  # noqa: SIM115
-    with override_settings(YACHI_CARIES_MODEL=str(own)), django_capture_on_commit_callbacks(execute=True):
-        image = instance_receive(clinic=seen.clinic_a, data=part10(_bitewing(seen.clinic_a, seen.parent))).image
+    train(
+        own,
+        pictures=12,
+        validation=4,
+        hidden=(8,),
+        iterations=20,
+        version="clinic-own-v2",
+        stream=io.StringIO(),
+    )
+    with (
+        override_settings(YACHI_CARIES_MODEL=str(own)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        image = instance_receive(
+            clinic=seen.clinic_a, data=part10(bitewing(seen.clinic_a, seen.parent))
+        ).image
     assert CariesAnalysis.objects.get(image=image).model_version == "clinic-own-v2"
-    assert set(CariesMark.objects.filter(image=image).values_list("model_version", flat=True)) <= {"clinic-own-v2"}
+    assert set(CariesMark.objects.filter(image=image).values_list("model_version", flat=True)) <= {
+        "clinic-own-v2"
+    }
 
 
 def test_staff_see_every_mark_with_the_notice_and_the_read_is_audited(marked):
@@ -92,7 +85,17 @@ def test_staff_see_every_mark_with_the_notice_and_the_read_is_audited(marked):
     assert body["notice"] == NOTICE == "演示模型，非临床诊断用"
     assert [m["status"] for m in body["marks"]] == ["suggested", "suggested"]
     first = body["marks"][0]
-    assert set(first) >= {"id", "image_id", "status", "source", "tooth", "probability", "model_version", "box", "reviewed_at"}
+    assert set(first) >= {
+        "id",
+        "image_id",
+        "status",
+        "source",
+        "tooth",
+        "probability",
+        "model_version",
+        "box",
+        "reviewed_at",
+    }
     assert first["image_id"] == str(marked.image.public_id)
     assert AuditEntry.objects.filter(
         action=AuditAction.CARIES_MARKS_READ, object_id=str(marked.study.public_id)
@@ -132,7 +135,10 @@ def test_deciding_twice_is_a_conflict_and_changes_nothing(marked):
     assert CariesDecision.objects.filter(mark=mark).count() == 1
     # A changed mind is a new decision, kept beside the first.
     assert doctor.post(f"/caries-marks/{mark.public_id}/reject").json()["status"] == "rejected"
-    assert list(CariesDecision.objects.filter(mark=mark).values_list("status", flat=True)) == ["confirmed", "rejected"]
+    assert list(CariesDecision.objects.filter(mark=mark).values_list("status", flat=True)) == [
+        "confirmed",
+        "rejected",
+    ]
 
 
 def test_only_the_clinics_doctors_review_and_strangers_find_nothing(marked):
@@ -155,7 +161,12 @@ def test_a_doctor_adds_a_missed_lesion_and_bad_boxes_are_refused(marked):
     added = doctor.post(url, {"box": [250, 40, 290, 80], "tooth": "14"})
     assert added.status_code == 201
     body = added.json()
-    assert (body["source"], body["status"], body["tooth"], body["probability"]) == ("doctor", "confirmed", "14", None)
+    assert (body["source"], body["status"], body["tooth"], body["probability"]) == (
+        "doctor",
+        "confirmed",
+        "14",
+        None,
+    )
     assert body["model_version"] == "caries-synthetic-v1" and body["box"] == [250, 40, 290, 80]
     assert AuditEntry.objects.filter(action=AuditAction.CARIES_MARK_ADDED).count() == 1
     for box, tooth, code in (
@@ -174,7 +185,9 @@ def test_the_dashboard_counts_agreement_per_model_version(marked):
     one, two = marked.marks
     doctor.post(f"/caries-marks/{one.public_id}/confirm")
     doctor.post(f"/caries-marks/{two.public_id}/reject")
-    doctor.post(f"/images/{marked.image.public_id}/caries-marks", {"box": [250, 40, 290, 80], "tooth": "14"})
+    doctor.post(
+        f"/images/{marked.image.public_id}/caries-marks", {"box": [250, 40, 290, 80], "tooth": "14"}
+    )
     figures = agreement(clinic=marked.clinic_a)
     (version,) = figures["versions"]
     assert version["version"] == "caries-synthetic-v1"
