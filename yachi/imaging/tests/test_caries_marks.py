@@ -12,9 +12,9 @@ from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.imaging.caries.choices import NOTICE
 from yachi.imaging.caries.models import CariesAnalysis, CariesDecision, CariesMark
 from yachi.imaging.caries.selectors import agreement
-from yachi.imaging.caries.tests.conftest import bitewing
 from yachi.imaging.dicom.synthetic import Picture, part10
 from yachi.imaging.services import instance_receive
+from yachi.imaging.tests.conftest import bitewing
 
 pytestmark = pytest.mark.django_db
 
