@@ -53,15 +53,21 @@ def _finds(mark, lesion) -> bool:
     return inside or iou(mark, lesion) >= MIN_IOU
 
 
-def score(marks: list[tuple[tuple, float]], lesions: list[tuple]) -> Tally:
-    """``marks``: (box, probability); ``lesions``: boxes, all in one picture's pixels."""
-    left = list(lesions)
-    found = 0
+def matched(marks: list[tuple[tuple, float]], lesions: list[tuple]) -> set[int]:
+    """The indices of the lesions the marks find."""
+    left = list(range(len(lesions)))
+    found = set()
     for box, _probability in sorted(marks, key=lambda mark: -mark[1]):
-        hit = next((lesion for lesion in left if _finds(box, lesion)), None)
+        hit = next((index for index in left if _finds(box, lesions[index])), None)
         if hit is not None:
             left.remove(hit)
-            found += 1
+            found.add(hit)
+    return found
+
+
+def score(marks: list[tuple[tuple, float]], lesions: list[tuple]) -> Tally:
+    """``marks``: (box, probability); ``lesions``: boxes, all in one picture's pixels."""
+    found = len(matched(marks, lesions))
     return Tally(
         lesions=len(lesions),
         marks=len(marks),

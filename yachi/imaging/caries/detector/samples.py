@@ -29,6 +29,7 @@ WINDOW = (2000.0, 3000.0)  # the synthetic files' Window Center / Width
 class Sample:
     radiograph: Radiograph
     lesions: tuple[tuple[int, int, int, int], ...]  # boxes in the original pixels
+    depths: tuple[float, ...] = ()  # how much darker each lesion was drawn (of 4095)
 
 
 def sample(kind: str, index: int) -> Sample:
@@ -40,7 +41,11 @@ def sample(kind: str, index: int) -> Sample:
     rate = 0.0 if rng.uniform() < 1 / 6 else LESION_RATE
     drawing = draw(rows, columns, teeth=teeth, seed=seed, lesion_rate=rate)
     radiograph = prepare(drawing.pixels, centre=WINDOW[0], width=WINDOW[1])
-    return Sample(radiograph, tuple(lesion.box for lesion in drawing.lesions))
+    return Sample(
+        radiograph,
+        tuple(lesion.box for lesion in drawing.lesions),
+        tuple(lesion.depth for lesion in drawing.lesions),
+    )
 
 
 def patch_labels(item: Sample) -> np.ndarray:
