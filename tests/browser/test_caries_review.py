@@ -58,7 +58,7 @@ def test_the_doctor_reviews_the_marks_and_adds_a_missed_lesion(live_server, worl
         assert page.locator("[data-caries-mark]").count() == 2
         page.get_by_role("button", name="确认标记 1").click()
         page.wait_for_selector("text=已确认标记")
-        page.get_by_role("button", name="否定标记 2").click()
+        page.get_by_role("button", name="驳回标记 2").click()
         page.wait_for_selector("g.caries-rejected")
         # Drag a box round the lesion the model was never shown: top right of tooth 14.
         picture = page.locator("[data-caries-picture]").bounding_box()
