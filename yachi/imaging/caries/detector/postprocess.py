@@ -11,7 +11,6 @@ across them, left to right, and the box's centre falls in one part.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from yachi.imaging.caries.detector.preprocess import CENTRE, STRIDE, Radiograph
 
@@ -56,6 +55,8 @@ def tooth_at(x: float, *, columns: int, teeth: tuple[str, ...]) -> str:
 
 def regions(probabilities: np.ndarray, radiograph: Radiograph, *, threshold: float) -> list[Region]:
     """``probabilities`` is the grid of patch probabilities (down × across)."""
+    from scipy import ndimage  # only where regions are found, not at every start-up
+
     above = probabilities >= threshold
     labels, count = ndimage.label(above, structure=np.ones((3, 3), dtype=bool))
     low, high = CENTRE

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 
 from yachi.imaging.caries.detector.preprocess import FEATURES
 
@@ -26,7 +25,7 @@ class Model:
     path: Path
     version: str
     threshold: float
-    session: onnxruntime.InferenceSession
+    session: "onnxruntime.InferenceSession"  # noqa: F821
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """The probability of caries for each row of features."""
@@ -46,6 +45,9 @@ def load(path: str | Path, *, threads: int = 1) -> Model:
     if not file.is_file():
         raise ModelUnusable(f"{file}: no such model file.")
     data = file.read_bytes()
+    # Imported here: every process that starts Django imports imaging, few run the model.
+    import onnxruntime
+
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
