@@ -74,8 +74,8 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("suggested", "Suggested by the model"),
-                            ("confirmed", "Confirmed"),
-                            ("rejected", "Rejected"),
+                            ("confirmed", "Confirmed by a doctor"),
+                            ("rejected", "Rejected by a doctor"),
                         ],
                         max_length=10,
                         verbose_name="status",
@@ -151,8 +151,8 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("suggested", "Suggested by the model"),
-                            ("confirmed", "Confirmed"),
-                            ("rejected", "Rejected"),
+                            ("confirmed", "Confirmed by a doctor"),
+                            ("rejected", "Rejected by a doctor"),
                         ],
                         max_length=10,
                     ),
