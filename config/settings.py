@@ -342,6 +342,11 @@ YACHI_DICOM_MAX_BYTES = envint("YACHI_DICOM_MAX_BYTES", 256 * 1024 * 1024)
 YACHI_SCAN_MAX_BYTES = envint("YACHI_SCAN_MAX_BYTES", 150 * 1024 * 1024)
 YACHI_SCAN_MAX_TRIANGLES = envint("YACHI_SCAN_MAX_TRIANGLES", 3_000_000)
 YACHI_SCAN_PHONE_TRIANGLES = envint("YACHI_SCAN_PHONE_TRIANGLES", 50_000)
+# The caries model (ADR 0061): an ONNX file on this machine's disk; empty for the one the
+# project ships (a demonstration model trained on synthetic pictures). Never an address.
+YACHI_CARIES_MODEL = envstr("YACHI_CARIES_MODEL", "")
+if "://" in YACHI_CARIES_MODEL:
+    raise ImproperlyConfigured("YACHI_CARIES_MODEL must be a path on this machine, not an address")
 
 # --- security headers -----------------------------------------------------------------------
 

@@ -202,6 +202,7 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         jaw="upper",
         taken_on="2026-11-01",
     )
+    their_mark = _caries_mark(their_xray)
     their_message = notify(
         recipient=world.other_patient,
         kind="appointment_booked",
@@ -485,6 +486,15 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.patient_parent, str(their_scan.public_id)),  # another family's
             (world.clinic_a_front_desk, str(their_scan.public_id)),  # another clinic's
             (world.clinic_a_doctor.user, str(their_scan.public_id)),
+        "study_id": [
+            (world.patient_parent, str(their_xray.study.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_xray.study.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_xray.study.public_id)),
+        ],
+        "mark_id": [
+            (world.patient_parent, str(their_mark.public_id)),  # patients review nothing
+            (world.other_patient, str(their_mark.public_id)),  # not even their own
+            (world.clinic_a_doctor.user, str(their_mark.public_id)),  # another clinic's
         ],
         "photo_id": [
             (world.patient_parent, str(their_photo.public_id)),
@@ -533,6 +543,7 @@ def _entitled(world, method, path) -> set[int]:
 
 # Bodies that pass an endpoint's validation, so that its access check is what answers.
 BODIES = {
+    "/images/{image_id}/caries-marks": {"box": [1, 1, 9, 9], "tooth": "16"},
     "/patients/{patient_id}/chart/findings": {"tooth": "16", "kind": "caries", "surfaces": "O"},
     "/treatment-plans/{plan_id}/accept": {"revision": 1, "signature": "x", "agree": True},
     "/payments/{payment_id}/insurance/identity": {"credential": "YBCODE"},
@@ -651,6 +662,12 @@ CONSOLE_PAGES = {
     "scan_upload": ("patient", SEE),
     "scan_glb": ("scan", SEE),
     "arch": ("patient", SEE),
+    # Caries marks (ADR 0061): seen by the clinic's staff, decided by its doctors.
+    "xray_picture": ("image", SEE),
+    "caries_review": ("image", SEE),
+    "caries_add": ("image", TREAT),
+    "caries_decide": ("caries_mark", TREAT),
+    "caries_agreement": ("clinic", SEE),
     "chart": ("patient", TREAT),
     "note_patient_part": ("patient", TREAT),
     "absence": ("clinic", DESK),
@@ -838,12 +855,33 @@ PARAMETERS = {
     "study_id": "xray_study",
     "settlement_id": "insurance_settlement",
     "claim_id": "claim",
+    "mark_id": "caries_mark",
 }
 # Parameters that are not objects: the value each page is opened with.
 FIXED_PARAMETERS = {"decision": "approve", "step": "recall", "kind": "itemised_bill"}
 # Pages that need another object than their parameter's usual one: a receipt is of a
 # paid bill.
 PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
+
+
+def _caries_mark(image):
+    """A model's suggestion on an image, written as the marking job writes it."""
+    from yachi.imaging.caries.models import CariesAnalysis, CariesMark
+
+    analysis = CariesAnalysis.objects.create(image=image, model_version="test-v1", status="done")
+    return CariesMark.objects.create(
+        image=image,
+        analysis=analysis,
+        source="ai",
+        status="suggested",
+        x0=1,
+        y0=1,
+        x1=9,
+        y1=9,
+        tooth="16",
+        probability=0.9,
+        model_version="test-v1",
+    )
 
 
 def _treatment_plan(clinic, member, doctor):
@@ -1057,6 +1095,7 @@ def _role_world(world):
             **crm,
             "scan": scan.public_id,
             "xray_image": xray.public_id,
+            "caries_mark": _caries_mark(xray).public_id,
             "xray_study": stray.study.public_id,
             "complaint": complaint.public_id,
             "group_buy": group_buy.public_id,

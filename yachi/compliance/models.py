@@ -127,6 +127,9 @@ class AuditAction(models.TextChoices):
     )
     INSURANCE_RECONCILED = "insurance_reconciled", _("Medical-insurance reconciliation run")
     CLAIM_CHANGED = "claim_changed", _("Insurance claim opened or sent")
+    CARIES_MARKS_READ = "caries_marks_read", _("Caries marks of an X-ray study read")
+    CARIES_MARK_REVIEWED = "caries_mark_reviewed", _("Caries mark confirmed or rejected")
+    CARIES_MARK_ADDED = "caries_mark_added", _("Caries mark added by a doctor")
 
 
 class AuditEntry(models.Model):

@@ -634,7 +634,9 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
     progress.advance(
         f"  {xrays.studies} synthetic X-ray studies ({xrays.images} images, bitewings on two "
         f"dates, panoramics, a cone-beam CT series) for {xrays.patients} patients at "
-        f"{clinics[0].name}, {xrays.unmatched} waiting in its unmatched queue"
+        f"{clinics[0].name}, {xrays.unmatched} waiting in its unmatched queue; "
+        f"{xrays.marks} caries marks by the demonstration model, {xrays.reviewed} decisions "
+        "by the doctors"
     )
     progress.start("3D scans")
     from yachi.demo.scans import build_scans

@@ -12,6 +12,8 @@ from yachi.core.errors import DomainError
 from yachi.core.pages import staff_required
 from yachi.imaging import access, selectors, services
 from yachi.imaging.api import dicom_response
+from yachi.imaging.caries.choices import NOTICE
+from yachi.imaging.caries.review import images_with_marks
 from yachi.imaging.viewer import import_map, panes, with_viewer
 
 
@@ -28,10 +30,18 @@ def _viewer_context(studies) -> dict:
 def studies_page(request, patient_id):
     patient, studies = access.access_studies_of_patient(actor=request.user, patient_id=patient_id)
     context = _viewer_context(studies)
+    marked = images_with_marks(studies, confirmed_only=False, picture_route="console:xray_picture")
     response = render(
         request,
         "imaging/console/studies.html",
-        {"patient": patient, "studies": studies, "section": "patients", **context},
+        {
+            "patient": patient,
+            "studies": studies,
+            "section": "patients",
+            "marked": marked,
+            "notice": NOTICE,
+            **context,
+        },
     )
     return with_viewer(response, context["importmap"])
 

@@ -100,7 +100,18 @@ class Image(BaseModel):
         return f"image {self.public_id}"
 
 
-# Intraoral scans and aligner setups live in their sub-package (ADR 0062).
+# Intraoral scans and aligner setups (ADR 0062) and the caries marks (ADR 0061) live in their
+# sub-packages and keep the context's app label.
+from yachi.imaging.caries.models import CariesAnalysis, CariesDecision, CariesMark  # noqa: E402
 from yachi.imaging.scans.models import ArchSetup, Jaw, Scan  # noqa: E402
 
-__all__ = ["ArchSetup", "Image", "Jaw", "Scan", "Study"]
+__all__ = [
+    "ArchSetup",
+    "CariesAnalysis",
+    "CariesDecision",
+    "CariesMark",
+    "Image",
+    "Jaw",
+    "Scan",
+    "Study",
+]

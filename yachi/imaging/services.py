@@ -14,6 +14,8 @@ from pypinyin import Style, lazy_pinyin
 
 from yachi.compliance.facade import AuditAction, audit_record, encrypt_bytes
 from yachi.core.errors import Conflict, InvalidInput
+from yachi.imaging.caries import services as caries
+from yachi.imaging.caries.tasks import caries_mark_job
 from yachi.imaging.choices import UnmatchedReason
 from yachi.imaging.dicom.instances import Instance, Refused, names_agree, read_instance
 from yachi.imaging.models import Image, Study
@@ -125,6 +127,9 @@ def instance_receive(*, clinic, data: bytes, sent_by: str = "") -> Received:
     except BaseException:
         _discard(stored)
         raise
+    if caries.wants_marks(image):
+        # The model marks suspected caries in a job, after the image is safely kept.
+        transaction.on_commit(lambda: caries_mark_job(image.pk))
     return Received(image=image, created=True)
 
 

@@ -6,6 +6,9 @@ from django.urls import path
 from ninja import Router
 
 from yachi.imaging import api, console_views, views
+from yachi.imaging.caries import api as caries_api
+from yachi.imaging.caries import console_views as caries_console
+from yachi.imaging.caries import views as caries_views
 from yachi.imaging.scans import api as scans_api
 from yachi.imaging.scans import views as scans_views
 
@@ -15,6 +18,7 @@ patient_patterns = [
     path("scans/<str:patient_id>/", scans_views.patient_scans_page, name="scans"),
     path("scans/files/<str:scan_id>/glb/", scans_views.patient_scan_file, name="scan_glb"),
     path("arch/<str:patient_id>/", scans_views.patient_arch_page, name="arch"),
+    path("xrays/images/<str:image_id>/picture.png", caries_views.picture, name="xray_picture"),
 ]
 
 console_patterns = [
@@ -34,8 +38,15 @@ console_patterns = [
         console_views.assign_action,
         name="xray_assign",
     ),
+    # Caries marks (ADR 0061): the review of one image, its picture, the doctors' decisions.
+    path("xray-images/<str:image_id>/picture.png", caries_console.picture, name="xray_picture"),
+    path("xray-images/<str:image_id>/caries/", caries_console.review_page, name="caries_review"),
+    path("xray-images/<str:image_id>/caries/add/", caries_console.add_action, name="caries_add"),
+    path("caries-marks/<str:mark_id>/decide/", caries_console.decide_action, name="caries_decide"),
+    path("clinic/<str:clinic_id>/caries/", caries_console.agreement_page, name="caries_agreement"),
 ]
 
 api_router = Router()
 api_router.add_router("", api.router)
 api_router.add_router("", scans_api.router)
+api_router.add_router("", caries_api.router)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from yachi.core.pages import patient_required
 from yachi.imaging import access
 from yachi.imaging.api import dicom_response
+from yachi.imaging.caries.choices import NOTICE
+from yachi.imaging.caries.review import images_with_marks
 from yachi.imaging.viewer import import_map, panes, with_viewer
 
 
@@ -23,6 +25,15 @@ def studies_page(request, patient_id):
             "viewer": viewer,
             "sides": [(_("Left image"), viewer["left"]), (_("Right image"), viewer["right"])],
             "importmap": importmap,
+            # Only what a doctor confirmed reaches the patient (ADR 0061).
+            "marked": [
+                item
+                for item in images_with_marks(
+                    studies, confirmed_only=True, picture_route="web:xray_picture"
+                )
+                if item["marks"]
+            ],
+            "notice": NOTICE,
         },
     )
     return with_viewer(response, importmap)

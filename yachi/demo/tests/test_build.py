@@ -244,3 +244,19 @@ def test_the_first_clinic_settles_with_medical_insurance_and_has_a_claim(built):
     assert statuses == ["reversed", "settled", "settled"]
     claim = ClaimCase.objects.get()
     assert claim.status == "approved" and claim.documents.filter(kind="xray").exists()
+
+
+def test_demo_bitewings_carry_caries_marks_some_reviewed_for_the_dashboard(built):
+    from yachi.imaging.caries.selectors import agreement
+    from yachi.imaging.models import CariesMark, Study
+
+    _summary, _plan, log = built
+    marks = CariesMark.objects.all()
+    assert marks.filter(source="ai").exists()
+    assert marks.filter(status="confirmed").exists() and marks.filter(status="rejected").exists()
+    assert marks.filter(status="suggested").exists()  # some wait for a doctor in the console
+    clinic = Study.objects.filter(patient__isnull=False).first().clinic
+    (version,) = agreement(clinic=clinic)["versions"]
+    assert version["version"] == "caries-synthetic-v1" and len(version["weeks"]) >= 2
+    assert version["total"]["precision"] is not None and version["total"]["recall"] is not None
+    assert "caries marks by the demonstration model" in log
