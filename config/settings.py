@@ -336,6 +336,10 @@ YACHI_DICOM_CLINIC = envstr("YACHI_DICOM_CLINIC", "")
 YACHI_DICOM_AE_TITLE = envstr("YACHI_DICOM_AE_TITLE", "YACHI")
 YACHI_DICOM_PORT = envint("YACHI_DICOM_PORT", 11112)
 YACHI_DICOM_MAX_BYTES = envint("YACHI_DICOM_MAX_BYTES", 256 * 1024 * 1024)
+# Scale-out (ADR 0063): a PACS's DICOMweb root keeps new X-rays instead of the local disk,
+# e.g. Orthanc's http://user:password@pacs.clinic.lan:8042/dicom-web (also *_FILE).
+YACHI_PACS_URL = envstr("YACHI_PACS_URL", "") or ""
+YACHI_PACS_TIMEOUT = envfloat("YACHI_PACS_TIMEOUT", 30.0)
 
 # --- security headers -----------------------------------------------------------------------
 

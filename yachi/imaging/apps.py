@@ -11,3 +11,14 @@ class ImagingConfig(AppConfig):
         from yachi.imaging.storage import ensure_images_stay_local
 
         ensure_images_stay_local()
+
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from yachi.imaging.archive.dicomweb import check_url
+
+        if settings.YACHI_PACS_URL:
+            try:
+                check_url(settings.YACHI_PACS_URL)
+            except ValueError as error:
+                raise ImproperlyConfigured(str(error)) from error
