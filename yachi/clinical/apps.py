@@ -13,3 +13,10 @@ class ClinicalConfig(AppConfig):
 
         # Eruption and shedding on the chart feed the children's milestone reminders.
         patients.register_milestone_source(chart_milestones)
+
+        from yachi.clinical.labels import chart_entry_labels, plan_labels
+        from yachi.compliance.facade import register_object_labels
+
+        # The audit console names the findings and plans its entries are about.
+        register_object_labels("chart_entry", chart_entry_labels)
+        register_object_labels("treatment_plan", plan_labels)

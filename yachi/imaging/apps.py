@@ -12,6 +12,11 @@ class ImagingConfig(AppConfig):
 
         ensure_images_stay_local()
 
+        from yachi.compliance.facade import register_object_labels
+        from yachi.imaging.labels import study_labels
+
+        register_object_labels("study", study_labels)
+
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
