@@ -340,6 +340,8 @@ YACHI_DICOM_MAX_BYTES = envint("YACHI_DICOM_MAX_BYTES", 256 * 1024 * 1024)
 # e.g. Orthanc's http://user:password@pacs.clinic.lan:8042/dicom-web (also *_FILE).
 YACHI_PACS_URL = envstr("YACHI_PACS_URL", "") or ""
 YACHI_PACS_TIMEOUT = envfloat("YACHI_PACS_TIMEOUT", 30.0)
+# A patient's data download carries their X-ray files up to this many bytes (PIPL export).
+YACHI_EXPORT_XRAY_MAX_BYTES = envint("YACHI_EXPORT_XRAY_MAX_BYTES", 256 * 1024 * 1024)
 
 # --- security headers -----------------------------------------------------------------------
 

@@ -20,3 +20,14 @@ class ClinicalConfig(AppConfig):
         # The audit console names the findings and plans its entries are about.
         register_object_labels("chart_entry", chart_entry_labels)
         register_object_labels("treatment_plan", plan_labels)
+
+        from yachi.clinical.privacy import PERSONAL_DATA
+        from yachi.compliance.facade import register_personal_data
+
+        register_personal_data(PERSONAL_DATA)
+
+        from yachi.clinical.privacy import latest_records
+        from yachi.patients import facade as patients_facade
+
+        # Whoever has a finding or an X-ray keeps their name in the record after erasure.
+        patients_facade.register_record_source(latest_records)

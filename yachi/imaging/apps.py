@@ -17,6 +17,17 @@ class ImagingConfig(AppConfig):
 
         register_object_labels("study", study_labels)
 
+        from yachi.compliance.facade import register_personal_data
+        from yachi.imaging.privacy import PERSONAL_DATA
+
+        register_personal_data(PERSONAL_DATA)
+
+        from yachi.imaging.privacy import latest_records
+        from yachi.patients import facade as patients_facade
+
+        # Whoever has a finding or an X-ray keeps their name in the record after erasure.
+        patients_facade.register_record_source(latest_records)
+
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
