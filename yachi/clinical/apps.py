@@ -8,6 +8,7 @@ class ClinicalConfig(AppConfig):
     verbose_name = _("Clinical record")
 
     def ready(self):
+        from yachi.clinical import handlers  # noqa: F401  (a completed visit completes its procedures)
         from yachi.clinical.milestones import chart_milestones
         from yachi.patients import facade as patients
 
