@@ -325,7 +325,20 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         title="种植",
         status="proposed",
     )
+    from yachi.clinical.models import PlanItem, PlanPhase
+
+    their_item = PlanItem.objects.create(
+        phase=PlanPhase.objects.create(plan=their_plan, position=1, title="一"),
+        position=1,
+        service_code="cleaning",
+        description="洁牙",
+        unit_fen=100,
+    )
     return {
+        "item_id": [
+            (world.patient_parent, str(their_item.public_id)),
+            (world.clinic_a_front_desk, str(their_item.public_id)),
+        ],
         "plan_id": [
             (world.patient_parent, str(their_plan.public_id)),  # another family's
             (world.clinic_a_front_desk, str(their_plan.public_id)),  # another clinic's
@@ -689,6 +702,8 @@ CONSOLE_PAGES = {
     "clinical_withdraw": ("patient", TREAT),
     "clinical_plans": ("patient", SEE),
     "clinical_plan_action": ("plan", TREAT),
+    # Booking a plan's procedure is booking at the desk (ADR 0063).
+    "clinical_book_item": ("plan", SEE),
 }
 PARAMETERS = {
     "clinic_id": "clinic",
@@ -727,6 +742,7 @@ PARAMETERS = {
     "rule_id": "rule",
     "task_id": "follow_up",
     "plan_id": "plan",
+    "item_id": "plan_item",
     "finding_id": "finding",
     "image_id": "xray_image",
     "study_id": "xray_study",
@@ -739,11 +755,19 @@ PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
 
 
 def _treatment_plan(clinic, member, doctor):
-    from yachi.clinical.models import TreatmentPlan
+    from yachi.clinical.models import PlanItem, PlanPhase, TreatmentPlan
 
-    return TreatmentPlan.objects.create(
+    plan = TreatmentPlan.objects.create(
         patient=member, clinic=clinic, doctor=doctor, title="补牙", status="accepted"
     )
+    item = PlanItem.objects.create(
+        phase=PlanPhase.objects.create(plan=plan, position=1, title="一"),
+        position=1,
+        service_code="filling",
+        description="补牙",
+        unit_fen=100,
+    )
+    return plan, item
 
 
 def _chart_finding(clinic, member, doctor):
@@ -905,6 +929,7 @@ def _role_world(world):
         stray = instance_receive(
             clinic=clinic, data=part10(Picture(patient_id="", seed=index + 10))
         ).image
+        plan, plan_item = _treatment_plan(clinic, member, doctors[key])
         objects[key] = {
             **crm,
             "xray_image": xray.public_id,
@@ -929,7 +954,8 @@ def _role_world(world):
             ).public_id,
             "note": note.public_id,
             "patient": member.public_id,
-            "plan": _treatment_plan(clinic, member, doctors[key]).public_id,
+            "plan": plan.public_id,
+            "plan_item": plan_item.public_id,
             "finding": _chart_finding(clinic, member, doctors[key]).public_id,
             "payment": bill.public_id,
             "order": order.public_id,

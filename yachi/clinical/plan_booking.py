@@ -18,7 +18,13 @@ from yachi.core.errors import DomainError, InvalidInput
 
 def booking_context(request, *, plan_id, item_id) -> dict:
     plan, item = item_booking_access(actor=request.user, plan_id=plan_id, item_id=item_id)
-    context = {"plan": plan, "item": item, "patient": plan.patient, "refusal": ""}
+    context = {
+        "plan": plan,
+        "item": item,
+        "patient": plan.patient,
+        "refusal": "",
+        "zone": plan.clinic.timezone,
+    }
     try:
         service, doctor = services.plan_item_booking(plan=plan, item=item)
     except DomainError as refusal:
@@ -48,7 +54,6 @@ def booking_context(request, *, plan_id, item_id) -> dict:
         "selected_day": selected,
         "starts": starts,
         "chosen": chosen,
-        "zone": plan.clinic.timezone,
     }
 
 
