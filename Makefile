@@ -65,12 +65,13 @@ balancer-packages:
 	fi
 
 # dcmtk, an independent DICOM sender (storescu, echoscu) from Debian: the DICOM node's tests
-# send to `yachi dicom-node` with it as an X-ray unit would.
+# send to `yachi dicom-node` with it as an X-ray unit would. Orthanc with its DICOMweb plugin,
+# the PACS that YACHI_PACS_URL points at in a scaled-out clinic (ADR 0063): the tests start one.
 dicom-packages:
-	@if command -v storescu >/dev/null; then :; else \
+	@if command -v storescu >/dev/null && [ -x /usr/sbin/Orthanc ] && [ -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so ]; then :; else \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
-		else echo "dcmtk is missing and this user cannot install it: apt-get install dcmtk" >&2; exit 1; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dcmtk >/dev/null; \
+		else echo "dcmtk or Orthanc is missing and this user cannot install them: apt-get install dcmtk orthanc orthanc-dicomweb" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dcmtk orthanc orthanc-dicomweb >/dev/null; \
 	fi
 
 # Browser libraries the pages load (ECharts), pinned in package.json + package-lock.json and

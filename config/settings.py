@@ -347,6 +347,12 @@ YACHI_SCAN_PHONE_TRIANGLES = envint("YACHI_SCAN_PHONE_TRIANGLES", 50_000)
 YACHI_CARIES_MODEL = envstr("YACHI_CARIES_MODEL", "")
 if "://" in YACHI_CARIES_MODEL:
     raise ImproperlyConfigured("YACHI_CARIES_MODEL must be a path on this machine, not an address")
+# Scale-out (ADR 0063): a PACS's DICOMweb root keeps new X-rays instead of the local disk,
+# e.g. Orthanc's http://user:password@pacs.clinic.lan:8042/dicom-web (also *_FILE).
+YACHI_PACS_URL = envstr("YACHI_PACS_URL", "") or ""
+YACHI_PACS_TIMEOUT = envfloat("YACHI_PACS_TIMEOUT", 30.0)
+# A patient's data download carries their X-ray files up to this many bytes (PIPL export).
+YACHI_EXPORT_XRAY_MAX_BYTES = envint("YACHI_EXPORT_XRAY_MAX_BYTES", 256 * 1024 * 1024)
 
 # --- security headers -----------------------------------------------------------------------
 

@@ -357,6 +357,15 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         title="种植",
         status="proposed",
     )
+    from yachi.clinical.models import PlanItem, PlanPhase
+
+    their_item = PlanItem.objects.create(
+        phase=PlanPhase.objects.create(plan=their_plan, position=1, title="一"),
+        position=1,
+        service_code="cleaning",
+        description="洁牙",
+        unit_fen=100,
+    )
     from yachi.insurance.claims.models import ClaimCase
     from yachi.insurance.medical.models import Settlement
 
@@ -392,6 +401,10 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         "claim_id": [
             (world.patient_parent, str(their_claim.public_id)),
             (world.clinic_a_front_desk, str(their_claim.public_id)),
+        ],
+        "item_id": [
+            (world.patient_parent, str(their_item.public_id)),
+            (world.clinic_a_front_desk, str(their_item.public_id)),
         ],
         "plan_id": [
             (world.patient_parent, str(their_plan.public_id)),  # another family's
@@ -486,6 +499,7 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
             (world.patient_parent, str(their_scan.public_id)),  # another family's
             (world.clinic_a_front_desk, str(their_scan.public_id)),  # another clinic's
             (world.clinic_a_doctor.user, str(their_scan.public_id)),
+        ],
         "study_id": [
             (world.patient_parent, str(their_xray.study.public_id)),  # another family's
             (world.clinic_a_front_desk, str(their_xray.study.public_id)),  # another clinic's
@@ -811,6 +825,8 @@ CONSOLE_PAGES = {
     "claim": ("claim", DESK),
     "claim_document": ("claim", DESK),
     "claim_action": ("claim", DESK),
+    # Booking a plan's procedure is booking at the desk (ADR 0063).
+    "clinical_book_item": ("plan", SEE),
 }
 PARAMETERS = {
     "clinic_id": "clinic",
@@ -849,6 +865,7 @@ PARAMETERS = {
     "rule_id": "rule",
     "task_id": "follow_up",
     "plan_id": "plan",
+    "item_id": "plan_item",
     "finding_id": "finding",
     "image_id": "xray_image",
     "scan_id": "scan",
@@ -885,11 +902,19 @@ def _caries_mark(image):
 
 
 def _treatment_plan(clinic, member, doctor):
-    from yachi.clinical.models import TreatmentPlan
+    from yachi.clinical.models import PlanItem, PlanPhase, TreatmentPlan
 
-    return TreatmentPlan.objects.create(
+    plan = TreatmentPlan.objects.create(
         patient=member, clinic=clinic, doctor=doctor, title="补牙", status="accepted"
     )
+    item = PlanItem.objects.create(
+        phase=PlanPhase.objects.create(plan=plan, position=1, title="一"),
+        position=1,
+        service_code="filling",
+        description="补牙",
+        unit_fen=100,
+    )
+    return plan, item
 
 
 def _chart_finding(clinic, member, doctor):
@@ -1068,6 +1093,7 @@ def _role_world(world):
         from yachi.insurance.claims.models import ClaimCase
         from yachi.insurance.medical.models import Settlement
 
+        plan, plan_item = _treatment_plan(clinic, member, doctors[key])
         objects[key] = {
             "insurance_settlement": Settlement.objects.create(
                 clinic=clinic,
@@ -1117,7 +1143,8 @@ def _role_world(world):
             ).public_id,
             "note": note.public_id,
             "patient": member.public_id,
-            "plan": _treatment_plan(clinic, member, doctors[key]).public_id,
+            "plan": plan.public_id,
+            "plan_item": plan_item.public_id,
             "finding": _chart_finding(clinic, member, doctors[key]).public_id,
             "payment": bill.public_id,
             "order": order.public_id,

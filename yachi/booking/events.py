@@ -35,3 +35,5 @@ class AppointmentStatusChanged(DomainEvent):
     doctor_id: int
     previous_status: str
     status: str
+    # Who moved it (a user's pk), None for the system (an erasure's cancellations).
+    actor_id: int | None = None

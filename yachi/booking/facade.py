@@ -1,6 +1,7 @@
 """What other contexts may use of booking."""
 
 from yachi.booking.access import access_appointment_by_id
+from yachi.booking.choices import ACTIVE_STATUSES as ACTIVE_APPOINTMENT_STATUSES
 from yachi.booking.choices import Channel as AppointmentChannel
 from yachi.booking.choices import Status as AppointmentStatus
 from yachi.booking.events import AppointmentStatusChanged
@@ -32,6 +33,7 @@ from yachi.booking.selectors import (
     appointments_of_account,
     appointments_of_clinic_day,
     appointments_of_patient,
+    bookable_starts,
     clinic_ids_visited_by,
     last_visits,
     patient_has_upcoming_appointments,
@@ -39,7 +41,12 @@ from yachi.booking.selectors import (
     patients_seen_at,
     visit_rows,
 )
-from yachi.booking.services import appointment_queue_step, appointments_cancel_upcoming
+from yachi.booking.services import (
+    Booked,
+    appointment_queue_step,
+    appointments_book,
+    appointments_cancel_upcoming,
+)
 from yachi.booking.vouchers.errors import VoucherNotRefundable
 from yachi.booking.vouchers.selectors import (
     service_places_free,
@@ -49,11 +56,13 @@ from yachi.booking.vouchers.selectors import (
 from yachi.booking.vouchers.services import voucher_issue, voucher_withdraw
 
 __all__ = [
+    "ACTIVE_APPOINTMENT_STATUSES",
     "AppointmentChannel",
     "AppointmentFacts",
     "AppointmentRow",
     "AppointmentStatus",
     "AppointmentStatusChanged",
+    "Booked",
     "BookingFacts",
     "NoShowRisk",
     "VisitRow",
@@ -65,6 +74,7 @@ __all__ = [
     "appointment_queue_step",
     "appointment_rows",
     "appointments_between",
+    "appointments_book",
     "appointments_by_pk",
     "appointments_cancel_upcoming",
     "appointments_export",
@@ -72,6 +82,7 @@ __all__ = [
     "appointments_of_clinic_day",
     "appointments_of_deposits",
     "appointments_of_patient",
+    "bookable_starts",
     "clinic_ids_visited_by",
     "extra_reminder_send",
     "first_visits",

@@ -310,6 +310,33 @@ def patient_has_upcoming_appointments(*, patient_id: int) -> bool:
     ).exists()
 
 
+def bookable_starts(
+    *, actor, doctor, service, days: int = 7, now: datetime | None = None
+) -> list[tuple[date, list[datetime]]]:
+    """The next ``days`` days' free starts of a doctor for a service, as the actor books
+    them elsewhere: a patient sees the app's grid (its notice period and cache), staff the
+    front desk's fresh day slots."""
+    now = now or timezone.now()
+    if getattr(actor, "is_patient", False):
+        return [
+            (day.day, [start for start, _end in day.slots])
+            for day in doctor_availability(doctor=doctor, service=service, days=days, now=now)
+        ]
+    today = _local_today(ZoneInfo(service.clinic.timezone), now)
+    return [
+        (
+            today + timedelta(days=i),
+            [
+                start
+                for start, _end in doctor_day_slots(
+                    doctor=doctor, service=service, day=today + timedelta(days=i), now=now
+                )
+            ],
+        )
+        for i in range(days)
+    ]
+
+
 def doctor_day_slots(*, doctor, service, day: date, now: datetime | None = None) -> list[Interval]:
     """Free starts on one day for the front desk: fresh from the database, no notice
     period (walk-ins are seen now), any day the clinic can book ahead."""

@@ -634,6 +634,7 @@ def _transition(
             doctor_id=appointment.doctor_id,
             previous_status=previous,
             status=to_status,
+            actor_id=actor.pk if actor is not None else None,
         )
     )
     return appointment

@@ -112,3 +112,14 @@ def item_of_plan(*, plan, item_id) -> PlanItem:
     if item is None:
         raise NotFound(_("Procedure not found."), code="item_not_found")
     return item
+
+
+def item_booking_access(*, actor, plan_id, item_id) -> tuple[TreatmentPlan, PlanItem]:
+    """A plan's procedure the actor may book: the patient's family in the app, or staff
+    who may book at the plan's clinic (Duty.SEE, as at the desk)."""
+    plan = plan_access(actor=actor, plan_id=plan_id)
+    if getattr(actor, "is_clinic_staff", False):
+        allowed = clinics.clinics_where(actor, clinics.Duty.SEE)
+        if allowed is not None and plan.clinic_id not in allowed:
+            raise NotFound(_("Treatment plan not found."), code="plan_not_found")
+    return plan, item_of_plan(plan=plan, item_id=item_id)

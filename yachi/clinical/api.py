@@ -1,8 +1,23 @@
 from ninja import Router, Status
 
+from yachi.booking import facade as booking
 from yachi.clinical import services
-from yachi.clinical.access import chart_access, chart_write_access, plan_access
-from yachi.clinical.schemas import ChartOut, FindingIn, FindingOut, PlanAcceptIn, PlanOut
+from yachi.clinical.access import (
+    chart_access,
+    chart_write_access,
+    item_booking_access,
+    plan_access,
+)
+from yachi.clinical.schemas import (
+    ChartOut,
+    FindingIn,
+    FindingOut,
+    ItemBookedOut,
+    ItemBookIn,
+    ItemTimesOut,
+    PlanAcceptIn,
+    PlanOut,
+)
 from yachi.clinical.selectors import ChartView, FindingRow, plan_with_parts
 from yachi.core.schemas import errors
 
@@ -142,3 +157,51 @@ def accept_plan(request, plan_id: str, payload: PlanAcceptIn):
         agree=payload.agree,
     )
     return plan_body(plan_with_parts(plan))
+
+
+@router.get(
+    "/treatment-plans/{plan_id}/items/{item_id}/times",
+    response={200: ItemTimesOut, **errors(401, 404, 409)},
+)
+def item_times(request, plan_id: str, item_id: str):
+    """Booking a procedure of an accepted plan: its service and the plan's doctor, preset,
+    and their free starts of the next 7 days as the caller books them elsewhere (the
+    app's for patients, the desk's for staff). 409 ``item_closed``, ``item_already_booked``
+    or ``plan_not_accepted`` when it cannot be booked."""
+    plan, item = item_booking_access(actor=request.user, plan_id=plan_id, item_id=item_id)
+    service, doctor = services.plan_item_booking(plan=plan, item=item)
+    days = booking.bookable_starts(actor=request.user, doctor=doctor, service=service)
+    return {
+        "item": item.public_id,
+        "service": service.code,
+        "doctor": doctor.public_id,
+        "duration_minutes": service.duration_minutes,
+        "days": [{"day": day, "starts": starts} for day, starts in days],
+    }
+
+
+@router.post(
+    "/treatment-plans/{plan_id}/items/{item_id}/appointment",
+    response={201: ItemBookedOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+)
+def book_item(request, plan_id: str, item_id: str, payload: ItemBookIn):
+    """Book an appointment for the procedure at one of the starts ``…/times`` offered,
+    by the rules of any booking (the patient's horizon and deposit); completing that
+    appointment marks the procedure done, billed and on the chart. 409 ``slot_taken``
+    when the time went meanwhile."""
+    plan, item = item_booking_access(actor=request.user, plan_id=plan_id, item_id=item_id)
+    appointment = services.plan_item_book(
+        actor=request.user, plan=plan, item=item, start=payload.start, note=payload.note
+    )
+    item.refresh_from_db()
+    return Status(
+        201,
+        {
+            "item": item.public_id,
+            "item_status": item.status,
+            "appointment": appointment.public_id,
+            "appointment_status": appointment.status,
+            "start": appointment.start,
+            "end": appointment.end,
+        },
+    )

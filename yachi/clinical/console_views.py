@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.clinical import services
+from yachi.clinical import plan_booking, services
 from yachi.clinical.access import (
     chart_access,
     chart_write_access,
@@ -194,3 +194,20 @@ def plan_action(request, plan_id, step):
     else:
         messages.success(request, _("The plan is saved."))
     return redirect(f"/console/patients/{plan.patient.public_id}/treatment-plans/")
+
+
+@staff_required
+def book_item_page(request, plan_id, item_id):
+    """Book a procedure of an accepted plan for the patient, from the plans page."""
+    if request.method == "POST":
+        context = plan_booking.booking_context(request, plan_id=plan_id, item_id=item_id)
+        plans = f"/console/patients/{context['patient'].public_id}/treatment-plans/"
+        return plan_booking.book_from_request(
+            request,
+            plan_id=plan_id,
+            item_id=item_id,
+            back=request.get_full_path(),
+            done=lambda _appointment: plans,
+        )
+    context = plan_booking.booking_context(request, plan_id=plan_id, item_id=item_id)
+    return render(request, "clinical/console/book_item.html", {**context, "section": "patients"})

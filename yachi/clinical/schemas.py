@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -91,3 +91,32 @@ class PlanAcceptIn(InputSchema):
         max_length=64, description="The patient's full name, typed as signature"
     )
     agree: bool = Field(description="The patient ticked the consent to the plan")
+
+
+class ItemDayOut(Schema):
+    day: date
+    starts: list[datetime]
+
+
+class ItemTimesOut(Schema):
+    """What booking a procedure presets, and the free starts to choose from."""
+
+    item: UUID
+    service: str = Field(description="The clinic's service code the procedure is booked as")
+    doctor: UUID = Field(description="The plan's doctor, who does the procedure")
+    duration_minutes: int
+    days: list[ItemDayOut]
+
+
+class ItemBookIn(InputSchema):
+    start: LocalDatetime = Field(description="One of the starts `…/times` offered")
+    note: Text = Field(default="", max_length=500)
+
+
+class ItemBookedOut(Schema):
+    item: UUID
+    item_status: str
+    appointment: UUID
+    appointment_status: str = Field(description="`pending` while a deposit is due, else `booked`")
+    start: datetime
+    end: datetime

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yachi.accounts import facade as accounts
 from yachi.booking import facade as booking
 from yachi.clinical.access import ChartAccess
 from yachi.clinical.choices import SURFACE_KINDS, Finding, ItemResult, ItemStatus, PlanStatus
@@ -460,7 +461,10 @@ def plan_item_schedule(*, actor, item: PlanItem, appointment_id) -> PlanItem:
 def plan_item_complete(*, actor, item: PlanItem) -> PlanItem:
     """The doctor marks a procedure done: its finding goes on the chart and a bill for
     its service, at the plan's price, is made for the patient's account holder."""
-    doctor = _doctor(actor)
+    return _item_done(actor=actor, doctor=_doctor(actor), item=item)
+
+
+def _item_done(*, actor, doctor, item: PlanItem) -> PlanItem:
     plan = (
         TreatmentPlan.objects.select_for_update()
         .select_related("clinic", "patient__account")
@@ -492,16 +496,7 @@ def plan_item_complete(*, actor, item: PlanItem) -> PlanItem:
         status=ItemStatus.DONE, done_at=now, done_by=doctor, payment=intent, updated_at=now
     )
     if item.result:
-        finding_record(
-            actor=actor,
-            patient=plan.patient,
-            clinic_ids={plan.clinic_id},
-            clinic_id=plan.clinic_id,
-            tooth=item.tooth,
-            kind=item.result,
-            surfaces=item.surfaces,
-            plan_item=item,
-        )
+        _chart_result(actor=actor, doctor=doctor, plan=plan, item=item)
     remaining = PlanItem.objects.filter(
         phase__plan=plan, status__in=(ItemStatus.PLANNED, ItemStatus.SCHEDULED)
     ).exists()
@@ -517,6 +512,132 @@ def plan_item_complete(*, actor, item: PlanItem) -> PlanItem:
     )
     item.refresh_from_db()
     return item
+
+
+def _chart_result(*, actor, doctor, plan: TreatmentPlan, item: PlanItem) -> ChartEntry:
+    """What a done procedure puts on the chart, in the name of the doctor who did it."""
+    entry = ChartEntry.objects.create(
+        patient=plan.patient,
+        clinic_id=plan.clinic_id,
+        doctor=doctor,
+        recorded_by=actor,
+        tooth=item.tooth,
+        surfaces=item.surfaces if item.result in SURFACE_KINDS | {Finding.SOUND} else "",
+        kind=item.result,
+        seen_on=timezone.localdate(),
+        plan_item=item,
+    )
+    audit_record(
+        action=AuditAction.CLINICAL_WRITE,
+        actor=actor,
+        object_type="chart_entry",
+        object_id=entry.public_id,
+        clinic=entry.clinic,
+        details={
+            "patient": str(plan.patient.public_id),
+            "tooth": entry.tooth,
+            "kind": entry.kind,
+            "surfaces": entry.surfaces,
+            "plan_item": str(item.public_id),
+        },
+    )
+    return entry
+
+
+# --- Booking a procedure of a plan (ADR 0063) --------------------------------------------
+
+
+def _bookable(plan: TreatmentPlan, item: PlanItem):
+    """The service a procedure is booked as, and refusal of what cannot be booked."""
+    _started(plan)
+    if item.status in (ItemStatus.DONE, ItemStatus.CANCELLED):
+        raise Conflict(_("This procedure is done or cancelled."), code="item_closed")
+    if item.status == ItemStatus.SCHEDULED and item.appointment_id:
+        current = booking.appointment_by_pk(item.appointment_id)
+        if current is not None and current.status in booking.ACTIVE_APPOINTMENT_STATUSES:
+            raise Conflict(
+                _("This procedure already has an appointment."), code="item_already_booked"
+            )
+    service = next(
+        (s for s in clinics.clinic_services(clinic=plan.clinic) if s.code == item.service_code),
+        None,
+    )
+    if service is None:
+        raise Conflict(
+            _("This procedure is not booked on its own; the clinic adds it at a visit."),
+            code="item_not_bookable",
+        )
+    return service
+
+
+def plan_item_booking(*, plan: TreatmentPlan, item: PlanItem):
+    """What booking this procedure presets: the service and the plan's doctor."""
+    return _bookable(plan, item), plan.doctor
+
+
+def plan_item_book(*, actor, plan: TreatmentPlan, item: PlanItem, start, note: str = ""):
+    """Book an appointment for one procedure of an accepted plan, with the plan's doctor,
+    by the same rules as any booking (the patient's horizon and deposit, the desk's), and
+    link the procedure to it: completing that appointment marks the procedure done."""
+    with transaction.atomic():
+        plan = _locked_plan(plan.pk)
+        item = PlanItem.objects.select_for_update().select_related("phase").get(pk=item.pk)
+        service, doctor = plan_item_booking(plan=plan, item=item)
+        booked = booking.appointments_book(
+            actor=actor,
+            doctor=doctor,
+            service=service,
+            start=start,
+            patients=[plan.patient],
+            channel=(
+                booking.AppointmentChannel.PATIENT_APP
+                if actor.is_patient
+                else booking.AppointmentChannel.CONSOLE
+            ),
+            note=(note or "").strip()[:500],
+        )
+        appointment = booked.appointments[0]
+        PlanItem.objects.filter(pk=item.pk).update(
+            appointment=appointment, status=ItemStatus.SCHEDULED, updated_at=timezone.now()
+        )
+        if plan.status == PlanStatus.ACCEPTED:
+            TreatmentPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_PROGRESS)
+        _plan_audit(
+            actor=actor,
+            plan=plan,
+            change="item_booked",
+            item=str(item.public_id),
+            appointment=str(appointment.public_id),
+        )
+    return appointment
+
+
+def plan_items_unbooked(*, appointment_id: int) -> int:
+    """The procedures booked at an appointment that was cancelled or missed are planned
+    again, without it."""
+    return PlanItem.objects.filter(
+        appointment_id=appointment_id, status=ItemStatus.SCHEDULED
+    ).update(status=ItemStatus.PLANNED, appointment=None, updated_at=timezone.now())
+
+
+def plan_items_done_at_visit(*, appointment_id: int, actor_id: int | None) -> list[PlanItem]:
+    """The procedures booked at an appointment that was just completed are done: billed
+    and written on the chart in the name of the appointment's doctor, by whoever
+    completed it (the doctor for a system step)."""
+    appointment = booking.appointment_by_pk(appointment_id)
+    if appointment is None:
+        return []
+    doctor = appointment.doctor
+    actor = accounts.users_by_ids([actor_id]).get(actor_id) if actor_id else None
+    actor = actor or doctor.user
+    done = []
+    items = PlanItem.objects.filter(
+        appointment_id=appointment_id, status=ItemStatus.SCHEDULED
+    ).select_related("phase")
+    for item in items:
+        with transaction.atomic():
+            done.append(_item_done(actor=actor, doctor=doctor, item=item))
+    return done
 
 
 def chart_of_entry(entry: ChartEntry) -> list:

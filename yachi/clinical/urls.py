@@ -11,6 +11,11 @@ patient_patterns = [
     path("family/<str:patient_id>/teeth/", views.chart_page, name="clinical_chart"),
     path("family/<str:patient_id>/treatment-plans/", views.plans_page, name="clinical_plans"),
     path("treatment-plans/<str:plan_id>/accept/", views.accept_action, name="clinical_accept"),
+    path(
+        "treatment-plans/<str:plan_id>/items/<str:item_id>/book/",
+        views.book_item_page,
+        name="clinical_book_item",
+    ),
 ]
 
 console_patterns = [
@@ -24,6 +29,11 @@ console_patterns = [
         "patients/<str:patient_id>/treatment-plans/",
         console_views.plans_page,
         name="clinical_plans",
+    ),
+    path(
+        "treatment-plans/<str:plan_id>/items/<str:item_id>/book/",
+        console_views.book_item_page,
+        name="clinical_book_item",
     ),
     path(
         "treatment-plans/<str:plan_id>/<str:step>/",

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yachi.clinical import services
+from yachi.clinical import plan_booking, services
 from yachi.clinical.access import chart_access, plan_access
 from yachi.clinical.choices import RISK_REASONS, RiskLevel
 from yachi.clinical.drawing import HEIGHT, WIDTH, chart_shapes
@@ -79,3 +80,19 @@ def accept_action(request, plan_id):
             request, _("Thank you: the plan is accepted. The clinic will book its visits with you.")
         )
     return redirect("web:clinical_plans", patient_id=plan.patient.public_id)
+
+
+@patient_required
+def book_item_page(request, plan_id, item_id):
+    """Book a procedure of the family's accepted plan: its times, then confirm."""
+    back = request.get_full_path()
+    if request.method == "POST":
+        return plan_booking.book_from_request(
+            request,
+            plan_id=plan_id,
+            item_id=item_id,
+            back=back,
+            done=lambda appointment: reverse("web:appointment", args=[appointment.public_id]),
+        )
+    context = plan_booking.booking_context(request, plan_id=plan_id, item_id=item_id)
+    return render(request, "clinical/book_item.html", {**context, "tab": "book"})

@@ -22,18 +22,19 @@ class ErasureOut(Schema):
 
 @router.get(
     "/me/export",
-    response={200: None, **errors(401, 403)},
+    response={200: None, **errors(401, 403, 503)},
     openapi_extra={
         "responses": {
             200: {
-                "description": "a zip of data.json and photos",
+                "description": "a zip of data.json, photos and X-rays",
                 "content": {"application/zip": {}},
             }
         }
     },
 )
 def export_my_data(request):
-    """Download everything Yachi holds about the caller's family account (zip)."""
+    """Download everything Yachi holds about the caller's family account (zip); 503
+    `archive_unavailable` while the PACS that keeps their X-rays cannot be reached."""
     name, content = privacy.personal_data_export(user=request.user)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

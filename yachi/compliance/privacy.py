@@ -18,9 +18,9 @@ from yachi.compliance.audit import audit_record
 from yachi.compliance.models import AuditAction, AuditEntry
 from yachi.core.errors import patients_only
 
-README = """这是您在牙齿口腔的全部个人信息。data.json 为结构化数据，photos/ 为面部照片。
+README = """这是您在牙齿口腔的全部个人信息。data.json 为结构化数据，photos/ 为面部照片，xrays/ 为 X 光片（DICOM）。
 This is all the personal information Yachi Dental holds about you. data.json holds the
-structured data; photos/ holds facial photos.
+structured data; photos/ holds facial photos; xrays/ holds X-rays (DICOM files).
 """
 
 
@@ -106,7 +106,10 @@ def personal_data_export(*, user) -> tuple[str, bytes]:
         actor=user,
         object_type=object_type,
         object_id=object_id if object_id is not None else user.public_id,
-        details={"photos": len(files)},
+        details={
+            "photos": sum(name.startswith("photos/") for name in files),
+            "files": len(files),
+        },
     )
     stamp = timezone.localdate().isoformat()
     return f"yachi-my-data-{stamp}.zip", buffer.getvalue()

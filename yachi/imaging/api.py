@@ -22,14 +22,15 @@ def list_studies(request, patient_id: str):
 
 @router.get(
     "/images/{image_id}/dicom",
-    response={200: None, **errors(401, 404)},
+    response={200: None, **errors(401, 404, 503)},
     openapi_extra={
         "responses": {200: {"description": "the image", "content": {"application/dicom": {}}}}
     },
 )
 def download_image(request, image_id: str):
     """One image's DICOM Part 10 file as the X-ray unit sent it; 404 `image_not_found`
-    for an image the caller may not see."""
+    for an image the caller may not see; 503 `archive_unavailable` while the PACS that
+    keeps it cannot be reached."""
     image = access.access_image_by_id(actor=request.user, image_id=image_id)
     return dicom_response(image)
 

@@ -20,3 +20,8 @@ class UnmatchedReason(models.TextChoices):
     UNKNOWN_PATIENT_ID = "unknown_patient_id", _("The Patient ID is no patient's chart number")
     NOT_SEEN_HERE = "not_seen_here", _("That patient has never been seen at this clinic")
     NAME_MISMATCH = "name_mismatch", _("The name sent is not the name on that chart")
+
+
+class ArchiveKind(models.TextChoices):
+    LOCAL = "local", _("this machine's disk")
+    PACS = "pacs", _("PACS")

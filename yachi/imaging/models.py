@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yachi.compliance.facade import EncryptedCharField, EncryptedQuerySet
 from yachi.core.models import BaseModel
-from yachi.imaging.choices import Modality, UnmatchedReason
+from yachi.imaging.choices import ArchiveKind, Modality, UnmatchedReason
 from yachi.imaging.storage import image_storage
 
 UID_LENGTH = 64  # PS3.5 9.1: a UID is at most 64 characters
@@ -82,8 +82,12 @@ class Image(BaseModel):
     columns = models.PositiveIntegerField()
     frames = models.PositiveIntegerField(default=1)
     size = models.PositiveBigIntegerField()
-    # The Part 10 file as received, SM4-encrypted, under a random name.
-    file = models.FileField(storage=image_storage, upload_to="imaging/%Y/%m/", max_length=200)
+    # Which archive keeps the Part 10 file as received (ADR 0063): this machine's disk,
+    # SM4-encrypted under a random name in ``file``, or the PACS, which files it by UIDs.
+    archive = models.CharField(max_length=8, choices=ArchiveKind.choices, default=ArchiveKind.LOCAL)
+    file = models.FileField(
+        storage=image_storage, upload_to="imaging/%Y/%m/", max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("X-ray image")
@@ -93,6 +97,10 @@ class Image(BaseModel):
             models.CheckConstraint(
                 condition=Q(rows__gt=0) & Q(columns__gt=0) & Q(frames__gt=0),
                 name="image_has_pixels",
+            ),
+            models.CheckConstraint(
+                condition=Q(archive="pacs", file="") | (Q(archive="local") & ~Q(file="")),
+                name="image_archive_has_it",
             ),
         ]
 

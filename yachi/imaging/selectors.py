@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch
 
+from yachi.imaging.archive import archive_of
+from yachi.imaging.archive.base import Location
 from yachi.imaging.models import Image, Study
 
 
@@ -35,10 +37,16 @@ def unmatched_count(*, clinic) -> int:
     return Study.objects.filter(clinic=clinic, patient__isnull=True).count()
 
 
-def image_bytes(image: Image) -> bytes:
-    """The Part 10 file of an image as the unit sent it (decrypted)."""
-    from yachi.compliance.facade import decrypt_bytes
-    from yachi.imaging.services import FILE_CONTEXT
+def image_location(image: Image) -> Location:
+    return Location(
+        study_uid=image.study.study_uid,
+        series_uid=image.series_uid,
+        sop_instance_uid=image.sop_instance_uid,
+        file_name=image.file.name or "",
+    )
 
-    with image.file.open("rb") as stored:
-        return decrypt_bytes(stored.read(), context=FILE_CONTEXT)
+
+def image_bytes(image: Image) -> bytes:
+    """The Part 10 file of an image as the unit sent it, from the archive that keeps it
+    (``ArchiveUnavailable`` when it cannot be reached)."""
+    return archive_of(image.archive).fetch(image_location(image))

@@ -1,29 +1,33 @@
 """Writes of imaging: an instance received from a unit, a study assigned from the queue."""
 
 import logging
-import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from yachi.compliance.facade import AuditAction, audit_record, encrypt_bytes
+from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, InvalidInput
+from yachi.imaging.archive import ArchiveUnavailable, receiving_archive
+from yachi.imaging.archive.base import Location
 from yachi.imaging.caries import services as caries
 from yachi.imaging.caries.tasks import caries_mark_job
 from yachi.imaging.choices import UnmatchedReason
-from yachi.imaging.dicom.instances import Instance, Refused, names_agree, read_instance
+from yachi.imaging.dicom.instances import (
+    OUT_OF_RESOURCES,
+    Instance,
+    Refused,
+    names_agree,
+    read_instance,
+)
 from yachi.imaging.models import Image, Study
 from yachi.patients import facade as patients
 
 logger = logging.getLogger(__name__)
-
-FILE_CONTEXT = "imaging.image.file"
 
 
 @dataclass(frozen=True)
@@ -89,18 +93,32 @@ def _study_for(instance: Instance, *, clinic, sent_by: str) -> Study:
 
 def instance_receive(*, clinic, data: bytes, sent_by: str = "") -> Received:
     """Keep one instance an X-ray unit sent to this clinic's node: its study is found or
-    made (matched to a patient by chart number, or queued for staff) and the file is stored
-    whole, encrypted, on this machine. Raises ``Refused`` for what cannot be kept."""
+    made (matched to a patient by chart number, or queued for staff) and the file is kept
+    whole in the archive (encrypted on this machine's disk, or in the PACS). Raises
+    ``Refused`` for what cannot be kept, the archive being unreachable included."""
     instance = read_instance(data, max_bytes=settings.YACHI_DICOM_MAX_BYTES)
     known = Image.objects.filter(sop_instance_uid=instance.sop_instance_uid).first()
     if known is not None:
         return Received(image=known, created=False)
-    name = f"{uuid.uuid4().hex}.dcm.sm4"
-    stored = None
+    archive = receiving_archive()
+    # The file goes first, the rows after: a row never names a file that is not kept.
+    try:
+        location = archive.store(
+            Location(
+                study_uid=instance.study_uid,
+                series_uid=instance.series_uid,
+                sop_instance_uid=instance.sop_instance_uid,
+            ),
+            data,
+        )
+    except ArchiveUnavailable as error:
+        raise Refused(
+            "archive_unavailable", "The X-ray archive cannot be reached.", OUT_OF_RESOURCES
+        ) from error
     try:
         with transaction.atomic():
             study = _study_for(instance, clinic=clinic, sent_by=sent_by)
-            image = Image(
+            image = Image.objects.create(
                 study=study,
                 sop_instance_uid=instance.sop_instance_uid,
                 sop_class_uid=instance.sop_class_uid,
@@ -112,32 +130,22 @@ def instance_receive(*, clinic, data: bytes, sent_by: str = "") -> Received:
                 columns=instance.columns,
                 frames=instance.frames,
                 size=len(data),
+                archive=archive.kind,
+                file=location.file_name,
             )
-            image.file.save(
-                name, ContentFile(encrypt_bytes(data, context=FILE_CONTEXT)), save=False
-            )
-            stored = image.file.name
-            image.save()
     except IntegrityError:
-        _discard(stored)
+        archive.discard(location)
         known = Image.objects.filter(sop_instance_uid=instance.sop_instance_uid).first()
         if known is None:
             raise
         return Received(image=known, created=False)
     except BaseException:
-        _discard(stored)
+        archive.discard(location)
         raise
     if caries.wants_marks(image):
         # The model marks suspected caries in a job, after the image is safely kept.
         transaction.on_commit(lambda: caries_mark_job(image.pk))
     return Received(image=image, created=True)
-
-
-def _discard(name: str | None) -> None:
-    if name:
-        from yachi.imaging.storage import image_storage
-
-        image_storage().delete(name)
 
 
 @transaction.atomic

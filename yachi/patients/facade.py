@@ -11,6 +11,7 @@ from yachi.patients.access import (
 from yachi.patients.desk import desk_parts, register_desk_part
 from yachi.patients.milestones import MILESTONES, Milestone, register_milestone_source
 from yachi.patients.privacy.consents import consent_states
+from yachi.patients.privacy.personal_data import register_record_source
 from yachi.patients.records.selectors import SharedNote, shared_notes_of_appointments
 
 # The managers' dashboards (CRM, ADR 0053).
@@ -51,6 +52,7 @@ __all__ = [
     "people_facts",
     "register_desk_part",
     "register_milestone_source",
+    "register_record_source",
     "register_visits",
     "search_tokens_write",
     "seen_at",

@@ -10,6 +10,7 @@ Both are the family's part of the patient's download and erasure, which complian
 puts together (registered when the app loads).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +25,26 @@ from yachi.patients.visits import visits
 
 RECORD_RETENTION_YEARS = 15
 ANONYMOUS = "—"
+
+# Contexts above that keep medical records of their own (the tooth chart, X-rays) say,
+# for some people, the day of each one's latest record: an erasure then keeps what
+# identifies those people in their records, as for a clinical note or a visit.
+RecordSource = Callable[[list[int]], dict[int, date]]
+_record_sources: list[RecordSource] = []
+
+
+def register_record_source(source: RecordSource) -> None:
+    if source not in _record_sources:
+        _record_sources.append(source)
+
+
+def _latest_records(ids: list[int]) -> dict[int, date]:
+    latest: dict[int, date] = {}
+    for source in _record_sources:
+        for pk, day in source(ids).items():
+            if pk not in latest or day > latest[pk]:
+                latest[pk] = day
+    return latest
 
 
 def family_export(account: FamilyAccount) -> tuple[dict, dict[str, bytes]]:
@@ -111,8 +132,11 @@ def family_erase(account: FamilyAccount, *, reason: str) -> FamilyErasure:
         ClinicalNote.objects.filter(patient_id__in=ids).values_list("patient_id", flat=True)
     )
     last_visits = visits.last_visits(patient_ids=ids)
+    records = _latest_records(ids)
     for person in people:
-        last = last_visits.get(person.pk)
+        last = max(
+            (d for d in (last_visits.get(person.pk), records.get(person.pk)) if d), default=None
+        )
         if person.pk in with_notes or last:
             report.kept_for_records += 1
             person.phone = ""
