@@ -111,6 +111,9 @@ class AuditAction(models.TextChoices):
     STUDY_RECEIVED = "study_received", _("X-ray study received from a unit")
     STUDY_READ = "study_read", _("X-ray study read")
     STUDY_ASSIGNED = "study_assigned", _("X-ray study given to a patient")
+    RECEIPT_PRINTED = "receipt_printed", _("Receipt printed or downloaded by staff")
+    INSTALMENT_PLAN_CHANGED = "instalment_plan_changed", _("Instalment plan agreed or changed")
+    INVOICE_REQUESTED = "invoice_requested", _("Invoice requested or reversed")
 
 
 class AuditEntry(models.Model):

@@ -6,6 +6,7 @@ from yachi.clinical import urls as clinical
 from yachi.clinics import urls as clinics
 from yachi.compliance import urls as compliance
 from yachi.crm import urls as crm
+from yachi.financing import urls as financing
 from yachi.growth import urls as growth
 from yachi.imaging import urls as imaging
 from yachi.messaging import urls as messaging
@@ -36,4 +37,5 @@ urlpatterns = [
     *messaging.console_patterns,
     *crm.console_patterns,
     *imaging.console_patterns,
+    *financing.console_patterns,
 ]

@@ -10,6 +10,7 @@ from yachi.booking import urls as booking
 from yachi.clinical import urls as clinical
 from yachi.clinics import urls as clinics
 from yachi.crm import urls as crm
+from yachi.financing import urls as financing
 from yachi.growth import urls as growth
 from yachi.imaging import urls as imaging
 from yachi.messaging import urls as messaging
@@ -38,5 +39,6 @@ urlpatterns = [
     *clinical.patient_patterns,
     *crm.patient_patterns,
     *imaging.patient_patterns,
+    *financing.patient_patterns,
     *display.display_patterns,
 ]

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Method(models.TextChoices):
+    EQUAL_PAYMENT = "equal_payment", _("Equal monthly payments")
+    EQUAL_PRINCIPAL = "equal_principal", _("Equal principal")
+
+
+class PlanStatus(models.TextChoices):
+    QUOTED = "quoted", _("Quoted")
+    APPLIED = "applied", _("Waiting for the partner's decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    REPAYING = "repaying", _("Repaying")
+    COMPLETED = "completed", _("Repaid")
+
+
+# A treatment plan has at most one plan in these states (a unique constraint).
+LIVE_PLAN_STATUSES = (
+    PlanStatus.APPLIED,
+    PlanStatus.APPROVED,
+    PlanStatus.REPAYING,
+    PlanStatus.COMPLETED,
+)
+
+
+class InstalmentStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class BuyerKind(models.TextChoices):
+    PERSONAL = "personal", _("Personal")
+    COMPANY = "company", _("Company")
+
+
+class InvoiceKind(models.TextChoices):
+    BLUE = "blue", _("Invoice")
+    RED = "red", _("Red-letter invoice")
+
+
+class InvoiceStatus(models.TextChoices):
+    REQUESTED = "requested", _("Being issued")
+    ISSUED = "issued", _("Issued")
+    FAILED = "failed", _("Could not be issued")
+    REVERSED = "reversed", _("Reversed by a red-letter invoice")
