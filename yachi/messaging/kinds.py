@@ -294,7 +294,9 @@ KINDS = {
             "instalment_due",
             Category.REMINDER,
             _("Instalment due soon"),
-            _("%(clinic)s: instalment %(number)s of %(months)s, %(amount)s CNY, is due on %(date)s."),
+            _(
+                "%(clinic)s: instalment %(number)s of %(months)s, %(amount)s CNY, is due on %(date)s."
+            ),
             action=_("View the schedule"),
         ),
         Kind(

@@ -130,7 +130,7 @@ def payment_receipt(request, payment_id: str):
     response={200: None, **errors(401, 404)},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The itemised receipt as a PDF",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
