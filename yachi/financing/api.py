@@ -67,20 +67,20 @@ def quote_create(request, plan_id: str, payload: QuoteIn):
     return Status(201, quote_body(plan))
 
 
-@router.get("/instalment-plans/{plan_id}", response={200: QuoteOut, **errors(401, 404)})
-def plan_detail(request, plan_id: str):
+@router.get("/instalment-plans/{instalment_plan_id}", response={200: QuoteOut, **errors(401, 404)})
+def plan_detail(request, instalment_plan_id: str):
     """A quote or plan: the borrower's, or staff of its clinic's."""
-    return quote_body(services.plan_access(actor=request.auth, plan_id=plan_id))
+    return quote_body(services.plan_access(actor=request.auth, plan_id=instalment_plan_id))
 
 
 @router.post(
-    "/instalment-plans/{plan_id}/agree",
+    "/instalment-plans/{instalment_plan_id}/agree",
     response={200: QuoteOut, **errors(400, 401, 403, 404, 409, 413, 422, 503)},
 )
-def plan_agree(request, plan_id: str, payload: AgreeIn):
+def plan_agree(request, instalment_plan_id: str, payload: AgreeIn):
     """The borrower agrees to the quote and, separately, to sharing data with the
     financing partner; the application goes to the partner, whose decision follows."""
-    plan = services.plan_access(actor=request.auth, plan_id=plan_id)
+    plan = services.plan_access(actor=request.auth, plan_id=instalment_plan_id)
     plan = services.plan_agree(
         actor=request.auth,
         plan=plan,

@@ -31,6 +31,7 @@ from yachi.payments.receipts import (
     ReceiptVisit,
     VisitBill,
     bills_of_appointments,
+    register_payment_documents,
     register_receipt_visit,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "receipt_pdf",
     "refund_request",
     "register_owner",
+    "register_payment_documents",
     "register_receipt_visit",
     "register_refund_listener",
     "spend_by_payers",
