@@ -47,6 +47,7 @@ def _snapshot_queries():
     from yachi.accounts.models import ApiToken
     from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
     from yachi.crm.playbook.models import FollowUpTask
+    from yachi.financing.models import InstalmentPlan, Invoice, InvoiceBuyer
     from yachi.growth.models import (
         CaseEntry,
         CaseFile,
@@ -62,7 +63,6 @@ def _snapshot_queries():
         QuickReply,
         VideoRoomEvent,
     )
-    from yachi.financing.models import InstalmentPlan, Invoice, InvoiceBuyer
     from yachi.payments.models import PaymentIntent
     from yachi.queueing.models import QueueEvent, Ticket
     from yachi.shop.models import CartItem, Order, Stock

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -11,7 +12,7 @@ class PlanStatus(models.TextChoices):
     QUOTED = "quoted", _("Quoted")
     APPLIED = "applied", _("Waiting for the partner's decision")
     APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("instalments", "Declined")
     REPAYING = "repaying", _("Repaying")
     COMPLETED = "completed", _("Repaid")
 
@@ -26,7 +27,7 @@ LIVE_PLAN_STATUSES = (
 
 
 class InstalmentStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", _("To repay")
     PAID = "paid", _("Paid")
     OVERDUE = "overdue", _("Overdue")
 
@@ -42,7 +43,7 @@ class InvoiceKind(models.TextChoices):
 
 
 class InvoiceStatus(models.TextChoices):
-    REQUESTED = "requested", _("Being issued")
-    ISSUED = "issued", _("Issued")
-    FAILED = "failed", _("Could not be issued")
-    REVERSED = "reversed", _("Reversed by a red-letter invoice")
+    REQUESTED = "requested", pgettext_lazy("invoice", "Being issued")
+    ISSUED = "issued", pgettext_lazy("invoice", "Issued")
+    FAILED = "failed", pgettext_lazy("invoice", "Could not be issued")
+    REVERSED = "reversed", pgettext_lazy("invoice", "Reversed by a red-letter invoice")

@@ -51,7 +51,12 @@ def quote_page(request, plan_id):
 @patient_required
 def plan_page(request, plan_id):
     plan = services.plan_access(actor=request.user, plan_id=plan_id)
-    return render(request, "financing/plan.html", {"plan": plan, "quote": api.quote_body(plan)})
+    quote = api.quote_body(plan)
+    return render(
+        request,
+        "financing/plan.html",
+        {"plan": plan, "quote": quote, "apr_percent": f"{quote['apr'] * 100:.2f}%"},
+    )
 
 
 @patient_required

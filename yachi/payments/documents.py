@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -124,7 +125,7 @@ def _draw(receipt) -> bytes:
             8,
         )
     y -= 9 * mm
-    text(_("Item"), left, 8)
+    text(pgettext("receipt", "Item"), left, 8)
     text(_("Qty"), right - 58 * mm, 8, "right")
     text(_("Unit price"), right - 38 * mm, 8, "right")
     text(_("Amount"), right, 8, "right")
@@ -152,7 +153,7 @@ def _draw(receipt) -> bytes:
     rule()
     rows = [(_("Total"), receipt.list_fen)]
     if receipt.discount_fen:
-        rows.append((_("Discount"), -receipt.discount_fen))
+        rows.append((_("Coupon"), -receipt.discount_fen))
     rows.append((_("Paid"), receipt.paid_fen))
     if receipt.refunded_fen:
         rows.append((_("Refunded"), -receipt.refunded_fen))
