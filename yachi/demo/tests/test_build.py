@@ -219,3 +219,18 @@ def test_a_few_patients_have_synthetic_xrays_and_one_study_waits_for_staff(built
     assert all("synthetic" in s.description for s in Study.objects.all())
     assert b"synthetic demo image" in image_bytes(Image.objects.first())
     assert "synthetic X-ray studies" in log
+
+
+def test_some_implant_and_aligner_plans_are_paid_in_instalments(built):
+    from yachi.financing.models import Instalment, InstalmentPlan
+
+    _summary, _plan, output = built
+    assert "instalment plans" in output
+    plans = list(InstalmentPlan.objects.all())
+    assert {p.status for p in plans} >= {"repaying", "applied", "quoted"}
+    for plan in plans:
+        rows = Instalment.objects.filter(plan=plan)
+        assert sum(r.principal_fen for r in rows) == plan.principal_fen
+        assert sum(r.interest_fen for r in rows) == plan.total_interest_fen
+    assert Instalment.objects.filter(status="overdue").exists()
+    assert Instalment.objects.filter(status="paid").exists()
