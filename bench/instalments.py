@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from yachi.financing.amortisation import EQUAL_PAYMENT, EQUAL_PRINCIPAL, schedule  # noqa: E402
+from yachi.financing.amortisation import EQUAL_PAYMENT, EQUAL_PRINCIPAL, schedule
 
 
 def per_second(work, *, seconds: float = 1.0) -> float:
