@@ -123,5 +123,15 @@ def receipt_pdf_page(request, payment_id):
 
 @staff_required
 def console_receipt_pdf(request, payment_id):
-    """The desk prints the receipt (opened in the browser's PDF viewer); audited."""
+    """The desk prints the receipt (opened in the browser's PDF viewer); audited. The
+    till is the front desk's and the managers', as the receipt's page is."""
+    from yachi.clinics import facade as clinics
+
+    paid = payments.paid_payment(actor=request.user, payment_id=payment_id)
+    clinics.require(
+        request.user,
+        paid.clinic_id,
+        clinics.Duty.DESK,
+        _("Payments are handled by the front desk and managers."),
+    )
     return _pdf(request, payment_id, inline=True)
