@@ -17,6 +17,7 @@ from yachi.core.api_errors import install_error_handlers
 from yachi.core.public_url import realtime_url
 from yachi.core.readiness import readiness
 from yachi.crm.urls import api_router as crm
+from yachi.financing.urls import api_router as financing
 from yachi.growth.urls import api_router as growth
 from yachi.imaging.urls import api_router as imaging
 from yachi.insurance.urls import api_router as insurance
@@ -112,5 +113,6 @@ for context in (
     rostering,
     imaging,
     insurance,
+    financing,
 ):
     api.add_router("/", context)

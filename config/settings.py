@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "yachi.imaging",
     "yachi.devices",
     "yachi.insurance",
+    "yachi.financing",
     "yachi.web",
     "yachi.demo",
 ]
@@ -656,6 +657,22 @@ YACHI_BILL_DUE_DAYS = envint("YACHI_BILL_DUE_DAYS", 30)
 YACHI_REFUND_APPROVAL_ABOVE_FEN = envint("YACHI_REFUND_APPROVAL_ABOVE_FEN", 100_000)
 if YACHI_REFUND_APPROVAL_ABOVE_FEN < 0:
     raise ImproperlyConfigured("YACHI_REFUND_APPROVAL_ABOVE_FEN cannot be negative")
+
+# Instalments through a financing partner, invoices through an invoicing provider (ADRs
+# 0066, 0067). Empty base URLs: the feature answers "not available" instead of calling out.
+YACHI_INSTALMENT_MIN_FEN = envint("YACHI_INSTALMENT_MIN_FEN", 300_000)
+if YACHI_INSTALMENT_MIN_FEN < 1:
+    raise ImproperlyConfigured("YACHI_INSTALMENT_MIN_FEN must be at least 1")
+YACHI_FINANCING_PARTNER_URL = envstr("YACHI_FINANCING_PARTNER_URL", "").rstrip("/")
+YACHI_FINANCING_PARTNER_APP_ID = envstr("YACHI_FINANCING_PARTNER_APP_ID", "")
+# We sign requests with our secret; the partner signs its callbacks with its own.
+YACHI_FINANCING_PARTNER_SECRET = envstr("YACHI_FINANCING_PARTNER_SECRET", "")
+YACHI_FINANCING_PARTNER_CALLBACK_SECRET = envstr("YACHI_FINANCING_PARTNER_CALLBACK_SECRET", "")
+YACHI_INVOICE_PROVIDER_URL = envstr("YACHI_INVOICE_PROVIDER_URL", "").rstrip("/")
+YACHI_INVOICE_PROVIDER_APP_ID = envstr("YACHI_INVOICE_PROVIDER_APP_ID", "")
+YACHI_INVOICE_PROVIDER_SECRET = envstr("YACHI_INVOICE_PROVIDER_SECRET", "")
+# The seller on every invoice: the clinic group's taxpayer number.
+YACHI_INVOICE_SELLER_TAX_NUMBER = envstr("YACHI_INVOICE_SELLER_TAX_NUMBER", "")
 # A stand-in online provider for development and the demo (never in production).
 YACHI_PAYMENT_SIMULATOR = envbool("YACHI_PAYMENT_SIMULATOR", not PRODUCTION)
 if YACHI_PAYMENT_SIMULATOR and PRODUCTION:

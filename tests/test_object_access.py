@@ -39,6 +39,8 @@ PUBLIC |= {"campaign_id", "group_id", "challenge_id"}
 PUBLIC |= {"article_id"}
 # So are case contests open or judged (never their entries); a draft is "not found".
 PUBLIC |= {"contest_id"}
+# The financing partner's callback names the partner, not anyone's object; it is signed.
+PUBLIC |= {"partner"}
 
 
 def _snapshot_queries():
@@ -46,6 +48,7 @@ def _snapshot_queries():
     from yachi.accounts.models import ApiToken
     from yachi.booking.models import EmergencyCase, WaitlistEntry, WaitlistOffer
     from yachi.crm.playbook.models import FollowUpTask
+    from yachi.financing.models import InstalmentPlan, Invoice, InvoiceBuyer
     from yachi.growth.models import (
         CaseEntry,
         CaseFile,
@@ -66,6 +69,9 @@ def _snapshot_queries():
     from yachi.shop.models import CartItem, Order, Stock
 
     return [
+        InstalmentPlan.objects.order_by("pk").values("pk", "status"),
+        Invoice.objects.order_by("pk").values("pk", "status"),
+        InvoiceBuyer.objects.order_by("pk").values("pk"),
         EmergencyCase.objects.order_by("pk").values(),
         WaitlistEntry.objects.order_by("pk").values(),
         WaitlistOffer.objects.order_by("pk").values(),
@@ -357,6 +363,31 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         title="种植",
         status="proposed",
     )
+    # Their instalment quote for that plan, and their paid bill's invoice.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yachi.financing.models import InstalmentPlan
+
+    their_instalments = InstalmentPlan.objects.create(
+        treatment_plan=their_plan,
+        plan_revision=1,
+        patient=world.other,
+        clinic=world.clinic_b,
+        borrower=world.other_patient,
+        product="implant_instalments",
+        partner="partner",
+        months=6,
+        method="equal_payment",
+        principal_fen=600_000,
+        annual_rate=0,
+        apr=0,
+        total_interest_fen=0,
+        start_date=timezone.localdate(),
+        quote_expires_at=timezone.now() + timedelta(days=7),
+        application_no="IPTHEIRS",
+    )
     from yachi.clinical.models import PlanItem, PlanPhase
 
     their_item = PlanItem.objects.create(
@@ -405,6 +436,11 @@ def foreign_ids(world) -> dict[str, list[tuple[object, str]]]:
         "item_id": [
             (world.patient_parent, str(their_item.public_id)),
             (world.clinic_a_front_desk, str(their_item.public_id)),
+        ],
+        "instalment_plan_id": [
+            (world.patient_parent, str(their_instalments.public_id)),  # another family's
+            (world.clinic_a_front_desk, str(their_instalments.public_id)),  # another clinic's
+            (world.clinic_a_doctor.user, str(their_instalments.public_id)),
         ],
         "plan_id": [
             (world.patient_parent, str(their_plan.public_id)),  # another family's
@@ -567,6 +603,12 @@ BODIES = {
         "policy_number": "P1",
         "accident_date": "2026-12-01",
     },
+    "/treatment-plans/{plan_id}/instalment-quotes": {"months": 6, "method": "equal_payment"},
+    "/instalment-plans/{instalment_plan_id}/agree": {
+        "agree_terms": True,
+        "share_with_partner": True,
+    },
+    "/payments/{payment_id}/invoice": {"kind": "personal", "name": "张三"},
 }
 
 
@@ -693,6 +735,8 @@ CONSOLE_PAGES = {
     "payment_take": ("payment", DESK),
     "payment_refund": ("payment", DESK),
     "payment_receipt": ("payment", DESK),
+    # The receipt as a PDF, printed at the desk (financing's page over payments' receipt).
+    "receipt_pdf": ("payment", DESK),
     "payment_coupon": ("payment", DESK),
     "payment_line_add": ("payment", DESK),
     "payment_line_remove": ("payment", DESK),
@@ -878,7 +922,7 @@ PARAMETERS = {
 FIXED_PARAMETERS = {"decision": "approve", "step": "recall", "kind": "itemised_bill"}
 # Pages that need another object than their parameter's usual one: a receipt is of a
 # paid bill.
-PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid"}
+PAGE_OBJECTS = {("payment_receipt", "payment_id"): "paid", ("receipt_pdf", "payment_id"): "paid"}
 
 
 def _caries_mark(image):

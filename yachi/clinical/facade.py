@@ -6,6 +6,7 @@ caries-risk heat map with ``register_risk_marks`` (a provider of ``RiskMark``s p
 Imaging's 3D arch reads the chart under the chart's own access rules: ``chart_access``
 (404 for whoever may not see it), then ``chart_read`` (audited for staff) and
 ``plans_read`` (the plans that reader may see).
+Financing quotes instalments on ``plan_summary`` (access-checked, staff reads audited).
 """
 
 from yachi.clinical.access import ChartAccess, chart_access
@@ -18,6 +19,7 @@ from yachi.clinical.selectors import (
     open_plan_items,
 )
 from yachi.clinical.services import chart_read, plans_read
+from yachi.clinical.summaries import PlanSummary, plan_summary
 
 # An insurance claim's diagnosis certificate states ``diagnoses_of`` a patient.
 __all__ = [
@@ -25,11 +27,13 @@ __all__ = [
     "ChartView",
     "FindingRow",
     "OpenPlanItem",
+    "PlanSummary",
     "RiskMark",
     "chart_access",
     "chart_read",
     "diagnoses_of",
     "open_plan_items",
+    "plan_summary",
     "plans_read",
     "register_risk_marks",
 ]

@@ -130,6 +130,9 @@ class AuditAction(models.TextChoices):
     CARIES_MARKS_READ = "caries_marks_read", _("Caries marks of an X-ray study read")
     CARIES_MARK_REVIEWED = "caries_mark_reviewed", _("Caries mark confirmed or rejected")
     CARIES_MARK_ADDED = "caries_mark_added", _("Caries mark added by a doctor")
+    RECEIPT_PRINTED = "receipt_printed", _("Receipt printed or downloaded by staff")
+    INSTALMENT_PLAN_CHANGED = "instalment_plan_changed", _("Instalment plan agreed or changed")
+    INVOICE_REQUESTED = "invoice_requested", _("Invoice requested or reversed")
 
 
 class AuditEntry(models.Model):

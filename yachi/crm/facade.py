@@ -6,7 +6,8 @@ register their bulk figure, ``feedback.selectors.nps_figure``; ``reports/nps.py`
 it returns). ``nps(clinic_ids=, date_from=, date_to=)`` gives each clinic's net promoter
 score over a range of days in one query (``Nps``: answers, promoters, passives,
 detractors, ``score``); ``tags_of_patients(patient_ids)`` and ``patients_with_tag(code=)``
-read the tags in bulk; ``tags_refresh`` recomputes them.
+read the tags in bulk; ``tags_refresh`` recomputes them. ``register_arrears_source``: money
+owed that a context above CRM knows of (overdue instalments) counts for the arrears tag.
 
 No-show risk (ADR 0051): ``models_train`` and ``scores_refresh`` (the demo and the jobs),
 ``policy_save``, ``models_of_clinic``.
@@ -23,6 +24,7 @@ from yachi.crm.noshow.services import models_train, policy_save, scores_refresh
 from yachi.crm.playbook.services import playbook_run, rules_seed
 from yachi.crm.reports.nps import NpsFigure, register_nps_source
 from yachi.crm.segments.registry import Criterion, CriterionForm, register_criterion
+from yachi.crm.tags.arrears import Owed, register_arrears_source
 from yachi.crm.tags.selectors import ShownTag, patients_with_tag, tags_of_patients
 from yachi.crm.tags.services import tags_refresh
 
@@ -33,6 +35,7 @@ __all__ = [
     "NoShowPolicy",
     "Nps",
     "NpsFigure",
+    "Owed",
     "ShownTag",
     "models_of_clinic",
     "models_train",
@@ -40,6 +43,7 @@ __all__ = [
     "patients_with_tag",
     "playbook_run",
     "policy_save",
+    "register_arrears_source",
     "register_criterion",
     "register_nps_source",
     "rules_seed",

@@ -318,7 +318,7 @@ def demo_plan(*, seed: int = 2026, now: datetime | None = None, families: int = 
 
 
 # One line each, and a step of the progress bar.
-STEPS = 30
+STEPS = 31
 
 
 def build_demo(
@@ -626,6 +626,15 @@ def _build(*, seed: int, now: datetime, families: int, progress: Progress) -> De
         f"  {charted.charts} tooth charts ({charted.entries} findings), {charted.plans} treatment "
         f"plans (fillings, implants, aligners): {charted.accepted} accepted, "
         f"{charted.in_progress} under way"
+    )
+    progress.start("instalment plans")
+    from yachi.demo.financing import build_financing
+
+    financed = build_financing(now=now)
+    progress.advance(
+        f"  {financed.plans} instalment plans for implant and aligner treatment: "
+        f"{financed.repaying} being repaid ({financed.overdue} instalments overdue), one waiting "
+        "for the partner, one quote to agree to in the app"
     )
     progress.start("X-rays")
     from yachi.demo.xrays import build_xrays

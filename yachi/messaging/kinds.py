@@ -283,6 +283,48 @@ KINDS = {
             (Channel.SMS, Channel.WECHAT, Channel.INBOX),
             action=_("View my points"),
         ),
+        # Instalments through a financing partner and invoices (financing, ADRs 0066, 0067).
+        Kind(
+            "instalment_approved",
+            Category.TRANSACTIONAL,
+            _("Instalments approved"),
+            _("%(clinic)s: your %(months)s-month instalment plan has been approved."),
+            action=_("View the schedule"),
+        ),
+        Kind(
+            "instalment_declined",
+            Category.TRANSACTIONAL,
+            _("Instalments not approved"),
+            _("%(clinic)s: the financing partner did not approve the instalment plan."),
+            action=_("View the plan"),
+        ),
+        Kind(
+            "instalment_due",
+            Category.REMINDER,
+            _("Instalment due soon"),
+            _(
+                "%(clinic)s: instalment %(number)s of %(months)s, %(amount)s CNY, is due on %(date)s."
+            ),
+            action=_("View the schedule"),
+        ),
+        Kind(
+            "instalment_overdue",
+            Category.TRANSACTIONAL,
+            _("Instalment overdue"),
+            _(
+                "%(clinic)s: instalment %(number)s of %(months)s, %(amount)s CNY, was due on "
+                "%(date)s and has not been repaid."
+            ),
+            action=_("View the schedule"),
+        ),
+        Kind(
+            "invoice_issued",
+            Category.TRANSACTIONAL,
+            _("Invoice issued"),
+            _("%(clinic)s: your electronic invoice %(number)s for %(amount)s CNY has been issued."),
+            (Channel.INBOX,),
+            action=_("View the invoice"),
+        ),
     ]
 }
 

@@ -1,10 +1,11 @@
 """Paying from the mini-program: my payments, the methods on offer, starting a payment."""
 
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router
 
 from yachi.core.schemas import errors
-from yachi.payments import bills, gateway, receipts, selectors
+from yachi.payments import bills, documents, gateway, receipts, selectors
 from yachi.payments.access import access_payment_by_id
 from yachi.payments.choices import Method
 from yachi.payments.schemas import (
@@ -122,3 +123,24 @@ def payment_receipt(request, payment_id: str):
         "url": url,
         "download_url": url + "?download=1",
     }
+
+
+@router.get(
+    "/payments/{payment_id}/receipt.pdf",
+    response={200: None, **errors(401, 404)},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The itemised receipt as a PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def payment_receipt_pdf(request, payment_id: str):
+    """The itemised receipt (收据) of a paid payment as a PDF, for the payer or staff of
+    its clinic (a staff download is audited); `404 not_paid` before it is paid."""
+    name, content = documents.receipt_pdf(actor=request.auth, payment_id=payment_id)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -106,6 +106,7 @@ def payment_page(request, payment_id):
             callbacks=history.callbacks,
             balance=history.balance_fen,
             bill=bill,
+            documents=receipts.payment_documents(intent),
             lines=bills.bill_lines(bill) if bill is not None else [],
             catalogue=_catalogue(intent) if editable else None,
             editable=editable,

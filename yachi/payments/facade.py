@@ -8,7 +8,8 @@ An owner (the mall, booking) asks for money with ``intent_create`` (or, writing 
 to be paid and its intent in one statement, takes the intent's row from ``intent_row``)
 and registers ``on_paid`` / ``on_closed`` / ``on_refunded`` for its purpose with
 ``register_owner`` in its ``AppConfig.ready()``; the payer pays through the payments API
-and pages.
+and pages. ``register_refund_listener`` follows every refund (financing's red-letter
+invoices); ``paid_payment`` and ``receipt_pdf`` are a payment as its documents need it.
 """
 
 from yachi.payments.access import access_payment_by_id
@@ -21,14 +22,17 @@ from yachi.payments.bills import (
 )
 from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
 from yachi.payments.compensation import compensate
+from yachi.payments.documents import PaidPayment, paid_payment, receipt_pdf
 from yachi.payments.errors import CannotFulfil
 from yachi.payments.events import BillPaid
 from yachi.payments.fulfilment import register as register_owner
+from yachi.payments.fulfilment import register_refund_listener
 from yachi.payments.receipts import (
     ReceiptLine,
     ReceiptVisit,
     VisitBill,
     bills_of_appointments,
+    register_payment_documents,
     register_receipt_visit,
 )
 
@@ -75,6 +79,7 @@ __all__ = [
     "LineKind",
     "Method",
     "MoneyRow",
+    "PaidPayment",
     "Purpose",
     "ReceiptLine",
     "ReceiptVisit",
@@ -99,9 +104,13 @@ __all__ = [
     "intent_statuses_by_reference",
     "intents_by_reference",
     "money_between",
+    "paid_payment",
+    "receipt_pdf",
     "refund_request",
     "register_owner",
+    "register_payment_documents",
     "register_receipt_visit",
+    "register_refund_listener",
     "shares_of",
     "spend_by_payers",
 ]

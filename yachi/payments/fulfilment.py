@@ -40,3 +40,16 @@ def owner_link(intent) -> tuple[str, str] | None:
     """The page of what ``intent`` pays for, as its owner names it (a mall order…)."""
     owner = _owners.get(intent.purpose)
     return owner.link(intent) if owner is not None and owner.link is not None else None
+
+
+# Contexts that follow every refund of any purpose (financing reverses the invoice):
+# ``listener(intent, refund)`` runs inside the refund's transaction, once per refund.
+_refund_listeners: dict[str, Callable] = {}
+
+
+def register_refund_listener(listener: Callable) -> None:
+    _refund_listeners[f"{listener.__module__}.{listener.__qualname__}"] = listener
+
+
+def refund_listeners() -> list[Callable]:
+    return list(_refund_listeners.values())

@@ -32,6 +32,18 @@ class ReceiptVisit:
 
 _visit_readers: list[Callable] = []
 
+# What other documents of a payment say, shown beside its receipt and on the desk's bill
+# page: ``read(intent) -> [(label, text)]``; financing registers the invoice's status.
+_document_readers: list[Callable] = []
+
+
+def register_payment_documents(read: Callable) -> None:
+    _document_readers[:] = [read]
+
+
+def payment_documents(intent) -> list[tuple[str, str]]:
+    return list(_document_readers[0](intent)) if _document_readers else []
+
 
 def register_receipt_visit(read: Callable) -> None:
     """``read(appointment_id)`` → a ``ReceiptVisit`` or None; booking registers it."""

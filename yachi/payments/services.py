@@ -393,6 +393,8 @@ def refund_completed(*, refund: Refund, provider_refund_id: str = "") -> bool:
         owner = fulfilment.owner_of(intent.purpose)
         if owner is not None and owner.on_refunded is not None:
             owner.on_refunded(intent, refund, full)
+        for listener in fulfilment.refund_listeners():
+            listener(intent, refund)
         _revenue_for_attribution(intent, -refund.amount_fen, f"refund:{refund.out_refund_no}")
     return True
 

@@ -143,5 +143,12 @@ def receipt_page(request, payment_id: str):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return render(
-        request, "payments/receipt.html", {"receipt": receipt, "intent": intent, "tab": "me"}
+        request,
+        "payments/receipt.html",
+        {
+            "receipt": receipt,
+            "intent": intent,
+            "tab": "me",
+            "documents": receipts.payment_documents(intent),
+        },
     )

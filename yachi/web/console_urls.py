@@ -6,6 +6,7 @@ from yachi.clinical import urls as clinical
 from yachi.clinics import urls as clinics
 from yachi.compliance import urls as compliance
 from yachi.crm import urls as crm
+from yachi.financing import urls as financing
 from yachi.growth import urls as growth
 from yachi.imaging import urls as imaging
 from yachi.insurance import urls as insurance
@@ -38,4 +39,5 @@ urlpatterns = [
     *crm.console_patterns,
     *imaging.console_patterns,
     *insurance.console_patterns,
+    *financing.console_patterns,
 ]

@@ -10,6 +10,7 @@ from yachi.booking import urls as booking
 from yachi.clinical import urls as clinical
 from yachi.clinics import urls as clinics
 from yachi.crm import urls as crm
+from yachi.financing import urls as financing
 from yachi.growth import urls as growth
 from yachi.imaging import urls as imaging
 from yachi.insurance import urls as insurance
@@ -40,5 +41,6 @@ urlpatterns = [
     *crm.patient_patterns,
     *imaging.patient_patterns,
     *insurance.patient_patterns,
+    *financing.patient_patterns,
     *display.display_patterns,
 ]

@@ -16,7 +16,7 @@ from yachi.booking import facade as booking
 from yachi.clinics import facade as clinics
 from yachi.crm.feedback.models import Complaint as ComplaintRow
 from yachi.crm.feedback.models import Survey
-from yachi.crm.tags import rules
+from yachi.crm.tags import arrears, rules
 from yachi.patients import facade as patients
 from yachi.payments import facade as payments
 from yachi.shop import facade as shop
@@ -76,6 +76,15 @@ def gather(
                     clinic_id=bill.clinic_id,
                     billed_at=_local(bill.billed_at),
                     amount_fen=bill.amount_fen,
+                )
+            )
+    for row in arrears.owed(patient_ids):
+        if row.patient_id in facts:
+            facts[row.patient_id].unpaid.append(
+                rules.Unpaid(
+                    clinic_id=row.clinic_id,
+                    billed_at=_local(row.due_at),
+                    amount_fen=row.amount_fen,
                 )
             )
     step("bills")

@@ -260,3 +260,18 @@ def test_demo_bitewings_carry_caries_marks_some_reviewed_for_the_dashboard(built
     assert version["version"] == "caries-synthetic-v1" and len(version["weeks"]) >= 2
     assert version["total"]["precision"] is not None and version["total"]["recall"] is not None
     assert "caries marks by the demonstration model" in log
+
+
+def test_some_implant_and_aligner_plans_are_paid_in_instalments(built):
+    from yachi.financing.models import Instalment, InstalmentPlan
+
+    _summary, _plan, output = built
+    assert "instalment plans" in output
+    plans = list(InstalmentPlan.objects.all())
+    assert {p.status for p in plans} >= {"repaying", "applied", "quoted"}
+    for plan in plans:
+        rows = Instalment.objects.filter(plan=plan)
+        assert sum(r.principal_fen for r in rows) == plan.principal_fen
+        assert sum(r.interest_fen for r in rows) == plan.total_interest_fen
+    assert Instalment.objects.filter(status="overdue").exists()
+    assert Instalment.objects.filter(status="paid").exists()
