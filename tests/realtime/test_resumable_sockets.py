@@ -59,7 +59,7 @@ def empty_log():
 
 async def opened(url, headers=None):
     socket = WebsocketCommunicator(APP, url, headers=headers or [])
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=20)
     assert connected
     return socket
 

@@ -13,7 +13,7 @@ import yachi.imaging.storage
 class Migration(migrations.Migration):
     dependencies = [
         ("clinics", "0008_service_kind"),
-        ("imaging", "0001_initial"),
+        ("imaging", "0002_caries_marks"),
         ("patients", "0007_family_acquisition_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

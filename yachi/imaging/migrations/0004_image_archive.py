@@ -7,7 +7,7 @@ import yachi.imaging.storage
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("imaging", "0001_initial"),
+        ("imaging", "0003_scans"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ def run(scenario):
 
 async def opened(url):
     socket = WebsocketCommunicator(application, url)
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=20)
     assert connected
     return socket
 

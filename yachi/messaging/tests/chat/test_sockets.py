@@ -24,7 +24,7 @@ async def opened(conversation, user):
     socket = WebsocketCommunicator(
         application, f"/ws/conversations/{conversation.public_id}/?token={token}"
     )
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=20)
     assert connected
     return socket
 
@@ -113,7 +113,7 @@ def test_nobody_else_gets_a_socket(world, chat):
 
     async def refused(path):
         socket = WebsocketCommunicator(application, path)
-        connected, _ = await socket.connect()
+        connected, _ = await socket.connect(timeout=20)
         closed = await socket.receive_output(timeout=5)
         return connected, closed
 

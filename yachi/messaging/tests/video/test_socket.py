@@ -38,7 +38,7 @@ def url(appointment, user) -> str:
 
 async def opened(path):
     socket = WebsocketCommunicator(application, path)
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=20)
     assert connected
     return socket
 
