@@ -93,21 +93,13 @@ class FakeInsurer:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def _signed(self, headers, body) -> bool:
-        timestamp, nonce = (
-            headers.get(signing.HEADER_TIMESTAMP, ""),
-            headers.get(signing.HEADER_NONCE, ""),
-        )
-        if headers.get(signing.HEADER_APP_ID) != self.app_id or not timestamp.isdigit():
+        if not signing.request_is_signed(
+            secret=self.secret, app_id=self.app_id, headers=headers, body=body
+        ):
             return False
-        if abs(int(timestamp) - int(time.time() * 1000)) > signing.MAX_SKEW_MS:
-            return False
-        message = signing.request_message(
-            app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body
-        )
-        if not signing.verify(self.secret, message, headers.get(signing.HEADER_SIGNATURE, "")):
-            return False
+        nonce = headers.get(signing.HEADER_NONCE, "")
         with self._lock:
-            if not nonce or nonce in self._nonces:
+            if nonce in self._nonces:
                 return False
             self._nonces.add(nonce)
         return True

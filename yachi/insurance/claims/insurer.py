@@ -10,16 +10,13 @@ rejected) with the approved and paid amounts and the insurer's note.
 
 import base64
 import json
-import secrets
-import time
 from dataclasses import dataclass
 
-import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from yachi.core.errors import Conflict, DomainError
-from yachi.insurance.medical import signing
+from yachi.insurance.signed_http import Unanswered, exchange
 
 
 class InsurerUnavailable(DomainError):
@@ -58,45 +55,20 @@ class HttpInsurer:
         if not configured() and not self.base_url:
             raise InsurerUnavailable()
         body = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode()
-        timestamp, nonce = str(int(time.time() * 1000)), secrets.token_hex(16)
-        headers = {
-            "content-type": "application/json; charset=utf-8",
-            signing.HEADER_APP_ID: self.app_id,
-            signing.HEADER_TIMESTAMP: timestamp,
-            signing.HEADER_NONCE: nonce,
-            signing.HEADER_SIGNATURE: signing.sign(
-                self.secret,
-                signing.request_message(
-                    app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body
-                ),
-            ),
-        }
         try:
-            answer = httpx.request(
-                method,
-                f"{self.base_url}{path}",
-                content=body,
-                headers=headers,
+            status, data = exchange(
+                method=method,
+                url=f"{self.base_url}{path}",
+                body=body,
+                app_id=self.app_id,
+                secret=self.secret,
                 timeout=self.timeout,
             )
-        except httpx.HTTPError:
+        except Unanswered:
             raise InsurerUnavailable() from None
-        message = signing.response_message(
-            timestamp=answer.headers.get(signing.HEADER_TIMESTAMP, ""),
-            nonce=answer.headers.get(signing.HEADER_NONCE, ""),
-            body=answer.content,
-        )
-        if not signing.verify(
-            self.secret, message, answer.headers.get(signing.HEADER_SIGNATURE, "")
-        ):
+        if status >= 500:
             raise InsurerUnavailable()
-        try:
-            data = answer.json()
-        except ValueError:
-            raise InsurerUnavailable() from None
-        if answer.status_code >= 500 or not isinstance(data, dict):
-            raise InsurerUnavailable()
-        if answer.status_code >= 400:
+        if status >= 400:
             raise InsurerRefused(
                 _("The insurer refused: %(detail)s")
                 % {"detail": str(data.get("message", ""))[:200]}

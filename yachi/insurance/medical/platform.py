@@ -11,20 +11,18 @@ yuan with two decimals, as the platform writes them. Requests and answers are si
 
 import json
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yachi.core.errors import Conflict, DomainError
 from yachi.core.money import fen_to_yuan
-from yachi.insurance.medical import signing
+from yachi.insurance.signed_http import Unanswered, exchange
 
 CREDENTIAL_ELECTRONIC = "01"  # 医保电子凭证
 LEVELS = {"01": "A", "02": "B", "03": "C"}  # 收费项目等级: 甲 / 乙 / 丙
@@ -173,44 +171,17 @@ class HttpPlatform:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode()
-        timestamp, nonce = str(int(time.time() * 1000)), secrets.token_hex(16)
-        headers = {
-            "content-type": "application/json; charset=utf-8",
-            signing.HEADER_APP_ID: self.app_id,
-            signing.HEADER_TIMESTAMP: timestamp,
-            signing.HEADER_NONCE: nonce,
-            signing.HEADER_SIGNATURE: signing.sign(
-                self.secret,
-                signing.request_message(
-                    app_id=self.app_id, timestamp=timestamp, nonce=nonce, body=body
-                ),
-            ),
-        }
         try:
-            answer = httpx.post(
-                f"{self.base_url}/fsi/api/{infno}",
-                content=body,
-                headers=headers,
+            _status, data = exchange(
+                method="POST",
+                url=f"{self.base_url}/fsi/api/{infno}",
+                body=body,
+                app_id=self.app_id,
+                secret=self.secret,
                 timeout=self.timeout,
             )
-        except httpx.HTTPError:
+        except Unanswered:
             raise PlatformUnavailable() from None
-        message = signing.response_message(
-            timestamp=answer.headers.get(signing.HEADER_TIMESTAMP, ""),
-            nonce=answer.headers.get(signing.HEADER_NONCE, ""),
-            body=answer.content,
-        )
-        if not signing.verify(
-            self.secret, message, answer.headers.get(signing.HEADER_SIGNATURE, "")
-        ):
-            # Not the platform, or altered on the way: as good as no answer.
-            raise PlatformUnavailable()
-        try:
-            data = answer.json()
-        except ValueError:
-            raise PlatformUnavailable() from None
-        if not isinstance(data, dict):
-            raise PlatformUnavailable()
         if data.get("infcode") != 0:
             raise PlatformRefused(str(data.get("err_msg") or ""), int(data.get("infcode") or -1))
         output = data.get("output")

@@ -10,6 +10,7 @@ and encrypts ``encData`` with SM4; a province adapter adds that signer behind
 """
 
 import hmac as stdlib_hmac
+import time
 
 from cryptography.hazmat.primitives import hashes, hmac
 
@@ -47,3 +48,17 @@ def sign(secret: str, message: bytes) -> str:
 
 def verify(secret: str, message: bytes, signature: str) -> bool:
     return stdlib_hmac.compare_digest(sign(secret, message), signature or "")
+
+
+def request_is_signed(*, secret: str, app_id: str, headers, body: bytes, now_ms=None) -> bool:
+    """What the receiving side checks of a request: its app id, a timestamp near its own
+    clock, a nonce and the signature (whether the nonce was seen before is the receiver's)."""
+    timestamp = headers.get(HEADER_TIMESTAMP, "")
+    nonce = headers.get(HEADER_NONCE, "")
+    if headers.get(HEADER_APP_ID) != app_id or not timestamp.isdigit() or not nonce:
+        return False
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    if abs(int(timestamp) - now_ms) > MAX_SKEW_MS:
+        return False
+    message = request_message(app_id=app_id, timestamp=timestamp, nonce=nonce, body=body)
+    return verify(secret, message, headers.get(HEADER_SIGNATURE, ""))
