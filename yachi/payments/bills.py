@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import Conflict, DomainError, InvalidInput
 from yachi.core.events import publish
-from yachi.payments.choices import IntentStatus, LineKind, Purpose
+from yachi.payments.choices import IntentStatus, LineKind, Method, Purpose
 from yachi.payments.errors import NotPayable
 from yachi.payments.events import BillPaid
 from yachi.payments.models import MAX_LINE_QUANTITY, Bill, BillLine, PaymentIntent
@@ -514,7 +514,9 @@ def on_paid(intent: PaymentIntent) -> None:
     )
     if bill.coupon_id:
         coupon_redeem(reference=bill.reference)
-    if intent.payer is not None and intent.payer.is_patient:
+    # Points reward what the patient paid: a bill medical insurance paid whole earns none
+    # (insurance's share of a bill paid in part is a payment of its own, and earns none).
+    if intent.payer is not None and intent.payer.is_patient and intent.method != Method.INSURANCE:
         points_for_paid_spend(
             user=intent.payer,
             paid_fen=intent.amount_fen,

@@ -190,3 +190,31 @@ def test_reconciliation_matches_the_days_statement_and_names_what_differs(desk, 
     run = reconcile(clinic=desk.clinic_a, day=timezone.localdate())
     assert run.result == "differences"
     assert [f["kind"] for f in run.findings] == ["not_ours"]
+
+
+def test_points_reward_only_what_the_patient_paid_themselves(
+    desk, platform, django_capture_on_commit_callbacks
+):
+    from yachi.growth.ledger import points_balance
+
+    payer, front_desk = desk.patient_parent, desk.clinic_a_front_desk
+    before = points_balance(user=payer)
+    platform.people[CREDENTIAL].balance_fen = 1_000_000
+    whole = bill(desk, "filling")
+    services.pre_settle(actor=front_desk, payment=whole, credential=CREDENTIAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.settle(actor=front_desk, payment=whole)
+    assert points_balance(user=payer) == before  # insurance paid it all: nothing earned
+
+    platform.people[CREDENTIAL].balance_fen = 0
+    part = bill(desk, "filling", "cleaning")
+    services.pre_settle(actor=front_desk, payment=part, credential=CREDENTIAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        settlement = services.settle(actor=front_desk, payment=part)
+    part.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        desk_payment_record(
+            actor=front_desk, intent=part, method="cash", tendered_fen=part.amount_fen
+        )
+    # One point a yuan, on the cash the patient paid, not on the fund's share.
+    assert points_balance(user=payer) == before + settlement.self_fen // 100
