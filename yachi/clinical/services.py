@@ -441,18 +441,7 @@ def plan_item_schedule(*, actor, item: PlanItem, appointment_id) -> PlanItem:
         raise NotFound(_("Appointment not found."), code="appointment_not_found")
     if item.status not in (ItemStatus.PLANNED, ItemStatus.SCHEDULED):
         raise Conflict(_("This procedure is done or cancelled."), code="item_closed")
-    PlanItem.objects.filter(pk=item.pk).update(
-        appointment=appointment, status=ItemStatus.SCHEDULED, updated_at=timezone.now()
-    )
-    if plan.status == PlanStatus.ACCEPTED:
-        TreatmentPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_PROGRESS)
-    _plan_audit(
-        actor=actor,
-        plan=plan,
-        change="item_scheduled",
-        item=str(item.public_id),
-        appointment=str(appointment.public_id),
-    )
+    _item_scheduled(actor, plan, item, appointment, change="item_scheduled")
     item.refresh_from_db()
     return item
 
@@ -597,19 +586,24 @@ def plan_item_book(*, actor, plan: TreatmentPlan, item: PlanItem, start, note: s
             note=(note or "").strip()[:500],
         )
         appointment = booked.appointments[0]
-        PlanItem.objects.filter(pk=item.pk).update(
-            appointment=appointment, status=ItemStatus.SCHEDULED, updated_at=timezone.now()
-        )
-        if plan.status == PlanStatus.ACCEPTED:
-            TreatmentPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_PROGRESS)
-        _plan_audit(
-            actor=actor,
-            plan=plan,
-            change="item_booked",
-            item=str(item.public_id),
-            appointment=str(appointment.public_id),
-        )
+        _item_scheduled(actor, plan, item, appointment, change="item_booked")
     return appointment
+
+
+def _item_scheduled(actor, plan, item, appointment, *, change: str) -> None:
+    """The item waits for ``appointment``; an accepted plan is under way from then."""
+    PlanItem.objects.filter(pk=item.pk).update(
+        appointment=appointment, status=ItemStatus.SCHEDULED, updated_at=timezone.now()
+    )
+    if plan.status == PlanStatus.ACCEPTED:
+        TreatmentPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_PROGRESS)
+    _plan_audit(
+        actor=actor,
+        plan=plan,
+        change=change,
+        item=str(item.public_id),
+        appointment=str(appointment.public_id),
+    )
 
 
 def plan_items_unbooked(*, appointment_id: int) -> int:
