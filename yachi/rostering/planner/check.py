@@ -175,7 +175,8 @@ def check(
                 f"where {minutes} minutes of {skill} are forecast.",
             )
 
-    # Every booked appointment stays with its doctor, at its clinic and chair.
+    # Every booked appointment stays with its doctor, at its clinic, then. Its chair is its
+    # own (booking's constraint holds it): the chair capacity above leaves one for each.
     excused = set(uncovered_appointments)
     for appointment in instance.appointments:
         if appointment.id in excused:
@@ -183,7 +184,6 @@ def check(
         if not any(
             shift.doctor_id == appointment.doctor_id
             and shift.clinic_id == appointment.clinic_id
-            and shift.chair_id == appointment.chair_id
             and shift.start <= appointment.start
             and appointment.end <= shift.end
             for shift, _date in dated
@@ -191,8 +191,8 @@ def check(
             add(
                 "appointment_orphaned",
                 f"Appointment {appointment.id} (doctor {appointment.doctor_id}, clinic "
-                f"{appointment.clinic_id}, chair {appointment.chair_id}, "
-                f"{_when(appointment.start, appointment.end)}) is not covered by its doctor's shift.",
+                f"{appointment.clinic_id}, {_when(appointment.start, appointment.end)}) "
+                "is not covered by its doctor's shift.",
             )
     return found
 

@@ -120,10 +120,15 @@ class Compiled:
 
     # -- booked appointments pin their doctor's shift -----------------------------------------
     def _build_pins(self) -> None:
+        """Each booked appointment pins its doctor to its half-day. The shift takes the
+        appointment's chair when no other pinned doctor has it then, else another free one:
+        booking seats visits in any free chair, so two doctors' visits of one half-day may
+        share a chair at different times, and the visit keeps its own chair whatever the
+        shift's is (no more doctors than chairs leaves every rostered doctor a free one)."""
         self.pinned: dict[tuple[int, int], int] = {}  # (doctor, half-day) -> chair
         self.booked: dict[tuple[int, int], int] = defaultdict(int)  # minutes already booked
         uncovered: list[AppointmentId] = []
-        chair_taken: dict[tuple[int, int], int] = {}  # (half-day, chair) -> doctor
+        chairs_taken: dict[int, set[int]] = defaultdict(set)  # half-day -> pinned chairs
         for appointment in sorted(self.instance.appointments, key=lambda a: (a.start, str(a.id))):
             doctor = self.doctor_index.get(appointment.doctor_id)
             index = next(
@@ -136,25 +141,26 @@ class Compiled:
                 ),
                 None,
             )
-            ok = (
-                doctor is not None
-                and index is not None
-                and index in self.eligible[doctor]
-                and appointment.chair_id in self.chairs.get(appointment.clinic_id, ())
-            )
-            if ok and (doctor, index) in self.pinned:
-                ok = self.pinned[(doctor, index)] == appointment.chair_id
-            elif ok:
-                ok = chair_taken.get((index, appointment.chair_id), doctor) == doctor and self.fits(
+            ok = doctor is not None and index is not None and index in self.eligible[doctor]
+            if ok and (doctor, index) not in self.pinned:
+                chair = self._free_chair(index, chairs_taken[index], appointment.chair_id)
+                ok = chair is not None and self.fits(
                     doctor, [i for (d, i) in self.pinned if d == doctor], index
                 )
+                if ok:
+                    self.pinned[(doctor, index)] = chair
+                    chairs_taken[index].add(chair)
             if not ok:
                 uncovered.append(appointment.id)
                 continue
-            self.pinned[(doctor, index)] = appointment.chair_id
-            chair_taken[(index, appointment.chair_id)] = doctor
             self.booked[(doctor, index)] += appointment.minutes
         self.uncovered: tuple[AppointmentId, ...] = tuple(uncovered)
+
+    def _free_chair(self, index: int, taken: set[int], preferred: int) -> int | None:
+        chairs = [c for c in self.chairs[self.half_days[index].clinic_id] if c not in taken]
+        if preferred in chairs:
+            return preferred
+        return chairs[0] if chairs else None
 
     def _build_slots(self) -> None:
         by_slot: dict[tuple[int, dt.date, str], list[int]] = defaultdict(list)
@@ -345,7 +351,7 @@ class Compiled:
 
     # -- to and from shifts ----------------------------------------------------------------------
     def to_shifts(self, worked: list[list[int]]) -> tuple[Shift, ...]:
-        """Shifts with chairs: pinned doctors keep their appointments' chair, others take the
+        """Shifts with chairs: pinned doctors keep the chair their pin took, others take the
         free chairs in order."""
         at: dict[int, list[int]] = defaultdict(list)
         for doctor, indexes in enumerate(worked):

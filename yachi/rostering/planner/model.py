@@ -109,7 +109,7 @@ class Demand:
 
 @dataclass(frozen=True)
 class Appointment:
-    """An appointment already booked: its doctor must work there, then, on that chair."""
+    """An appointment already booked: its doctor must work there, then; it keeps its chair."""
 
     id: AppointmentId
     doctor_id: int

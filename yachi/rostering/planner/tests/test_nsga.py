@@ -64,6 +64,22 @@ def test_a_booked_appointment_keeps_its_doctor_and_chair():
         )
 
 
+def test_two_doctors_visits_on_one_chair_in_one_half_day_are_both_kept():
+    # Booking seats a visit in any free chair: Wang's at 9 and Li's at 11 both took chair 11.
+    booked = (
+        Appointment("b1", WANG, 1, 11, at(MONDAY, 9), at(MONDAY, 10)),
+        Appointment("b2", LI, 1, 11, at(MONDAY, 11), at(MONDAY, 12)),
+    )
+    problem = instance(appointments=booked)
+    options = propose(problem, seed=0, **QUICK)
+    assert options
+    for option in options:
+        assert option.uncovered_appointments == ()
+        assert check(problem, option.shifts) == []
+        mornings = {s.doctor_id: s.chair_id for s in option.shifts if s.start == at(MONDAY, 8, 30)}
+        assert mornings == {WANG: 11, LI: 12}
+
+
 def test_an_appointment_its_doctor_cannot_keep_is_reported_uncovered():
     booked = Appointment("a2", ZHAO, 2, 21, at(TUESDAY, 9), at(TUESDAY, 10))
     doctors = tuple(
