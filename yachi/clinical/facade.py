@@ -5,11 +5,18 @@ CRM's patient 360 lists a patient's open treatment-plan items with ``open_plan_i
 caries-risk heat map with ``register_risk_marks`` (a provider of ``RiskMark``s per patient).
 Imaging's 3D arch reads the chart under the chart's own access rules: ``chart_access``
 (404 for whoever may not see it), then ``chart_read`` (audited for staff) and
-``plans_read`` (the plans that reader may see).
+``plans_read`` (the plans that reader may see); a doctor records a plan's aligner setup
+after ``plan_write_access`` (404 unseen, 403 for whoever may not change the plan) and
+finds the clinics where a doctor may record with ``chart_write_access``.
 Financing quotes instalments on ``plan_summary`` (access-checked, staff reads audited).
 """
 
-from yachi.clinical.access import ChartAccess, chart_access
+from yachi.clinical.access import (
+    ChartAccess,
+    chart_access,
+    chart_write_access,
+    plan_write_access,
+)
 from yachi.clinical.risk_marks import RiskMark, register_risk_marks
 from yachi.clinical.selectors import (
     ChartView,
@@ -31,9 +38,11 @@ __all__ = [
     "RiskMark",
     "chart_access",
     "chart_read",
+    "chart_write_access",
     "diagnoses_of",
     "open_plan_items",
     "plan_summary",
+    "plan_write_access",
     "plans_read",
     "register_risk_marks",
 ]

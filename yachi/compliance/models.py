@@ -113,6 +113,7 @@ class AuditAction(models.TextChoices):
     STUDY_ASSIGNED = "study_assigned", _("X-ray study given to a patient")
     SCAN_UPLOADED = "scan_uploaded", _("Intraoral scan uploaded")
     SCAN_READ = "scan_read", _("Intraoral scan read")
+    ARCH_SETUP_RECORDED = "arch_setup_recorded", _("Aligner setup recorded")
     INSURANCE_IDENTITY_CHECKED = (
         "insurance_identity_checked",
         _("Medical-insurance identity checked"),

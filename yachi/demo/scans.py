@@ -70,21 +70,17 @@ def build_scans(*, clinic, visits, now) -> ScanSummary:
     if aligner is not None:
         plan = aligner.phase.plan
         doctor = plan.doctor.user if plan.doctor else None
-        imaging.arch_setup_record(
-            patient=plan.patient,
-            clinic=clinic,
-            plan_id=plan.public_id,
-            movements=MOVEMENTS,
-            recorded_by=doctor,
-        )
         present = _present(plan.patient)
+        movements = {tooth: v for tooth, v in MOVEMENTS.items() if tooth in present}
+        if doctor is not None:
+            imaging.arch_setup_record(actor=doctor, plan_id=plan.public_id, movements=movements)
         _visit(
             clinic=clinic,
             patient=plan.patient,
             present=present,
             day=today - timedelta(days=120),
             uploader=doctor,
-            movements=MOVEMENTS,
+            movements=movements,
             share_done=0.0,
             note="矫正前",
         )
@@ -94,13 +90,13 @@ def build_scans(*, clinic, visits, now) -> ScanSummary:
             present=present,
             day=today - timedelta(days=10),
             uploader=doctor,
-            movements=MOVEMENTS,
+            movements=movements,
             share_done=0.5,
             note="矫正中",
         )
         scans += 4
         patients += 1
-        setups = 1
+        setups = 1 if doctor is not None else 0
     seen = []
     for visit in visits:
         if visit.clinic_id == clinic.pk and visit.start < now and visit.patient not in seen:

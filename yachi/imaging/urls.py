@@ -26,6 +26,11 @@ console_patterns = [
     path("patients/<str:patient_id>/scans/upload/", scans_views.console_upload, name="scan_upload"),
     path("scan-files/<str:scan_id>/glb/", scans_views.console_scan_file, name="scan_glb"),
     path("patients/<str:patient_id>/arch/", scans_views.console_arch_page, name="arch"),
+    path(
+        "patients/<str:patient_id>/arch/setup/",
+        scans_views.console_setup_page,
+        name="arch_setup",
+    ),
     path("patients/<str:patient_id>/xrays/", console_views.studies_page, name="xrays"),
     path("xray-images/<str:image_id>/dicom/", console_views.image_file, name="xray_image"),
     path(

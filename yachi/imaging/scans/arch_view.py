@@ -34,14 +34,25 @@ def legend() -> list[dict]:
     ]
 
 
+def is_aligner(plan) -> bool:
+    """A plan proposed or under way with an aligner procedure in it."""
+    if plan.status in ("cancelled", "draft"):
+        return False
+    return any(
+        item.service_code == ALIGNER_SERVICE
+        for phase in plan.phases.all()
+        for item in phase.items.all()
+    )
+
+
 def _aligner_plan(plans):
-    for plan in plans:
-        if plan.status in ("cancelled", "draft"):
-            continue
-        for phase in plan.phases.all():
-            if any(item.service_code == ALIGNER_SERVICE for item in phase.items.all()):
-                return plan
-    return None
+    return next((plan for plan in plans if is_aligner(plan)), None)
+
+
+def present_teeth(chart) -> set[str]:
+    """The teeth the arch draws: the chart draws a slot for a missing tooth; the arch
+    leaves it out. An implant or a bridge's pontic still has a crown."""
+    return {t.tooth for t in chart.teeth if t.present and t.state not in ABSENT}
 
 
 def _movements(setup: ArchSetup) -> list[Movement]:
@@ -69,9 +80,7 @@ def arch_model(*, actor, patient_id) -> dict:
     """The arch for whoever may read the chart (the chart's own access and audit)."""
     access = clinical.chart_access(actor=actor, patient_id=patient_id)
     chart = clinical.chart_read(actor=actor, access=access)
-    # The chart draws a slot for a missing tooth; the arch leaves it out. An implant or a
-    # bridge's pontic still has a crown, drawn without a risk colour.
-    present = {t.tooth for t in chart.teeth if t.present and t.state not in ABSENT}
+    present = present_teeth(chart)  # an implant or a pontic is drawn without a risk colour
     risks = {t.tooth: t.risk for t in chart.teeth if t.present}
     placed = place(present)
     teeth = []

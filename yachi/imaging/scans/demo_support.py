@@ -1,13 +1,11 @@
 """What the demo needs to make scans: a jaw drawn from the parametric arch as a scanner
-export (optionally with the teeth where a setup's stage puts them), and a setup recorded
-for an aligner plan."""
+export (optionally with the teeth where a setup's stage puts them)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yachi.imaging.scans.geometry.arch import place
 from yachi.imaging.scans.geometry.staging import Movement, stages
 from yachi.imaging.scans.geometry.synthetic import jaw_stl
-from yachi.imaging.scans.models import ArchSetup
 
 
 def synthetic_jaw(
@@ -23,18 +21,3 @@ def synthetic_jaw(
         frame = frames[round(share_done * (len(frames) - 1))]
         poses = {p.tooth: p for p in frame}
     return SimpleUploadedFile(f"{jaw}.stl", jaw_stl(placed, jaw, poses=poses))
-
-
-def arch_setup_record(*, patient, clinic, plan_id, movements: dict, recorded_by=None) -> ArchSetup:
-    for tooth, values in movements.items():
-        Movement(tooth, *map(float, values)).check()
-    setup, _created = ArchSetup.objects.update_or_create(
-        plan_id=plan_id,
-        defaults={
-            "patient": patient,
-            "clinic": clinic,
-            "movements": movements,
-            "recorded_by": recorded_by,
-        },
-    )
-    return setup

@@ -2,6 +2,7 @@
 upload form)."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from yachi.core.errors import DomainError
 from yachi.core.pages import patient_required, staff_required
-from yachi.imaging.scans import access, arch_view, services
+from yachi.imaging.scans import access, arch_view, services, setups
 from yachi.imaging.scans.api import glb_response
 from yachi.imaging.scans.models import Jaw
 from yachi.imaging.viewer import with_viewer
@@ -147,3 +148,89 @@ def console_arch_page(request, patient_id):
     return with_viewer(
         render(request, "imaging/scans/console_arch.html", context), context["importmap"]
     )
+
+
+# ``m-<tooth>-<field>``: one input of the setup form.
+SETUP_FIELD = re.compile(r"^m-([1-8][1-8])-(along|outward|up|rotation)$")
+
+
+def _posted_movements(post) -> dict[str, list]:
+    movements: dict[str, list] = {}
+    for name, value in post.items():
+        match = SETUP_FIELD.match(name)
+        if match:
+            tooth, field = match.groups()
+            values = movements.setdefault(tooth, [""] * len(setups.FIELDS))
+            values[setups.FIELDS.index(field)] = value
+    return movements
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "along": _("Along the arch (mm)"),
+        "outward": _("Cheek or tongue (mm)"),
+        "up": _("Up or down (mm)"),
+        "rotation": _("Rotation (°)"),
+    }
+
+
+def _four(values) -> list:
+    """A tooth's four inputs, blank where nothing was recorded or typed."""
+    return (list(values or []) + [""] * len(setups.FIELDS))[: len(setups.FIELDS)]
+
+
+def _setup_page(request, form, *, entered=None, error="", status=200):
+    values = entered if entered is not None else form.values
+    labels = _field_labels()
+    rows = [
+        {
+            "jaw": label,
+            "teeth": [
+                {
+                    "tooth": tooth,
+                    "inputs": [
+                        {"name": f"m-{tooth}-{field}", "label": labels[field], "value": value}
+                        for field, value in zip(
+                            setups.FIELDS, _four(values.get(tooth)), strict=True
+                        )
+                    ],
+                }
+                for tooth in teeth
+            ],
+        }
+        for label, teeth in ((_("Upper jaw"), form.upper), (_("Lower jaw"), form.lower))
+        if teeth
+    ]
+    context = {
+        "section": "patients",
+        "form": form,
+        "rows": rows,
+        "error": error,
+        "labels": labels.values(),
+        "patient_id": form.patient.public_id,
+        "limits": {"mm": int(setups.MAX_MM), "deg": int(setups.MAX_DEGREES)},
+    }
+    return render(request, "imaging/scans/console_setup.html", context, status=status)
+
+
+@staff_required
+def console_setup_page(request, patient_id):
+    """A doctor records, for an aligner plan, how far each tooth stands from its planned
+    place; the 3D arch then shows the staging."""
+    plan_id = (request.POST.get("plan_id") or request.GET.get("plan") or "")[:64]
+    form = setups.setup_form(actor=request.user, patient_id=patient_id, plan_id=plan_id)
+    if request.method != "POST":
+        return _setup_page(request, form)
+    entered = _posted_movements(request.POST)
+    if form.plan is None or str(form.plan.public_id) != plan_id:
+        return _setup_page(
+            request, form, entered=entered, error=_("Choose the aligner plan."), status=422
+        )
+    try:
+        setups.setup_record(actor=request.user, plan_id=plan_id, movements=entered)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        return _setup_page(request, form, entered=entered, error=error.message, status=422)
+    messages.success(request, _("The aligner setup was recorded."))
+    return redirect("console:arch", patient_id=form.patient.public_id)

@@ -3,46 +3,24 @@ recorded setup, labelled as an illustration."""
 
 import pytest
 
-from tests import factories as f
 from tests.apiclient import ApiClient
 from yachi.clinical import services as clinical
-from yachi.clinical.access import chart_write_access
 from yachi.imaging.scans.models import ArchSetup
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def aligners(seen):
-    """The parent: caries on 16, 36 missing, an aligner plan with a recorded setup."""
-    doctor = seen.clinic_a_doctor.user
-    f.ServiceFactory(clinic=seen.clinic_a, code="aligner", name="隐形矫正", price_fen=2_800_000)
-    patient, clinic_ids = chart_write_access(actor=doctor, patient_id=seen.parent.public_id)
-    for tooth, kind, surfaces in (("16", "caries", "O"), ("36", "missing", "")):
-        clinical.finding_record(
-            actor=doctor,
-            patient=patient,
-            clinic_ids=clinic_ids,
-            tooth=tooth,
-            kind=kind,
-            surfaces=surfaces,
-        )
-    plan = clinical.plan_create(
-        actor=doctor, patient=patient, clinic_ids=clinic_ids, title="隐形矫正"
-    )
-    clinical.plan_item_add(
-        actor=doctor, plan=plan, phase=1, phase_title="矫正", service_code="aligner"
-    )
-    clinical.plan_propose(actor=doctor, plan=plan)
+def aligners(aligner_plan):
+    """The aligner plan with its setup recorded."""
     ArchSetup.objects.create(
-        patient=patient,
-        clinic=seen.clinic_a,
-        plan_id=plan.public_id,
-        recorded_by=doctor,
+        patient=aligner_plan.parent,
+        clinic=aligner_plan.clinic_a,
+        plan_id=aligner_plan.plan.public_id,
+        recorded_by=aligner_plan.clinic_a_doctor.user,
         movements={"11": [0, 1.5, 0, 12], "21": [0, 1.0, 0, -8], "31": [0.5, 0, 0, 0]},
     )
-    seen.plan = plan
-    return seen
+    return aligner_plan
 
 
 def test_the_arch_is_coloured_by_risk_and_missing_teeth_are_absent(aligners):
