@@ -11,14 +11,16 @@ logger = logging.getLogger(__name__)
 
 
 def message_page(request, *, text: str, status: int):
+    """A friendly refusal; a console page's leads back to the console, not the app."""
+    console = request.path.startswith("/console/")
     return render(
         request,
         "web/message.html",
         {
             "title": _("Sorry"),
             "text": text,
-            "link": "/",
-            "link_text": _("Back to the start"),
+            "link": "/console/" if console else "/",
+            "link_text": _("Back to the console") if console else _("Back to the start"),
         },
         status=status,
     )

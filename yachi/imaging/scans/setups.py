@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yachi.clinical import facade as clinical
+from yachi.clinics import facade as clinics
 from yachi.compliance.facade import AuditAction, audit_record
 from yachi.core.errors import InvalidInput
 from yachi.imaging.scans.arch_view import is_aligner, present_teeth
@@ -35,6 +36,13 @@ class SetupForm:
     upper: list[str]
     lower: list[str]
     values: dict[str, list[float]]
+
+
+def records_setups(actor) -> bool:
+    """Whether the actor is a doctor who treats somewhere (the form's link is shown)."""
+    return bool(clinics.clinics_where(actor, clinics.Duty.TREAT)) and (
+        clinics.doctor_of_user(actor) is not None
+    )
 
 
 def _number(tooth: str, value) -> float:

@@ -145,6 +145,7 @@ def patient_arch_page(request, patient_id):
 def console_arch_page(request, patient_id):
     context = _arch_context(request, patient_id)
     context["section"] = "patients"
+    context["records_setups"] = setups.records_setups(request.user)
     return with_viewer(
         render(request, "imaging/scans/console_arch.html", context), context["importmap"]
     )

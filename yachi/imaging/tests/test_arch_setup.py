@@ -121,3 +121,13 @@ def test_a_patient_without_an_aligner_plan_is_told_what_to_do_first(client, seen
     page = client.get(f"/console/patients/{seen.parent.public_id}/arch/setup/", **ZH)
     assert page.status_code == 200
     assert "没有已提出或已接受的隐形矫正方案" in page.content.decode()
+
+
+def test_the_arch_page_offers_the_setup_form_to_doctors_only(client, aligner_plan):
+    url = f"/console/patients/{aligner_plan.parent.public_id}/arch/"
+    client.force_login(aligner_plan.clinic_a_doctor.user)
+    assert "/arch/setup/" in client.get(url, **ZH).content.decode()
+    client.force_login(aligner_plan.clinic_a_front_desk)
+    assert "/arch/setup/" not in client.get(url, **ZH).content.decode()
+    refused = client.get(_url(aligner_plan), **ZH).content.decode()
+    assert 'href="/console/"' in refused and "返回控制台" in refused
