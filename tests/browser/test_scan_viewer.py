@@ -14,6 +14,7 @@ from tests.browser.test_patient_books import log_in
 from yachi.clinical import services as clinical
 from yachi.clinical.access import chart_write_access
 from yachi.imaging.facade import arch_setup_record, scan_upload, synthetic_jaw
+from yachi.imaging.scans.models import Scan
 
 pytestmark = pytest.mark.browser
 
@@ -92,9 +93,7 @@ def test_the_parent_sees_the_scans_and_plays_the_staging_on_a_phone(live_server,
     )
     clinical.plan_item_add(actor=doctor, plan=plan, phase=1, service_code="aligner")
     clinical.plan_propose(actor=doctor, plan=plan)
-    arch_setup_record(
-        patient=patient, clinic=world.clinic_a, plan_id=plan.public_id, movements=MOVES
-    )
+    arch_setup_record(actor=doctor, plan_id=plan.public_id, movements=MOVES)
     with checked_page(browser, width=390, height=844) as page:
         log_in(page, live_server.url, world.patient_parent.phone)
         page.wait_for_selector("nav.tabbar")
@@ -112,3 +111,34 @@ def test_the_parent_sees_the_scans_and_plays_the_staging_on_a_phone(live_server,
         page.fill("[data-arch-stage]", "2")
         assert page.get_attribute("[data-arch-viewer]", "data-stage") == "2"
         screenshot(page, "app-arch-staging")
+
+
+def test_the_desk_sees_the_upload_wait_and_then_the_scan(live_server, world, browser, tmp_path):
+    book_seen(world)
+    export = tmp_path / "upper.stl"
+    export.write_bytes(synthetic_jaw(present=TEETH, jaw="upper").read())
+    with checked_page(browser, width=390, height=844) as page:
+        # The form is held back once the page's own script has seen the submission (a
+        # listener after the page's), so the waiting form can be looked at.
+        page.add_init_script(
+            "window.addEventListener('submit', (e) => { if (!window.released) e.preventDefault(); });"
+        )
+        page.goto(f"{live_server.url}/console/login/")
+        page.fill("input[name=phone]", world.clinic_a_front_desk.phone)
+        page.fill("input[name=password]", f.STAFF_PASSWORD)
+        page.evaluate("() => { window.released = true; }")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/**")
+        page.goto(f"{live_server.url}/console/patients/{world.patient_child.public_id}/scans/")
+        page.set_input_files("#scan-file", str(export))
+        page.click("form.scan-upload button[type=submit]")
+        page.wait_for_selector("form.scan-upload [data-busy-status] progress")
+        assert "正在上传并转换口扫" in page.inner_text("form.scan-upload [role=status]")
+        assert page.locator("form.scan-upload button[type=submit]").is_disabled()
+        screenshot(page, "console-scan-uploading")
+        with page.expect_navigation():
+            page.evaluate(
+                "() => { window.released = true; document.querySelector('form.scan-upload').submit(); }"
+            )
+        assert "口扫已上传" in page.inner_text(".flash")
+    assert Scan.objects.filter(patient=world.patient_child, jaw="upper").count() == 1

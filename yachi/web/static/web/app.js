@@ -45,6 +45,43 @@ document.addEventListener("submit", (event) => {
   });
 });
 
+// <form data-busy="…">: a submission the server takes seconds over (a scan converted on
+// upload) says so while the next page loads: the message beside an indeterminate progress
+// bar, and its submit buttons disabled so that it is not sent twice. A page the browser
+// brings back from its history gets its buttons back.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !form.dataset.busy) {
+    return;
+  }
+  let status = form.querySelector("[data-busy-status]");
+  if (!status) {
+    status = document.createElement("p");
+    status.dataset.busyStatus = "";
+    status.setAttribute("role", "status");
+    form.append(status);
+  }
+  const bar = document.createElement("progress");
+  bar.setAttribute("aria-label", form.dataset.busy);
+  status.replaceChildren(bar, " ", form.dataset.busy);
+  // Once the browser has taken the submitter's name and value into the request.
+  setTimeout(() => {
+    form.querySelectorAll("[type=submit]").forEach((button) => {
+      button.disabled = true;
+    });
+  });
+});
+
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) {
+    return;
+  }
+  document.querySelectorAll("form[data-busy] [type=submit]").forEach((button) => {
+    button.disabled = false;
+  });
+  document.querySelectorAll("[data-busy-status]").forEach((status) => status.replaceChildren());
+});
+
 // <select data-autosubmit>: choosing an option submits its form.
 document.addEventListener("change", (event) => {
   const field = event.target;
