@@ -719,6 +719,7 @@ CONSOLE_PAGES = {
     "scan_glb": ("scan", SEE),
     "arch": ("patient", SEE),
     "arch_setup": ("patient", TREAT),
+    "instalments": ("clinic", DESK),
     # Caries marks (ADR 0061): seen by the clinic's staff, decided by its doctors.
     "xray_picture": ("image", SEE),
     "caries_review": ("image", SEE),

@@ -1,10 +1,10 @@
-"""Financing's ``patient_patterns`` (the instalment quote and plan, a payment's invoice)
-and ``api_router``; ``yachi.web`` and ``config.api`` mount them."""
+"""Financing's ``patient_patterns`` (the instalment quote and plan, a payment's invoice),
+``console_patterns`` (the clinic's instalment plans, a receipt) and ``api_router``; ``yachi.web`` and ``config.api`` mount them."""
 
 from django.urls import path
 from ninja import Router
 
-from yachi.financing import api, views
+from yachi.financing import api, console_views, views
 
 patient_patterns = [
     path("treatment-plans/<str:plan_id>/instalments/", views.quote_page, name="financing_quote"),
@@ -15,6 +15,11 @@ patient_patterns = [
 ]
 
 console_patterns = [
+    path(
+        "clinic/<str:clinic_id>/instalments/",
+        console_views.instalments_page,
+        name="instalments",
+    ),
     path(
         "payments/<str:payment_id>/receipt.pdf",
         views.console_receipt_pdf,

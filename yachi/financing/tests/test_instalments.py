@@ -184,3 +184,30 @@ def test_a_reminder_goes_out_before_a_due_date(api, world, treatment_plan, partn
     assert services.reminders_plan(today=date(2000, 1, 1)) == 0
     assert Instalment.objects.filter(status="due").count() == 3
     assert Notification.objects.filter(kind="instalment_due").exists()
+
+
+def test_the_desk_follows_the_clinics_plans_with_what_is_overdue(
+    api, world, treatment_plan, partner
+):
+    plan = _repaying(api, world, treatment_plan, partner)
+    _first, second, third = plan.instalments.all()
+    partner.repaid[plan.application_no] = {1}
+    services.repayments_sync(plan=plan, today=second.due_date + timedelta(days=1))
+    client = Client()
+    client.force_login(world.clinic_a_front_desk)
+    url = f"/console/clinic/{world.clinic_a.public_id}/instalments/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert world.parent.name in html and "1 / 3" in html  # one of three repaid
+    assert f"{third.due_date:%Y-%m-%d}" in html  # the next one to fall due
+    assert "1 期" in html and "逾期" in html
+    overdue = client.get(url + "?status=overdue").content.decode()
+    assert world.parent.name in overdue
+    assert world.parent.name not in client.get(url + "?status=completed").content.decode()
+    assert client.get(url + "?status=" + "x" * 500).status_code == 200  # any filter is safe
+    # Clinic B's desk does not see clinic A's plans; a doctor is not the desk.
+    client.force_login(world.clinic_b_front_desk)
+    assert client.get(url).status_code == 404
+    client.force_login(world.clinic_a_doctor.user)
+    assert client.get(url).status_code == 403
