@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import factories as f
 from tests.browser.axe import Accessibility
 
 CHROMIUM = os.environ.get("YACHI_CHROMIUM", "/usr/bin/chromium")
@@ -81,3 +82,12 @@ def desk_page(browser):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def console_log_in(page, base: str, user) -> None:
+    """Log in to the console as ``user`` (a role that needs no second step)."""
+    page.goto(f"{base}/console/login/")
+    page.fill("input[name=phone]", user.phone)
+    page.fill("input[name=password]", f.STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/**")

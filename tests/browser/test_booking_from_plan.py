@@ -7,8 +7,7 @@ from datetime import datetime
 import pytest
 
 from conftest import tomorrow_at
-from tests import factories as f
-from tests.browser.conftest import checked_page, screenshot
+from tests.browser.conftest import checked_page, console_log_in, screenshot
 from tests.browser.test_patient_books import log_in
 from yachi.booking.services import appointments_book
 from yachi.clinical import services
@@ -69,11 +68,7 @@ def test_the_front_desk_books_the_plans_filling(live_server, world, browser, scr
     plan = _accepted_plan(world)
     width, height = WIDTHS[screen]
     with checked_page(browser, width=width, height=height) as page:
-        page.goto(f"{live_server.url}/console/login/")
-        page.fill("input[name=phone]", world.clinic_a_front_desk.phone)
-        page.fill("input[name=password]", f.STAFF_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/**")
+        console_log_in(page, live_server.url, world.clinic_a_front_desk)
         page.goto(f"{live_server.url}/console/patients/{world.parent.public_id}/treatment-plans/")
         page.get_by_test_id("book-item").click()
         start = _pick_a_time(page, f"console-book-from-plan-{screen}")

@@ -7,8 +7,7 @@ from datetime import datetime
 import pytest
 
 from conftest import book_seen
-from tests import factories as f
-from tests.browser.conftest import checked_page, screenshot
+from tests.browser.conftest import checked_page, console_log_in, screenshot
 from tests.browser.test_patient_books import log_in
 from yachi.imaging.caries.choices import NOTICE
 from yachi.imaging.caries.models import CariesMark
@@ -41,11 +40,7 @@ def _marked_bitewing(world):
 
 
 def _doctor_logs_in(page, url, world):
-    page.goto(f"{url}/console/login/")
-    page.fill("input[name=phone]", world.clinic_a_doctor.user.phone)
-    page.fill("input[name=password]", f.STAFF_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/**")
+    console_log_in(page, url, world.clinic_a_doctor.user)
 
 
 @pytest.mark.parametrize("width", [1366, 390])

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests import factories as f
-from tests.browser.conftest import checked_page, screenshot
+from tests.browser.conftest import checked_page, console_log_in, screenshot
 from yachi.rostering.tests.helpers import forecast_history, this_monday
 
 pytestmark = pytest.mark.browser
@@ -17,11 +16,7 @@ def test_the_front_desk_reads_last_weeks_forecast_against_bookings(live_server, 
     forecast_history(world)
     week = this_monday() - timedelta(weeks=1)
     with checked_page(browser, width=1366, height=900) as page:
-        page.goto(f"{live_server.url}/console/login/")
-        page.fill("input[name=phone]", world.clinic_a_front_desk.phone)
-        page.fill("input[name=password]", f.STAFF_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/**")
+        console_log_in(page, live_server.url, world.clinic_a_front_desk)
         page.click("nav >> text=需求预测")
         page.wait_for_url("**/forecast/")
         page.goto(f"{page.url}?week={week.isoformat()}")

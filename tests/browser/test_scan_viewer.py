@@ -9,7 +9,7 @@ import pytest
 
 from conftest import book_seen
 from tests import factories as f
-from tests.browser.conftest import checked_page, screenshot
+from tests.browser.conftest import checked_page, console_log_in, screenshot
 from tests.browser.test_patient_books import log_in
 from yachi.clinical import services as clinical
 from yachi.clinical.access import chart_write_access
@@ -52,11 +52,7 @@ def test_the_desk_compares_two_visits_with_linked_cameras(live_server, world, br
     errors = []
     with checked_page(browser, width=1366, height=900) as page:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{live_server.url}/console/login/")
-        page.fill("input[name=phone]", world.clinic_a_front_desk.phone)
-        page.fill("input[name=password]", f.STAFF_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/**")
+        console_log_in(page, live_server.url, world.clinic_a_front_desk)
         page.goto(f"{live_server.url}/console/patients/{world.patient_child.public_id}/scans/")
         _drawn(page)
         left, right = page.locator("select[data-scan-choice]").all()

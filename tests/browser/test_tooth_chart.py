@@ -4,8 +4,7 @@ reads their chart on a phone, with explanations in Chinese, and accepts the plan
 import pytest
 
 from conftest import tomorrow_at
-from tests import factories as f
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import console_log_in, screenshot
 from tests.browser.test_patient_books import log_in
 from yachi.booking.services import appointments_book
 from yachi.clinical import services
@@ -28,11 +27,7 @@ def _seen(world):
 def test_a_doctor_records_caries_on_a_surface_with_the_keyboard(live_server, world, desk_page):
     _seen(world)
     page = desk_page
-    page.goto(f"{live_server.url}/console/login/")
-    page.fill("input[name=phone]", world.clinic_a_doctor.user.phone)
-    page.fill("input[name=password]", f.STAFF_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/**")
+    console_log_in(page, live_server.url, world.clinic_a_doctor.user)
     page.goto(f"{live_server.url}/console/patients/{world.parent.public_id}/tooth-chart/")
     surface = page.locator('g[data-tooth="16"] a[data-surface="O"]')
     surface.focus()

@@ -7,8 +7,7 @@ from datetime import datetime
 import pytest
 
 from conftest import book_seen
-from tests import factories as f
-from tests.browser.conftest import checked_page, screenshot
+from tests.browser.conftest import checked_page, console_log_in, screenshot
 from tests.browser.test_patient_books import log_in
 from yachi.imaging.dicom.synthetic import Picture, part10
 from yachi.imaging.services import instance_receive
@@ -45,11 +44,7 @@ def test_the_desk_compares_two_dates_and_measures(live_server, world, browser):
     refused = []
     with checked_page(browser, width=1366, height=900) as page:
         page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
-        page.goto(f"{live_server.url}/console/login/")
-        page.fill("input[name=phone]", world.clinic_a_front_desk.phone)
-        page.fill("input[name=password]", f.STAFF_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/**")
+        console_log_in(page, live_server.url, world.clinic_a_front_desk)
         page.goto(f"{live_server.url}/console/patients/{world.patient_child.public_id}/xrays/")
         _drawn(page)
         left, right = page.locator("select[data-xray-choice]").all()
