@@ -18,6 +18,8 @@ AGREED = (
 )
 # What the page filters by: a plan status, or "overdue" (plans with an instalment overdue).
 FILTERS = ("overdue", *AGREED)
+# Plans whose instalments are owed: approved or disbursed (not waiting, declined or repaid).
+OWED = (PlanStatus.APPROVED, PlanStatus.REPAYING)
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,15 @@ def _row(plan: InstalmentPlan) -> PlanRow:
     instalments = sorted(plan.instalments.all(), key=lambda i: i.number)
     unpaid = [i for i in instalments if i.status != InstalmentStatus.PAID]
     overdue = [i for i in unpaid if i.status == InstalmentStatus.OVERDUE]
-    upcoming = next((i for i in unpaid if i.status == InstalmentStatus.DUE), None)
+    owed = plan.status in OWED
+    upcoming = next((i for i in unpaid if i.status == InstalmentStatus.DUE), None) if owed else None
     product = PRODUCTS.get(plan.product)
     return PlanRow(
         plan=plan,
         product=str(product.name) if product else plan.product,
         paid=len(instalments) - len(unpaid),
         count=len(instalments),
-        outstanding_fen=sum(i.principal_fen for i in unpaid),
+        outstanding_fen=sum(i.principal_fen for i in unpaid) if owed else 0,
         overdue=len(overdue),
         overdue_fen=sum(i.principal_fen + i.interest_fen for i in overdue),
         next_due=upcoming.due_date if upcoming else None,
