@@ -41,6 +41,9 @@ def test_the_clinic_switch_shows_the_whole_role_at_390_and_1366_px(live_server, 
         page.fill("input[name=code]", pyotp.TOTP(secret).at(time.time() + 30))
         page.click("button[type=submit]")
         switch = page.locator(".clinic-switch select")
+        # Logged in only once the console has come: a reload while the log-in's redirect is
+        # still on its way finds no page to reload.
+        switch.wait_for(state="attached")
         for width, height in ((390, 844), (1366, 900)):
             page.set_viewport_size({"width": width, "height": height})
             page.reload()
