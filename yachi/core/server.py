@@ -61,15 +61,24 @@ def server_options(*, host: str, port: int, workers: int) -> dict:
     }
 
 
+# Connections a worker holds per thread (``backpressure``): room for a balancer's idle
+# keep-alive connections beside the requests being run.
+CONNECTIONS_PER_THREAD = 16
+
+
 def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict:
     """granian's settings for ``yachi serve``, every one that shapes a request's path named.
 
     - WSGI: a request stays on one thread, no hop between an event loop and a thread.
-    - ``threads`` blocking threads run requests in each worker; ``backpressure`` the same,
-      so a worker never accepts more requests at once than it has threads: the rest wait
-      in the listening socket's backlog, not holding a database connection. The
-      PostgreSQL pool (``YACHI_DB_POOL_SIZE``) is at least as large, so a request never
-      waits for a connection.
+    - ``threads`` blocking threads run requests in each worker. ``backpressure`` bounds the
+      connections a worker holds, idle keep-alive ones included: a balancer keeps idle
+      connections open to every worker, and with room for no more than the threads a rush
+      waited in the backlog until the balancer closed its idle ones (haproxy after 10 s:
+      thirty bookings took 26 s behind it, 1.9 s with room). So a worker holds up to
+      ``CONNECTIONS_PER_THREAD`` connections a thread; requests beyond the threads wait in
+      granian for one, holding no database connection (a request takes its connection on
+      the thread that runs it). The PostgreSQL pool (``YACHI_DB_POOL_SIZE``) is at least
+      the threads, so a running request never waits for a connection.
     - One Rust runtime thread (``st``) per worker for the sockets: the Python threads, not
       the I/O, are the limit on a small machine. The loop is named (asyncio), though WSGI
       workers run no Python event loop.
@@ -89,7 +98,7 @@ def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict
         "interface": Interfaces.WSGI,
         "workers": max(1, workers),
         "blocking_threads": max(1, threads),
-        "backpressure": max(1, threads),
+        "backpressure": max(1, threads) * CONNECTIONS_PER_THREAD,
         "runtime_threads": 1,
         "runtime_mode": RuntimeModes.st,
         "loop": Loops.asyncio,
