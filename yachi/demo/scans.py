@@ -33,11 +33,6 @@ class ScanSummary:
     setups: int
 
 
-def _present(patient) -> set[str]:
-    chart = chart_of(patient)
-    return {t.tooth for t in chart.teeth if t.present and t.state not in ("missing", "exfoliated")}
-
-
 def _visit(*, clinic, patient, present, day, uploader, movements=None, share_done=1.0, note=""):
     for jaw in ("upper", "lower"):
         imaging.scan_upload(
@@ -70,7 +65,7 @@ def build_scans(*, clinic, visits, now) -> ScanSummary:
     if aligner is not None:
         plan = aligner.phase.plan
         doctor = plan.doctor.user if plan.doctor else None
-        present = _present(plan.patient)
+        present = imaging.arch_present_teeth(chart_of(plan.patient))
         movements = {tooth: v for tooth, v in MOVEMENTS.items() if tooth in present}
         if doctor is not None:
             imaging.arch_setup_record(actor=doctor, plan_id=plan.public_id, movements=movements)
@@ -107,7 +102,7 @@ def build_scans(*, clinic, visits, now) -> ScanSummary:
         _visit(
             clinic=clinic,
             patient=patient,
-            present=_present(patient),
+            present=imaging.arch_present_teeth(chart_of(patient)),
             day=today - timedelta(days=20 + index),
             uploader=None,
         )

@@ -16,6 +16,7 @@ from yachi.imaging.dicom.synthetic import Picture as SyntheticPicture
 from yachi.imaging.dicom.synthetic import drawing as synthetic_drawing
 from yachi.imaging.dicom.synthetic import part10 as synthetic_part10
 from yachi.imaging.pictures import XrayPicture, latest_xray_picture
+from yachi.imaging.scans.arch_view import present_teeth as arch_present_teeth
 from yachi.imaging.scans.demo_support import synthetic_jaw
 from yachi.imaging.scans.services import scan_upload
 from yachi.imaging.scans.setups import setup_record as arch_setup_record
@@ -24,12 +25,14 @@ from yachi.imaging.services import Received, instance_receive
 # The demo draws its X-rays with ``SyntheticPicture`` and ``synthetic_part10``, knows the
 # lesions it drew (``synthetic_drawing``), and has them marked and reviewed (ADR 0061); it
 # draws intraoral scans with ``synthetic_jaw`` (kept with ``scan_upload``, ``synthetic=True``)
-# and has its aligner setups recorded by the plan's doctor with ``arch_setup_record``.
+# and has its aligner setups recorded by the plan's doctor with ``arch_setup_record``, for
+# the teeth the arch draws (``arch_present_teeth`` of a chart).
 __all__ = [
     "Received",
     "Refused",
     "SyntheticPicture",
     "XrayPicture",
+    "arch_present_teeth",
     "arch_setup_record",
     "caries_analyse",
     "caries_mark_add",
