@@ -1,20 +1,17 @@
 """The migrations that encrypt names, dates of birth, notes, locations and message
-texts encrypt the rows that already exist, and give them back in clear when reversed."""
+texts encrypt the rows that already exist, and give them back in clear when reversed.
 
-from datetime import date
+The rows are written on an empty database migrated to the release before
+(``tests.db.scratch``), as a clinic upgrading from it has them."""
+
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db import connections
 
-from conftest import tomorrow_at
-from tests.db.scratch import copy_of_the_test_database
-from yachi.accounts.models import User
-from yachi.booking.models import Appointment, EmergencyCase, EmergencyDispatch
-from yachi.booking.services import appointments_book
-from yachi.messaging.models import Notification
-from yachi.patients.models import Patient
+from tests.db.scratch import empty_database, migrate_to
 
 BEFORE = [
     ("accounts", "0004_wechat_binding"),
@@ -36,80 +33,124 @@ COLUMNS = {
     "booking_emergencydispatch": ["distance_km"],
     "messaging_notification": ["params"],
 }
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    if targets is LATEST:
-        targets = executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-
-
-LATEST = object()
+START = datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def stored(table: str, column: str) -> list:
-    with connection.cursor() as cursor:
+    with connections["default"].cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} ORDER BY id")
         return [row[0] for row in cursor.fetchall()]
 
 
-@pytest.mark.long
-@pytest.mark.django_db(transaction=True)
-def test_existing_rows_are_encrypted_in_place_and_decrypted_on_the_way_back(world):
-    appointment = appointments_book(
-        actor=world.patient_parent,
-        doctor=world.clinic_a_doctor,
-        service=world.cleaning_a,
-        start=tomorrow_at(10),
-        patients=[world.parent],
+def sealed(value) -> bool:
+    return str(value).startswith("sm4gcm:v1:")
+
+
+@pytest.fixture
+def release_before():
+    with empty_database():
+        yield migrate_to(BEFORE)
+
+
+def _rows_of_the_release_before(old) -> None:
+    model = old.get_model
+    parent = model("accounts", "User").objects.create(
+        phone="13800009901", phone_index="i-parent", name="张妈妈", role="patient"
+    )
+    doctor_user = model("accounts", "User").objects.create(
+        phone="13900009901", phone_index="i-doctor", name="王医生", role="doctor"
+    )
+    chain = model("clinics", "Chain").objects.create(name="牙齿口腔")
+    clinic = model("clinics", "Clinic").objects.create(
+        chain=chain, name="静安店", address="-", latitude=31, longitude=121
+    )
+    chair = model("clinics", "Chair").objects.create(clinic=clinic, name="1 号椅")
+    doctor = model("clinics", "Doctor").objects.create(
+        user=doctor_user, name="王医生", title="attending"
+    )
+    service = model("clinics", "Service").objects.create(
+        clinic=clinic,
+        code="cleaning",
+        name="洁牙",
+        duration_minutes=30,
+        price_fen=20000,
+        required_skill="general",
+    )
+    account = model("patients", "FamilyAccount").objects.create(owner=parent)
+    model("patients", "Patient").objects.create(
+        account=account, seat=0, relationship="self", name="张妈妈"
+    )
+    child = model("patients", "Patient").objects.create(
+        account=account, seat=1, relationship="child", name="张小宝", birth_date=date(2019, 5, 1)
+    )
+    model("booking", "Appointment").objects.create(
+        channel="patient_app",
+        start=START,
+        end=START + timedelta(minutes=30),
+        price_fen=20000,
         note="左下后牙咬合痛",
-    ).appointments[0]  # its reminders are notifications with the patient's name
-    Appointment.objects.filter(pk=appointment.pk).update(cancel_reason="发烧了")
-    case = EmergencyCase.objects.create(
-        patient=world.patient_child,
-        requested_by=world.patient_parent,
+        cancel_reason="发烧了",
+        booked_by=parent,
+        chair=chair,
+        clinic=clinic,
+        doctor=doctor,
+        patient=child,
+        service=service,
+    )
+    case = model("booking", "EmergencyCase").objects.create(
+        patient=child,
+        requested_by=parent,
         pain_level=7,
         latitude=Decimal("31.2304"),
         longitude=Decimal("121.4737"),
     )
-    EmergencyDispatch.objects.create(
+    model("booking", "EmergencyDispatch").objects.create(
         case=case,
-        doctor=world.clinic_a_doctor,
-        clinic=world.clinic_a,
+        doctor=doctor,
+        clinic=clinic,
         round=1,
         distance_km=Decimal("2.35"),
-        notified_at=case.created_at,
+        notified_at=START,
     )
-    # On a copy: a test stopped half-way leaves the test database as it was.
-    with copy_of_the_test_database():
-        _back_and_forth(world, appointment, case)
+    model("messaging", "Notification").objects.create(
+        recipient=parent,
+        kind="appointment_reminder",
+        channel="sms",
+        category="service",
+        idempotency_key="reminder-1",
+        params={"patient": "张小宝", "time": "10:00"},
+        scheduled_for=START - timedelta(days=1),
+    )
 
 
-def _back_and_forth(world, appointment, case):
-    migrate(BEFORE)
+def _all_in_clear(old) -> None:
     for table, columns in COLUMNS.items():
         for column in columns:
-            clear = not any(str(v).startswith("sm4gcm:") for v in stored(table, column))
-            assert clear, (table, column)
-    assert "张小宝" in stored("patients_patient", "name")
-    migrate(AFTER)
-    migrate(LATEST)  # and every later migration: today's models read the rows below
+            values = stored(table, column)
+            assert values and not any(sealed(v) for v in values), (table, column)
+    child = old.get_model("patients", "Patient").objects.get(seat=1)
+    assert (child.name, child.birth_date) == ("张小宝", date(2019, 5, 1))
 
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_are_encrypted_in_place_and_decrypted_on_the_way_back(release_before):
+    _rows_of_the_release_before(release_before)
+
+    new = migrate_to(AFTER)
     for table, columns in COLUMNS.items():
         for column in columns:
             values = [value for value in stored(table, column) if value not in (None, "")]
-            assert values and all(v.startswith("sm4gcm:v1:") for v in values), (table, column)
-
-    child = Patient.objects.get(pk=world.patient_child.pk)
+            assert values and all(sealed(v) for v in values), (table, column)
+    model = new.get_model
+    child = model("patients", "Patient").objects.get(name_index__matches="张小宝")
     assert (child.name, child.birth_date) == ("张小宝", date(2019, 5, 1))
-    assert Patient.objects.get(name_index__matches="张小宝") == child
-    assert User.objects.get(name_index__matches="张妈妈") == world.patient_parent
-    appointment.refresh_from_db()
+    assert model("accounts", "User").objects.get(name_index__matches="张妈妈").role == "patient"
+    appointment = model("booking", "Appointment").objects.get()
     assert (appointment.note, appointment.cancel_reason) == ("左下后牙咬合痛", "发烧了")
-    case.refresh_from_db()
+    case = model("booking", "EmergencyCase").objects.get()
     assert (case.latitude, case.longitude) == (Decimal("31.230400"), Decimal("121.473700"))
-    assert case.dispatches.get().distance_km == Decimal("2.35")
-    # Only the column this migration changed: later ones add columns the table lacks here.
-    assert all(isinstance(n.params, dict) for n in Notification.objects.only("params"))
+    assert model("booking", "EmergencyDispatch").objects.get().distance_km == Decimal("2.35")
+    notification = model("messaging", "Notification").objects.get()
+    assert notification.params == {"patient": "张小宝", "time": "10:00"}
+
+    _all_in_clear(migrate_to(BEFORE))

@@ -7,25 +7,17 @@ The staff of the release before are written on an empty database migrated to tha
 (``tests.db.scratch``), as a clinic upgrading from it has them."""
 
 import pytest
-from django.db import connections
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.db.scratch import empty_database
+from tests.db.scratch import empty_database, migrate_to
 
 BEFORE = [("clinics", "0005_doctor_profile"), ("accounts", "0005_encrypt_user_names")]
 AFTER = [("clinics", "0006_chain_roles"), ("accounts", "0006_account_kinds")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connections["default"])
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def release_before():
     with empty_database():
-        yield migrate(BEFORE)
+        yield migrate_to(BEFORE)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +38,7 @@ def test_memberships_take_the_role_their_user_had(release_before):
         if role != "patient":
             Membership.objects.create(user=people[role], clinic=clinic)
 
-    new = migrate(AFTER)
+    new = migrate_to(AFTER)
     memberships = dict(
         new.get_model("clinics", "StaffMembership").objects.values_list("user_id", "role")
     )
